@@ -1,0 +1,72 @@
+// Lookup tables built once from the catalogue.
+import { CATALOG } from "./catalog.ts";
+import type { EventSpec, FieldSpec } from "./types.ts";
+
+/** How a stored key relates to the catalogue. */
+export type KeySpec =
+  | { kind: "field"; spec: FieldSpec }
+  | { kind: "group"; members: ReadonlyMap<string, FieldSpec> };
+
+interface EventIndex {
+  event: EventSpec;
+  exact: Map<string, FieldSpec>;
+  groups: Map<string, Map<string, FieldSpec>>;
+  patterns: { prefix: string; spec: FieldSpec }[];
+}
+
+const COMMON_NAMES = new Map(
+  CATALOG.common.map((field) => [field.name, field]),
+);
+const INDEX = new Map<string, EventIndex>();
+for (const event of CATALOG.events) {
+  const index: EventIndex = {
+    event,
+    exact: new Map(),
+    groups: new Map(),
+    patterns: [],
+  };
+  for (const field of event.fields) {
+    const group = field.name.indexOf("[].");
+    const pattern = field.name.indexOf(".[");
+    if (group > 0) {
+      const prefix = field.name.slice(0, group);
+      const members = index.groups.get(prefix) ?? new Map<string, FieldSpec>();
+      members.set(field.name.slice(group + 3), field);
+      index.groups.set(prefix, members);
+    } else if (pattern > 0) {
+      index.patterns.push({
+        prefix: field.name.slice(0, pattern + 1),
+        spec: field,
+      });
+    } else {
+      index.exact.set(field.name, field);
+    }
+  }
+  INDEX.set(event.type, index);
+}
+
+/** The event spec for `type`, or undefined. */
+export function eventSpec(type: string): EventSpec | undefined {
+  return INDEX.get(type)?.event;
+}
+
+/** The common field named `name`, or undefined. */
+export function commonField(name: string): FieldSpec | undefined {
+  return COMMON_NAMES.get(name);
+}
+
+/** What the catalogue says of key `key` of an event of type `type`. */
+export function keySpec(type: string, key: string): KeySpec | undefined {
+  const index = INDEX.get(type);
+  if (index === undefined) return undefined;
+  const exact = index.exact.get(key);
+  if (exact) return { kind: "field", spec: exact };
+  const members = index.groups.get(key);
+  if (members) return { kind: "group", members };
+  for (const { prefix, spec } of index.patterns) {
+    if (key.startsWith(prefix) && key.length > prefix.length) {
+      return { kind: "field", spec };
+    }
+  }
+  return undefined;
+}

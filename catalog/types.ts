@@ -1,0 +1,98 @@
+/**
+ * The shapes of the catalogue: events, fields, tiers, units.
+ *
+ * @module
+ */
+
+/** A diagnostic tier. `required` is always below `optional`. */
+export type Tier = "required" | "optional";
+
+/** The tiers, lowest first. */
+export const TIERS: readonly Tier[] = ["required", "optional"];
+
+/** Platforms named by the two privacy pages the catalogue follows. */
+export type Platform = "linux" | "macos";
+
+/** The value types a field may hold. */
+export type FieldType =
+  | "string"
+  | "integer"
+  | "number"
+  | "boolean"
+  | "string[]"
+  | "object";
+
+/** Units in which numeric fields are stated. */
+export type Unit =
+  | "bytes"
+  | "seconds"
+  | "milliseconds"
+  | "count"
+  | "percent"
+  | "hertz"
+  | "load";
+
+/** Bits of one kernel interface, named as in its header without prefix. */
+export interface KernelObservation {
+  /** The event is counted once when any of these bits is set. */
+  bits: readonly string[];
+  /** Count only events whose object is not a directory. */
+  filesOnly?: boolean;
+}
+
+/** How a counter of the file-activity subsystem is observed on Linux. */
+export interface CounterSource {
+  /** Observed through fanotify, or null when fanotify cannot see it. */
+  fanotify: KernelObservation | null;
+  /** Observed through inotify, or null when inotify cannot see it. */
+  inotify: KernelObservation | null;
+  /** A counter of the channel between the kernel reader and the core. */
+  channel?: string;
+  /** The OR of the kernel bits behind the counters of this family. */
+  maskOf?: "vnode" | "file_op";
+  /** What it counts here, in words. */
+  meaning: string;
+}
+
+/** One field of an event. */
+export interface FieldSpec {
+  /**
+   * The field name. `a[].b` names member `b` of the objects in array `a`;
+   * `a.[label]` names a family of keys under `a`.
+   */
+  readonly name: string;
+  readonly tier: Tier;
+  readonly type: FieldType;
+  readonly unit?: Unit;
+  /** Allowed values, for enumerations. */
+  readonly values?: readonly string[];
+  /** Whether null is a valid value, and what null means. */
+  readonly nullable?: string;
+  readonly description: string;
+  readonly platforms: readonly Platform[];
+  /** `seed` for a field the privacy pages name; `vitrine` for our own. */
+  readonly origin: "seed" | "vitrine";
+  /** For counters of the file-activity subsystem. */
+  readonly source?: CounterSource;
+}
+
+/** One event type. */
+export interface EventSpec {
+  readonly type: string;
+  readonly title: string;
+  readonly description: string;
+  /** The heading of the privacy pages this event falls under. */
+  readonly category: string;
+  readonly origin: "seed" | "vitrine";
+  readonly platforms: readonly Platform[];
+  /** What makes vitrine record it, or why it never does. */
+  readonly producedBy: string;
+  readonly fields: readonly FieldSpec[];
+}
+
+/** The catalogue as a whole. */
+export interface Catalog {
+  readonly version: string;
+  readonly common: readonly FieldSpec[];
+  readonly events: readonly EventSpec[];
+}

@@ -1,0 +1,63 @@
+/**
+ * Messages between the agent core and the kernel reader worker.
+ *
+ * @module
+ */
+
+/** The protocol version; a reader refuses a core that speaks another. */
+export const PROTOCOL_VERSION = 1;
+
+/** An exclusion as the reader applies it. */
+export type Exclusion =
+  | { kind: "path"; path: string; isDirectory: boolean }
+  | { kind: "extension"; extension: string }
+  | { kind: "name"; name: string };
+
+/** Core to reader: start reading. */
+export interface ConnectMessage {
+  type: "connect";
+  version: number;
+  /** Which interfaces to try, in order. */
+  prefer: readonly ("fanotify" | "inotify")[];
+  /** Where activity counts. */
+  paths: readonly string[];
+  exclusions: readonly Exclusion[];
+  /** False at the required level: no kernel events are read at all. */
+  observeKernel: boolean;
+}
+
+/** Reader to core: the outcome of a connect. */
+export interface HelloMessage {
+  type: "hello";
+  subsystem: "fanotify" | "inotify" | "unavailable";
+  /** The kernel bits subscribed, per counter family. */
+  masks: { vnode: number; file_op: number };
+  /** Why a preferred interface could not be used, and other trouble. */
+  problems: string[];
+}
+
+/** Reader to core: totals since the reader started. */
+export interface BatchMessage {
+  type: "batch";
+  seq: number;
+  /** Catalogue field name to running total. */
+  counters: Record<string, number>;
+  /** Channel counters kept by the reader. */
+  channel: Record<string, number>;
+  overflows: number;
+}
+
+/** Reader to core: the connection was refused. */
+export interface RejectMessage {
+  type: "reject";
+  reason: string;
+}
+
+/** Core to reader: a batch was taken, or refused. */
+export interface ReplyMessage {
+  type: "ack" | "nack";
+  seq: number;
+}
+
+/** Anything the reader sends. */
+export type ReaderMessage = HelloMessage | BatchMessage | RejectMessage;

@@ -1,0 +1,53 @@
+/**
+ * The libc symbol table: every foreign function vitrine calls, in one place.
+ *
+ * Each entry carries the C prototype it binds as a comment. Only
+ * {@link ./libc.ts} opens the library with this table.
+ *
+ * @module
+ */
+
+/** The symbols vitrine binds from libc. */
+export const LIBC_SYMBOLS = {
+  /** int *__errno_location(void); */
+  __errno_location: { parameters: [], result: "pointer" },
+  /** int sysinfo(struct sysinfo *info); */
+  sysinfo: { parameters: ["buffer"], result: "i32" },
+  /** int statvfs(const char *path, struct statvfs *buf); */
+  statvfs: { parameters: ["buffer", "buffer"], result: "i32" },
+  /** int uname(struct utsname *buf); */
+  uname: { parameters: ["buffer"], result: "i32" },
+  /** int gethostname(char *name, size_t len); */
+  gethostname: { parameters: ["buffer", "usize"], result: "i32" },
+  /** int getrusage(int who, struct rusage *usage); */
+  getrusage: { parameters: ["i32", "buffer"], result: "i32" },
+  /** long sysconf(int name); */
+  sysconf: { parameters: ["i32"], result: "i64" },
+  /** uid_t geteuid(void); */
+  geteuid: { parameters: [], result: "u32" },
+  /** int open(const char *pathname, int flags, mode_t mode); */
+  open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
+  /** int close(int fd); */
+  close: { parameters: ["i32"], result: "i32" },
+  /** ssize_t read(int fd, void *buf, size_t count); */
+  read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** int flock(int fd, int operation); */
+  flock: { parameters: ["i32", "i32"], result: "i32" },
+  /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */
+  poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
+  /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz); */
+  readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
+  /** int fanotify_init(unsigned int flags, unsigned int event_f_flags); */
+  fanotify_init: { parameters: ["u32", "u32"], result: "i32" },
+  /** int fanotify_mark(int fd, unsigned int flags, uint64_t mask, int dirfd, const char *pathname); */
+  fanotify_mark: {
+    parameters: ["i32", "u32", "u64", "i32", "buffer"],
+    result: "i32",
+  },
+  /** int open_by_handle_at(int mount_fd, struct file_handle *handle, int flags); */
+  open_by_handle_at: { parameters: ["i32", "buffer", "i32"], result: "i32" },
+  /** int inotify_init1(int flags); */
+  inotify_init1: { parameters: ["i32"], result: "i32" },
+  /** int inotify_add_watch(int fd, const char *pathname, uint32_t mask); */
+  inotify_add_watch: { parameters: ["i32", "buffer", "u32"], result: "i32" },
+} as const satisfies Deno.ForeignLibraryInterface;

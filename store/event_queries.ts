@@ -1,0 +1,280 @@
+/**
+ * Queries over stored events. Each takes the database first.
+ *
+ * @module
+ */
+import { type Kysely, sql } from "kysely";
+import type { Tier } from "../catalog/types.ts";
+import type { Fields } from "../catalog/validate_event.ts";
+import type { TierParts } from "../catalog/split_by_tier.ts";
+import type { Database } from "./schema.ts";
+
+/** An event ready to be stored. */
+export interface NewEvent {
+  type: string;
+  /** Unix epoch milliseconds. */
+  time: number;
+  common: Fields;
+  parts: TierParts;
+}
+
+/** A stored event with the parts of the tiers that were asked for. */
+export interface StoredEvent {
+  id: number;
+  type: string;
+  time: number;
+  common: Fields;
+  parts: TierParts;
+}
+
+/** Which events to read. */
+export interface EventFilter {
+  /** Tiers whose data may be read at all (the policy's ceiling). */
+  allowed: readonly Tier[];
+  /** Only events that have data of this tier, and only that data. */
+  tier?: Tier;
+  type?: string;
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+  /** Words searched in field names and values. */
+  search?: string;
+  /** Only events with an id below this (keyset paging, newest first). */
+  before?: number;
+  /** Only events with an id above this (oldest first). */
+  after?: number;
+  limit?: number;
+}
+
+const commonIds = new WeakMap<Kysely<Database>, Map<string, number>>();
+
+async function commonId(db: Kysely<Database>, common: Fields): Promise<number> {
+  const fields = JSON.stringify(common);
+  let cache = commonIds.get(db);
+  if (!cache) commonIds.set(db, cache = new Map());
+  const known = cache.get(fields);
+  if (known !== undefined) return known;
+  await db.insertInto("common_set").values({ fields })
+    .onConflict((oc) => oc.column("fields").doNothing()).execute();
+  const row = await db.selectFrom("common_set").select("id")
+    .where("fields", "=", fields).executeTakeFirstOrThrow();
+  cache.set(fields, row.id);
+  return row.id;
+}
+
+/** The words of a part, for the full-text index. */
+function searchText(fields: Fields): string {
+  return Object.entries(fields).map(([key, value]) =>
+    `${key} ${typeof value === "string" ? value : JSON.stringify(value)}`
+  ).join("\n");
+}
+
+/**
+ * Stores events in one transaction. Callers validate and filter them by
+ * policy first; this function stores what it is given.
+ */
+export async function insertEvents(
+  db: Kysely<Database>,
+  events: readonly NewEvent[],
+): Promise<number[]> {
+  if (events.length === 0) return [];
+  return await db.transaction().execute(async (trx) => {
+    const ids: number[] = [];
+    for (const event of events) {
+      const common = await commonId(trx, event.common);
+      const { id } = await trx.insertInto("event")
+        .values({ type: event.type, time: event.time, common_id: common })
+        .returning("id").executeTakeFirstOrThrow();
+      for (
+        const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]
+      ) {
+        await trx.insertInto("event_part")
+          .values({ tier, event_id: id, fields: JSON.stringify(fields) })
+          .execute();
+        await sql`INSERT INTO ${sql.table(`event_text_${tier}`)}(rowid, text)
+          VALUES (${id}, ${searchText(fields)})`.execute(trx);
+      }
+      ids.push(id);
+    }
+    return ids;
+  });
+}
+
+/** Quotes user words for an FTS5 query: every word must match, as a prefix. */
+export function ftsQuery(search: string): string | null {
+  const words = search.split(/[\s"]+/).filter((word) => word.length > 0);
+  if (words.length === 0) return null;
+  return words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
+}
+
+function filteredIds(db: Kysely<Database>, filter: EventFilter) {
+  const tiers = filter.tier
+    ? filter.allowed.filter((tier) => tier === filter.tier)
+    : filter.allowed;
+  let query = db.selectFrom("event").select([
+    "id",
+    "type",
+    "time",
+    "common_id",
+  ]);
+  if (filter.type !== undefined) query = query.where("type", "=", filter.type);
+  if (filter.since !== undefined) {
+    query = query.where("time", ">=", filter.since);
+  }
+  if (filter.until !== undefined) {
+    query = query.where("time", "<", filter.until);
+  }
+  if (filter.before !== undefined) {
+    query = query.where("id", "<", filter.before);
+  }
+  if (filter.after !== undefined) query = query.where("id", ">", filter.after);
+  if (filter.tier !== undefined) {
+    const tier = tiers.length > 0 ? filter.tier : null;
+    query = query.where((eb) =>
+      eb.exists(
+        eb.selectFrom("event_part").select("event_id")
+          .where("event_part.tier", "=", tier as Tier)
+          .whereRef("event_part.event_id", "=", "event.id"),
+      )
+    );
+  }
+  const match = filter.search ? ftsQuery(filter.search) : null;
+  if (filter.search !== undefined && match !== null) {
+    const sources = tiers.map((tier) =>
+      sql<number>`SELECT rowid FROM ${sql.table(`event_text_${tier}`)} WHERE ${
+        sql.table(`event_text_${tier}`)
+      } MATCH ${match}`
+    );
+    query = sources.length === 0 ? query.where(sql<boolean>`0`) : query.where(
+      sql<boolean>`event.id IN (${sql.join(sources, sql` UNION `)})`,
+    );
+  }
+  return { query, tiers };
+}
+
+async function attachParts(
+  db: Kysely<Database>,
+  rows: { id: number; type: string; time: number; common_id: number }[],
+  tiers: readonly Tier[],
+): Promise<StoredEvent[]> {
+  if (rows.length === 0) return [];
+  const ids = rows.map((row) => row.id);
+  const parts = tiers.length === 0 ? [] : await db.selectFrom("event_part")
+    .select(["tier", "event_id", "fields"])
+    .where("tier", "in", [...tiers]).where("event_id", "in", ids).execute();
+  const commons = await db.selectFrom("common_set").select(["id", "fields"])
+    .where("id", "in", [...new Set(rows.map((row) => row.common_id))])
+    .execute();
+  const commonById = new Map(commons.map((c) => [c.id, JSON.parse(c.fields)]));
+  const byId = new Map<number, StoredEvent>();
+  const events = rows.map((row) => {
+    const event: StoredEvent = {
+      id: row.id,
+      type: row.type,
+      time: row.time,
+      common: commonById.get(row.common_id) ?? {},
+      parts: {},
+    };
+    byId.set(row.id, event);
+    return event;
+  });
+  for (const part of parts) {
+    const event = byId.get(part.event_id);
+    if (event) event.parts[part.tier] = JSON.parse(part.fields);
+  }
+  return events;
+}
+
+/** Reads one page of events, newest first (oldest first with `after`). */
+export async function listEvents(
+  db: Kysely<Database>,
+  filter: EventFilter,
+): Promise<StoredEvent[]> {
+  const { query, tiers } = filteredIds(db, filter);
+  const rows = await query
+    .orderBy("id", filter.after !== undefined ? "asc" : "desc")
+    .limit(Math.max(1, Math.min(filter.limit ?? 50, 1000)))
+    .execute();
+  return await attachParts(db, rows, tiers);
+}
+
+/** Reads one event by id, with the parts of `allowed` tiers. */
+export async function getEvent(
+  db: Kysely<Database>,
+  id: number,
+  allowed: readonly Tier[],
+): Promise<StoredEvent | undefined> {
+  const rows = await db.selectFrom("event")
+    .select(["id", "type", "time", "common_id"]).where("id", "=", id).execute();
+  return (await attachParts(db, rows, allowed))[0];
+}
+
+/**
+ * Streams matching events oldest first, `batch` at a time, so that memory
+ * stays flat however many there are.
+ */
+export async function* streamEvents(
+  db: Kysely<Database>,
+  filter: Omit<EventFilter, "limit" | "before" | "after">,
+  batch = 500,
+): AsyncGenerator<StoredEvent> {
+  let after = 0;
+  while (true) {
+    const page = await listEvents(db, { ...filter, after, limit: batch });
+    for (const event of page) yield event;
+    if (page.length < batch) return;
+    after = page[page.length - 1]!.id;
+  }
+}
+
+/** Stored parts per tier. */
+export async function countByTier(
+  db: Kysely<Database>,
+): Promise<Record<Tier, number>> {
+  const rows = await db.selectFrom("event_part")
+    .select(["tier", (eb) => eb.fn.countAll<number>().as("count")])
+    .groupBy("tier").execute();
+  const counts: Record<Tier, number> = { required: 0, optional: 0 };
+  for (const row of rows) counts[row.tier] = Number(row.count);
+  return counts;
+}
+
+/** Events per type and tier, as stored (the filter's tier ceiling applies). */
+export async function countByType(
+  db: Kysely<Database>,
+  filter: Omit<EventFilter, "limit" | "before" | "after">,
+): Promise<Record<string, Partial<Record<Tier, number>>>> {
+  const { query, tiers } = filteredIds(db, filter);
+  const inner = query.as("e");
+  const rows = tiers.length === 0 ? [] : await db.selectFrom(inner)
+    .innerJoin("event_part", "event_part.event_id", "e.id")
+    .select(["e.type as type", "event_part.tier as tier"])
+    .select((eb) => eb.fn.countAll<number>().as("count"))
+    .where("event_part.tier", "in", [...tiers])
+    .groupBy(["e.type", "event_part.tier"]).execute();
+  const counts: Record<string, Partial<Record<Tier, number>>> = {};
+  for (const row of rows) {
+    (counts[row.type] ??= {})[row.tier as Tier] = Number(row.count);
+  }
+  return counts;
+}
+
+/**
+ * Deletes every stored optional part and its search index in one
+ * transaction, and returns how many parts were removed.
+ */
+export async function deleteOptionalData(
+  db: Kysely<Database>,
+): Promise<number> {
+  const deleted = await db.transaction().execute(async (trx) => {
+    const result = await trx.deleteFrom("event_part")
+      .where("tier", "=", "optional").executeTakeFirst();
+    await sql`INSERT INTO event_text_optional(event_text_optional) VALUES ('delete-all')`
+      .execute(trx);
+    return Number(result.numDeletedRows);
+  });
+  // Move the zeroed pages out of the write-ahead log into the main file.
+  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  return deleted;
+}

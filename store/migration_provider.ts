@@ -1,0 +1,14 @@
+/**
+ * Migrations come from static imports so `deno compile` embeds them.
+ *
+ * @module
+ */
+import type { Migration, MigrationProvider } from "kysely/migration";
+import * as initial from "./migrations/2026_11_22_initial.ts";
+
+/** Supplies the migrations in the order they were written. */
+export class CodeMigrationProvider implements MigrationProvider {
+  getMigrations(): Promise<Record<string, Migration>> {
+    return Promise.resolve({ "2026_11_22_initial": initial });
+  }
+}

@@ -1,0 +1,35 @@
+/**
+ * Adapts `node:sqlite` to the database interface Kysely's SqliteDialect
+ * expects.
+ *
+ * @module
+ */
+import type { DatabaseSync, SQLInputValue } from "node:sqlite";
+import type { SqliteDatabase, SqliteStatement } from "kysely";
+
+function toInput(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
+  // node:sqlite binds no booleans; SQLite itself stores them as 0 and 1.
+  return parameters.map((value) =>
+    typeof value === "boolean" ? (value ? 1 : 0) : value as SQLInputValue
+  );
+}
+
+/** Wraps a `DatabaseSync` for `new SqliteDialect({ database })`. */
+export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
+  return {
+    close() {
+      database.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      const statement = database.prepare(sql);
+      return {
+        // node:sqlite has no `reader` flag; a statement that returns rows
+        // has result columns.
+        reader: statement.columns().length > 0,
+        all: (parameters) => statement.all(...toInput(parameters)),
+        run: (parameters) => statement.run(...toInput(parameters)),
+        iterate: (parameters) => statement.iterate(...toInput(parameters)),
+      };
+    },
+  };
+}

@@ -1,0 +1,87 @@
+/**
+ * Opens (and migrates) the vitrine database.
+ *
+ * @module
+ */
+import { DatabaseSync } from "node:sqlite";
+import { Kysely, sql, SqliteDialect } from "kysely";
+import { Migrator } from "kysely/migration";
+import { nodeSqliteDatabase } from "./node_sqlite_database.ts";
+import { CodeMigrationProvider } from "./migration_provider.ts";
+import type { Database } from "./schema.ts";
+
+/** The database could not be used as it is; the message says what to do. */
+export class StoreError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StoreError";
+  }
+}
+
+/** An open database. */
+export interface Store {
+  readonly db: Kysely<Database>;
+  readonly path: string;
+  close(): Promise<void>;
+}
+
+const DAMAGE = /not a database|malformed|corrupt|disk image/i;
+
+/**
+ * Opens the database at `path`, creating and migrating it as needed.
+ *
+ * A file that is not a usable SQLite database raises a {@linkcode StoreError}
+ * and is left untouched.
+ */
+export async function openStore(path: string): Promise<Store> {
+  let raw: DatabaseSync;
+  try {
+    raw = new DatabaseSync(path);
+  } catch (error) {
+    throw new StoreError(
+      `Cannot open the database "${path}": ${
+        (error as Error).message
+      }. Check that the data directory exists and is writable.`,
+      { cause: error },
+    );
+  }
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: nodeSqliteDatabase(raw) }),
+  });
+  try {
+    await sql`PRAGMA busy_timeout = 5000`.execute(db);
+    await sql`PRAGMA journal_mode = WAL`.execute(db);
+    await sql`PRAGMA synchronous = NORMAL`.execute(db);
+    await sql`PRAGMA foreign_keys = ON`.execute(db);
+    // Deleted rows are overwritten with zeros, so optional data that the
+    // policy removes does not linger in free pages of the file.
+    await sql`PRAGMA secure_delete = ON`.execute(db);
+    const migrator = new Migrator({
+      db,
+      provider: new CodeMigrationProvider(),
+    });
+    const { error } = await migrator.migrateToLatest();
+    if (error) throw error;
+  } catch (error) {
+    await db.destroy().catch(() => {});
+    const message = (error as Error).message ?? String(error);
+    if (DAMAGE.test(message)) {
+      throw new StoreError(
+        `The database "${path}" is damaged or is not a vitrine database (${message}). vitrine leaves it untouched: move it aside (for example to "${path}.damaged") and start again to create a new one.`,
+        { cause: error },
+      );
+    }
+    throw new StoreError(
+      `Cannot prepare the database "${path}": ${message}`,
+      { cause: error },
+    );
+  }
+  return {
+    db,
+    path,
+    async close() {
+      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db).catch(() => {});
+      await db.destroy();
+    },
+  };
+}

@@ -1,0 +1,67 @@
+/**
+ * The tables of the vitrine database, as Kysely sees them.
+ *
+ * @module
+ */
+import type { Generated } from "kysely";
+import type { Tier } from "../catalog/types.ts";
+
+/** Key/value facts about the installation (sense_guid, creation time...). */
+export interface MetaTable {
+  key: string;
+  value: string;
+}
+
+/** A distinct set of common field values, shared by many events. */
+export interface CommonSetTable {
+  id: Generated<number>;
+  /** Canonical JSON of the common fields. */
+  fields: string;
+}
+
+/** One row per event: what and when, never the field values themselves. */
+export interface EventTable {
+  id: Generated<number>;
+  type: string;
+  /** Unix epoch milliseconds. */
+  time: number;
+  common_id: number;
+}
+
+/**
+ * The field values of one event at one tier. Keyed by (tier, event_id) so
+ * that all optional data sits together and goes in one range delete.
+ */
+export interface EventPartTable {
+  tier: Tier;
+  event_id: number;
+  /** JSON object of the fields of this tier. */
+  fields: string;
+}
+
+/** Local preferences set with `vitrine config set` or the dashboard. */
+export interface PreferenceTable {
+  key: string;
+  /** JSON value. */
+  value: string;
+  updated_at: number;
+}
+
+/** Consent records for support logs. */
+export interface ConsentTable {
+  id: Generated<number>;
+  purpose: string;
+  granted: number;
+  actor: string;
+  time: number;
+}
+
+/** The database as Kysely sees it. */
+export interface Database {
+  meta: MetaTable;
+  common_set: CommonSetTable;
+  event: EventTable;
+  event_part: EventPartTable;
+  preference: PreferenceTable;
+  consent: ConsentTable;
+}
