@@ -228,6 +228,17 @@ export async function* streamEvents(
   }
 }
 
+/** How many events match `filter`. */
+export async function countEvents(
+  db: Kysely<Database>,
+  filter: Omit<EventFilter, "limit" | "before" | "after">,
+): Promise<number> {
+  const { query } = filteredIds(db, filter);
+  const row = await db.selectFrom(query.as("e"))
+    .select((eb) => eb.fn.countAll<number>().as("count")).executeTakeFirstOrThrow();
+  return Number(row.count);
+}
+
 /** Stored parts per tier. */
 export async function countByTier(
   db: Kysely<Database>,
@@ -272,6 +283,15 @@ export async function deleteOptionalData(
       .where("tier", "=", "optional").executeTakeFirst();
     await sql`INSERT INTO event_text_optional(event_text_optional) VALUES ('delete-all')`
       .execute(trx);
+    // An event whose data was all optional leaves nothing behind, not even
+    // the record that it happened.
+    await trx.deleteFrom("event").where((eb) =>
+      eb.not(eb.exists(
+        eb.selectFrom("event_part").select("event_id")
+          .where("event_part.tier", "=", "required")
+          .whereRef("event_part.event_id", "=", "event.id"),
+      ))
+    ).execute();
     return Number(result.numDeletedRows);
   });
   // Move the zeroed pages out of the write-ahead log into the main file.

@@ -1,0 +1,55 @@
+/**
+ * The one path by which events reach the store: validated against the
+ * catalogue, split by tier and trimmed to what the policy lets be stored.
+ *
+ * @module
+ */
+import type { Kysely } from "kysely";
+import { splitByTier } from "../catalog/split_by_tier.ts";
+import { type Fields, validateEvent } from "../catalog/validate_event.ts";
+import type { Identity } from "../identity/identity.ts";
+import { allowedTiers, type Policy } from "../policy/resolve_policy.ts";
+import { insertEvents, type NewEvent } from "../store/event_queries.ts";
+import type { Database } from "../store/schema.ts";
+
+/** An event as a collector produces it. */
+export interface RawEvent {
+  type: string;
+  fields: Fields;
+  /** Unix epoch ms; now when absent. */
+  time?: number;
+}
+
+/**
+ * Stores `events` in one transaction and returns how many were stored.
+ * An event that breaks the catalogue throws a TypeError: that is a bug in
+ * the collector, never something to store. An event left with no field
+ * the policy allows is not stored at all.
+ */
+export async function recordEvents(
+  db: Kysely<Database>,
+  identity: Identity,
+  policy: Policy,
+  events: readonly RawEvent[],
+): Promise<number> {
+  const tiers = allowedTiers(policy, "store");
+  const rows: NewEvent[] = [];
+  for (const event of events) {
+    validateEvent(event.type, event.fields);
+    const split = splitByTier(event.type, event.fields);
+    const parts: NewEvent["parts"] = {};
+    for (const tier of tiers) {
+      const part = split[tier];
+      if (part && Object.keys(part).length > 0) parts[tier] = part;
+    }
+    if (Object.keys(parts).length === 0) continue;
+    rows.push({
+      type: event.type,
+      time: event.time ?? Date.now(),
+      common: { ...identity },
+      parts,
+    });
+  }
+  await insertEvents(db, rows);
+  return rows.length;
+}

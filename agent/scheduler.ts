@@ -1,0 +1,145 @@
+/**
+ * Runs collectors on their intervals, with jitter, a time limit and
+ * backoff after failures. One collector's trouble never stops the others.
+ *
+ * @module
+ */
+
+/** The state of one scheduled task, as health reports it. */
+export interface TaskStatus {
+  name: string;
+  intervalMs: number;
+  lastRunAt: number | null;
+  lastDurationMs: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  runs: number;
+  nextRunAt: number | null;
+}
+
+/** A task to schedule. */
+export interface TaskOptions {
+  name: string;
+  intervalMs: number;
+  /** A run that takes longer is abandoned and counted as failed. */
+  timeoutMs?: number;
+  /** Run once right away instead of after the first interval. */
+  immediate?: boolean;
+  run: () => Promise<void>;
+}
+
+/** Spread runs by up to this share of their interval. */
+const JITTER = 0.1;
+const MAX_BACKOFF_MS = 10 * 60 * 1000;
+
+interface Task {
+  options: TaskOptions;
+  status: TaskStatus;
+  timer: ReturnType<typeof setTimeout> | undefined;
+  running: Promise<void> | null;
+}
+
+/** The collector scheduler. */
+export class Scheduler {
+  readonly #tasks = new Map<string, Task>();
+  #stopped = false;
+
+  /** Adds a task and schedules its first run. */
+  add(options: TaskOptions): void {
+    if (!(options.intervalMs > 0)) {
+      throw new RangeError(`Interval of task "${options.name}" must be positive, got ${options.intervalMs}`);
+    }
+    const task: Task = {
+      options,
+      status: {
+        name: options.name,
+        intervalMs: options.intervalMs,
+        lastRunAt: null,
+        lastDurationMs: null,
+        lastError: null,
+        consecutiveFailures: 0,
+        runs: 0,
+        nextRunAt: null,
+      },
+      timer: undefined,
+      running: null,
+    };
+    this.#tasks.set(options.name, task);
+    this.#schedule(task, options.immediate ? 0 : this.#jittered(options.intervalMs));
+  }
+
+  /** Changes a task's interval from its next run on. */
+  setInterval(name: string, intervalMs: number): void {
+    const task = this.#tasks.get(name);
+    if (!task || task.options.intervalMs === intervalMs) return;
+    task.options = { ...task.options, intervalMs };
+    task.status.intervalMs = intervalMs;
+    clearTimeout(task.timer);
+    this.#schedule(task, this.#jittered(intervalMs));
+  }
+
+  /** Runs a task now (outside its schedule) and waits for it. */
+  async runNow(name: string): Promise<void> {
+    const task = this.#tasks.get(name);
+    if (task) await this.#run(task);
+  }
+
+  #jittered(ms: number): number {
+    return Math.max(0, Math.round(ms * (1 + (Math.random() * 2 - 1) * JITTER)));
+  }
+
+  #schedule(task: Task, delay: number): void {
+    if (this.#stopped) return;
+    task.status.nextRunAt = Date.now() + delay;
+    task.timer = setTimeout(async () => {
+      await this.#run(task);
+      const failures = task.status.consecutiveFailures;
+      const next = failures === 0
+        ? this.#jittered(task.options.intervalMs)
+        : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures, 20), task.options.intervalMs * 2 ** failures);
+      this.#schedule(task, next);
+    }, delay);
+  }
+
+  async #run(task: Task): Promise<void> {
+    if (task.running) return await task.running;
+    const started = performance.now();
+    task.status.lastRunAt = Date.now();
+    const timeoutMs = task.options.timeoutMs ?? Math.max(5000, task.options.intervalMs);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const limit = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`Task "${task.options.name}" took longer than ${timeoutMs} ms and was abandoned`)),
+        timeoutMs,
+      );
+    });
+    task.running = (async () => {
+      try {
+        await Promise.race([task.options.run(), limit]);
+        task.status.lastError = null;
+        task.status.consecutiveFailures = 0;
+      } catch (error) {
+        task.status.lastError = error instanceof Error ? error.message : String(error);
+        task.status.consecutiveFailures++;
+      } finally {
+        clearTimeout(timer);
+        task.status.runs++;
+        task.status.lastDurationMs = performance.now() - started;
+        task.running = null;
+      }
+    })();
+    await task.running;
+  }
+
+  /** The status of every task. */
+  status(): TaskStatus[] {
+    return [...this.#tasks.values()].map((task) => ({ ...task.status }));
+  }
+
+  /** Stops scheduling and waits for runs under way. */
+  async stop(): Promise<void> {
+    this.#stopped = true;
+    for (const task of this.#tasks.values()) clearTimeout(task.timer);
+    await Promise.all([...this.#tasks.values()].map((task) => task.running));
+  }
+}

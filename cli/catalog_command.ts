@@ -1,0 +1,35 @@
+/**
+ * `vitrine catalog`: the catalogue as JSON.
+ *
+ * @module
+ */
+import { CATALOG } from "../catalog/catalog.ts";
+import { parseFlags } from "./parse_flags.ts";
+
+/** Help text. */
+export const CATALOG_HELP = `vitrine catalog: print every event type and field as JSON
+
+Usage: vitrine catalog [--type TYPE]
+
+  --type TYPE   only this event type
+  -h, --help    this text`;
+
+/** Prints the catalogue. */
+export function catalogCommand(args: string[]): number {
+  const { values } = parseFlags("catalog", args, { type: { type: "string" }, help: { type: "boolean", short: "h" } });
+  if (values.help) {
+    console.log(CATALOG_HELP);
+    return 0;
+  }
+  if (typeof values.type === "string") {
+    const event = CATALOG.events.find((e) => e.type === values.type);
+    if (!event) {
+      console.error(`vitrine catalog: no event type "${values.type}"; types are ${CATALOG.events.map((e) => e.type).join(", ")}`);
+      return 2;
+    }
+    console.log(JSON.stringify({ version: CATALOG.version, common: CATALOG.common, events: [event] }, null, 2));
+    return 0;
+  }
+  console.log(JSON.stringify(CATALOG, null, 2));
+  return 0;
+}

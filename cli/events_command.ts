@@ -1,0 +1,67 @@
+/**
+ * `vitrine events`: stored events as JSON.
+ *
+ * @module
+ */
+import { allowedTiers } from "../policy/resolve_policy.ts";
+import { parseFilter } from "../routes/parse_filter.ts";
+import { listEvents } from "../store/event_queries.ts";
+import { openData } from "./open_data.ts";
+import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Help text. */
+export const EVENTS_HELP = `vitrine events: print stored events as JSON, newest first
+
+Usage: vitrine events [flags]
+
+  --type TYPE        only events of this type (see vitrine catalog)
+  --tier TIER        required or optional: only events with data of that tier, and only that data
+  --limit N          at most N events (1 to 1000, default 20)
+  --since TIME       from this time (ISO 8601 or epoch ms)
+  --until TIME       before this time
+  --search WORDS     only events whose field names or values contain these words
+  --data-dir DIR     the agent's data directory
+  --managed-config FILE
+  -h, --help         this text
+
+Only what the policy in effect allows to be shown is printed.`;
+
+/** Prints events. */
+export async function eventsCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("events", args, {
+    ...DATA_FLAGS,
+    type: { type: "string" },
+    tier: { type: "string" },
+    limit: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
+    search: { type: "string" },
+  });
+  if (values.help) {
+    console.log(EVENTS_HELP);
+    return 0;
+  }
+  let filter;
+  try {
+    filter = parseFilter({
+      type: values.type as string | undefined,
+      tier: values.tier as string | undefined,
+      limit: (values.limit as string | undefined) ?? "20",
+      since: values.since as string | undefined,
+      until: values.until as string | undefined,
+      q: values.search as string | undefined,
+    });
+  } catch (error) {
+    throw new UsageError(`vitrine events: ${(error as Error).message}`);
+  }
+  const { dataDir, managedFile } = dataLocation(values);
+  const data = await openData(dataDir, managedFile);
+  try {
+    const events = await listEvents(data.store.db, { ...filter, allowed: allowedTiers(data.policy, "show") });
+    console.log(JSON.stringify(events, null, 2));
+  } finally {
+    await data.store.close();
+  }
+  return 0;
+}

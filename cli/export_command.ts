@@ -1,0 +1,128 @@
+/**
+ * `vitrine export`: the audit export, to a file or stdout.
+ *
+ * @module
+ */
+import { exportEvents, type ExportProgress } from "../export/export_events.ts";
+import { gzipStream } from "../export/gzip_stream.ts";
+import { parseFilter } from "../routes/parse_filter.ts";
+import { openData } from "./open_data.ts";
+import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Help text. */
+export const EXPORT_HELP = `vitrine export: write the audit export
+
+Usage: vitrine export [--out FILE] [flags]
+
+  --out FILE         write here (default: standard output)
+  --format F         json (one document, default) or ndjson (one record a line)
+  --gzip             compress with gzip
+  --tier TIER        required or optional only
+  --type TYPE        one event type only
+  --since TIME       from this time (ISO 8601 or epoch ms)
+  --until TIME       before this time
+  --data-dir DIR     the agent's data directory
+  --managed-config FILE
+  -h, --help         this text
+
+The export opens with a manifest (identity, catalogue, policy, filter,
+counts) and closes with a trailer holding the head of a hash chain over
+every record; check it with \`vitrine verify FILE\`. It never holds a field
+that the policy in effect withholds. On a terminal, progress is shown on
+standard error.`;
+
+function progressPrinter(): (p: ExportProgress, bytes: number) => void {
+  const started = performance.now();
+  let last = 0;
+  return (p, bytes) => {
+    const now = performance.now();
+    if (now - last < 100 && p.records < p.total) return;
+    last = now;
+    const seconds = Math.max(0.001, (now - started) / 1000);
+    const share = p.total > 0 ? p.records / p.total : 1;
+    const width = 24;
+    const filled = Math.round(share * width);
+    const bar = "█".repeat(filled) + "░".repeat(width - filled);
+    const line = `\r${bar} ${p.records.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} records  ${
+      (bytes / 1048576).toFixed(1)
+    } MiB  ${Math.round(p.records / seconds).toLocaleString("en-US")} rec/s `;
+    Deno.stderr.writeSync(new TextEncoder().encode(line));
+  };
+}
+
+/** Writes an export. */
+export async function exportCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("export", args, {
+    ...DATA_FLAGS,
+    out: { type: "string", short: "o" },
+    format: { type: "string" },
+    gzip: { type: "boolean" },
+    tier: { type: "string" },
+    type: { type: "string" },
+    since: { type: "string" },
+    until: { type: "string" },
+  });
+  if (values.help) {
+    console.log(EXPORT_HELP);
+    return 0;
+  }
+  const format = (values.format as string | undefined) ?? "json";
+  if (format !== "json" && format !== "ndjson") {
+    throw new UsageError(`vitrine export: --format "${format}" is not json or ndjson`);
+  }
+  let filter;
+  try {
+    filter = parseFilter({
+      tier: values.tier as string | undefined,
+      type: values.type as string | undefined,
+      since: values.since as string | undefined,
+      until: values.until as string | undefined,
+    });
+  } catch (error) {
+    throw new UsageError(`vitrine export: ${(error as Error).message}`);
+  }
+  const { dataDir, managedFile } = dataLocation(values);
+  const data = await openData(dataDir, managedFile);
+  const out = typeof values.out === "string" ? values.out : null;
+  const showProgress = Deno.stderr.isTerminal();
+  const print = showProgress ? progressPrinter() : null;
+  let bytes = 0;
+  let progress: ExportProgress = { records: 0, total: 0 };
+  try {
+    const text = exportEvents(data.store.db, data.policy, data.identity, {
+      format,
+      ...(filter.tier ? { tier: filter.tier } : {}),
+      ...(filter.type ? { type: filter.type } : {}),
+      ...(filter.since !== undefined ? { since: filter.since } : {}),
+      ...(filter.until !== undefined ? { until: filter.until } : {}),
+    }, (p) => {
+      progress = p;
+      print?.(p, bytes);
+    });
+    const body = values.gzip ? gzipStream(text) : text;
+    const counted = body.pipeThrough(
+      new TransformStream<Uint8Array, Uint8Array>({
+        transform(chunk, controller) {
+          bytes += chunk.length;
+          controller.enqueue(chunk);
+        },
+      }),
+    );
+    if (out) {
+      const temporary = `${out}.partial`;
+      const file = await Deno.open(temporary, { write: true, create: true, truncate: true, mode: 0o600 });
+      await counted.pipeTo(file.writable);
+      await Deno.rename(temporary, out);
+    } else {
+      await counted.pipeTo(Deno.stdout.writable, { preventClose: true });
+    }
+  } finally {
+    await data.store.close();
+  }
+  if (showProgress) {
+    print?.(progress, bytes);
+    console.error(`\nExported ${progress.records} events${out ? ` to ${out}` : ""}.`);
+  }
+  return 0;
+}

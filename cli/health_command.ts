@@ -1,0 +1,34 @@
+/**
+ * `vitrine health`: the health report as JSON.
+ *
+ * @module
+ */
+import { buildHealth } from "../agent/health.ts";
+import { openData } from "./open_data.ts";
+import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+
+/** Help text. */
+export const HEALTH_HELP = `vitrine health: print the agent's health as JSON
+
+Usage: vitrine health [--data-dir DIR] [--managed-config FILE]
+
+Shows the version, data directory, database size, records per tier, the
+policy with every managed setting marked, the collectors and their last
+run (as the running agent last published them), and every problem.`;
+
+/** Prints health. */
+export async function healthCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("health", args, DATA_FLAGS);
+  if (values.help) {
+    console.log(HEALTH_HELP);
+    return 0;
+  }
+  const { dataDir, managedFile } = dataLocation(values);
+  const data = await openData(dataDir, managedFile);
+  try {
+    console.log(JSON.stringify(await buildHealth(data.store, dataDir, data.policy), null, 2));
+  } finally {
+    await data.store.close();
+  }
+  return 0;
+}

@@ -1,0 +1,134 @@
+/**
+ * `vitrine run`: the agent with its dashboard.
+ *
+ * @module
+ */
+import { Agent } from "../agent/agent.ts";
+import { ensureToken } from "../agent/dashboard_token.ts";
+import { createApp } from "../routes/app.ts";
+import { setPreference } from "../store/meta_queries.ts";
+import { dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
+import { UsageError } from "./usage_error.ts";
+
+/** Help text of `vitrine run`. */
+export const RUN_HELP = `vitrine run: collect diagnostic data and serve the dashboard
+
+Usage: vitrine run [flags]
+
+  --data-dir DIR          where the database lives (default: /var/lib/vitrine as
+                          root, else $XDG_STATE_HOME/vitrine or ~/.local/state/vitrine;
+                          VITRINE_DATA_DIR also sets it)
+  --port N                dashboard port on 127.0.0.1 (default 7878)
+  --listen ADDRESS        listen on another address (warns; default 127.0.0.1)
+  --interval SECONDS      interval of every collector (overrides the policy)
+  --system-interval S     interval of the system collector only
+  --file-activity-interval S
+                          interval of the file-activity collector only
+  --managed-config FILE   the admin's managed policy (default /etc/vitrine/managed.json)
+  -h, --help              this text
+
+Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
+
+/** Host header values that reach this server. */
+export function hostsFor(listen: string, port: number): string[] {
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
+  if (listen === "::1" || listen === "::") hosts.push(`[::1]:${port}`);
+  if (!["127.0.0.1", "localhost", "::1"].includes(listen)) {
+    hosts.push(listen.includes(":") ? `[${listen}]:${port}` : `${listen}:${port}`);
+  }
+  return hosts;
+}
+
+/** Runs the agent until a signal stops it. */
+export async function runCommand(args: string[]): Promise<number> {
+  const { values } = parseFlags("run", args, {
+    "data-dir": { type: "string" },
+    "managed-config": { type: "string" },
+    port: { type: "string" },
+    listen: { type: "string" },
+    interval: { type: "string" },
+    "system-interval": { type: "string" },
+    "file-activity-interval": { type: "string" },
+    "prefer": { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
+  if (values.help) {
+    console.log(RUN_HELP);
+    return 0;
+  }
+  const { dataDir, managedFile } = dataLocation(values);
+  const port = values.port === undefined ? 7878 : Number(values.port);
+  if (!/^\d+$/.test(String(values.port ?? "7878")) || port < 0 || port > 65535) {
+    throw new UsageError(`--port "${values.port}" is not a port number from 0 to 65535`);
+  }
+  const listen = typeof values.listen === "string" ? values.listen : "127.0.0.1";
+  if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(listen)) {
+    throw new UsageError(`--listen "${listen}" is not an IP address`);
+  }
+  const every = parseSeconds("interval", values.interval);
+  const prefer = values.prefer === undefined
+    ? undefined
+    : String(values.prefer).split(",").map((p) => {
+      if (p !== "fanotify" && p !== "inotify") throw new UsageError(`--prefer "${p}" is not fanotify or inotify`);
+      return p;
+    });
+  const agent = await Agent.start({
+    dataDir,
+    managedFile,
+    ...(prefer ? { prefer } : {}),
+    systemInterval: parseSeconds("system-interval", values["system-interval"]) ?? every,
+    fileActivityInterval: parseSeconds("file-activity-interval", values["file-activity-interval"]) ?? every,
+    log: (message) => console.error(message),
+  });
+  const token = await ensureToken(dataDir);
+  const shutdown = new AbortController();
+  let server: Deno.HttpServer;
+  try {
+    const app = createApp({
+      store: agent.store,
+      dataDir,
+      policy: () => agent.policy,
+      identity: () => agent.identity,
+      status: () => agent.status(),
+      token,
+      allowedHosts: hostsFor(listen, port),
+      setPreference: async (key, value) => {
+        await setPreference(agent.store.db, key, value);
+        await agent.reloadPolicy();
+      },
+      recordConsent: (granted, actor, purpose) => agent.recordConsent(granted, actor, purpose),
+    });
+    server = Deno.serve({
+      hostname: listen,
+      port,
+      signal: shutdown.signal,
+      onListen: ({ port: bound }) => {
+        if (listen !== "127.0.0.1" && listen !== "localhost" && listen !== "::1") {
+          console.error(`Warning: the dashboard listens on ${listen}, reachable beyond this machine.`);
+        }
+        console.error(`vitrine ${agent.identity.app_version} collecting into ${dataDir}`);
+        console.error(`Dashboard: http://127.0.0.1:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`);
+      },
+    }, app.fetch);
+  } catch (error) {
+    await agent.stop();
+    if (error instanceof Deno.errors.AddrInUse) {
+      throw new UsageError(`Port ${port} on ${listen} is already in use. Pass --port with a free port.`);
+    }
+    throw error;
+  }
+  const { promise: stopped, resolve } = Promise.withResolvers<string>();
+  const onSignal = (name: string) => () => resolve(name);
+  const term = onSignal("SIGTERM");
+  const int = onSignal("SIGINT");
+  Deno.addSignalListener("SIGTERM", term);
+  Deno.addSignalListener("SIGINT", int);
+  const signal = await stopped;
+  console.error(`Received ${signal}: flushing and stopping.`);
+  shutdown.abort();
+  await server.finished.catch(() => {});
+  await agent.stop();
+  Deno.removeSignalListener("SIGTERM", term);
+  Deno.removeSignalListener("SIGINT", int);
+  return 0;
+}

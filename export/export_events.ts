@@ -1,0 +1,174 @@
+/**
+ * The audit export: a manifest, the events, and a trailer holding the
+ * head of a hash chain over them. Streams from the database page by page.
+ *
+ * @module
+ */
+import type { Kysely } from "kysely";
+import { CATALOG } from "../catalog/catalog.ts";
+import type { Tier } from "../catalog/types.ts";
+import type { Identity } from "../identity/identity.ts";
+import { APP_VERSION } from "../identity/identity.ts";
+import { allowedTiers, type Policy } from "../policy/resolve_policy.ts";
+import { countByType, countEvents, type EventFilter, streamEvents } from "../store/event_queries.ts";
+import type { Database } from "../store/schema.ts";
+import { canonicalJson } from "./canonical_json.ts";
+import { nextLink, sha256Hex } from "./hash_chain.ts";
+
+/** The version of the export format. */
+export const EXPORT_SCHEMA_VERSION = 1;
+
+/** What to export. */
+export interface ExportOptions {
+  format: "json" | "ndjson";
+  tier?: Tier;
+  type?: string;
+  /** Epoch ms, inclusive. */
+  since?: number;
+  /** Epoch ms, exclusive. */
+  until?: number;
+}
+
+/** One event as exported. */
+export interface ExportedEvent {
+  id: number;
+  type: string;
+  time: number;
+  common: Record<string, unknown>;
+  fields: Partial<Record<Tier, Record<string, unknown>>>;
+}
+
+/** The first record of an export. */
+export interface Manifest {
+  export_schema_version: number;
+  vitrine_version: string;
+  catalog_version: string;
+  catalog_sha256: string;
+  exported_at: string;
+  identity: Identity;
+  diagnostic_level: Tier;
+  tiers_exported: Tier[];
+  policy: { managed_file: string; managed_state: string; settings: Record<string, { value: unknown; source: string }> };
+  filter: { tier: Tier | null; type: string | null; since: string | null; until: string | null };
+  counts: { total: number; by_type: Record<string, Partial<Record<Tier, number>>> };
+}
+
+/** The last record of an export. */
+export interface Trailer {
+  count: number;
+  manifest_sha256: string;
+  chain_head: string;
+}
+
+/** Progress of a running export. */
+export interface ExportProgress {
+  records: number;
+  total: number;
+}
+
+/** The catalogue's SHA-256 over its canonical JSON. */
+export async function catalogHash(): Promise<string> {
+  return await sha256Hex(canonicalJson(CATALOG));
+}
+
+/**
+ * Streams an export as UTF-8 text. Nothing above the tier the policy
+ * allows for export is read from the database at all.
+ */
+export function exportEvents(
+  db: Kysely<Database>,
+  policy: Policy,
+  identity: Identity,
+  options: ExportOptions,
+  onProgress?: (progress: ExportProgress) => void,
+): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  const filter: Omit<EventFilter, "limit" | "before" | "after"> = {
+    allowed: allowedTiers(policy, "export"),
+    ...(options.tier ? { tier: options.tier } : {}),
+    ...(options.type ? { type: options.type } : {}),
+    ...(options.since !== undefined ? { since: options.since } : {}),
+    ...(options.until !== undefined ? { until: options.until } : {}),
+  };
+  const ndjson = options.format === "ndjson";
+  let events: ReturnType<typeof streamEvents> | null = null;
+  let link = "";
+  let count = 0;
+  let total = 0;
+  let manifestHash = "";
+  let finished = false;
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const byType = await countByType(db, filter);
+      total = await countEvents(db, filter);
+      const settings: Manifest["policy"]["settings"] = {};
+      for (const [key, value] of Object.entries(policy.settings)) {
+        settings[key] = { value, source: policy.sources[key] ?? "default" };
+      }
+      const manifest: Manifest = {
+        export_schema_version: EXPORT_SCHEMA_VERSION,
+        vitrine_version: APP_VERSION,
+        catalog_version: CATALOG.version,
+        catalog_sha256: await catalogHash(),
+        exported_at: new Date().toISOString(),
+        identity,
+        diagnostic_level: policy.level,
+        tiers_exported: filter.allowed.filter((t) => !options.tier || t === options.tier),
+        policy: { managed_file: policy.managedFile, managed_state: policy.managedState, settings },
+        filter: {
+          tier: options.tier ?? null,
+          type: options.type ?? null,
+          since: options.since !== undefined ? new Date(options.since).toISOString() : null,
+          until: options.until !== undefined ? new Date(options.until).toISOString() : null,
+        },
+        counts: { total, by_type: byType },
+      };
+      manifestHash = await sha256Hex(canonicalJson(manifest));
+      link = manifestHash;
+      controller.enqueue(encoder.encode(
+        ndjson
+          ? `${JSON.stringify({ record: "manifest", manifest })}\n`
+          : `{"manifest":${JSON.stringify(manifest)},\n"events":[`,
+      ));
+      events = streamEvents(db, filter);
+    },
+    async pull(controller) {
+      if (finished || events === null) return;
+      // Hand out a few hundred records per pull to keep the queue short.
+      let text = "";
+      for (let i = 0; i < 200; i++) {
+        const next = await events.next();
+        if (next.done) {
+          const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };
+          text += ndjson
+            ? `${JSON.stringify({ record: "trailer", trailer })}\n`
+            : `${count > 0 ? "\n" : ""}],\n"trailer":${JSON.stringify(trailer)}}\n`;
+          controller.enqueue(encoder.encode(text));
+          controller.close();
+          finished = true;
+          onProgress?.({ records: count, total });
+          return;
+        }
+        const stored = next.value;
+        const event: ExportedEvent = {
+          id: stored.id,
+          type: stored.type,
+          time: stored.time,
+          common: stored.common,
+          fields: stored.parts,
+        };
+        link = await nextLink(link, event);
+        count++;
+        const record = { seq: count, hash: link, event };
+        text += ndjson
+          ? `${JSON.stringify({ record: "event", ...record })}\n`
+          : `${count > 1 ? ",\n" : "\n"}${JSON.stringify(record)}`;
+      }
+      onProgress?.({ records: count, total });
+      controller.enqueue(encoder.encode(text));
+    },
+    async cancel() {
+      await events?.return(undefined);
+    },
+  }, { highWaterMark: 1 });
+}

@@ -1,0 +1,27 @@
+/**
+ * What the web app needs from the agent (or from a test).
+ *
+ * @module
+ */
+import type { AgentStatus } from "../agent/agent.ts";
+import type { Identity } from "../identity/identity.ts";
+import type { Policy } from "../policy/resolve_policy.ts";
+import type { Store } from "../store/open_store.ts";
+
+/** The web app's view of the agent. */
+export interface AppDeps {
+  store: Store;
+  dataDir: string;
+  policy(): Policy;
+  identity(): Identity;
+  /** The running agent's status; undefined when no agent runs. */
+  status(): AgentStatus | undefined;
+  /** The per-installation token that state-changing requests must carry. */
+  token: string;
+  /** Host header values accepted, such as `127.0.0.1:7878`. */
+  allowedHosts: readonly string[];
+  /** Sets or clears a local preference, then re-applies the policy. */
+  setPreference(key: string, value: unknown): Promise<void>;
+  /** Records consent for support logs. */
+  recordConsent(granted: boolean, actor: string, purpose: string): Promise<void>;
+}

@@ -1,0 +1,164 @@
+/**
+ * The overview: identity, policy, counts, latest statistics, health.
+ *
+ * @module
+ */
+import type { VNode } from "preact";
+import type { Health } from "../../agent/health.ts";
+import type { Identity } from "../../identity/identity.ts";
+import type { StoredEvent } from "../../store/event_queries.ts";
+import { formatBytes, formatCount, formatDuration, formatTime } from "./format.ts";
+import { Layout } from "./layout.tsx";
+import { Bars, Card, Facts, Meter, TierBadge } from "./widgets.tsx";
+
+/** What the overview shows. */
+export interface OverviewData {
+  identity: Identity;
+  health: Health;
+  byType: Record<string, { required?: number; optional?: number }>;
+  latestSystem: StoredEvent | undefined;
+  latestKernel: StoredEvent | undefined;
+}
+
+const PRIVACY_KEYS = [
+  "cloudService.diagnosticLevel",
+  "cloudService.automaticSampleSubmissionConsent",
+  "cloudService.enabled",
+  "antivirusEngine.enableRealTimeProtection",
+  "orgId",
+  "releaseRing",
+];
+
+/** Renders the overview page. */
+export function OverviewPage({ identity, health, byType, latestSystem, latestKernel }: OverviewData): VNode {
+  const sys = { ...latestSystem?.parts.required, ...latestSystem?.parts.optional } as Record<string, number | string | null>;
+  const kernel = { ...latestKernel?.parts.required, ...latestKernel?.parts.optional } as Record<string, unknown>;
+  const num = (key: string) => (typeof sys[key] === "number" ? sys[key] as number : null);
+  const memTotal = num("memory.total");
+  const memAvail = num("memory.available") ?? num("memory.free");
+  const rootTotal = num("root_fs.total");
+  const rootFree = num("root_fs.free");
+  const rootAvail = num("root_fs.available");
+  const settings = new Map(health.policy.settings.map((s) => [s.key, s]));
+  return (
+    <Layout title="Overview" active="/" hostname={identity.hostname} level={health.level}>
+      {health.problems.length > 0 && (
+        <div class="alert" role="alert">
+          <strong>{health.problems.length === 1 ? "1 problem" : `${health.problems.length} problems`}</strong>
+          <ul>{health.problems.map((p) => <li>{p}</li>)}</ul>
+        </div>
+      )}
+      <div class="grid">
+        <Card title="Stored data">
+          <div class="big-numbers">
+            <div>
+              <span class="big">{formatCount(health.counts.required)}</span>
+              <TierBadge tier="required" /> records
+            </div>
+            <div>
+              <span class="big">{formatCount(health.counts.optional)}</span>
+              <TierBadge tier="optional" /> records
+            </div>
+          </div>
+          <p class="muted">
+            Database {formatBytes(health.database.bytes)} in <code>{health.dataDir}</code>
+          </p>
+        </Card>
+        <Card title="This machine now">
+          {latestSystem
+            ? (
+              <>
+                {memTotal !== null && memAvail !== null && (
+                  <Meter
+                    label="Memory in use"
+                    used={memTotal - memAvail}
+                    total={memTotal}
+                    text={`${formatBytes(memTotal - memAvail)} of ${formatBytes(memTotal)}`}
+                  />
+                )}
+                {rootTotal !== null && rootFree !== null && (
+                  <Meter
+                    label="Disk / in use"
+                    used={rootTotal - rootFree}
+                    total={rootTotal}
+                    text={`${formatBytes(rootTotal - rootFree)} of ${formatBytes(rootTotal)}, ${formatBytes(rootAvail)} available`}
+                  />
+                )}
+                <Facts
+                  rows={[
+                    ["Load (1, 5, 15 min)", [num("load.1m"), num("load.5m"), num("load.15m")].map((l) => l?.toFixed(2) ?? "—").join(" · ")],
+                    ["Uptime", formatDuration(num("uptime"))],
+                    ["Processes", formatCount(num("processes"))],
+                    ["CPUs online", formatCount(num("cpu.online"))],
+                    ["Kernel", `${sys["kernel.sysname"] ?? ""} ${sys["kernel.release"] ?? ""} (${sys["kernel.machine"] ?? ""})`],
+                    ["Measured", formatTime(latestSystem.time)],
+                  ]}
+                />
+              </>
+            )
+            : <p class="muted">No system statistics yet: the first collection runs when the agent starts.</p>}
+        </Card>
+        <Card title="Agent health">
+          <Facts
+            rows={[
+              ["Agent", health.agent?.running ? `running (pid ${health.agent.pid})` : "not running"],
+              ["File-activity subsystem", String(kernel.subsystem ?? health.agent?.subsystem.subsystem ?? "—")],
+              ["Own CPU", health.agent?.cpuShare === null || health.agent?.cpuShare === undefined ? "—" : `${(health.agent.cpuShare * 100).toFixed(2)} % of one core`],
+              ["Own memory (RSS)", formatBytes(health.agent?.rssBytes)],
+              ["Version", health.version],
+            ]}
+          />
+          {health.agent && (
+            <table class="compact">
+              <caption>Collectors</caption>
+              <thead>
+                <tr><th scope="col">Collector</th><th scope="col">Every</th><th scope="col">Last run</th><th scope="col">State</th></tr>
+              </thead>
+              <tbody>
+                {health.agent.collectors.map((c) => (
+                  <tr>
+                    <td>{c.name}</td>
+                    <td>{formatDuration(c.intervalMs / 1000)}</td>
+                    <td>{formatTime(c.lastRunAt)}</td>
+                    <td>{c.lastError ? <span class="bad">failing</span> : <span class="ok">ok</span>}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </Card>
+        <Card title="Device identity (common fields)">
+          <Facts rows={Object.entries(identity).map(([k, v]) => [k, <code>{v === null ? "null" : Array.isArray(v) ? v.join(", ") : String(v)}</code>])} />
+        </Card>
+        <Card title="Privacy policy in effect">
+          <Facts
+            rows={PRIVACY_KEYS.map((key) => {
+              const s = settings.get(key);
+              return [key, (
+                <>
+                  <code>{JSON.stringify(s?.value)}</code>{" "}
+                  <span class={`source source-${s?.source}`}>{s?.source === "managed" ? "🔒 managed" : s?.source}</span>
+                </>
+              )];
+            })}
+          />
+          <p class="muted">
+            Managed file <code>{health.policy.managedFile}</code>: {health.policy.managedState}. <a href="/privacy">Change settings</a>
+          </p>
+        </Card>
+        <Card title="Events stored, by type" wide>
+          <Bars
+            rows={Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map(([type, tiers]) => ({
+              label: type,
+              values: [
+                { tier: "required", value: tiers.required ?? 0 },
+                { tier: "optional", value: tiers.optional ?? 0 },
+              ],
+            }))}
+          />
+          <p class="legend"><span class="swatch fill-required"></span> required <span class="swatch fill-optional"></span> optional</p>
+        </Card>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,80 @@
+/**
+ * Small presentational pieces shared by the pages.
+ *
+ * @module
+ */
+import type { ComponentChildren, VNode } from "preact";
+
+/** A titled panel. */
+export function Card(props: { title: string; wide?: boolean; children: ComponentChildren }): VNode {
+  return (
+    <section class={props.wide ? "card wide" : "card"} aria-label={props.title}>
+      <h2>{props.title}</h2>
+      {props.children}
+    </section>
+  );
+}
+
+/** A horizontal gauge of `used` out of `total`, drawn in SVG. */
+export function Meter(props: { label: string; used: number; total: number; text: string }): VNode {
+  const share = props.total > 0 ? Math.min(1, Math.max(0, props.used / props.total)) : 0;
+  const tone = share > 0.9 ? "bad" : share > 0.75 ? "warn" : "ok";
+  return (
+    <div class="meter">
+      <div class="meter-head">
+        <span>{props.label}</span>
+        <span class="muted">{props.text}</span>
+      </div>
+      <svg viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label={`${props.label}: ${Math.round(share * 100)}%`}>
+        <rect x="0" y="0" width="100" height="6" rx="3" class="meter-track" />
+        <rect x="0" y="0" width={(share * 100).toFixed(2)} height="6" rx="3" class={`meter-fill ${tone}`} />
+      </svg>
+    </div>
+  );
+}
+
+/** A two-column table of names and values. */
+export function Facts(props: { rows: [string, ComponentChildren][] }): VNode {
+  return (
+    <dl class="facts">
+      {props.rows.map(([name, value]) => (
+        <>
+          <dt>{name}</dt>
+          <dd>{value}</dd>
+        </>
+      ))}
+    </dl>
+  );
+}
+
+/** A tier label. */
+export function TierBadge(props: { tier: string }): VNode {
+  return <span class={`tier tier-${props.tier}`}>{props.tier}</span>;
+}
+
+/** Horizontal bars, one per row, scaled to the largest value. */
+export function Bars(props: { rows: { label: string; values: { tier: string; value: number }[] }[] }): VNode {
+  const max = Math.max(1, ...props.rows.map((row) => row.values.reduce((s, v) => s + v.value, 0)));
+  return (
+    <ul class="bars">
+      {props.rows.map((row) => {
+        const total = row.values.reduce((s, v) => s + v.value, 0);
+        let x = 0;
+        return (
+          <li>
+            <span class="bar-label">{row.label}</span>
+            <svg viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={`${row.label}: ${total}`}>
+              {row.values.map((v) => {
+                const width = (v.value / max) * 100;
+                const rect = <rect x={x.toFixed(2)} y="0" width={width.toFixed(2)} height="10" class={`fill-${v.tier}`} />;
+                x += width;
+                return rect;
+              })}
+            </svg>
+            <span class="bar-value">{total.toLocaleString("en-US")}</span>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}

@@ -1,0 +1,64 @@
+/**
+ * Reads event filters from query parameters (and CLI flags), rejecting
+ * bad values with a message that names them.
+ *
+ * @module
+ */
+import { eventSpec } from "../catalog/_index.ts";
+import { TIERS, type Tier } from "../catalog/types.ts";
+
+/** A filter as the user gave it, before policy is applied. */
+export interface UserFilter {
+  tier?: Tier;
+  type?: string;
+  since?: number;
+  until?: number;
+  search?: string;
+  before?: number;
+  limit?: number;
+}
+
+/** Parses a time as ISO 8601 or epoch milliseconds. */
+export function parseTime(name: string, text: string): number {
+  const value = /^\d{1,16}$/.test(text) ? Number(text) : Date.parse(text);
+  if (!Number.isFinite(value)) {
+    throw new RangeError(`The ${name} time "${text}" is not a date; use ISO 8601 (2026-11-22T10:00:00Z) or epoch milliseconds`);
+  }
+  return value;
+}
+
+/** Parses a positive integer within bounds. */
+export function parseCount(name: string, text: string, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < 1 || value > max) {
+    throw new RangeError(`The ${name} "${text}" is not a whole number from 1 to ${max}`);
+  }
+  return value;
+}
+
+/** Builds a filter from named string values; throws RangeError when bad. */
+export function parseFilter(values: Record<string, string | undefined>): UserFilter {
+  const filter: UserFilter = {};
+  const { tier, type, since, until, q, before, limit } = values;
+  if (tier !== undefined && tier !== "") {
+    if (!TIERS.includes(tier as Tier)) {
+      throw new RangeError(`The tier "${tier}" is not one of ${TIERS.join(", ")}`);
+    }
+    filter.tier = tier as Tier;
+  }
+  if (type !== undefined && type !== "") {
+    if (eventSpec(type) === undefined) {
+      throw new RangeError(`The event type "${type}" is not in the catalogue; see \`vitrine catalog\``);
+    }
+    filter.type = type;
+  }
+  if (since !== undefined && since !== "") filter.since = parseTime("since", since);
+  if (until !== undefined && until !== "") filter.until = parseTime("until", until);
+  if (q !== undefined && q.trim() !== "") {
+    if (q.length > 200) throw new RangeError("The search text is longer than 200 characters");
+    filter.search = q;
+  }
+  if (before !== undefined && before !== "") filter.before = parseCount("before cursor", before, Number.MAX_SAFE_INTEGER);
+  if (limit !== undefined && limit !== "") filter.limit = parseCount("limit", limit, 1000);
+  return filter;
+}
