@@ -16,8 +16,14 @@ import { healthCommand } from "./cli/health_command.ts";
 import { runCommand } from "./cli/run_command.ts";
 import { UsageError } from "./cli/usage_error.ts";
 
-const COMMANDS: Record<string, { run: (args: string[]) => number | Promise<number>; summary: string }> = {
-  run: { run: runCommand, summary: "collect, store and serve the dashboard (what `deno task start` does)" },
+const COMMANDS: Record<
+  string,
+  { run: (args: string[]) => number | Promise<number>; summary: string }
+> = {
+  run: {
+    run: runCommand,
+    summary: "collect, store and serve the dashboard (what `deno task start` does)",
+  },
   catalog: { run: catalogCommand, summary: "print the catalogue of events and fields as JSON" },
   events: { run: eventsCommand, summary: "print stored events as JSON" },
   export: { run: exportCommand, summary: "write the audit export (JSON or NDJSON, hash-chained)" },
@@ -50,7 +56,11 @@ export async function main(args: string[]): Promise<number> {
   }
   const entry = COMMANDS[command];
   if (!entry) {
-    console.error(`vitrine: unknown command "${command}". Commands: ${Object.keys(COMMANDS).join(", ")}. Run \`vitrine --help\`.`);
+    console.error(
+      `vitrine: unknown command "${command}". Commands: ${
+        Object.keys(COMMANDS).join(", ")
+      }. Run \`vitrine --help\`.`,
+    );
     return 2;
   }
   try {
@@ -65,7 +75,9 @@ export async function main(args: string[]): Promise<number> {
       return 1;
     }
     if (error instanceof Deno.errors.PermissionDenied) {
-      console.error(`vitrine ${command}: permission denied: ${error.message}. Run as a user that may use the data directory, or pass --data-dir.`);
+      console.error(
+        `vitrine ${command}: permission denied: ${error.message}. Run as a user that may use the data directory, or pass --data-dir.`,
+      );
       return 1;
     }
     throw error;

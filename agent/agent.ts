@@ -145,7 +145,11 @@ export class Agent {
   }
 
   static async #resolve(store: Store, managedFile: string): Promise<Policy> {
-    return combinePolicy(managedFile, await readManagedFile(managedFile), await getPreferences(store.db));
+    return combinePolicy(
+      managedFile,
+      await readManagedFile(managedFile),
+      await getPreferences(store.db),
+    );
   }
 
   async #begin(): Promise<void> {
@@ -190,13 +194,17 @@ export class Agent {
     await this.#recordConfiguration();
     await this.#restartSubsystem();
 
-    const seconds = (flag: number | undefined, key: string) => (flag ?? Number(this.#policy.settings[key])) * 1000;
+    const seconds = (flag: number | undefined, key: string) =>
+      (flag ?? Number(this.#policy.settings[key])) * 1000;
     this.#scheduler.add({
       name: "system",
       intervalMs: seconds(this.options.systemInterval, "collection.systemInterval"),
       immediate: true,
       run: async () => {
-        await this.record([{ type: "system_statistics", fields: await collectSystem(this.tiers("collect")) }]);
+        await this.record([{
+          type: "system_statistics",
+          fields: collectSystem(this.tiers("collect")),
+        }]);
       },
     });
     this.#scheduler.add({
@@ -204,7 +212,10 @@ export class Agent {
       intervalMs: seconds(this.options.fileActivityInterval, "collection.fileActivityInterval"),
       run: async () => {
         await this.#subsystem.ready();
-        await this.record([{ type: "kernel_statistics", fields: this.#subsystem.fields(this.tiers("collect")) }]);
+        await this.record([{
+          type: "kernel_statistics",
+          fields: this.#subsystem.fields(this.tiers("collect")),
+        }]);
       },
     });
     this.#scheduler.add({
@@ -271,7 +282,9 @@ export class Agent {
     if (level === "required") {
       deleted = await deleteOptionalData(this.store.db);
       deletedAt = Date.now();
-      this.options.log?.(`Diagnostic level lowered to required: deleted ${deleted} optional records`);
+      this.options.log?.(
+        `Diagnostic level lowered to required: deleted ${deleted} optional records`,
+      );
     }
     await setMeta(this.store.db, "diagnostic_level", level);
     await this.record([{
@@ -323,10 +336,16 @@ export class Agent {
       await this.#recordConfiguration();
       await this.#restartSubsystem();
       if (this.options.systemInterval === undefined) {
-        this.#scheduler.setInterval("system", Number(next.settings["collection.systemInterval"]) * 1000);
+        this.#scheduler.setInterval(
+          "system",
+          Number(next.settings["collection.systemInterval"]) * 1000,
+        );
       }
       if (this.options.fileActivityInterval === undefined) {
-        this.#scheduler.setInterval("file_activity", Number(next.settings["collection.fileActivityInterval"]) * 1000);
+        this.#scheduler.setInterval(
+          "file_activity",
+          Number(next.settings["collection.fileActivityInterval"]) * 1000,
+        );
       }
     });
     return this.#applying;
@@ -349,7 +368,9 @@ export class Agent {
     await this.store.db.transaction().execute(async (trx) => {
       const old = trx.selectFrom("event").select("id").where("time", "<", cutoff);
       for (const tier of ["required", "optional"] as const) {
-        await sql`DELETE FROM ${sql.table(`event_text_${tier}`)} WHERE rowid IN (${old})`.execute(trx);
+        await sql`DELETE FROM ${sql.table(`event_text_${tier}`)} WHERE rowid IN (${old})`.execute(
+          trx,
+        );
       }
       await trx.deleteFrom("event_part").where("event_id", "in", old).execute();
       await trx.deleteFrom("event").where("time", "<", cutoff).execute();
@@ -361,7 +382,9 @@ export class Agent {
     const problems = [...this.#problems, ...this.#subsystem.status().problems];
     for (const task of this.#scheduler.status()) {
       if (task.lastError) {
-        problems.push(`Collector "${task.name}" failed ${task.consecutiveFailures} time(s): ${task.lastError}`);
+        problems.push(
+          `Collector "${task.name}" failed ${task.consecutiveFailures} time(s): ${task.lastError}`,
+        );
       }
     }
     return {
@@ -394,7 +417,11 @@ export class Agent {
     await this.#scheduler.stop();
     await this.#applying;
     this.#subsystem.stop();
-    await setMeta(this.store.db, "agent_status", JSON.stringify({ ...this.status(), stoppedAt: Date.now() }));
+    await setMeta(
+      this.store.db,
+      "agent_status",
+      JSON.stringify({ ...this.status(), stoppedAt: Date.now() }),
+    );
     await this.store.close();
     await Deno.remove(dataPaths(this.options.dataDir).running).catch(() => {});
     this.#lock.release();

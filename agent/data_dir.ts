@@ -18,7 +18,9 @@ export function defaultDataDir(): string {
   if (state) return `${state}/vitrine`;
   const home = Deno.env.get("HOME");
   if (!home) {
-    throw new Error("Cannot choose a data directory: HOME is not set. Pass --data-dir or set VITRINE_DATA_DIR.");
+    throw new Error(
+      "Cannot choose a data directory: HOME is not set. Pass --data-dir or set VITRINE_DATA_DIR.",
+    );
   }
   return `${home}/.local/state/vitrine`;
 }

@@ -5,6 +5,7 @@
  * @module
  */
 import type { Tier } from "../catalog/types.ts";
+import { readKernelFile } from "../ffi/read_kernel_file.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import type { Policy, SettingSource } from "../policy/resolve_policy.ts";
 import { countByTier } from "../store/event_queries.ts";
@@ -40,7 +41,7 @@ async function fileSize(path: string): Promise<number> {
 
 function processAlive(pid: number): boolean {
   try {
-    Deno.statSync(`/proc/${pid}`);
+    readKernelFile(`/proc/${pid}/stat`);
     return true;
   } catch {
     return false;
@@ -66,7 +67,8 @@ export async function buildHealth(
       const status = JSON.parse(stored) as AgentStatus & { stoppedAt?: number };
       agent = {
         ...status,
-        running: status.stoppedAt === undefined && status.pid !== Deno.pid && processAlive(status.pid),
+        running: status.stoppedAt === undefined && status.pid !== Deno.pid &&
+          processAlive(status.pid),
       };
     }
   }

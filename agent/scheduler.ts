@@ -47,7 +47,9 @@ export class Scheduler {
   /** Adds a task and schedules its first run. */
   add(options: TaskOptions): void {
     if (!(options.intervalMs > 0)) {
-      throw new RangeError(`Interval of task "${options.name}" must be positive, got ${options.intervalMs}`);
+      throw new RangeError(
+        `Interval of task "${options.name}" must be positive, got ${options.intervalMs}`,
+      );
     }
     const task: Task = {
       options,
@@ -94,9 +96,11 @@ export class Scheduler {
     task.timer = setTimeout(async () => {
       await this.#run(task);
       const failures = task.status.consecutiveFailures;
-      const next = failures === 0
-        ? this.#jittered(task.options.intervalMs)
-        : Math.min(MAX_BACKOFF_MS, 1000 * 2 ** Math.min(failures, 20), task.options.intervalMs * 2 ** failures);
+      const next = failures === 0 ? this.#jittered(task.options.intervalMs) : Math.min(
+        MAX_BACKOFF_MS,
+        1000 * 2 ** Math.min(failures, 20),
+        task.options.intervalMs * 2 ** failures,
+      );
       this.#schedule(task, next);
     }, delay);
   }
@@ -109,7 +113,12 @@ export class Scheduler {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const limit = new Promise<never>((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`Task "${task.options.name}" took longer than ${timeoutMs} ms and was abandoned`)),
+        () =>
+          reject(
+            new Error(
+              `Task "${task.options.name}" took longer than ${timeoutMs} ms and was abandoned`,
+            ),
+          ),
         timeoutMs,
       );
     });

@@ -80,8 +80,7 @@ const COMMON: readonly FieldSpec[] = [
     "string",
     "Stable device identifier: an HMAC-SHA-256 of /etc/machine-id under a product key, so the raw machine id never leaves the agent.",
     {
-      nullable:
-        "The machine has no readable machine id; the agent reports a health problem.",
+      nullable: "The machine has no readable machine id; the agent reports a health problem.",
     },
   ),
   seed(
@@ -121,8 +120,7 @@ const COMMON: readonly FieldSpec[] = [
     "string",
     "Version of the security intelligence in use.",
     {
-      nullable:
-        "No security intelligence is installed; vitrine itself ships none.",
+      nullable: "No security intelligence is installed; vitrine itself ships none.",
     },
   ),
   seed(
@@ -156,8 +154,7 @@ function counter(
       unit: "count",
       platforms,
       source: { ...source, meaning },
-      nullable:
-        "The active subsystem cannot observe this; it is unsupported here, not zero.",
+      nullable: "The active subsystem cannot observe this; it is unsupported here, not zero.",
     },
   );
 }
@@ -433,9 +430,7 @@ const PRESSURE_FIELDS: readonly FieldSpec[] = ["cpu", "memory", "io"].flatMap(
           "number",
           `Share of wall time in which ${
             kind === "some" ? "at least one task" : "all runnable tasks"
-          } stalled on ${resource}, averaged over ${
-            window.slice(3)
-          } seconds (/proc/pressure).`,
+          } stalled on ${resource}, averaged over ${window.slice(3)} seconds (/proc/pressure).`,
           {
             unit: "percent",
             nullable: "The kernel does not expose this pressure line.",
@@ -471,8 +466,7 @@ const EVENTS: readonly EventSpec[] = [
   {
     type: "install",
     title: "Installation and uninstallation",
-    description:
-      "Records that this installation of the agent was set up, upgraded or removed.",
+    description: "Records that this installation of the agent was set up, upgraded or removed.",
     category: "Software setup and inventory",
     origin: "seed",
     platforms: BOTH,
@@ -508,8 +502,7 @@ const EVENTS: readonly EventSpec[] = [
   {
     type: "configuration",
     title: "Agent configuration",
-    description:
-      "A snapshot of the settings in effect, taken at start and after every change.",
+    description: "A snapshot of the settings in effect, taken at start and after every change.",
     category: "Software setup and inventory",
     origin: "seed",
     platforms: BOTH,
@@ -745,32 +738,44 @@ const EVENTS: readonly EventSpec[] = [
   {
     type: "security_intelligence_update",
     title: "Security intelligence update report",
-    description:
-      "The outcome of one attempt to update the security intelligence.",
+    description: "The outcome of one attempt to update the security intelligence.",
     category: "Product and service usage",
     origin: "seed",
-    platforms: BOTH,
+    platforms: LINUX,
     producedBy:
       "Never by vitrine itself, which ships no security intelligence; the type is catalogued so such reports can be validated and audited.",
     fields: [
       seed("from_version", "required", "string", "Version before the update.", {
         nullable: "Nothing was installed before.",
+        platforms: LINUX,
       }),
-      seed("to_version", "required", "string", "Version the update aimed for."),
+      seed(
+        "to_version",
+        "required",
+        "string",
+        "Version the update aimed for.",
+        {
+          platforms: LINUX,
+        },
+      ),
       seed("status", "required", "string", "Whether the update worked.", {
         values: ["success", "failure"],
+        platforms: LINUX,
       }),
       seed(
         "using_proxy",
         "required",
         "boolean",
         "Whether the download went through a proxy.",
+        { platforms: LINUX },
       ),
       seed("error", "required", "integer", "Numeric error when it failed.", {
         nullable: "The update succeeded.",
+        platforms: LINUX,
       }),
       seed("reason", "required", "string", "Why it failed, in words.", {
         nullable: "The update succeeded.",
+        platforms: LINUX,
       }),
     ],
   },
@@ -849,8 +854,7 @@ const EVENTS: readonly EventSpec[] = [
   {
     type: "system_statistics",
     title: "System statistics",
-    description:
-      "Statistics of the kernel and of the agent itself, read through libc and /proc.",
+    description: "Statistics of the kernel and of the agent itself, read through libc and /proc.",
     category: "Product and service performance",
     origin: "vitrine",
     platforms: LINUX,
@@ -870,9 +874,7 @@ const EVENTS: readonly EventSpec[] = [
           `load.${window}`,
           "required",
           "number",
-          `Run-queue load average over ${
-            window.replace("m", " minutes")
-          } (sysinfo).`,
+          `Run-queue load average over ${window.replace("m", " minutes")} (sysinfo).`,
           { unit: "load" },
         )
       ),
@@ -1093,13 +1095,11 @@ const EVENTS: readonly EventSpec[] = [
   {
     type: "diagnostic_log_upload_started",
     title: "Diagnostic log upload started",
-    description:
-      "A support log bundle was gathered, with consent, and its upload began.",
+    description: "A support log bundle was gathered, with consent, and its upload began.",
     category: "Product and service usage",
     origin: "seed",
     platforms: BOTH,
-    producedBy:
-      "`vitrine support collect`, only after consent for support logs was recorded.",
+    producedBy: "`vitrine support collect`, only after consent for support logs was recorded.",
     fields: [
       seed(
         "sha256",
@@ -1243,8 +1243,7 @@ const EVENTS: readonly EventSpec[] = [
     category: "Privacy controls",
     origin: "vitrine",
     platforms: LINUX,
-    producedBy:
-      "`vitrine consent grant|revoke` and the dashboard's privacy page.",
+    producedBy: "`vitrine consent grant|revoke` and the dashboard's privacy page.",
     fields: [
       ours("granted", "required", "boolean", "True when consent was given."),
       ours(

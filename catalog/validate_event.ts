@@ -15,9 +15,7 @@ function typeProblem(
   value: unknown,
 ): string | null {
   if (value === null) {
-    return spec.nullable
-      ? null
-      : `${where} is null but the catalogue does not allow null`;
+    return spec.nullable ? null : `${where} is null but the catalogue does not allow null`;
   }
   const fail = (expected: string) =>
     `${where} should be ${expected} but is ${JSON.stringify(value)}`;
@@ -31,9 +29,7 @@ function typeProblem(
     case "integer":
       return Number.isSafeInteger(value) ? null : fail("an integer");
     case "number":
-      return typeof value === "number" && Number.isFinite(value)
-        ? null
-        : fail("a finite number");
+      return typeof value === "number" && Number.isFinite(value) ? null : fail("a finite number");
     case "boolean":
       return typeof value === "boolean" ? null : fail("a boolean");
     case "string[]":
@@ -42,9 +38,7 @@ function typeProblem(
         ? null
         : fail("an array of strings");
     case "object":
-      return typeof value === "object" && !Array.isArray(value)
-        ? null
-        : fail("an object");
+      return typeof value === "object" && !Array.isArray(value) ? null : fail("an object");
   }
 }
 

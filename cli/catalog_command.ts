@@ -16,7 +16,10 @@ Usage: vitrine catalog [--type TYPE]
 
 /** Prints the catalogue. */
 export function catalogCommand(args: string[]): number {
-  const { values } = parseFlags("catalog", args, { type: { type: "string" }, help: { type: "boolean", short: "h" } });
+  const { values } = parseFlags("catalog", args, {
+    type: { type: "string" },
+    help: { type: "boolean", short: "h" },
+  });
   if (values.help) {
     console.log(CATALOG_HELP);
     return 0;
@@ -24,10 +27,20 @@ export function catalogCommand(args: string[]): number {
   if (typeof values.type === "string") {
     const event = CATALOG.events.find((e) => e.type === values.type);
     if (!event) {
-      console.error(`vitrine catalog: no event type "${values.type}"; types are ${CATALOG.events.map((e) => e.type).join(", ")}`);
+      console.error(
+        `vitrine catalog: no event type "${values.type}"; types are ${
+          CATALOG.events.map((e) => e.type).join(", ")
+        }`,
+      );
       return 2;
     }
-    console.log(JSON.stringify({ version: CATALOG.version, common: CATALOG.common, events: [event] }, null, 2));
+    console.log(
+      JSON.stringify(
+        { version: CATALOG.version, common: CATALOG.common, events: [event] },
+        null,
+        2,
+      ),
+    );
     return 0;
   }
   console.log(JSON.stringify(CATALOG, null, 2));

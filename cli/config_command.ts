@@ -42,7 +42,12 @@ export async function configCommand(args: string[]): Promise<number> {
   const [action, key, value, ...rest] = positionals;
   if (action === "keys") {
     console.log(JSON.stringify(
-      SETTINGS.map((s) => ({ key: s.key, expected: describeType(s.type), default: s.default, meaning: s.meaning })),
+      SETTINGS.map((s) => ({
+        key: s.key,
+        expected: describeType(s.type),
+        default: s.default,
+        meaning: s.meaning,
+      })),
       null,
       2,
     ));
@@ -50,21 +55,36 @@ export async function configCommand(args: string[]): Promise<number> {
   }
   const { dataDir, managedFile } = dataLocation(values);
   if (action !== "show" && action !== "set" && action !== "unset") {
-    throw new UsageError(`vitrine config: unknown action "${action}"; use show, set, unset or keys`);
+    throw new UsageError(
+      `vitrine config: unknown action "${action}"; use show, set, unset or keys`,
+    );
   }
   if (action !== "show" && (key === undefined || settingSpec(key) === undefined)) {
     throw new UsageError(
-      `vitrine config ${action}: ${key === undefined ? "a KEY is needed" : `unknown setting "${key}"`}. Run \`vitrine config keys\` for the list.`,
+      `vitrine config ${action}: ${
+        key === undefined ? "a KEY is needed" : `unknown setting "${key}"`
+      }. Run \`vitrine config keys\` for the list.`,
     );
   }
-  if ((action === "set" && (value === undefined || rest.length > 0)) || (action === "unset" && value !== undefined)) {
-    throw new UsageError(`vitrine config ${action}: expected \`vitrine config ${action} KEY${action === "set" ? " VALUE" : ""}\``);
+  if (
+    (action === "set" && (value === undefined || rest.length > 0)) ||
+    (action === "unset" && value !== undefined)
+  ) {
+    throw new UsageError(
+      `vitrine config ${action}: expected \`vitrine config ${action} KEY${
+        action === "set" ? " VALUE" : ""
+      }\``,
+    );
   }
   const data = await openData(dataDir, managedFile);
   try {
     if (action === "show") {
       console.log(JSON.stringify(
-        Object.entries(data.policy.settings).map(([k, v]) => ({ key: k, value: v, source: data.policy.sources[k] })),
+        Object.entries(data.policy.settings).map(([k, v]) => ({
+          key: k,
+          value: v,
+          source: data.policy.sources[k],
+        })),
         null,
         2,
       ));
@@ -73,7 +93,9 @@ export async function configCommand(args: string[]): Promise<number> {
     }
     const source = data.policy.sources[key!];
     if (source === "managed") {
-      console.error(`vitrine config: "${key}" is managed by "${data.policy.managedFile}" and cannot be changed locally.`);
+      console.error(
+        `vitrine config: "${key}" is managed by "${data.policy.managedFile}" and cannot be changed locally.`,
+      );
       return 1;
     }
     if (source === "fail_closed") {

@@ -27,12 +27,16 @@ export async function dashboardCommand(args: string[]): Promise<number> {
     return 0;
   }
   const port = String(values.port ?? "7878");
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) throw new UsageError(`--port "${port}" is not a port number`);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+    throw new UsageError(`--port "${port}" is not a port number`);
+  }
   const { dataDir } = dataLocation(values);
   try {
     await Deno.stat(dataDir);
   } catch {
-    throw new UsageError(`No data directory "${dataDir}": start the agent first (deno task start).`);
+    throw new UsageError(
+      `No data directory "${dataDir}": start the agent first (deno task start).`,
+    );
   }
   console.log(`http://127.0.0.1:${port}/?token=${await ensureToken(dataDir)}`);
   return 0;

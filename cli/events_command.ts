@@ -58,7 +58,10 @@ export async function eventsCommand(args: string[]): Promise<number> {
   const { dataDir, managedFile } = dataLocation(values);
   const data = await openData(dataDir, managedFile);
   try {
-    const events = await listEvents(data.store.db, { ...filter, allowed: allowedTiers(data.policy, "show") });
+    const events = await listEvents(data.store.db, {
+      ...filter,
+      allowed: allowedTiers(data.policy, "show"),
+    });
     console.log(JSON.stringify(events, null, 2));
   } finally {
     await data.store.close();

@@ -44,9 +44,11 @@ function progressPrinter(): (p: ExportProgress, bytes: number) => void {
     const width = 24;
     const filled = Math.round(share * width);
     const bar = "█".repeat(filled) + "░".repeat(width - filled);
-    const line = `\r${bar} ${p.records.toLocaleString("en-US")}/${p.total.toLocaleString("en-US")} records  ${
-      (bytes / 1048576).toFixed(1)
-    } MiB  ${Math.round(p.records / seconds).toLocaleString("en-US")} rec/s `;
+    const line = `\r${bar} ${p.records.toLocaleString("en-US")}/${
+      p.total.toLocaleString("en-US")
+    } records  ${(bytes / 1048576).toFixed(1)} MiB  ${
+      Math.round(p.records / seconds).toLocaleString("en-US")
+    } rec/s `;
     Deno.stderr.writeSync(new TextEncoder().encode(line));
   };
 }
@@ -111,7 +113,12 @@ export async function exportCommand(args: string[]): Promise<number> {
     );
     if (out) {
       const temporary = `${out}.partial`;
-      const file = await Deno.open(temporary, { write: true, create: true, truncate: true, mode: 0o600 });
+      const file = await Deno.open(temporary, {
+        write: true,
+        create: true,
+        truncate: true,
+        mode: 0o600,
+      });
       await counted.pipeTo(file.writable);
       await Deno.rename(temporary, out);
     } else {

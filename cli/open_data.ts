@@ -28,7 +28,11 @@ export async function openData(dataDir: string, managedFile: string): Promise<Op
     );
   }
   const store = await openStore(database);
-  const policy = combinePolicy(managedFile, await readManagedFile(managedFile), await getPreferences(store.db));
+  const policy = combinePolicy(
+    managedFile,
+    await readManagedFile(managedFile),
+    await getPreferences(store.db),
+  );
   const identity = await loadIdentity(store.db, {
     orgId: policy.settings.orgId as string | null,
     releaseRing: String(policy.settings.releaseRing),

@@ -4,7 +4,7 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { defaultDataDir, DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
+import { DEFAULT_MANAGED_FILE, defaultDataDir } from "../agent/data_dir.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Options of parseArgs, as each command declares them. */
@@ -24,17 +24,28 @@ export interface ParsedFlags {
 }
 
 /** Parses `args` strictly; unknown flags become a {@linkcode UsageError}. */
-export function parseFlags(command: string, args: string[], options: FlagSpec, positionals = false): ParsedFlags {
+export function parseFlags(
+  command: string,
+  args: string[],
+  options: FlagSpec,
+  positionals = false,
+): ParsedFlags {
   try {
     const parsed = parseArgs({ args, options, strict: true, allowPositionals: positionals });
     return { values: parsed.values as ParsedFlags["values"], positionals: parsed.positionals };
   } catch (error) {
-    throw new UsageError(`vitrine ${command}: ${(error as Error).message}. Run \`vitrine ${command} --help\` for the flags it takes.`);
+    throw new UsageError(
+      `vitrine ${command}: ${
+        (error as Error).message
+      }. Run \`vitrine ${command} --help\` for the flags it takes.`,
+    );
   }
 }
 
 /** The data directory and managed file the flags name, or the defaults. */
-export function dataLocation(values: ParsedFlags["values"]): { dataDir: string; managedFile: string } {
+export function dataLocation(
+  values: ParsedFlags["values"],
+): { dataDir: string; managedFile: string } {
   const dataDir = values["data-dir"];
   const managed = values["managed-config"];
   if (dataDir !== undefined && (typeof dataDir !== "string" || dataDir === "")) {
@@ -47,11 +58,18 @@ export function dataLocation(values: ParsedFlags["values"]): { dataDir: string; 
 }
 
 /** A positive whole number of seconds from a flag value. */
-export function parseSeconds(flag: string, value: unknown, min = 1, max = 86400): number | undefined {
+export function parseSeconds(
+  flag: string,
+  value: unknown,
+  min = 1,
+  max = 86400,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (typeof value !== "string" || !/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(`--${flag} "${String(value)}" is not a whole number of seconds from ${min} to ${max}`);
+    throw new UsageError(
+      `--${flag} "${String(value)}" is not a whole number of seconds from ${min} to ${max}`,
+    );
   }
   return n;
 }

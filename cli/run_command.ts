@@ -69,7 +69,9 @@ export async function runCommand(args: string[]): Promise<number> {
   const prefer = values.prefer === undefined
     ? undefined
     : String(values.prefer).split(",").map((p) => {
-      if (p !== "fanotify" && p !== "inotify") throw new UsageError(`--prefer "${p}" is not fanotify or inotify`);
+      if (p !== "fanotify" && p !== "inotify") {
+        throw new UsageError(`--prefer "${p}" is not fanotify or inotify`);
+      }
       return p;
     });
   const agent = await Agent.start({
@@ -77,7 +79,8 @@ export async function runCommand(args: string[]): Promise<number> {
     managedFile,
     ...(prefer ? { prefer } : {}),
     systemInterval: parseSeconds("system-interval", values["system-interval"]) ?? every,
-    fileActivityInterval: parseSeconds("file-activity-interval", values["file-activity-interval"]) ?? every,
+    fileActivityInterval:
+      parseSeconds("file-activity-interval", values["file-activity-interval"]) ?? every,
     log: (message) => console.error(message),
   });
   const token = await ensureToken(dataDir);
@@ -104,16 +107,22 @@ export async function runCommand(args: string[]): Promise<number> {
       signal: shutdown.signal,
       onListen: ({ port: bound }) => {
         if (listen !== "127.0.0.1" && listen !== "localhost" && listen !== "::1") {
-          console.error(`Warning: the dashboard listens on ${listen}, reachable beyond this machine.`);
+          console.error(
+            `Warning: the dashboard listens on ${listen}, reachable beyond this machine.`,
+          );
         }
         console.error(`vitrine ${agent.identity.app_version} collecting into ${dataDir}`);
-        console.error(`Dashboard: http://127.0.0.1:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`);
+        console.error(
+          `Dashboard: http://127.0.0.1:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`,
+        );
       },
     }, app.fetch);
   } catch (error) {
     await agent.stop();
     if (error instanceof Deno.errors.AddrInUse) {
-      throw new UsageError(`Port ${port} on ${listen} is already in use. Pass --port with a free port.`);
+      throw new UsageError(
+        `Port ${port} on ${listen} is already in use. Pass --port with a free port.`,
+      );
     }
     throw error;
   }

@@ -5,6 +5,7 @@
  */
 import type { Tier } from "../catalog/types.ts";
 import type { Fields } from "../catalog/validate_event.ts";
+import { readKernelFile } from "../ffi/read_kernel_file.ts";
 import { getrusage } from "../ffi/rusage.ts";
 import { statvfs } from "../ffi/statvfs.ts";
 import { sysconf } from "../ffi/sysconf.ts";
@@ -29,9 +30,9 @@ const CPU_NAMES = [
   "steal",
 ];
 
-async function readOptional(path: string): Promise<string | null> {
+function readOptional(path: string): string | null {
   try {
-    return await Deno.readTextFile(path);
+    return readKernelFile(path);
   } catch {
     return null;
   }
@@ -42,12 +43,12 @@ async function readOptional(path: string): Promise<string | null> {
  * `tiers` includes `optional`: at the required level they are never
  * collected at all.
  */
-export async function collectSystem(tiers: readonly Tier[]): Promise<Fields> {
+export function collectSystem(tiers: readonly Tier[]): Fields {
   const info = sysinfo();
   const kernel = uname();
   const root = statvfs("/");
   const usage = getrusage();
-  const meminfo = parseMeminfo(await readOptional("/proc/meminfo") ?? "");
+  const meminfo = parseMeminfo(readOptional("/proc/meminfo") ?? "");
   const ticks = sysconf("clockTicks");
   const fields: Fields = {
     uptime: info.uptimeSeconds,
@@ -85,7 +86,7 @@ export async function collectSystem(tiers: readonly Tier[]): Promise<Fields> {
   const filesystems: Fields[] = [];
   for (
     const mount of parseMountinfo(
-      await readOptional("/proc/self/mountinfo") ?? "",
+      readOptional("/proc/self/mountinfo") ?? "",
     )
   ) {
     try {
@@ -105,7 +106,7 @@ export async function collectSystem(tiers: readonly Tier[]): Promise<Fields> {
     }
   }
   fields.filesystems = filesystems;
-  const cpu = parseCpuTicks(await readOptional("/proc/stat") ?? "");
+  const cpu = parseCpuTicks(readOptional("/proc/stat") ?? "");
   if (cpu) {
     CPU_NAMES.forEach((name, i) => {
       const value = cpu[i];
@@ -114,7 +115,7 @@ export async function collectSystem(tiers: readonly Tier[]): Promise<Fields> {
   }
   for (
     const [key, value] of Object.entries(
-      parseVmstat(await readOptional("/proc/vmstat") ?? ""),
+      parseVmstat(readOptional("/proc/vmstat") ?? ""),
     )
   ) {
     fields[`vmstat.${key}`] = value;
@@ -123,16 +124,14 @@ export async function collectSystem(tiers: readonly Tier[]): Promise<Fields> {
     fields[`meminfo.${key.replace(/[()]/g, "_")}`] = value;
   }
   for (const resource of ["cpu", "memory", "io"]) {
-    const text = await readOptional(`/proc/pressure/${resource}`);
+    const text = readOptional(`/proc/pressure/${resource}`);
     const pressure = text ? parsePressure(text) : {};
     for (const kind of ["some", "full"] as const) {
       const line = pressure[kind];
       fields[`pressure.${resource}.${kind}_avg10`] = line?.avg10 ?? null;
       fields[`pressure.${resource}.${kind}_avg60`] = line?.avg60 ?? null;
       fields[`pressure.${resource}.${kind}_avg300`] = line?.avg300 ?? null;
-      fields[`pressure.${resource}.${kind}_total`] = line
-        ? line.total / 1e6
-        : null;
+      fields[`pressure.${resource}.${kind}_total`] = line ? line.total / 1e6 : null;
     }
   }
   return fields;

@@ -31,19 +31,25 @@ export function configurationFields(policy: Policy): ConfigurationSnapshot {
     "cloud_service.service_uri": s["cloudService.serviceUri"],
     "cloud_service.diagnostic_level": s["cloudService.diagnosticLevel"],
     "cloud_service.automatic_sample_submission": s["cloudService.automaticSampleSubmissionConsent"],
-    "cloud_service.automatic_definition_update_enabled": s["cloudService.automaticDefinitionUpdateEnabled"],
+    "cloud_service.automatic_definition_update_enabled":
+      s["cloudService.automaticDefinitionUpdateEnabled"],
     "edr.early_preview": s["edr.earlyPreview"],
     "edr.group_id": s["edr.groupIds"],
-    "edr.tags": (s["edr.tags"] as { key: string; value: string }[]).map((t) => `${t.key}=${t.value}`),
+    "edr.tags": (s["edr.tags"] as { key: string; value: string }[]).map((t) =>
+      `${t.key}=${t.value}`
+    ),
     connection_retry_timeout: s["connectionRetryTimeout"],
     file_hash_cache_maximum: s["fileHashCacheMaximum"],
     crash_upload_daily_limit: s["crashUploadDailyLimit"],
     "antivirus_engine.exclusions": exclusions,
     "antivirus_engine.scan_cache_maximum": s["antivirusEngine.scanCacheMaximum"],
     "antivirus_engine.maximum_scan_threads": s["antivirusEngine.maximumScanThreads"],
-    "antivirus_engine.threat_restoration_exclusion_time": s["antivirusEngine.threatRestorationExclusionTime"],
+    "antivirus_engine.threat_restoration_exclusion_time":
+      s["antivirusEngine.threatRestorationExclusionTime"],
     "antivirus_engine.threat_type_settings": Object.fromEntries(
-      (s["antivirusEngine.threatTypeSettings"] as { key: string; value: string }[]).map((t) => [t.key, t.value]),
+      (s["antivirusEngine.threatTypeSettings"] as { key: string; value: string }[]).map((
+        t,
+      ) => [t.key, t.value]),
     ),
     "filesystem_scanner.full_scan_directory": s["filesystemScanner.fullScanDirectory"],
     "filesystem_scanner.quick_scan_directories": s["filesystemScanner.quickScanDirectories"],

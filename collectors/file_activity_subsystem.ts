@@ -18,8 +18,7 @@ import {
   type ReaderMessage,
 } from "./file_activity_protocol.ts";
 
-const KERNEL_FIELDS =
-  CATALOG.events.find((e) => e.type === "kernel_statistics")!.fields;
+const KERNEL_FIELDS = CATALOG.events.find((e) => e.type === "kernel_statistics")!.fields;
 const HANDSHAKE_TIMEOUT_MS = 5000;
 
 /** How to start the subsystem. */
@@ -196,10 +195,9 @@ export class FileActivitySubsystem {
    * observe are null, never zero; optional ones only when `tiers` allows.
    */
   fields(tiers: readonly Tier[]): Fields {
-    const active =
-      this.#subsystem === "fanotify" || this.#subsystem === "inotify"
-        ? this.#subsystem
-        : null;
+    const active = this.#subsystem === "fanotify" || this.#subsystem === "inotify"
+      ? this.#subsystem
+      : null;
     const fields: Fields = {
       version: APP_VERSION,
       instance_id: this.#instanceId,
@@ -227,9 +225,7 @@ export class FileActivitySubsystem {
       }
       fields[field.name] = value;
     }
-    fields.queue_overflows = active === null
-      ? null
-      : this.#latest?.overflows ?? 0;
+    fields.queue_overflows = active === null ? null : this.#latest?.overflows ?? 0;
     return fields;
   }
 }

@@ -22,9 +22,7 @@ interface Counter {
   filesOnly: boolean;
 }
 
-const KERNEL_EVENT = CATALOG.events.find((e) =>
-  e.type === "kernel_statistics"
-)!;
+const KERNEL_EVENT = CATALOG.events.find((e) => e.type === "kernel_statistics")!;
 const BITS: Record<Interface, Record<string, number>> = {
   fanotify: FAN,
   inotify: IN,
@@ -216,14 +214,10 @@ function startFanotify(
             continue;
           }
           if (needPaths) {
-            const directory = event.directoryKey
-              ? group.directoryPath(event.directoryKey)
-              : null;
+            const directory = event.directoryKey ? group.directoryPath(event.directoryKey) : null;
             if (directory === null) continue;
             const name = event.name ?? ".";
-            const path = name === "."
-              ? directory
-              : `${directory === "/" ? "" : directory}/${name}`;
+            const path = name === "." ? directory : `${directory === "/" ? "" : directory}/${name}`;
             if (
               !inScope(path, connect.paths) ||
               excluded(path, name, connect.exclusions)
@@ -301,9 +295,7 @@ function startInotify(
   if (watches.size === 0) {
     instance.close();
     throw new Error(
-      `inotify could not watch any of ${
-        JSON.stringify(inotifyRoots(connect.paths))
-      }`,
+      `inotify could not watch any of ${JSON.stringify(inotifyRoots(connect.paths))}`,
     );
   }
   for (const c of counters) totals[c.field] = 0;
@@ -325,9 +317,7 @@ function startInotify(
           }
           const dir = watches.get(event.watch);
           if (dir === undefined) continue;
-          const path = event.name
-            ? `${dir === "/" ? "" : dir}/${event.name}`
-            : dir;
+          const path = event.name ? `${dir === "/" ? "" : dir}/${event.name}` : dir;
           const name = event.name || (dir.split("/").pop() ?? "");
           if (excluded(path, name, connect.exclusions)) continue;
           const isDirectory = (event.mask & IN.ISDIR) !== 0;

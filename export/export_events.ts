@@ -10,7 +10,12 @@ import type { Tier } from "../catalog/types.ts";
 import type { Identity } from "../identity/identity.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/resolve_policy.ts";
-import { countByType, countEvents, type EventFilter, streamEvents } from "../store/event_queries.ts";
+import {
+  countByType,
+  countEvents,
+  type EventFilter,
+  streamEvents,
+} from "../store/event_queries.ts";
 import type { Database } from "../store/schema.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import { nextLink, sha256Hex } from "./hash_chain.ts";
@@ -48,7 +53,11 @@ export interface Manifest {
   identity: Identity;
   diagnostic_level: Tier;
   tiers_exported: Tier[];
-  policy: { managed_file: string; managed_state: string; settings: Record<string, { value: unknown; source: string }> };
+  policy: {
+    managed_file: string;
+    managed_state: string;
+    settings: Record<string, { value: unknown; source: string }>;
+  };
   filter: { tier: Tier | null; type: string | null; since: string | null; until: string | null };
   counts: { total: number; by_type: Record<string, Partial<Record<Tier, number>>> };
 }

@@ -5,13 +5,7 @@
  */
 import { check, cString, lastErrno, libc, readCString } from "./libc.ts";
 import { SyscallError } from "./syscall_error.ts";
-import {
-  closeQuietly,
-  openPath,
-  readAvailable,
-  readLink,
-  waitReadable,
-} from "./_descriptor.ts";
+import { closeQuietly, openPath, readAvailable, readLink, waitReadable } from "./_descriptor.ts";
 
 /** fanotify event bits (linux/fanotify.h). */
 export const FAN = {

@@ -85,9 +85,7 @@ export class Inotify {
         watch: view.getInt32(offset, true),
         mask: view.getUint32(offset + 4, true),
         cookie: view.getUint32(offset + 8, true),
-        name: nameLength > 0
-          ? readCString(this.#buffer, offset + HEADER_SIZE, nameLength)
-          : "",
+        name: nameLength > 0 ? readCString(this.#buffer, offset + HEADER_SIZE, nameLength) : "",
       });
       offset += HEADER_SIZE + nameLength;
     }

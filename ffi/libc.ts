@@ -62,9 +62,7 @@ export function readCString(
   offset = 0,
   max?: number,
 ): string {
-  const end = max === undefined
-    ? bytes.length
-    : Math.min(bytes.length, offset + max);
+  const end = max === undefined ? bytes.length : Math.min(bytes.length, offset + max);
   let stop = offset;
   while (stop < end && bytes[stop] !== 0) stop++;
   return new TextDecoder().decode(bytes.subarray(offset, stop));

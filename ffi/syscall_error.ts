@@ -55,9 +55,7 @@ export class SyscallError extends Error {
   constructor(syscall: string, errno: number, detail?: string) {
     const code = errnoName(errno);
     super(
-      `System call ${syscall} failed with ${code} (errno ${errno})${
-        detail ? `: ${detail}` : ""
-      }`,
+      `System call ${syscall} failed with ${code} (errno ${errno})${detail ? `: ${detail}` : ""}`,
     );
     this.name = "SyscallError";
     this.syscall = syscall;

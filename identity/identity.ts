@@ -39,9 +39,9 @@ function uuidShape(bytes: Uint8Array): string {
     bytes.subarray(0, 16),
     (b) => b.toString(16).padStart(2, "0"),
   ).join("");
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${
-    hex.slice(16, 20)
-  }-${hex.slice(20, 32)}`;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${
+    hex.slice(20, 32)
+  }`;
 }
 
 /** HMAC-SHA-256 of a machine id under the product key, UUID-shaped. */

@@ -162,9 +162,7 @@ export function combinePolicy(
     managedFile,
     managedState: managed.state,
     problems: managed.problems,
-    level: settings["cloudService.diagnosticLevel"] === "optional"
-      ? "optional"
-      : "required",
+    level: settings["cloudService.diagnosticLevel"] === "optional" ? "optional" : "required",
   };
 }
 

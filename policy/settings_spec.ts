@@ -72,8 +72,7 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: "cloudService.automaticDefinitionUpdateEnabled",
     type: { kind: "boolean" },
     default: false,
-    meaning:
-      "Reported in configuration events; vitrine ships no security intelligence to update.",
+    meaning: "Reported in configuration events; vitrine ships no security intelligence to update.",
   },
   {
     key: "cloudService.proxy",
@@ -115,15 +114,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: "crashUploadDailyLimit",
     type: int(0, 1000, "reports"),
     default: 5,
-    meaning:
-      "Most crash reports uploaded a day; reported only (vitrine keeps crashes local).",
+    meaning: "Most crash reports uploaded a day; reported only (vitrine keeps crashes local).",
   },
   {
     key: "antivirusEngine.enableRealTimeProtection",
     type: { kind: "boolean" },
     default: true,
-    meaning:
-      "Runs the real-time file-activity subsystem (fanotify or inotify).",
+    meaning: "Runs the real-time file-activity subsystem (fanotify or inotify).",
   },
   {
     key: "antivirusEngine.passiveMode",
@@ -218,15 +215,13 @@ export const SETTINGS: readonly SettingSpec[] = [
     key: "features",
     type: { kind: "features" },
     default: {},
-    meaning:
-      "Preview features by name, each `enabled` or `disabled`; reported only.",
+    meaning: "Preview features by name, each `enabled` or `disabled`; reported only.",
   },
   {
     key: "autoUpdate.howToCheck",
     type: { kind: "enum", values: ["automatic", "manual"] },
     default: "manual",
-    meaning:
-      "How updates are looked for; reported only (vitrine never updates itself).",
+    meaning: "How updates are looked for; reported only (vitrine never updates itself).",
   },
   {
     key: "autoUpdate.channelName",

@@ -3,11 +3,7 @@
  *
  * @module
  */
-import {
-  SETTINGS,
-  type SettingSpec,
-  type SettingType,
-} from "./settings_spec.ts";
+import { SETTINGS, type SettingSpec, type SettingType } from "./settings_spec.ts";
 
 /** One thing wrong with a settings document. */
 export interface SettingProblem {
@@ -48,15 +44,11 @@ export function describeType(type: SettingType): string {
     case "boolean":
       return "true or false";
     case "integer":
-      return `an integer from ${type.min} to ${type.max}${
-        type.unit ? ` (${type.unit})` : ""
-      }`;
+      return `an integer from ${type.min} to ${type.max}${type.unit ? ` (${type.unit})` : ""}`;
     case "enum":
       return `one of ${type.values.map((v) => `"${v}"`).join(", ")}`;
     case "string":
-      return `a string such as "${type.example}"${
-        type.nullable ? ", or null" : ""
-      }`;
+      return `a string such as "${type.example}"${type.nullable ? ", or null" : ""}`;
     case "strings":
       return `an array of at most ${type.max} absolute paths`;
     case "exclusions":
@@ -77,9 +69,7 @@ function misfit(type: SettingType, value: unknown): string | null {
       return typeof value === "boolean" ? null : "not a boolean";
     case "integer":
       if (!Number.isInteger(value)) return "not an integer";
-      return (value as number) < type.min || (value as number) > type.max
-        ? "out of range"
-        : null;
+      return (value as number) < type.min || (value as number) > type.max ? "out of range" : null;
     case "enum":
       return typeof value === "string" && type.values.includes(value)
         ? null
@@ -104,9 +94,7 @@ function misfit(type: SettingType, value: unknown): string | null {
       for (const item of value) {
         if (!isObject(item)) return "an entry is not an object";
         const type = item["$type"];
-        const members = typeof type === "string"
-          ? EXCLUSION_TYPES[type]
-          : undefined;
+        const members = typeof type === "string" ? EXCLUSION_TYPES[type] : undefined;
         if (!members) return `an entry has an unknown $type ${shown(type)}`;
         for (const key of Object.keys(item)) {
           if (key !== "$type" && !members.includes(key)) {
@@ -141,9 +129,7 @@ function misfit(type: SettingType, value: unknown): string | null {
     case "tags":
       if (!Array.isArray(value)) return "not an array";
       return value.every((item) =>
-          isObject(item) && Object.keys(item).every((k) =>
-            k === "key" || k === "value"
-          ) &&
+          isObject(item) && Object.keys(item).every((k) => k === "key" || k === "value") &&
           typeof item.key === "string" && /^[A-Z_]{1,32}$/.test(item.key) &&
           typeof item.value === "string" && item.value.length <= 256
         )
@@ -152,9 +138,7 @@ function misfit(type: SettingType, value: unknown): string | null {
     case "threat_types":
       if (!Array.isArray(value)) return "not an array";
       return value.every((item) =>
-          isObject(item) && Object.keys(item).every((k) =>
-            k === "key" || k === "value"
-          ) &&
+          isObject(item) && Object.keys(item).every((k) => k === "key" || k === "value") &&
           ["potentially_unwanted_application", "archive_bomb"].includes(
             item.key as string,
           ) &&
@@ -193,9 +177,7 @@ export function checkSetting(
     key,
     value: shown(value),
     expected,
-    message: `Setting "${key}" is ${
-      shown(value)
-    }: ${why}; expected ${expected}`,
+    message: `Setting "${key}" is ${shown(value)}: ${why}; expected ${expected}`,
   };
 }
 

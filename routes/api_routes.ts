@@ -28,8 +28,10 @@ export function apiRoutes(deps: AppDeps): Hono {
 
   app.get("/catalog", (c) => c.json(CATALOG));
 
-  app.get("/health", async (c) =>
-    c.json(await buildHealth(deps.store, deps.dataDir, deps.policy(), deps.status())));
+  app.get(
+    "/health",
+    async (c) => c.json(await buildHealth(deps.store, deps.dataDir, deps.policy(), deps.status())),
+  );
 
   app.get("/identity", (c) => c.json(deps.identity()));
 
@@ -84,8 +86,13 @@ export function apiRoutes(deps: AppDeps): Hono {
       ...(filter.until !== undefined ? { until: filter.until } : {}),
     });
     const body = gzip ? gzipStream(raw) : raw;
-    const name = `vitrine-export-${new Date().toISOString().replace(/[:.]/g, "-")}.${format}${gzip ? ".gz" : ""}`;
-    c.header("Content-Type", gzip ? "application/gzip" : format === "json" ? "application/json" : "application/x-ndjson");
+    const name = `vitrine-export-${new Date().toISOString().replace(/[:.]/g, "-")}.${format}${
+      gzip ? ".gz" : ""
+    }`;
+    c.header(
+      "Content-Type",
+      gzip ? "application/gzip" : format === "json" ? "application/json" : "application/x-ndjson",
+    );
     c.header("Content-Disposition", `attachment; filename="${name}"`);
     return stream(c, async (out) => {
       await out.pipe(body);
@@ -101,7 +108,9 @@ export function apiRoutes(deps: AppDeps): Hono {
     }
     const { key, value } = (body ?? {}) as { key?: unknown; value?: unknown };
     if (typeof key !== "string") {
-      return c.json({ error: 'The body must be {"key": "cloudService.diagnosticLevel", "value": ...}' }, 400);
+      return c.json({
+        error: 'The body must be {"key": "cloudService.diagnosticLevel", "value": ...}',
+      }, 400);
     }
     const policy = deps.policy();
     const source = policy.sources[key];
@@ -130,7 +139,10 @@ export function apiRoutes(deps: AppDeps): Hono {
       !body || typeof body.granted !== "boolean" || typeof body.actor !== "string" ||
       body.actor.trim() === "" || body.actor.length > 200
     ) {
-      return c.json({ error: 'The body must be {"granted": true|false, "actor": "your name"}' }, 400);
+      return c.json(
+        { error: 'The body must be {"granted": true|false, "actor": "your name"}' },
+        400,
+      );
     }
     await deps.recordConsent(body.granted, body.actor.trim(), "support_logs");
     return c.json({ ok: true });

@@ -11,7 +11,9 @@ export function hostGuard(allowedHosts: readonly string[]): MiddlewareHandler {
   return async (c, next) => {
     const host = (c.req.header("host") ?? "").toLowerCase();
     if (!allowed.has(host)) {
-      return c.json({ error: `Host "${host}" is not this dashboard; open it through ${allowedHosts[0]}` }, 403);
+      return c.json({
+        error: `Host "${host}" is not this dashboard; open it through ${allowedHosts[0]}`,
+      }, 403);
     }
     return await next();
   };

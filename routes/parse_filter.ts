@@ -5,7 +5,7 @@
  * @module
  */
 import { eventSpec } from "../catalog/_index.ts";
-import { TIERS, type Tier } from "../catalog/types.ts";
+import { type Tier, TIERS } from "../catalog/types.ts";
 
 /** A filter as the user gave it, before policy is applied. */
 export interface UserFilter {
@@ -22,7 +22,9 @@ export interface UserFilter {
 export function parseTime(name: string, text: string): number {
   const value = /^\d{1,16}$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(value)) {
-    throw new RangeError(`The ${name} time "${text}" is not a date; use ISO 8601 (2026-11-22T10:00:00Z) or epoch milliseconds`);
+    throw new RangeError(
+      `The ${name} time "${text}" is not a date; use ISO 8601 (2026-11-22T10:00:00Z) or epoch milliseconds`,
+    );
   }
   return value;
 }
@@ -48,7 +50,9 @@ export function parseFilter(values: Record<string, string | undefined>): UserFil
   }
   if (type !== undefined && type !== "") {
     if (eventSpec(type) === undefined) {
-      throw new RangeError(`The event type "${type}" is not in the catalogue; see \`vitrine catalog\``);
+      throw new RangeError(
+        `The event type "${type}" is not in the catalogue; see \`vitrine catalog\``,
+      );
     }
     filter.type = type;
   }
@@ -58,7 +62,9 @@ export function parseFilter(values: Record<string, string | undefined>): UserFil
     if (q.length > 200) throw new RangeError("The search text is longer than 200 characters");
     filter.search = q;
   }
-  if (before !== undefined && before !== "") filter.before = parseCount("before cursor", before, Number.MAX_SAFE_INTEGER);
+  if (before !== undefined && before !== "") {
+    filter.before = parseCount("before cursor", before, Number.MAX_SAFE_INTEGER);
+  }
   if (limit !== undefined && limit !== "") filter.limit = parseCount("limit", limit, 1000);
   return filter;
 }

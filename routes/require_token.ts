@@ -31,11 +31,16 @@ export function requireToken(token: string, allowedHosts: readonly string[]): Mi
     }
     const type = c.req.header("content-type") ?? "";
     if (!/^application\/json(\s*;|$)/i.test(type)) {
-      return c.json({ error: "State-changing requests must send Content-Type: application/json" }, 415);
+      return c.json(
+        { error: "State-changing requests must send Content-Type: application/json" },
+        415,
+      );
     }
     const given = c.req.header("x-vitrine-token") ?? getCookie(c, TOKEN_COOKIE) ?? "";
     if (!sameToken(given, token)) {
-      return c.json({ error: "A valid dashboard token is required; open the URL that `vitrine dashboard` prints" }, 401);
+      return c.json({
+        error: "A valid dashboard token is required; open the URL that `vitrine dashboard` prints",
+      }, 401);
     }
     await next();
   };

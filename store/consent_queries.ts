@@ -20,8 +20,13 @@ export async function insertConsent(db: Kysely<Database>, consent: Consent): Pro
 }
 
 /** The latest decision for `purpose`, or undefined when never asked. */
-export async function latestConsent(db: Kysely<Database>, purpose: string): Promise<Consent | undefined> {
+export async function latestConsent(
+  db: Kysely<Database>,
+  purpose: string,
+): Promise<Consent | undefined> {
   const row = await db.selectFrom("consent").selectAll().where("purpose", "=", purpose)
     .orderBy("id", "desc").limit(1).executeTakeFirst();
-  return row ? { purpose: row.purpose, granted: row.granted === 1, actor: row.actor, time: row.time } : undefined;
+  return row
+    ? { purpose: row.purpose, granted: row.granted === 1, actor: row.actor, time: row.time }
+    : undefined;
 }

@@ -36,7 +36,9 @@ export function Layout(props: LayoutProps): VNode {
         <title>{`${props.title} · vitrine · ${props.hostname}`}</title>
         <link rel="stylesheet" href="/static/vitrine.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        {(props.scripts ?? []).map((src) => <script type="module" src={`/static/${src}`} defer></script>)}
+        {(props.scripts ?? []).map((src) => (
+          <script type="module" src={`/static/${src}`} defer></script>
+        ))}
       </head>
       <body>
         <a class="skip" href="#main">Skip to content</a>

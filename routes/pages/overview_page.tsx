@@ -30,9 +30,17 @@ const PRIVACY_KEYS = [
 ];
 
 /** Renders the overview page. */
-export function OverviewPage({ identity, health, byType, latestSystem, latestKernel }: OverviewData): VNode {
-  const sys = { ...latestSystem?.parts.required, ...latestSystem?.parts.optional } as Record<string, number | string | null>;
-  const kernel = { ...latestKernel?.parts.required, ...latestKernel?.parts.optional } as Record<string, unknown>;
+export function OverviewPage(
+  { identity, health, byType, latestSystem, latestKernel }: OverviewData,
+): VNode {
+  const sys = { ...latestSystem?.parts.required, ...latestSystem?.parts.optional } as Record<
+    string,
+    number | string | null
+  >;
+  const kernel = { ...latestKernel?.parts.required, ...latestKernel?.parts.optional } as Record<
+    string,
+    unknown
+  >;
   const num = (key: string) => (typeof sys[key] === "number" ? sys[key] as number : null);
   const memTotal = num("memory.total");
   const memAvail = num("memory.available") ?? num("memory.free");
@@ -44,8 +52,10 @@ export function OverviewPage({ identity, health, byType, latestSystem, latestKer
     <Layout title="Overview" active="/" hostname={identity.hostname} level={health.level}>
       {health.problems.length > 0 && (
         <div class="alert" role="alert">
-          <strong>{health.problems.length === 1 ? "1 problem" : `${health.problems.length} problems`}</strong>
-          <ul>{health.problems.map((p) => <li>{p}</li>)}</ul>
+          <strong>
+            {health.problems.length === 1 ? "1 problem" : `${health.problems.length} problems`}
+          </strong>
+          <ul>{health.problems.map((p) => <li key={p}>{p}</li>)}</ul>
         </div>
       )}
       <div class="grid">
@@ -81,29 +91,56 @@ export function OverviewPage({ identity, health, byType, latestSystem, latestKer
                     label="Disk / in use"
                     used={rootTotal - rootFree}
                     total={rootTotal}
-                    text={`${formatBytes(rootTotal - rootFree)} of ${formatBytes(rootTotal)}, ${formatBytes(rootAvail)} available`}
+                    text={`${formatBytes(rootTotal - rootFree)} of ${formatBytes(rootTotal)}, ${
+                      formatBytes(rootAvail)
+                    } available`}
                   />
                 )}
                 <Facts
                   rows={[
-                    ["Load (1, 5, 15 min)", [num("load.1m"), num("load.5m"), num("load.15m")].map((l) => l?.toFixed(2) ?? "—").join(" · ")],
+                    [
+                      "Load (1, 5, 15 min)",
+                      [num("load.1m"), num("load.5m"), num("load.15m")].map((l) =>
+                        l?.toFixed(2) ?? "—"
+                      ).join(" · "),
+                    ],
                     ["Uptime", formatDuration(num("uptime"))],
                     ["Processes", formatCount(num("processes"))],
                     ["CPUs online", formatCount(num("cpu.online"))],
-                    ["Kernel", `${sys["kernel.sysname"] ?? ""} ${sys["kernel.release"] ?? ""} (${sys["kernel.machine"] ?? ""})`],
+                    [
+                      "Kernel",
+                      `${sys["kernel.sysname"] ?? ""} ${sys["kernel.release"] ?? ""} (${
+                        sys["kernel.machine"] ?? ""
+                      })`,
+                    ],
                     ["Measured", formatTime(latestSystem.time)],
                   ]}
                 />
               </>
             )
-            : <p class="muted">No system statistics yet: the first collection runs when the agent starts.</p>}
+            : (
+              <p class="muted">
+                No system statistics yet: the first collection runs when the agent starts.
+              </p>
+            )}
         </Card>
         <Card title="Agent health">
           <Facts
             rows={[
-              ["Agent", health.agent?.running ? `running (pid ${health.agent.pid})` : "not running"],
-              ["File-activity subsystem", String(kernel.subsystem ?? health.agent?.subsystem.subsystem ?? "—")],
-              ["Own CPU", health.agent?.cpuShare === null || health.agent?.cpuShare === undefined ? "—" : `${(health.agent.cpuShare * 100).toFixed(2)} % of one core`],
+              [
+                "Agent",
+                health.agent?.running ? `running (pid ${health.agent.pid})` : "not running",
+              ],
+              [
+                "File-activity subsystem",
+                String(kernel.subsystem ?? health.agent?.subsystem.subsystem ?? "—"),
+              ],
+              [
+                "Own CPU",
+                health.agent?.cpuShare === null || health.agent?.cpuShare === undefined
+                  ? "—"
+                  : `${(health.agent.cpuShare * 100).toFixed(2)} % of one core`,
+              ],
               ["Own memory (RSS)", formatBytes(health.agent?.rssBytes)],
               ["Version", health.version],
             ]}
@@ -112,7 +149,12 @@ export function OverviewPage({ identity, health, byType, latestSystem, latestKer
             <table class="compact">
               <caption>Collectors</caption>
               <thead>
-                <tr><th scope="col">Collector</th><th scope="col">Every</th><th scope="col">Last run</th><th scope="col">State</th></tr>
+                <tr>
+                  <th scope="col">Collector</th>
+                  <th scope="col">Every</th>
+                  <th scope="col">Last run</th>
+                  <th scope="col">State</th>
+                </tr>
               </thead>
               <tbody>
                 {health.agent.collectors.map((c) => (
@@ -120,7 +162,9 @@ export function OverviewPage({ identity, health, byType, latestSystem, latestKer
                     <td>{c.name}</td>
                     <td>{formatDuration(c.intervalMs / 1000)}</td>
                     <td>{formatTime(c.lastRunAt)}</td>
-                    <td>{c.lastError ? <span class="bad">failing</span> : <span class="ok">ok</span>}</td>
+                    <td>
+                      {c.lastError ? <span class="bad">failing</span> : <span class="ok">ok</span>}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -128,27 +172,45 @@ export function OverviewPage({ identity, health, byType, latestSystem, latestKer
           )}
         </Card>
         <Card title="Device identity (common fields)">
-          <Facts rows={Object.entries(identity).map(([k, v]) => [k, <code>{v === null ? "null" : Array.isArray(v) ? v.join(", ") : String(v)}</code>])} />
+          <Facts
+            rows={Object.entries(identity).map((
+              [k, v],
+            ) => [
+              k,
+              <code key={k}>
+                {v === null ? "null" : Array.isArray(v) ? v.join(", ") : String(v)}
+              </code>,
+            ])}
+          />
         </Card>
         <Card title="Privacy policy in effect">
           <Facts
             rows={PRIVACY_KEYS.map((key) => {
               const s = settings.get(key);
-              return [key, (
-                <>
-                  <code>{JSON.stringify(s?.value)}</code>{" "}
-                  <span class={`source source-${s?.source}`}>{s?.source === "managed" ? "🔒 managed" : s?.source}</span>
-                </>
-              )];
+              return [
+                key,
+                (
+                  <>
+                    <code>{JSON.stringify(s?.value)}</code>{" "}
+                    <span class={`source source-${s?.source}`}>
+                      {s?.source === "managed" ? "🔒 managed" : s?.source}
+                    </span>
+                  </>
+                ),
+              ];
             })}
           />
           <p class="muted">
-            Managed file <code>{health.policy.managedFile}</code>: {health.policy.managedState}. <a href="/privacy">Change settings</a>
+            Managed file <code>{health.policy.managedFile}</code>: {health.policy.managedState}.
+            {" "}
+            <a href="/privacy">Change settings</a>
           </p>
         </Card>
         <Card title="Events stored, by type" wide>
           <Bars
-            rows={Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map(([type, tiers]) => ({
+            rows={Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map((
+              [type, tiers],
+            ) => ({
               label: type,
               values: [
                 { tier: "required", value: tiers.required ?? 0 },
@@ -156,7 +218,10 @@ export function OverviewPage({ identity, health, byType, latestSystem, latestKer
               ],
             }))}
           />
-          <p class="legend"><span class="swatch fill-required"></span> required <span class="swatch fill-optional"></span> optional</p>
+          <p class="legend">
+            <span class="swatch fill-required"></span> required{" "}
+            <span class="swatch fill-optional"></span> optional
+          </p>
         </Card>
       </div>
     </Layout>

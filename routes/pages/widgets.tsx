@@ -25,9 +25,21 @@ export function Meter(props: { label: string; used: number; total: number; text:
         <span>{props.label}</span>
         <span class="muted">{props.text}</span>
       </div>
-      <svg viewBox="0 0 100 6" preserveAspectRatio="none" role="img" aria-label={`${props.label}: ${Math.round(share * 100)}%`}>
+      <svg
+        viewBox="0 0 100 6"
+        preserveAspectRatio="none"
+        role="img"
+        aria-label={`${props.label}: ${Math.round(share * 100)}%`}
+      >
         <rect x="0" y="0" width="100" height="6" rx="3" class="meter-track" />
-        <rect x="0" y="0" width={(share * 100).toFixed(2)} height="6" rx="3" class={`meter-fill ${tone}`} />
+        <rect
+          x="0"
+          y="0"
+          width={(share * 100).toFixed(2)}
+          height="6"
+          rx="3"
+          class={`meter-fill ${tone}`}
+        />
       </svg>
     </div>
   );
@@ -53,7 +65,9 @@ export function TierBadge(props: { tier: string }): VNode {
 }
 
 /** Horizontal bars, one per row, scaled to the largest value. */
-export function Bars(props: { rows: { label: string; values: { tier: string; value: number }[] }[] }): VNode {
+export function Bars(
+  props: { rows: { label: string; values: { tier: string; value: number }[] }[] },
+): VNode {
   const max = Math.max(1, ...props.rows.map((row) => row.values.reduce((s, v) => s + v.value, 0)));
   return (
     <ul class="bars">
@@ -63,10 +77,23 @@ export function Bars(props: { rows: { label: string; values: { tier: string; val
         return (
           <li>
             <span class="bar-label">{row.label}</span>
-            <svg viewBox="0 0 100 10" preserveAspectRatio="none" role="img" aria-label={`${row.label}: ${total}`}>
+            <svg
+              viewBox="0 0 100 10"
+              preserveAspectRatio="none"
+              role="img"
+              aria-label={`${row.label}: ${total}`}
+            >
               {row.values.map((v) => {
                 const width = (v.value / max) * 100;
-                const rect = <rect x={x.toFixed(2)} y="0" width={width.toFixed(2)} height="10" class={`fill-${v.tier}`} />;
+                const rect = (
+                  <rect
+                    x={x.toFixed(2)}
+                    y="0"
+                    width={width.toFixed(2)}
+                    height="10"
+                    class={`fill-${v.tier}`}
+                  />
+                );
                 x += width;
                 return rect;
               })}

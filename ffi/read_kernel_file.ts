@@ -1,0 +1,47 @@
+/**
+ * Reads a /proc or /sys file through libc.
+ *
+ * Deno's permission model only lets a fully privileged process read /proc
+ * with its own file API; going through the libc boundary keeps the agent's
+ * permissions scoped (it already holds --allow-ffi).
+ *
+ * @module
+ */
+import { check, cString, libc } from "./libc.ts";
+import { closeQuietly } from "./_descriptor.ts";
+
+const O_RDONLY = 0;
+const O_CLOEXEC = 0o2000000;
+const CHUNK = 64 * 1024;
+const MAX_BYTES = 16 * 1024 * 1024;
+
+/**
+ * Returns the text of a kernel file under /proc or /sys. Throws RangeError
+ * for any other path and SyscallError when the file cannot be read.
+ */
+export function readKernelFile(path: string): string {
+  if (!/^\/(proc|sys)\/[^\0]*$/.test(path) || path.includes("/../")) {
+    throw new RangeError(`Only files under /proc and /sys may be read this way, not "${path}"`);
+  }
+  const fd = check("open", libc().open(cString(path), O_RDONLY | O_CLOEXEC, 0), `path "${path}"`);
+  try {
+    const chunks: Uint8Array[] = [];
+    let total = 0;
+    while (total < MAX_BYTES) {
+      const buffer = new Uint8Array(CHUNK);
+      const count = Number(check("read", libc().read(fd, buffer, BigInt(CHUNK)), `path "${path}"`));
+      if (count === 0) break;
+      chunks.push(buffer.subarray(0, count));
+      total += count;
+    }
+    const all = new Uint8Array(total);
+    let offset = 0;
+    for (const chunk of chunks) {
+      all.set(chunk, offset);
+      offset += chunk.length;
+    }
+    return new TextDecoder().decode(all);
+  } finally {
+    closeQuietly(fd);
+  }
+}

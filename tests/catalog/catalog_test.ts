@@ -1,0 +1,96 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { CATALOG } from "../../catalog/catalog.ts";
+import type { FieldSpec } from "../../catalog/types.ts";
+import { parseSeedPage, type SeedField } from "./_seed_tables.ts";
+import { ROOT } from "../_helpers.ts";
+import seedFields from "./seed_fields.json" with { type: "json" };
+
+const SEEDS = `${ROOT}../shared/seeds`;
+
+function catalogField(event: string, name: string): FieldSpec | undefined {
+  if (event === "common") return CATALOG.common.find((f) => f.name === name);
+  return CATALOG.events.find((e) => e.type === event)?.fields.find((f) => f.name === name);
+}
+
+Deno.test("every field the privacy pages name is catalogued with the same name, tier and platform", () => {
+  const missing: string[] = [];
+  for (const seed of seedFields as SeedField[]) {
+    const field = catalogField(seed.event, seed.field);
+    if (!field) missing.push(`${seed.platform} ${seed.event}.${seed.field}`);
+    else {
+      equal(field.tier, seed.tier, `${seed.event}.${seed.field} tier`);
+      ok(
+        field.platforms.includes(seed.platform),
+        `${seed.event}.${seed.field} should list ${seed.platform}`,
+      );
+      equal(field.origin, "seed", `${seed.event}.${seed.field} origin`);
+    }
+  }
+  deepEqual(missing, []);
+});
+
+Deno.test("no catalogued seed field claims a platform whose page does not name it", () => {
+  const named = new Set(
+    (seedFields as SeedField[]).map((s) => `${s.platform}/${s.event}/${s.field}`),
+  );
+  const extra: string[] = [];
+  const check = (event: string, field: FieldSpec) => {
+    if (field.origin !== "seed") return;
+    for (const platform of field.platforms) {
+      if (!named.has(`${platform}/${event}/${field.name}`)) {
+        extra.push(`${platform}/${event}/${field.name}`);
+      }
+    }
+  };
+  for (const field of CATALOG.common) check("common", field);
+  for (const event of CATALOG.events) for (const field of event.fields) check(event.type, field);
+  deepEqual(extra, []);
+});
+
+Deno.test("the seed fixture is what the privacy pages say, where the pages are present", async (t) => {
+  let linux: string;
+  let macos: string;
+  try {
+    linux = await Deno.readTextFile(`${SEEDS}/linux-privacy.md`);
+    macos = await Deno.readTextFile(`${SEEDS}/mac-privacy.md`);
+  } catch {
+    console.warn(
+      `skipped: the privacy pages are not at ${SEEDS}; the committed fixture is used alone`,
+    );
+    return;
+  }
+  await t.step("pages parse to the fixture", () => {
+    deepEqual([...parseSeedPage(linux, "linux"), ...parseSeedPage(macos, "macos")], seedFields);
+  });
+});
+
+Deno.test("the ten common fields are required and every event type is unique", () => {
+  equal(CATALOG.common.length, 10);
+  ok(CATALOG.common.every((f) => f.tier === "required"));
+  const types = CATALOG.events.map((e) => e.type);
+  equal(new Set(types).size, types.length);
+  for (const event of CATALOG.events) {
+    const names = event.fields.map((f) => f.name);
+    equal(new Set(names).size, names.length, `duplicate field in ${event.type}`);
+    ok(
+      event.fields.every((f) => f.description.length > 10),
+      `${event.type} has a field without description`,
+    );
+  }
+});
+
+Deno.test("every file-activity counter says how it is observed, and unsupported ones say so", () => {
+  const kernel = CATALOG.events.find((e) => e.type === "kernel_statistics")!;
+  for (const field of kernel.fields.filter((f) => f.tier === "optional" && f.origin === "seed")) {
+    const source = field.source;
+    ok(source, `${field.name} has no source`);
+    const observable = source.fanotify || source.inotify || source.channel || source.maskOf;
+    if (!observable) {
+      ok(
+        source.meaning.startsWith("unsupported"),
+        `${field.name} is unobservable but not marked unsupported`,
+      );
+    }
+    ok(field.nullable, `${field.name} must allow null for unsupported`);
+  }
+});

@@ -1,0 +1,191 @@
+import { deepEqual, equal, ok } from "node:assert/strict";
+import { FileActivitySubsystem } from "../../collectors/file_activity_subsystem.ts";
+import { eventProblems } from "../../catalog/validate_event.ts";
+import { IS_ROOT, tempDir, waitFor } from "../_helpers.ts";
+
+type Counts = Record<string, number | null>;
+
+const COUNTERS = {
+  open: "ipc.kauth_file_op.open",
+  close: "ipc.kauth.file_op.close",
+  closeModified: "ipc.kauth.file_op.close_modified",
+  exec: "ipc.kauth.file_op.exec",
+  create: "ipc.kauth.file_op.create",
+  remove: "ipc.kauth.file_op.remove",
+  move: "ipc.kauth.file_op.move",
+  read: "ipc.kauth.vnode.read",
+  write: "ipc.kauth.vnode.write",
+} as const;
+
+function pick(fields: Record<string, unknown>): Counts {
+  return Object.fromEntries(
+    Object.entries(COUNTERS).map(([k, f]) => [k, fields[f] as number | null]),
+  );
+}
+
+function diff(after: Counts, before: Counts): Counts {
+  return Object.fromEntries(
+    Object.keys(after).map((
+      k,
+    ) => [k, after[k] === null ? null : (after[k] as number) - (before[k] as number)]),
+  );
+}
+
+async function settle(subsystem: FileActivitySubsystem): Promise<Counts> {
+  // Wait until the totals stop moving for a few flush periods.
+  let last = "";
+  let stable = 0;
+  await waitFor("file activity counters to settle", () => {
+    const now = JSON.stringify(subsystem.fields(["required", "optional"]));
+    stable = now === last ? stable + 1 : 0;
+    last = now;
+    return stable >= 8;
+  }, 15_000);
+  return pick(subsystem.fields(["required", "optional"]));
+}
+
+async function exactCounts(kind: "fanotify" | "inotify"): Promise<void> {
+  await using dir = await tempDir();
+  const subsystem = new FileActivitySubsystem();
+  await subsystem.start({
+    paths: [dir.path],
+    exclusions: [],
+    traceLevel: "error",
+    observeKernel: true,
+    prefer: [kind],
+  });
+  try {
+    equal(subsystem.status().subsystem, kind, subsystem.status().problems.join("; "));
+    const N = 7;
+    const base = await settle(subsystem);
+
+    // N creates: each opens, writes, closes after writing (distinct files,
+    // since fanotify merges queued events on one file).
+    for (let i = 0; i < N; i++) {
+      await Deno.writeTextFile(`${dir.path}/new-${i}.txt`, `content ${i}`);
+    }
+    const created = await settle(subsystem);
+    deepEqual(diff(created, base), {
+      open: N,
+      close: N,
+      closeModified: N,
+      create: N,
+      write: N,
+      read: 0,
+      remove: 0,
+      move: 0,
+      exec: kind === "fanotify" ? 0 : null,
+    });
+
+    // N reads of other existing files.
+    for (let i = 0; i < N; i++) await Deno.readTextFile(`${dir.path}/new-${i}.txt`);
+    const read = await settle(subsystem);
+    deepEqual(diff(read, created), {
+      open: N,
+      close: N,
+      closeModified: 0,
+      create: 0,
+      write: 0,
+      read: N,
+      remove: 0,
+      move: 0,
+      exec: kind === "fanotify" ? 0 : null,
+    });
+
+    // N renames, then N removes.
+    for (let i = 0; i < N; i++) {
+      await Deno.rename(`${dir.path}/new-${i}.txt`, `${dir.path}/moved-${i}.txt`);
+    }
+    const moved = await settle(subsystem);
+    equal(diff(moved, read).move, N);
+    equal(diff(moved, read).open, 0);
+    for (let i = 0; i < N; i++) await Deno.remove(`${dir.path}/moved-${i}.txt`);
+    const removed = await settle(subsystem);
+    equal(diff(removed, moved).remove, N);
+    equal(diff(removed, moved).create, 0);
+
+    // N executions of distinct copies of a binary.
+    const binary = await Deno.readFile("/bin/true");
+    for (let i = 0; i < N; i++) {
+      await Deno.writeFile(`${dir.path}/run-${i}`, binary, { mode: 0o755 });
+    }
+    const copied = await settle(subsystem);
+    for (let i = 0; i < N; i++) {
+      const result = await new Deno.Command(`${dir.path}/run-${i}`).output();
+      ok(result.success);
+    }
+    const ran = await settle(subsystem);
+    equal(diff(ran, copied).exec, kind === "fanotify" ? N : null);
+    const fields = subsystem.fields(["required", "optional"]);
+    deepEqual(eventProblems("kernel_statistics", fields), []);
+    equal(fields["subsystem"], kind);
+    equal(fields["ipc.connected"], true);
+    equal(fields["ipc.kauth.vnode.mount"], null, "unsupported counters are null, not zero");
+    equal(fields["queue_overflows"], 0);
+    ok((fields["ipc.ack_pkts"] as number) > 0, "batches crossed the channel and were acknowledged");
+  } finally {
+    subsystem.stop();
+  }
+}
+
+Deno.test({
+  name: "fanotify counts a known number of file operations exactly (needs root)",
+  ignore: !IS_ROOT,
+  fn: () => exactCounts("fanotify"),
+});
+if (!IS_ROOT) console.warn("skipped: the fanotify exact-count test needs root (CAP_SYS_ADMIN)");
+
+Deno.test("inotify counts a known number of file operations exactly", () => exactCounts("inotify"));
+
+Deno.test("exclusions by name and extension keep matching files out of the counts", async () => {
+  await using dir = await tempDir();
+  const subsystem = new FileActivitySubsystem();
+  await subsystem.start({
+    paths: [dir.path],
+    exclusions: [{ kind: "extension", extension: ".log" }, { kind: "name", name: "secret.txt" }, {
+      kind: "path",
+      path: `${dir.path}/skip`,
+      isDirectory: true,
+    }],
+    traceLevel: "error",
+    observeKernel: true,
+    prefer: IS_ROOT ? ["fanotify"] : ["inotify"],
+  });
+  try {
+    await Deno.mkdir(`${dir.path}/skip`);
+    const base = await settle(subsystem);
+    await Deno.writeTextFile(`${dir.path}/a.log`, "x");
+    await Deno.writeTextFile(`${dir.path}/secret.txt`, "x");
+    await Deno.writeTextFile(`${dir.path}/skip/inner.txt`, "x");
+    await Deno.writeTextFile(`${dir.path}/counted.txt`, "x");
+    const after = await settle(subsystem);
+    equal(diff(after, base).create, 1);
+  } finally {
+    subsystem.stop();
+  }
+});
+
+Deno.test("at the required level the subsystem reads no kernel events and reports only required fields", async () => {
+  const subsystem = new FileActivitySubsystem();
+  await subsystem.start({
+    paths: ["/"],
+    exclusions: [],
+    traceLevel: "error",
+    observeKernel: false,
+  });
+  try {
+    const fields = subsystem.fields(["required"]);
+    deepEqual(Object.keys(fields).sort(), [
+      "instance_id",
+      "ipc.connected",
+      "ipc.connects",
+      "ipc.rejects",
+      "subsystem",
+      "trace_level",
+      "version",
+    ]);
+    equal(fields.subsystem, "unavailable");
+  } finally {
+    subsystem.stop();
+  }
+});

@@ -1,0 +1,96 @@
+// A web app over a temporary store, for route tests without a server.
+import type { Hono } from "hono";
+import { recordEvents } from "../../agent/record_events.ts";
+import { loadIdentity } from "../../identity/identity.ts";
+import { combinePolicy, type Policy } from "../../policy/resolve_policy.ts";
+import { createApp } from "../../routes/app.ts";
+import { openStore, type Store } from "../../store/open_store.ts";
+import { collectSystem } from "../../collectors/collect_system.ts";
+
+/** Token used by the fixture. */
+export const TOKEN = "a".repeat(64);
+/** Host of the fixture. */
+export const HOST = "127.0.0.1:7878";
+
+/** The fixture. */
+export interface AppFixture {
+  app: Hono;
+  store: Store;
+  policy: { current: Policy };
+  preferences: Map<string, unknown>;
+  consents: { granted: boolean; actor: string }[];
+  [Symbol.asyncDispose](): Promise<void>;
+}
+
+/** Builds the app over a store holding a few real events. */
+export async function appFixture(level: "required" | "optional" = "optional"): Promise<AppFixture> {
+  const dir = await Deno.makeTempDir({ prefix: "vitrine-routes-" });
+  const store = await openStore(`${dir}/vitrine.db`);
+  const preferences = new Map<string, unknown>([["cloudService.diagnosticLevel", level]]);
+  const policy = {
+    current: combinePolicy(`${dir}/managed.json`, {
+      state: "absent",
+      values: new Map(),
+      problems: [],
+    }, preferences),
+  };
+  const identity = await loadIdentity(store.db, { orgId: null, releaseRing: "production" });
+  const system = collectSystem(["required", "optional"]);
+  await recordEvents(store.db, identity, policy.current, [
+    { type: "system_statistics", fields: system, time: 1_763_800_000_000 },
+    {
+      type: "install",
+      fields: {
+        correlation_id: "c1",
+        version: "0.1.0",
+        severity: "Informational",
+        code: "install",
+        text: "set up",
+      },
+      time: 1_763_800_001_000,
+    },
+    { type: "system_statistics", fields: system, time: 1_763_800_002_000 },
+  ]);
+  const consents: AppFixture["consents"] = [];
+  const app = createApp({
+    store,
+    dataDir: dir,
+    policy: () => policy.current,
+    identity: () => identity,
+    status: () => undefined,
+    token: TOKEN,
+    allowedHosts: [HOST, "localhost:7878"],
+    setPreference: (key, value) => {
+      if (value === undefined) preferences.delete(key);
+      else preferences.set(key, value);
+      policy.current = combinePolicy(`${dir}/managed.json`, {
+        state: "absent",
+        values: new Map(),
+        problems: [],
+      }, preferences);
+      return Promise.resolve();
+    },
+    recordConsent: (granted, actor) => {
+      consents.push({ granted, actor });
+      return Promise.resolve();
+    },
+  });
+  return {
+    app,
+    store,
+    policy,
+    preferences,
+    consents,
+    async [Symbol.asyncDispose]() {
+      await store.close();
+      await Deno.remove(dir, { recursive: true });
+    },
+  };
+}
+
+/** A request as a browser on this machine would make it. */
+export function local(path: string, init: RequestInit = {}): Request {
+  const headers = new Headers(init.headers);
+  if (!headers.has("host")) headers.set("host", HOST);
+  return new Request(`http://${HOST}${path}`, { ...init, headers });
+}
