@@ -15,6 +15,7 @@ import { exportCommand } from "./cli/export_command.ts";
 import { healthCommand } from "./cli/health_command.ts";
 import { runCommand } from "./cli/run_command.ts";
 import { UsageError } from "./cli/usage_error.ts";
+import { verifyCommand } from "./cli/verify_command.ts";
 
 const COMMANDS: Record<
   string,
@@ -27,6 +28,10 @@ const COMMANDS: Record<
   catalog: { run: catalogCommand, summary: "print the catalogue of events and fields as JSON" },
   events: { run: eventsCommand, summary: "print stored events as JSON" },
   export: { run: exportCommand, summary: "write the audit export (JSON or NDJSON, hash-chained)" },
+  verify: {
+    run: verifyCommand,
+    summary: "check that an export is intact (schema, counts, hash chain)",
+  },
   health: { run: healthCommand, summary: "print the agent's health as JSON" },
   config: { run: configCommand, summary: "show the policy in effect; set local preferences" },
   dashboard: { run: dashboardCommand, summary: "print the dashboard URL with its access token" },

@@ -129,16 +129,15 @@ function filteredIds(db: Kysely<Database>, filter: EventFilter) {
     query = query.where("id", "<", filter.before);
   }
   if (filter.after !== undefined) query = query.where("id", ">", filter.after);
-  if (filter.tier !== undefined) {
-    const tier = tiers.length > 0 ? filter.tier : null;
-    query = query.where((eb) =>
-      eb.exists(
-        eb.selectFrom("event_part").select("event_id")
-          .where("event_part.tier", "=", tier as Tier)
-          .whereRef("event_part.event_id", "=", "event.id"),
-      )
-    );
-  }
+  // Only events with data in a tier that may be read; an event whose data
+  // the policy withholds entirely is not shown at all.
+  query = tiers.length === 0 ? query.where(sql<boolean>`0`) : query.where((eb) =>
+    eb.exists(
+      eb.selectFrom("event_part").select("event_id")
+        .where("event_part.tier", "in", [...tiers])
+        .whereRef("event_part.event_id", "=", "event.id"),
+    )
+  );
   const match = filter.search ? ftsQuery(filter.search) : null;
   if (filter.search !== undefined && match !== null) {
     const sources = tiers.map((tier) =>
