@@ -16,6 +16,8 @@ import { healthCommand } from "./cli/health_command.ts";
 import { runCommand } from "./cli/run_command.ts";
 import { UsageError } from "./cli/usage_error.ts";
 import { verifyCommand } from "./cli/verify_command.ts";
+import { sampleCommand } from "./cli/sample_command.ts";
+import { consentCommand, supportCommand } from "./cli/consent_command.ts";
 
 const COMMANDS: Record<
   string,
@@ -34,6 +36,15 @@ const COMMANDS: Record<
   },
   health: { run: healthCommand, summary: "print the agent's health as JSON" },
   config: { run: configCommand, summary: "show the policy in effect; set local preferences" },
+  sample: {
+    run: sampleCommand,
+    summary: "`sample check FILE`: would this file be submitted as a sample?",
+  },
+  consent: { run: consentCommand, summary: "grant, revoke or show consent for support logs" },
+  support: {
+    run: supportCommand,
+    summary: "`support collect`: gather a support bundle (needs consent)",
+  },
   dashboard: { run: dashboardCommand, summary: "print the dashboard URL with its access token" },
 };
 
