@@ -96,11 +96,10 @@ export class Scheduler {
     task.timer = setTimeout(async () => {
       await this.#run(task);
       const failures = task.status.consecutiveFailures;
-      const next = failures === 0 ? this.#jittered(task.options.intervalMs) : Math.min(
-        MAX_BACKOFF_MS,
-        1000 * 2 ** Math.min(failures, 20),
-        task.options.intervalMs * 2 ** failures,
-      );
+      // After failures, wait the interval doubled per failure (capped).
+      const next = failures === 0
+        ? this.#jittered(task.options.intervalMs)
+        : Math.min(MAX_BACKOFF_MS, task.options.intervalMs * 2 ** Math.min(failures, 20));
       this.#schedule(task, next);
     }, delay);
   }

@@ -14,11 +14,11 @@ import {
   countByType,
   countEvents,
   type EventFilter,
-  streamEvents,
+  streamRawEvents,
 } from "../store/event_queries.ts";
 import type { Database } from "../store/schema.ts";
-import { canonicalJson } from "./canonical_json.ts";
-import { nextLink, sha256Hex } from "./hash_chain.ts";
+import { canonicalJson } from "../store/canonical_json.ts";
+import { nextLinkOfCanonical, sha256Hex } from "./hash_chain.ts";
 
 /** The version of the export format. */
 export const EXPORT_SCHEMA_VERSION = 1;
@@ -32,15 +32,6 @@ export interface ExportOptions {
   since?: number;
   /** Epoch ms, exclusive. */
   until?: number;
-}
-
-/** One event as exported. */
-export interface ExportedEvent {
-  id: number;
-  type: string;
-  time: number;
-  common: Record<string, unknown>;
-  fields: Partial<Record<Tier, Record<string, unknown>>>;
 }
 
 /** The first record of an export. */
@@ -76,8 +67,8 @@ export interface ExportProgress {
 }
 
 /** The catalogue's SHA-256 over its canonical JSON. */
-export async function catalogHash(): Promise<string> {
-  return await sha256Hex(canonicalJson(CATALOG));
+export function catalogHash(): string {
+  return sha256Hex(canonicalJson(CATALOG));
 }
 
 /**
@@ -100,7 +91,7 @@ export function exportEvents(
     ...(options.until !== undefined ? { until: options.until } : {}),
   };
   const ndjson = options.format === "ndjson";
-  let events: ReturnType<typeof streamEvents> | null = null;
+  let events: ReturnType<typeof streamRawEvents> | null = null;
   let link = "";
   let count = 0;
   let total = 0;
@@ -118,7 +109,7 @@ export function exportEvents(
         export_schema_version: EXPORT_SCHEMA_VERSION,
         vitrine_version: APP_VERSION,
         catalog_version: CATALOG.version,
-        catalog_sha256: await catalogHash(),
+        catalog_sha256: catalogHash(),
         exported_at: new Date().toISOString(),
         identity,
         diagnostic_level: policy.level,
@@ -132,20 +123,20 @@ export function exportEvents(
         },
         counts: { total, by_type: byType },
       };
-      manifestHash = await sha256Hex(canonicalJson(manifest));
+      manifestHash = sha256Hex(canonicalJson(manifest));
       link = manifestHash;
       controller.enqueue(encoder.encode(
         ndjson
           ? `${JSON.stringify({ record: "manifest", manifest })}\n`
           : `{"manifest":${JSON.stringify(manifest)},\n"events":[`,
       ));
-      events = streamEvents(db, filter);
+      events = streamRawEvents(db, filter);
     },
     async pull(controller) {
       if (finished || events === null) return;
       // Hand out a few hundred records per pull to keep the queue short.
       let text = "";
-      for (let i = 0; i < 200; i++) {
+      for (let i = 0; i < 500; i++) {
         const next = await events.next();
         if (next.done) {
           const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };
@@ -158,20 +149,20 @@ export function exportEvents(
           onProgress?.({ records: count, total });
           return;
         }
+        // Stored JSON is canonical already, so the record is assembled as
+        // text: keys in canonical order, nothing parsed or re-serialised.
         const stored = next.value;
-        const event: ExportedEvent = {
-          id: stored.id,
-          type: stored.type,
-          time: stored.time,
-          common: stored.common,
-          fields: stored.parts,
-        };
-        link = await nextLink(link, event);
+        const parts = (["optional", "required"] as const)
+          .filter((tier) => stored.parts[tier] !== undefined)
+          .map((tier) => `"${tier}":${stored.parts[tier]}`).join(",");
+        const event =
+          `{"common":${stored.common},"fields":{${parts}},"id":${stored.id},"time":${stored.time},"type":${
+            JSON.stringify(stored.type)
+          }}`;
+        link = nextLinkOfCanonical(link, event);
         count++;
-        const record = { seq: count, hash: link, event };
-        text += ndjson
-          ? `${JSON.stringify({ record: "event", ...record })}\n`
-          : `${count > 1 ? ",\n" : "\n"}${JSON.stringify(record)}`;
+        const record = `"seq":${count},"hash":"${link}","event":${event}}`;
+        text += ndjson ? `{"record":"event",${record}\n` : `${count > 1 ? ",\n" : "\n"}{${record}`;
       }
       onProgress?.({ records: count, total });
       controller.enqueue(encoder.encode(text));

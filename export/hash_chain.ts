@@ -4,20 +4,20 @@
  *
  * @module
  */
-import { canonicalJson } from "./canonical_json.ts";
-
-const encoder = new TextEncoder();
-
-function hex(buffer: ArrayBuffer): string {
-  return Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, "0")).join("");
-}
+import { createHash } from "node:crypto";
+import { canonicalJson } from "../store/canonical_json.ts";
 
 /** SHA-256 of `text`, in hex. */
-export async function sha256Hex(text: string): Promise<string> {
-  return hex(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+export function sha256Hex(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+/** The next link over a record already in canonical JSON. */
+export function nextLinkOfCanonical(previous: string, canonical: string): string {
+  return createHash("sha256").update(previous).update("\n").update(canonical).digest("hex");
 }
 
 /** The next link: SHA-256 of `previous` + "\n" + canonical JSON of `record`. */
-export async function nextLink(previous: string, record: unknown): Promise<string> {
-  return await sha256Hex(`${previous}\n${canonicalJson(record)}`);
+export function nextLink(previous: string, record: unknown): string {
+  return nextLinkOfCanonical(previous, canonicalJson(record));
 }

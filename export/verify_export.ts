@@ -4,7 +4,7 @@
  * @module
  */
 import { Ajv } from "ajv";
-import { canonicalJson } from "./canonical_json.ts";
+import { canonicalJson } from "../store/canonical_json.ts";
 import { catalogHash } from "./export_events.ts";
 import { ndjsonRecordSchema } from "./export_schema.ts";
 import { gunzipStream } from "./gzip_stream.ts";
@@ -186,10 +186,10 @@ export async function verifyExport(input: ReadableStream<Uint8Array>): Promise<V
           return fail(report.records + 1, "A second manifest appears inside the export");
         }
         manifest = record.manifest as ManifestSummary;
-        manifestHash = await sha256Hex(canonicalJson(record.manifest));
+        manifestHash = sha256Hex(canonicalJson(record.manifest));
         link = manifestHash;
         report.catalogVersion = manifest.catalog_version;
-        report.catalogMatches = manifest.catalog_sha256 === await catalogHash();
+        report.catalogMatches = manifest.catalog_sha256 === catalogHash();
         report.exportedAt = manifest.exported_at;
         continue;
       }
@@ -202,7 +202,7 @@ export async function verifyExport(input: ReadableStream<Uint8Array>): Promise<V
             `Record ${expected} carries sequence number ${record.seq}: a record was removed, added or moved here`,
           );
         }
-        link = await nextLink(link, record.event);
+        link = nextLink(link, record.event);
         if (record.hash !== link) {
           return fail(
             expected,

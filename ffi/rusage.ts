@@ -19,13 +19,16 @@ export interface RusageResult {
   involuntarySwitches: number;
 }
 
-const RUSAGE_SELF = 0;
+const WHO = { self: 0, children: -1 } as const;
 const SIZE = 144;
 
-/** Calls `getrusage(RUSAGE_SELF)`. */
-export function getrusage(): RusageResult {
+/**
+ * Calls `getrusage(2)` for this process (default) or for its waited-for
+ * children.
+ */
+export function getrusage(who: keyof typeof WHO = "self"): RusageResult {
   const buffer = new Uint8Array(SIZE);
-  check("getrusage", libc().getrusage(RUSAGE_SELF, buffer));
+  check("getrusage", libc().getrusage(WHO[who], buffer));
   const view = new DataView(buffer.buffer);
   const i64 = (offset: number) => Number(view.getBigInt64(offset, true));
   return {

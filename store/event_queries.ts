@@ -7,6 +7,7 @@ import { type Kysely, sql } from "kysely";
 import type { Tier } from "../catalog/types.ts";
 import type { Fields } from "../catalog/validate_event.ts";
 import type { TierParts } from "../catalog/split_by_tier.ts";
+import { canonicalJson } from "./canonical_json.ts";
 import type { Database } from "./schema.ts";
 
 /** An event ready to be stored. */
@@ -50,7 +51,7 @@ export interface EventFilter {
 const commonIds = new WeakMap<Kysely<Database>, Map<string, number>>();
 
 async function commonId(db: Kysely<Database>, common: Fields): Promise<number> {
-  const fields = JSON.stringify(common);
+  const fields = canonicalJson(common);
   let cache = commonIds.get(db);
   if (!cache) commonIds.set(db, cache = new Map());
   const known = cache.get(fields);
@@ -90,7 +91,7 @@ export async function insertEvents(
         const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]
       ) {
         await trx.insertInto("event_part")
-          .values({ tier, event_id: id, fields: JSON.stringify(fields) })
+          .values({ tier, event_id: id, fields: canonicalJson(fields) })
           .execute();
         await sql`INSERT INTO ${sql.table(`event_text_${tier}`)}(rowid, text)
           VALUES (${id}, ${searchText(fields)})`.execute(trx);
@@ -152,27 +153,35 @@ function filteredIds(db: Kysely<Database>, filter: EventFilter) {
   return { query, tiers };
 }
 
-async function attachParts(
+/** A stored event with its JSON exactly as stored (canonical form). */
+export interface RawStoredEvent {
+  id: number;
+  type: string;
+  time: number;
+  common: string;
+  parts: Partial<Record<Tier, string>>;
+}
+
+async function attachRawParts(
   db: Kysely<Database>,
   rows: { id: number; type: string; time: number; common_id: number }[],
   tiers: readonly Tier[],
-): Promise<StoredEvent[]> {
+): Promise<RawStoredEvent[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const parts = tiers.length === 0 ? [] : await db.selectFrom("event_part")
     .select(["tier", "event_id", "fields"])
     .where("tier", "in", [...tiers]).where("event_id", "in", ids).execute();
   const commons = await db.selectFrom("common_set").select(["id", "fields"])
-    .where("id", "in", [...new Set(rows.map((row) => row.common_id))])
-    .execute();
-  const commonById = new Map(commons.map((c) => [c.id, JSON.parse(c.fields)]));
-  const byId = new Map<number, StoredEvent>();
+    .where("id", "in", [...new Set(rows.map((row) => row.common_id))]).execute();
+  const commonById = new Map(commons.map((c) => [c.id, c.fields]));
+  const byId = new Map<number, RawStoredEvent>();
   const events = rows.map((row) => {
-    const event: StoredEvent = {
+    const event: RawStoredEvent = {
       id: row.id,
       type: row.type,
       time: row.time,
-      common: commonById.get(row.common_id) ?? {},
+      common: commonById.get(row.common_id) ?? "{}",
       parts: {},
     };
     byId.set(row.id, event);
@@ -180,9 +189,25 @@ async function attachParts(
   });
   for (const part of parts) {
     const event = byId.get(part.event_id);
-    if (event) event.parts[part.tier] = JSON.parse(part.fields);
+    if (event) event.parts[part.tier] = part.fields;
   }
   return events;
+}
+
+async function attachParts(
+  db: Kysely<Database>,
+  rows: { id: number; type: string; time: number; common_id: number }[],
+  tiers: readonly Tier[],
+): Promise<StoredEvent[]> {
+  return (await attachRawParts(db, rows, tiers)).map((raw) => ({
+    id: raw.id,
+    type: raw.type,
+    time: raw.time,
+    common: JSON.parse(raw.common),
+    parts: Object.fromEntries(
+      Object.entries(raw.parts).map(([tier, text]) => [tier, JSON.parse(text)]),
+    ),
+  }));
 }
 
 /** Reads one page of events, newest first (oldest first with `after`). */
@@ -190,10 +215,25 @@ export async function listEvents(
   db: Kysely<Database>,
   filter: EventFilter,
 ): Promise<StoredEvent[]> {
+  const limit = Math.max(1, Math.min(filter.limit ?? 50, 1000));
+  if ((filter.since !== undefined || filter.until !== undefined) && filter.after === undefined) {
+    // With a time range, walk the time index (which ends in the rowid)
+    // rather than scanning ids for the range.
+    const { before, ...rest } = filter;
+    let { query, tiers } = filteredIds(db, rest);
+    if (before !== undefined) {
+      const anchor = await db.selectFrom("event").select("time").where("id", "=", before)
+        .executeTakeFirst();
+      if (anchor) query = query.where(sql<boolean>`(time, id) < (${anchor.time}, ${before})`);
+      else query = query.where("id", "<", before);
+    }
+    const rows = await query.orderBy("time", "desc").orderBy("id", "desc").limit(limit).execute();
+    return await attachParts(db, rows, tiers);
+  }
   const { query, tiers } = filteredIds(db, filter);
   const rows = await query
     .orderBy("id", filter.after !== undefined ? "asc" : "desc")
-    .limit(Math.max(1, Math.min(filter.limit ?? 50, 1000)))
+    .limit(limit)
     .execute();
   return await attachParts(db, rows, tiers);
 }
@@ -210,20 +250,21 @@ export async function getEvent(
 }
 
 /**
- * Streams matching events oldest first, `batch` at a time, so that memory
- * stays flat however many there are.
+ * Streams matching events oldest first, `batch` at a time and as stored
+ * (canonical JSON text), so that memory stays flat however many there are.
  */
-export async function* streamEvents(
+export async function* streamRawEvents(
   db: Kysely<Database>,
   filter: Omit<EventFilter, "limit" | "before" | "after">,
-  batch = 500,
-): AsyncGenerator<StoredEvent> {
+  batch = 1000,
+): AsyncGenerator<RawStoredEvent> {
   let after = 0;
   while (true) {
-    const page = await listEvents(db, { ...filter, after, limit: batch });
-    for (const event of page) yield event;
-    if (page.length < batch) return;
-    after = page[page.length - 1]!.id;
+    const { query, tiers } = filteredIds(db, { ...filter, after });
+    const rows = await query.orderBy("id", "asc").limit(batch).execute();
+    for (const event of await attachRawParts(db, rows, tiers)) yield event;
+    if (rows.length < batch) return;
+    after = rows[rows.length - 1]!.id;
   }
 }
 

@@ -1,0 +1,43 @@
+// CPU time of one full system collection cycle, against reading the same
+// /proc files with cat (the baseline), in the same run.
+import { collectSystem } from "../collectors/collect_system.ts";
+import { cpuChildren, cpuSelf, report } from "./_measure.ts";
+
+const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 200);
+const FILES = [
+  "/proc/meminfo",
+  "/proc/stat",
+  "/proc/vmstat",
+  "/proc/self/mountinfo",
+  "/proc/pressure/cpu",
+  "/proc/pressure/memory",
+  "/proc/pressure/io",
+]
+  .filter((f) => {
+    try {
+      Deno.statSync(f);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+
+/** Runs the benchmark and returns its summary lines. */
+export async function systemCollectionBench(): Promise<string[]> {
+  collectSystem(["required", "optional"]);
+  const before = cpuSelf();
+  for (let i = 0; i < ROUNDS; i++) collectSystem(["required", "optional"]);
+  const ours = (cpuSelf() - before) / ROUNDS;
+  const childBefore = cpuChildren();
+  for (let i = 0; i < ROUNDS; i++) {
+    await new Deno.Command("cat", { args: FILES, stdout: "null" }).output();
+  }
+  const cat = (cpuChildren() - childBefore) / ROUNDS;
+  return [
+    report("system collection: CPU per full cycle", `${(ours * 1000).toFixed(3)} ms`),
+    report("baseline: cat of the same /proc files, CPU per run", `${(cat * 1000).toFixed(3)} ms`),
+    report("ratio (vitrine / cat)", `${(ours / cat).toFixed(2)}x`),
+  ];
+}
+
+if (import.meta.main) await systemCollectionBench();
