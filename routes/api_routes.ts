@@ -4,7 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
-import { stream } from "hono/streaming";
+import { stream, streamSSE } from "hono/streaming";
 import { buildHealth } from "../agent/health.ts";
 import { CATALOG } from "../catalog/catalog.ts";
 import { exportEvents } from "../export/export_events.ts";
@@ -12,8 +12,31 @@ import { gzipStream } from "../export/gzip_stream.ts";
 import { allowedTiers } from "../policy/resolve_policy.ts";
 import { checkSetting } from "../policy/validate_settings.ts";
 import { countByTier, countByType, getEvent, listEvents } from "../store/event_queries.ts";
+import { readEventCounts, readSeries } from "../store/series_queries.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { parseFilter } from "./parse_filter.ts";
+
+const RANGES: Record<string, number> = {
+  "15m": 15 * 60_000,
+  "1h": 3_600_000,
+  "6h": 6 * 3_600_000,
+  "24h": 24 * 3_600_000,
+  "7d": 7 * 86_400_000,
+  "30d": 30 * 86_400_000,
+};
+
+/** How often the live stream looks for new events. */
+const STREAM_POLL_MS = 2000;
+
+/** A named range ending now. */
+export function parseRange(name: string): { since: number; until: number } {
+  const span = RANGES[name];
+  if (span === undefined) {
+    throw new RangeError(`The range "${name}" is not one of ${Object.keys(RANGES).join(", ")}`);
+  }
+  const until = Date.now() + 1000;
+  return { since: until - span, until };
+}
 
 /** The /api sub-app. */
 export function apiRoutes(deps: AppDeps): Hono {
@@ -60,6 +83,45 @@ export function apiRoutes(deps: AppDeps): Hono {
     }
     return c.json(event);
   });
+
+  app.get("/series", async (c) => {
+    const metric = c.req.query("metric") ?? "";
+    const { since, until } = parseRange(c.req.query("range") ?? "24h");
+    const allowed = allowedTiers(deps.policy(), "show");
+    if (metric === "events") {
+      return c.json(await readEventCounts(deps.store.db, since, until, allowed));
+    }
+    return c.json(await readSeries(deps.store.db, metric, since, until, allowed));
+  });
+
+  // Live updates: the newest statistics as they are stored.
+  app.get("/stream", (c) =>
+    streamSSE(c, async (sse) => {
+      let last = (await listEvents(deps.store.db, { allowed: ["required"], limit: 1 }))[0]?.id ?? 0;
+      let open = true;
+      sse.onAbort(() => {
+        open = false;
+      });
+      await sse.writeSSE({ event: "hello", data: JSON.stringify({ last }) });
+      while (open) {
+        const allowed = allowedTiers(deps.policy(), "show");
+        const fresh = await listEvents(deps.store.db, { allowed, after: last, limit: 100 });
+        for (const event of fresh) {
+          last = Math.max(last, event.id);
+          if (event.type !== "system_statistics" && event.type !== "kernel_statistics") continue;
+          await sse.writeSSE({
+            event: event.type,
+            id: String(event.id),
+            data: JSON.stringify({
+              time: event.time,
+              ...event.parts.required,
+              ...event.parts.optional,
+            }),
+          });
+        }
+        await sse.sleep(STREAM_POLL_MS);
+      }
+    }));
 
   app.get("/counts", async (c) => {
     const filter = parseFilter(c.req.query());

@@ -8,9 +8,18 @@ import type { VNode } from "preact";
 import { render } from "preact-render-to-string";
 import { buildHealth } from "../agent/health.ts";
 import { allowedTiers } from "../policy/resolve_policy.ts";
-import { countByType, listEvents } from "../store/event_queries.ts";
+import type { Tier } from "../catalog/types.ts";
+import { latestConsent } from "../store/consent_queries.ts";
+import { countByTier, countByType, getEvent, listEvents } from "../store/event_queries.ts";
 import type { AppDeps } from "./app_deps.ts";
+import { parseFilter, type UserFilter } from "./parse_filter.ts";
+import { CatalogPage } from "./pages/catalog_page.tsx";
+import { CHART_RANGES, ChartsPage } from "./pages/charts_page.tsx";
+import { EventPage } from "./pages/event_page.tsx";
+import { EventsPage } from "./pages/events_page.tsx";
+import { ExportPage } from "./pages/export_page.tsx";
 import { OverviewPage } from "./pages/overview_page.tsx";
+import { PrivacyPage } from "./pages/privacy_page.tsx";
 
 /** Renders a page as a complete HTML document. */
 export function html(page: VNode): string {
@@ -37,6 +46,122 @@ export function pageRoutes(deps: AppDeps): Hono {
         byType={byType}
         latestSystem={system[0]}
         latestKernel={kernel[0]}
+      />,
+    ));
+  });
+
+  app.get("/events", async (c) => {
+    const policy = deps.policy();
+    const query = c.req.query();
+    let filter: UserFilter = {};
+    let error: string | undefined;
+    try {
+      filter = parseFilter(query);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+      error = e.message;
+    }
+    const limit = filter.limit ?? 50;
+    const events = error ? [] : await listEvents(deps.store.db, {
+      ...filter,
+      limit,
+      allowed: allowedTiers(policy, "show"),
+    });
+    const last = events[events.length - 1];
+    return c.html(
+      html(
+        <EventsPage
+          hostname={deps.identity().hostname}
+          level={policy.level}
+          filter={filter}
+          query={query}
+          events={events}
+          next={events.length === limit && last ? last.id : null}
+          {...(error ? { error } : {})}
+        />,
+      ),
+      error ? 400 : 200,
+    );
+  });
+
+  app.get("/events/:id", async (c) => {
+    const policy = deps.policy();
+    const id = Number(c.req.param("id"));
+    const event = Number.isSafeInteger(id) && id > 0
+      ? await getEvent(deps.store.db, id, allowedTiers(policy, "show"))
+      : undefined;
+    if (!event || Object.keys(event.parts).length === 0) {
+      return c.html(
+        html(
+          <EventsPage
+            hostname={deps.identity().hostname}
+            level={policy.level}
+            filter={{}}
+            query={{}}
+            events={[]}
+            next={null}
+            error={`No event "${c.req.param("id")}" is stored, or the policy withholds all of it.`}
+          />,
+        ),
+        404,
+      );
+    }
+    const view: Tier = c.req.query("view") === "optional" ? "optional" : "required";
+    return c.html(html(
+      <EventPage
+        hostname={deps.identity().hostname}
+        level={policy.level}
+        event={event}
+        view={view}
+        cloudEnabled={policy.settings["cloudService.enabled"] === true}
+      />,
+    ));
+  });
+
+  app.get("/charts", (c) => {
+    const range = c.req.query("range") ?? "24h";
+    return c.html(html(
+      <ChartsPage
+        hostname={deps.identity().hostname}
+        level={deps.policy().level}
+        range={CHART_RANGES.includes(range) ? range : "24h"}
+      />,
+    ));
+  });
+
+  app.get("/catalog", (c) => {
+    const policy = deps.policy();
+    return c.html(html(
+      <CatalogPage
+        hostname={deps.identity().hostname}
+        context={{
+          level: policy.level,
+          subsystem: deps.status()?.subsystem.subsystem,
+          realTime: policy.settings["antivirusEngine.enableRealTimeProtection"] === true,
+        }}
+      />,
+    ));
+  });
+
+  app.get("/privacy", async (c) => {
+    const policy = deps.policy();
+    return c.html(html(
+      <PrivacyPage
+        hostname={deps.identity().hostname}
+        policy={policy}
+        optionalRecords={(await countByTier(deps.store.db)).optional}
+        consent={await latestConsent(deps.store.db, "support_logs")}
+      />,
+    ));
+  });
+
+  app.get("/export", async (c) => {
+    const policy = deps.policy();
+    return c.html(html(
+      <ExportPage
+        hostname={deps.identity().hostname}
+        level={policy.level}
+        counts={await countByTier(deps.store.db)}
       />,
     ));
   });

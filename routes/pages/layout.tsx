@@ -21,8 +21,10 @@ export interface LayoutProps {
   active: string;
   hostname: string;
   level: string;
-  /** Client scripts from /static to load (deferred modules). */
-  scripts?: string[];
+  /** Client island bundles in /static (name without extension). */
+  islands?: ("charts_island" | "privacy_island")[];
+  /** Whether the page follows live updates. */
+  live?: boolean;
   children: ComponentChildren;
 }
 
@@ -36,11 +38,14 @@ export function Layout(props: LayoutProps): VNode {
         <title>{`${props.title} · vitrine · ${props.hostname}`}</title>
         <link rel="stylesheet" href="/static/vitrine.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        {(props.scripts ?? []).map((src) => (
-          <script type="module" src={`/static/${src}`} defer></script>
+        {props.islands?.includes("charts_island") && (
+          <link rel="stylesheet" href="/static/charts_island.css" />
+        )}
+        {(props.islands ?? []).map((name) => (
+          <script key={name} type="module" src={`/static/${name}.js`}></script>
         ))}
       </head>
-      <body>
+      <body data-live={props.live ? "true" : undefined}>
         <a class="skip" href="#main">Skip to content</a>
         <header class="top">
           <div class="brand">

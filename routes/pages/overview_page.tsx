@@ -49,7 +49,13 @@ export function OverviewPage(
   const rootAvail = num("root_fs.available");
   const settings = new Map(health.policy.settings.map((s) => [s.key, s]));
   return (
-    <Layout title="Overview" active="/" hostname={identity.hostname} level={health.level}>
+    <Layout
+      title="Overview"
+      active="/"
+      hostname={identity.hostname}
+      level={health.level}
+      islands={["charts_island"]}
+    >
       {health.problems.length > 0 && (
         <div class="alert" role="alert">
           <strong>
@@ -205,6 +211,16 @@ export function OverviewPage(
             {" "}
             <a href="/privacy">Change settings</a>
           </p>
+        </Card>
+        <Card title="Records stored over the last 24 hours, by tier" wide>
+          <div
+            class="chart"
+            data-metric="events"
+            data-range="24h"
+            role="img"
+            aria-label="Records stored per half hour, by tier"
+          >
+          </div>
         </Card>
         <Card title="Events stored, by type" wide>
           <Bars

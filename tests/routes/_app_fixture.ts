@@ -36,8 +36,9 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
   };
   const identity = await loadIdentity(store.db, { orgId: null, releaseRing: "production" });
   const system = collectSystem(["required", "optional"]);
+  const now = Date.now();
   await recordEvents(store.db, identity, policy.current, [
-    { type: "system_statistics", fields: system, time: 1_763_800_000_000 },
+    { type: "system_statistics", fields: system, time: now - 3000 },
     {
       type: "install",
       fields: {
@@ -49,7 +50,7 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
       },
       time: 1_763_800_001_000,
     },
-    { type: "system_statistics", fields: system, time: 1_763_800_002_000 },
+    { type: "system_statistics", fields: system, time: now - 1000 },
   ]);
   const consents: AppFixture["consents"] = [];
   const app = createApp({

@@ -1,0 +1,149 @@
+/**
+ * The events list: newest first, filtered, searchable, paged by cursor.
+ *
+ * @module
+ */
+import type { VNode } from "preact";
+import { CATALOG } from "../../catalog/catalog.ts";
+import type { StoredEvent } from "../../store/event_queries.ts";
+import type { UserFilter } from "../parse_filter.ts";
+import { formatTime } from "./format.ts";
+import { Layout } from "./layout.tsx";
+import { TierBadge } from "./widgets.tsx";
+
+/** What the events page shows. */
+export interface EventsPageData {
+  hostname: string;
+  level: string;
+  filter: UserFilter;
+  /** The raw query values, to refill the form. */
+  query: Record<string, string>;
+  events: StoredEvent[];
+  next: number | null;
+  error?: string;
+}
+
+function summary(event: StoredEvent): string {
+  const fields = { ...event.parts.required, ...event.parts.optional };
+  const pick = (keys: string[]) =>
+    keys.filter((k) => k in fields).map((k) => `${k}=${JSON.stringify(fields[k])}`);
+  const preferred: Record<string, string[]> = {
+    system_statistics: ["load.1m", "memory.available", "processes"],
+    kernel_statistics: ["subsystem", "ipc.connected", "ipc.kauth_file_op.open"],
+    configuration: ["cloud_service.diagnostic_level", "cloud_service.automatic_sample_submission"],
+    install: ["code", "version"],
+    diagnostic_level_change: ["from_level", "to_level", "deleted_records"],
+  };
+  const chosen = pick(preferred[event.type] ?? Object.keys(fields).slice(0, 3));
+  const text = chosen.join("  ");
+  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+}
+
+function withQuery(
+  query: Record<string, string>,
+  changes: Record<string, string | undefined>,
+): string {
+  const params = new URLSearchParams();
+  for (const [k, v] of Object.entries({ ...query, ...changes })) {
+    if (v !== undefined && v !== "") params.set(k, v);
+  }
+  const text = params.toString();
+  return text ? `/events?${text}` : "/events";
+}
+
+/** Renders the events page. */
+export function EventsPage(props: EventsPageData): VNode {
+  const q = props.query;
+  return (
+    <Layout title="Events" active="/events" hostname={props.hostname} level={props.level}>
+      <form class="filters" method="get" action="/events" role="search" aria-label="Filter events">
+        <label>
+          Search field names and values
+          <input
+            type="search"
+            name="q"
+            value={q.q ?? ""}
+            placeholder="for example: ext4 or fanotify"
+            maxLength={200}
+          />
+        </label>
+        <label>
+          Type
+          <select name="type">
+            <option value="">All types</option>
+            {CATALOG.events.map((e) => (
+              <option key={e.type} value={e.type} selected={q.type === e.type}>{e.title}</option>
+            ))}
+          </select>
+        </label>
+        <label>
+          Tier
+          <select name="tier">
+            <option value="">Both tiers</option>
+            <option value="required" selected={q.tier === "required"}>Required</option>
+            <option value="optional" selected={q.tier === "optional"}>Optional</option>
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" name="since" value={q.since ?? ""} />
+        </label>
+        <label>
+          Until
+          <input type="datetime-local" name="until" value={q.until ?? ""} />
+        </label>
+        <button type="submit">Apply</button>
+        <a class="button secondary" href="/events">Reset</a>
+      </form>
+      {props.error && <div class="alert" role="alert">{props.error}</div>}
+      <div class="table-wrap">
+        <table aria-describedby="events-caption">
+          <caption id="events-caption">
+            {props.events.length === 0
+              ? "No stored event matches."
+              : `${props.events.length} events, newest first`}
+          </caption>
+          <thead>
+            <tr>
+              <th scope="col">Time (UTC)</th>
+              <th scope="col">Type</th>
+              <th scope="col">Tiers</th>
+              <th scope="col">Summary</th>
+            </tr>
+          </thead>
+          <tbody>
+            {props.events.map((event) => (
+              <tr key={event.id}>
+                <td>
+                  <a
+                    href={`/events/${event.id}`}
+                    aria-label={`Open event ${event.id}, ${event.type}, ${formatTime(event.time)}`}
+                  >
+                    {formatTime(event.time)}
+                  </a>
+                </td>
+                <td>
+                  <code>{event.type}</code>
+                </td>
+                <td>
+                  {Object.keys(event.parts).map((tier) => <TierBadge key={tier} tier={tier} />)}
+                </td>
+                <td class="summary">
+                  <code>{summary(event)}</code>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+      <nav class="pager" aria-label="Pages">
+        {q.before && (
+          <a class="button secondary" href={withQuery(q, { before: undefined })}>Newest</a>
+        )}
+        {props.next !== null && (
+          <a class="button" href={withQuery(q, { before: String(props.next) })} rel="next">Older</a>
+        )}
+      </nav>
+    </Layout>
+  );
+}

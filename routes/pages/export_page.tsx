@@ -1,0 +1,70 @@
+/**
+ * The export page: choose filters and download the audit export.
+ *
+ * @module
+ */
+import type { VNode } from "preact";
+import { CATALOG } from "../../catalog/catalog.ts";
+import type { Tier } from "../../catalog/types.ts";
+import { formatCount } from "./format.ts";
+import { Layout } from "./layout.tsx";
+
+/** Renders the export page. */
+export function ExportPage(
+  props: { hostname: string; level: Tier; counts: Record<Tier, number> },
+): VNode {
+  return (
+    <Layout title="Export" active="/export" hostname={props.hostname} level={props.level}>
+      <p>
+        The audit export holds a manifest (this machine's identity, the catalogue, the policy in
+        effect, the filter and counts), every matching event, and a trailer with the head of a hash
+        chain over the records. Check a file with{" "}
+        <code>vitrine verify FILE</code>: a removed, changed, reordered or truncated record is
+        found.
+      </p>
+      <p class="notice">
+        At the <strong>{props.level}</strong> level the export holds {props.level === "required"
+          ? `required data only (${formatCount(props.counts.required)} records).`
+          : `required and optional data (${formatCount(props.counts.required)} and ${
+            formatCount(props.counts.optional)
+          } records).`}
+      </p>
+      <form class="filters" method="get" action="/api/export" aria-label="Export">
+        <label>
+          Format
+          <select name="format">
+            <option value="json">JSON (one document)</option>
+            <option value="ndjson">NDJSON (one record a line)</option>
+          </select>
+        </label>
+        <label>
+          Type
+          <select name="type">
+            <option value="">All types</option>
+            {CATALOG.events.map((e) => <option key={e.type} value={e.type}>{e.title}</option>)}
+          </select>
+        </label>
+        <label>
+          Tier
+          <select name="tier">
+            <option value="">All allowed</option>
+            <option value="required">Required</option>
+            <option value="optional">Optional</option>
+          </select>
+        </label>
+        <label>
+          From
+          <input type="datetime-local" name="since" />
+        </label>
+        <label>
+          Until
+          <input type="datetime-local" name="until" />
+        </label>
+        <label class="inline">
+          <input type="checkbox" name="gzip" value="1" /> gzip
+        </label>
+        <button type="submit">Download export</button>
+      </form>
+    </Layout>
+  );
+}

@@ -1,0 +1,216 @@
+/**
+ * The privacy controls: change what may be changed, see what is managed,
+ * and know the effect of a change before it is applied.
+ *
+ * @module
+ */
+import type { VNode } from "preact";
+import type { Policy } from "../../policy/resolve_policy.ts";
+import type { Consent } from "../../store/consent_queries.ts";
+import { formatCount, formatTime } from "./format.ts";
+import { Layout } from "./layout.tsx";
+
+/** What the privacy page shows. */
+export interface PrivacyPageData {
+  hostname: string;
+  policy: Policy;
+  optionalRecords: number;
+  consent: Consent | undefined;
+}
+
+interface Choice {
+  value: string;
+  label: string;
+  effect: string;
+}
+
+function Setting(
+  props: { policy: Policy; settingKey: string; title: string; help: string; choices: Choice[] },
+): VNode {
+  const source = props.policy.sources[props.settingKey];
+  const current = JSON.stringify(props.policy.settings[props.settingKey]);
+  const locked = source === "managed" || source === "fail_closed";
+  const id = props.settingKey.replace(/\W/g, "-");
+  return (
+    <section class="card" aria-labelledby={`${id}-title`}>
+      <h2 id={`${id}-title`}>{props.title}</h2>
+      <p class="muted">{props.help}</p>
+      {locked && (
+        <p class="locked" role="note">
+          🔒 {source === "managed"
+            ? `Managed by ${props.policy.managedFile}; it cannot be changed here.`
+            : `Held at its most private value until ${props.policy.managedFile} is fixed.`}
+        </p>
+      )}
+      <form data-setting={props.settingKey} aria-label={props.title}>
+        <fieldset disabled={locked}>
+          <legend class="sr-only">{props.title}</legend>
+          {props.choices.map((choice) => (
+            <label key={choice.value} class="choice">
+              <input
+                type="radio"
+                name="value"
+                value={choice.value}
+                checked={JSON.stringify(
+                  choice.value === "true" ? true : choice.value === "false" ? false : choice.value,
+                ) === current}
+                data-effect={choice.effect}
+              />
+              <span>
+                <strong>{choice.label}</strong>
+                <span class="muted">{choice.effect}</span>
+              </span>
+            </label>
+          ))}
+          <button type="submit">Apply</button>
+          <output class="result" aria-live="polite"></output>
+        </fieldset>
+      </form>
+      <p class="muted">Source: {source}</p>
+    </section>
+  );
+}
+
+/** Renders the privacy page. */
+export function PrivacyPage(
+  { hostname, policy, optionalRecords, consent }: PrivacyPageData,
+): VNode {
+  return (
+    <Layout
+      title="Privacy"
+      active="/privacy"
+      hostname={hostname}
+      level={policy.level}
+      islands={["privacy_island"]}
+    >
+      {policy.managedState === "invalid" && (
+        <div class="alert" role="alert">
+          <strong>
+            The managed file is invalid; vitrine holds the required level until it is fixed.
+          </strong>
+          <ul>{policy.problems.map((p) => <li key={p.message}>{p.message}</li>)}</ul>
+        </div>
+      )}
+      <noscript>
+        <p class="notice">
+          Changing settings here needs JavaScript. Without it, use{" "}
+          <code>vitrine config set KEY VALUE</code>.
+        </p>
+      </noscript>
+      <div class="grid">
+        <Setting
+          policy={policy}
+          settingKey="cloudService.diagnosticLevel"
+          title="Diagnostic level"
+          help="The highest tier collected, stored, shown and exported on this machine."
+          choices={[
+            {
+              value: "required",
+              label: "Required",
+              effect: policy.level === "optional"
+                ? `Lowering to required deletes ${
+                  formatCount(optionalRecords)
+                } stored optional records at once and stops collecting optional fields.`
+                : "Only the minimum needed to keep the agent working is collected.",
+            },
+            {
+              value: "optional",
+              label: "Optional",
+              effect: policy.level === "required"
+                ? "Raising to optional collects optional fields from now on; nothing deleted earlier comes back."
+                : `Optional fields are collected; ${
+                  formatCount(optionalRecords)
+                } optional records are stored now.`,
+            },
+          ]}
+        />
+        <Setting
+          policy={policy}
+          settingKey="cloudService.automaticSampleSubmissionConsent"
+          title="Automatic sample submission"
+          help="Which suspicious files may be submitted automatically. Decided from each file's content."
+          choices={[
+            { value: "none", label: "None", effect: "No file is ever submitted." },
+            {
+              value: "safe",
+              label: "Safe",
+              effect:
+                "Only executables and scripts, which cannot carry personal data of their own.",
+            },
+            {
+              value: "all",
+              label: "All",
+              effect: "Any suspicious file, documents and images included, may be submitted.",
+            },
+          ]}
+        />
+        <Setting
+          policy={policy}
+          settingKey="cloudService.enabled"
+          title="Cloud service"
+          help="Whether data may leave this machine at all. vitrine itself has no upload path."
+          choices={[
+            { value: "false", label: "Off", effect: "Nothing leaves this machine." },
+            {
+              value: "true",
+              label: "On",
+              effect:
+                "The fields of the diagnostic level in effect would be allowed to leave this machine.",
+            },
+          ]}
+        />
+        <section class="card" aria-labelledby="consent-title">
+          <h2 id="consent-title">Support logs</h2>
+          <p class="muted">
+            Support logs are gathered only with consent, recorded with who gave it and when.
+          </p>
+          <p>
+            {consent
+              ? `${consent.granted ? "Granted" : "Withdrawn"} by ${consent.actor} on ${
+                formatTime(consent.time)
+              }.`
+              : "Consent has never been given."}
+          </p>
+          <form data-consent="support_logs" aria-label="Consent for support logs">
+            <label class="field">
+              Your name
+              <input type="text" name="actor" required maxLength={200} autoComplete="name" />
+            </label>
+            <button type="submit" name="decision" value="grant">Grant consent</button>{" "}
+            <button type="submit" name="decision" value="revoke" class="secondary">
+              Withdraw consent
+            </button>
+            <output class="result" aria-live="polite"></output>
+          </form>
+        </section>
+      </div>
+      <h2>Every setting in effect</h2>
+      <div class="table-wrap">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Setting</th>
+              <th scope="col">Value</th>
+              <th scope="col">Source</th>
+            </tr>
+          </thead>
+          <tbody>
+            {Object.entries(policy.settings).map(([key, value]) => (
+              <tr key={key}>
+                <td>
+                  <code>{key}</code>
+                </td>
+                <td>
+                  <code>{JSON.stringify(value)}</code>
+                </td>
+                <td class={`source source-${policy.sources[key]}`}>
+                  {policy.sources[key] === "managed" ? "🔒 managed" : policy.sources[key]}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </Layout>
+  );
+}

@@ -1,0 +1,211 @@
+/**
+ * Time series for the dashboard's charts, averaged into buckets in SQL so
+ * that a chart over a month of events stays cheap.
+ *
+ * @module
+ */
+import { type Kysely, sql } from "kysely";
+import type { Tier } from "../catalog/types.ts";
+import type { Database } from "./schema.ts";
+
+/** One named value of a series, read from a stored field. */
+export interface SeriesField {
+  /** The label in the chart. */
+  label: string;
+  /** SQL over `r` (the required part's fields) and `o` (optional part). */
+  expression: string;
+  tier: Tier;
+}
+
+/** A chartable metric. */
+export interface Metric {
+  type: string;
+  unit: string;
+  fields: SeriesField[];
+  /** Counters since subsystem start: chart their rate per second. */
+  rate?: boolean;
+}
+
+const r = (key: string) => `json_extract(r.fields, '$."${key}"')`;
+const o = (key: string) => `json_extract(o.fields, '$."${key}"')`;
+
+/** The metrics the charts page offers. */
+export const METRICS: Record<string, Metric> = {
+  memory: {
+    type: "system_statistics",
+    unit: "bytes",
+    fields: [
+      {
+        label: "used",
+        expression: `${r("memory.total")} - coalesce(${r("memory.available")}, ${
+          r("memory.free")
+        })`,
+        tier: "required",
+      },
+      { label: "total", expression: r("memory.total"), tier: "required" },
+      {
+        label: "swap used",
+        expression: `${r("swap.total")} - ${r("swap.free")}`,
+        tier: "required",
+      },
+    ],
+  },
+  load: {
+    type: "system_statistics",
+    unit: "load",
+    fields: [
+      { label: "1 min", expression: r("load.1m"), tier: "required" },
+      { label: "5 min", expression: r("load.5m"), tier: "required" },
+      { label: "15 min", expression: r("load.15m"), tier: "required" },
+    ],
+  },
+  disk: {
+    type: "system_statistics",
+    unit: "bytes",
+    fields: [
+      {
+        label: "/ used",
+        expression: `${r("root_fs.total")} - ${r("root_fs.free")}`,
+        tier: "required",
+      },
+      { label: "/ size", expression: r("root_fs.total"), tier: "required" },
+    ],
+  },
+  agent: {
+    type: "system_statistics",
+    unit: "bytes",
+    fields: [{ label: "agent RSS", expression: r("agent.rss"), tier: "required" }],
+  },
+  file_activity: {
+    type: "kernel_statistics",
+    unit: "per second",
+    rate: true,
+    fields: [
+      { label: "opens", expression: o("ipc.kauth_file_op.open"), tier: "optional" },
+      { label: "closes", expression: o("ipc.kauth.file_op.close"), tier: "optional" },
+      { label: "writes", expression: o("ipc.kauth.vnode.write"), tier: "optional" },
+      { label: "creates", expression: o("ipc.kauth.file_op.create"), tier: "optional" },
+      { label: "removes", expression: o("ipc.kauth.file_op.remove"), tier: "optional" },
+    ],
+  },
+};
+
+/** A series ready for uPlot: times in seconds, then one array per field. */
+export interface Series {
+  metric: string;
+  unit: string;
+  labels: string[];
+  /** [times, ...values], aligned; null where there is no value. */
+  data: (number | null)[][];
+  /** Why the series is empty, when it is. */
+  note?: string;
+}
+
+/**
+ * Reads `metric` from `since` to `until` (epoch ms) in at most `buckets`
+ * points. Fields of tiers outside `allowed` are never read.
+ */
+export async function readSeries(
+  db: Kysely<Database>,
+  metricName: string,
+  since: number,
+  until: number,
+  allowed: readonly Tier[],
+  buckets = 300,
+): Promise<Series> {
+  const metric = METRICS[metricName];
+  if (!metric) {
+    throw new RangeError(
+      `Unknown metric "${metricName}"; metrics are ${Object.keys(METRICS).join(", ")}`,
+    );
+  }
+  const fields = metric.fields.filter((f) => allowed.includes(f.tier));
+  const series: Series = {
+    metric: metricName,
+    unit: metric.unit,
+    labels: fields.map((f) => f.label),
+    data: [[]],
+  };
+  if (fields.length === 0) {
+    series.note =
+      "These values are optional data; the diagnostic level in effect does not collect them.";
+    series.labels = metric.fields.map((f) => f.label);
+    series.data = [[], ...metric.fields.map(() => [])];
+    return series;
+  }
+  const width = Math.max(1000, Math.ceil((until - since) / buckets));
+  const joinOptional = fields.some((f) => f.tier === "optional");
+  const columns = fields.map((f, i) =>
+    sql.raw(`${metric.rate ? "max" : "avg"}(${f.expression}) AS v${i}`)
+  );
+  const rows = await sql<Record<string, number | null>>`
+    SELECT (e.time - ${since}) / ${width} AS bucket, max(e.time) AS t,
+      ${metric.rate ? sql.raw("json_extract(r.fields, '$.instance_id') AS instance,") : sql.raw("")}
+      ${sql.join(columns)}
+    FROM event e
+    JOIN event_part r ON r.tier = 'required' AND r.event_id = e.id
+    ${
+    joinOptional
+      ? sql.raw("JOIN event_part o ON o.tier = 'optional' AND o.event_id = e.id")
+      : sql.raw("")
+  }
+    WHERE e.type = ${metric.type} AND e.time >= ${since} AND e.time < ${until}
+    GROUP BY bucket ${metric.rate ? sql.raw(", instance") : sql.raw("")}
+    ORDER BY t`.execute(db);
+  const times: number[] = [];
+  const values: (number | null)[][] = fields.map(() => []);
+  let previous: { t: number; instance: unknown; v: (number | null)[] } | null = null;
+  for (const row of rows.rows) {
+    const t = Number(row.t);
+    const v = fields.map((_, i) => (row[`v${i}`] === null ? null : Number(row[`v${i}`])));
+    if (metric.rate) {
+      // Counters restart with each subsystem instance: no rate across it.
+      if (previous && previous.instance === row.instance && t > previous.t) {
+        times.push(Math.round(t / 1000));
+        v.forEach((value, i) => {
+          const before = previous!.v[i];
+          values[i]!.push(
+            value === null || before === null || before === undefined
+              ? null
+              : Math.max(0, (value - before) / ((t - previous!.t) / 1000)),
+          );
+        });
+      }
+      previous = { t, instance: row.instance, v };
+    } else {
+      times.push(Math.round(t / 1000));
+      v.forEach((value, i) => values[i]!.push(value));
+    }
+  }
+  series.data = [times, ...values];
+  if (times.length === 0) series.note = "No data in this range yet.";
+  return series;
+}
+
+/** Events stored per time bucket and tier, for the overview chart. */
+export async function readEventCounts(
+  db: Kysely<Database>,
+  since: number,
+  until: number,
+  allowed: readonly Tier[],
+  buckets = 48,
+): Promise<Series> {
+  const width = Math.max(1000, Math.ceil((until - since) / buckets));
+  const rows = await sql<{ bucket: number; tier: Tier; n: number }>`
+    SELECT (e.time - ${since}) / ${width} AS bucket, p.tier AS tier, count(*) AS n
+    FROM event e JOIN event_part p ON p.event_id = e.id
+    WHERE e.time >= ${since} AND e.time < ${until} AND p.tier IN (${sql.join([...allowed])})
+    GROUP BY bucket, p.tier`.execute(db);
+  const times = Array.from(
+    { length: buckets },
+    (_, i) => Math.round((since + (i + 1) * width) / 1000),
+  );
+  const byTier = allowed.map((tier) => {
+    const counts: (number | null)[] = Array.from({ length: buckets }, () => 0);
+    for (const row of rows.rows) {
+      if (row.tier === tier && row.bucket < buckets) counts[row.bucket] = Number(row.n);
+    }
+    return counts;
+  });
+  return { metric: "events", unit: "records", labels: [...allowed], data: [times, ...byTier] };
+}
