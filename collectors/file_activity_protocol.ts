@@ -32,8 +32,10 @@ export interface HelloMessage {
   subsystem: "fanotify" | "inotify" | "unavailable";
   /** The kernel bits subscribed, per counter family. */
   masks: { vnode: number; file_op: number };
-  /** Why a preferred interface could not be used, and other trouble. */
+  /** Trouble worth a health problem. */
   problems: string[];
+  /** Why a preferred interface was passed over while another works. */
+  notes: string[];
 }
 
 /** Reader to core: totals since the reader started. */

@@ -37,6 +37,8 @@ export interface SubsystemStatus {
   subsystem: HelloMessage["subsystem"] | "starting" | "stopped";
   instanceId: string;
   problems: string[];
+  /** Facts worth knowing that are not problems (such as a fallback). */
+  notes: string[];
   overflows: number;
 }
 
@@ -55,6 +57,7 @@ export class FileActivitySubsystem {
   #instanceId = "";
   #subsystem: SubsystemStatus["subsystem"] = "stopped";
   #problems: string[] = [];
+  #notes: string[] = [];
   #masks = { vnode: 0, file_op: 0 };
   #latest: BatchMessage | null = null;
   #core = {
@@ -75,6 +78,7 @@ export class FileActivitySubsystem {
     this.#instanceId = crypto.randomUUID();
     this.#subsystem = "starting";
     this.#problems = [];
+    this.#notes = [];
     this.#latest = null;
     this.#core = {
       connects: 0,
@@ -105,6 +109,7 @@ export class FileActivitySubsystem {
           this.#subsystem = message.subsystem;
           this.#masks = message.masks;
           this.#problems.push(...message.problems);
+          this.#notes.push(...(message.notes ?? []));
           resolve();
         } else if (message?.type === "reject") {
           clearTimeout(timer);
@@ -186,6 +191,7 @@ export class FileActivitySubsystem {
       subsystem: this.#subsystem,
       instanceId: this.#instanceId,
       problems,
+      notes: [...this.#notes],
       overflows,
     };
   }

@@ -355,13 +355,30 @@ function onConnect(connect: ConnectMessage): void {
     return;
   }
   connected = true;
+  // Why a preferred interface was passed over: a note while another one
+  // works, a problem when none does.
   const problems: string[] = [];
+  const notes: string[] = [];
   if (!connect.observeKernel) {
+    // At the required level the interface is opened, to know which one
+    // this machine offers, but nothing is marked or watched: no kernel
+    // event is read at all.
+    for (const kind of connect.prefer) {
+      try {
+        const handle = kind === "fanotify" ? Fanotify.open() : Inotify.open();
+        stopReading = () => handle.close();
+        post({ type: "hello", subsystem: kind, masks: { vnode: 0, file_op: 0 }, problems, notes });
+        return;
+      } catch (error) {
+        notes.push(`${kind} is not usable: ${(error as Error).message}`);
+      }
+    }
     post({
       type: "hello",
       subsystem: "unavailable",
       masks: { vnode: 0, file_op: 0 },
-      problems: ["Kernel events are not read at the required diagnostic level"],
+      problems: notes,
+      notes: [],
     });
     return;
   }
@@ -370,18 +387,19 @@ function onConnect(connect: ConnectMessage): void {
       const { masks } = kind === "fanotify"
         ? startFanotify(connect)
         : startInotify(connect, problems);
-      post({ type: "hello", subsystem: kind, masks, problems });
+      post({ type: "hello", subsystem: kind, masks, problems, notes });
       setInterval(flush, FLUSH_MS);
       return;
     } catch (error) {
-      problems.push(`${kind} is not usable: ${(error as Error).message}`);
+      notes.push(`${kind} is not usable: ${(error as Error).message}`);
     }
   }
   post({
     type: "hello",
     subsystem: "unavailable",
     masks: { vnode: 0, file_op: 0 },
-    problems,
+    problems: [...problems, ...notes],
+    notes: [],
   });
 }
 

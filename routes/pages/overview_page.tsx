@@ -151,30 +151,37 @@ export function OverviewPage(
               ["Version", health.version],
             ]}
           />
+          {(health.agent?.subsystem.notes ?? []).map((note) => (
+            <p key={note} class="muted">{note}</p>
+          ))}
           {health.agent && (
-            <table class="compact">
-              <caption>Collectors</caption>
-              <thead>
-                <tr>
-                  <th scope="col">Collector</th>
-                  <th scope="col">Every</th>
-                  <th scope="col">Last run</th>
-                  <th scope="col">State</th>
-                </tr>
-              </thead>
-              <tbody>
-                {health.agent.collectors.map((c) => (
+            <div class="table-wrap">
+              <table class="compact">
+                <caption>Collectors</caption>
+                <thead>
                   <tr>
-                    <td>{c.name}</td>
-                    <td>{formatDuration(c.intervalMs / 1000)}</td>
-                    <td>{formatTime(c.lastRunAt)}</td>
-                    <td>
-                      {c.lastError ? <span class="bad">failing</span> : <span class="ok">ok</span>}
-                    </td>
+                    <th scope="col">Collector</th>
+                    <th scope="col">Every</th>
+                    <th scope="col">Last run</th>
+                    <th scope="col">State</th>
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {health.agent.collectors.map((c) => (
+                    <tr>
+                      <td>{c.name}</td>
+                      <td>{formatDuration(c.intervalMs / 1000)}</td>
+                      <td>{formatTime(c.lastRunAt)}</td>
+                      <td>
+                        {c.lastError
+                          ? <span class="bad">failing</span>
+                          : <span class="ok">ok</span>}
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </div>
           )}
         </Card>
         <Card title="Device identity (common fields)">

@@ -1,0 +1,162 @@
+// Drives Debian's Chromium through playwright-core against a running agent.
+import { equal, match, ok } from "node:assert/strict";
+import { chromium } from "playwright-core";
+import { readUntil, ROOT, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+
+const CHROMIUM = "/usr/bin/chromium";
+const SHOTS = `${ROOT}test-artefacts/screenshots`;
+let reason = "";
+try {
+  Deno.statSync(CHROMIUM);
+} catch {
+  reason = `${CHROMIUM} is not installed (apt-get install chromium)`;
+}
+if (reason) console.warn(`skipped: the browser tests need Chromium: ${reason}`);
+
+Deno.test({
+  name: "a person can browse, filter, search, open an event and change a setting in the dashboard",
+  ignore: reason !== "",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using dir = await tempDir();
+    await Deno.mkdir(SHOTS, { recursive: true });
+    const managed = `${dir.path}/none.json`;
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const port = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    const agent = spawnAgent([
+      "--data-dir",
+      dir.path,
+      "--port",
+      String(port),
+      "--interval",
+      "1",
+      "--managed-config",
+      managed,
+    ]);
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+      ],
+    });
+    try {
+      await readUntil(agent.stderr, "Dashboard:");
+      const flags = ["--data-dir", dir.path, "--managed-config", managed];
+      equal(
+        (await runCli(["config", "set", "cloudService.diagnosticLevel", "optional", ...flags]))
+          .code,
+        0,
+      );
+      const base = `http://127.0.0.1:${port}`;
+      await waitFor("a few collections", async () => {
+        const health = await (await fetch(`${base}/api/health`)).json();
+        return health.level === "optional" && health.counts.optional >= 4;
+      }, 20_000);
+      const url = (await runCli(["dashboard", "--port", String(port), "--data-dir", dir.path]))
+        .stdout.trim();
+      match(url, /\?token=[0-9a-f]{64}$/);
+
+      const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+      const errors: string[] = [];
+      page.on("pageerror", (e) => errors.push(e.message));
+      page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+      await page.goto(url);
+      equal(new URL(page.url()).search, "", "the token leaves the address bar");
+      await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
+      ok(await page.isVisible("text=Memory in use"));
+
+      // Keyboard: the first Tab reaches the skip link.
+      await page.keyboard.press("Tab");
+      equal(await page.evaluate(() => document.activeElement?.textContent), "Skip to content");
+
+      // Events: filter by type, then search.
+      await page.goto(`${base}/events`);
+      await page.selectOption("select[name=type]", "kernel_statistics");
+      await page.click("button:has-text('Apply')");
+      await page.waitForURL(/type=kernel_statistics/);
+      const types = await page.$$eval(
+        "tbody tr td:nth-child(2)",
+        (cells) => cells.map((c) => c.textContent),
+      );
+      ok(types.length > 0 && types.every((t) => t === "kernel_statistics"), JSON.stringify(types));
+      await page.screenshot({ path: `${SHOTS}/events-filtered.png`, fullPage: true });
+      await page.goto(`${base}/events`);
+      await page.fill("input[name=q]", "Informational");
+      await page.press("input[name=q]", "Enter");
+      await page.waitForURL(/q=Informational/);
+      equal(
+        await page.$$eval(
+          "tbody tr td:nth-child(2)",
+          (cells) => cells.map((c) => c.textContent).join(),
+        ),
+        "install",
+      );
+
+      // Open an event.
+      await page.goto(`${base}/events?type=system_statistics`);
+      await page.click("tbody tr:first-child a");
+      await page.waitForURL(/\/events\/\d+$/);
+      ok(await page.isVisible("text=What leaves this machine"));
+      await page.click("text=At the optional level");
+      await page.waitForURL(/view=optional/);
+      await page.screenshot({ path: `${SHOTS}/event.png` });
+
+      // Charts draw from the API.
+      await page.goto(`${base}/charts?range=1h`);
+      await page.waitForSelector("[data-metric=memory] canvas", { timeout: 10_000 });
+      await page.screenshot({ path: `${SHOTS}/charts.png`, fullPage: true });
+
+      await page.goto(`${base}/catalog`);
+      await page.screenshot({ path: `${SHOTS}/catalog.png` });
+      await page.goto(`${base}/export`);
+      await page.screenshot({ path: `${SHOTS}/export.png` });
+
+      // Change a setting: sample submission to none, confirming the effect.
+      await page.goto(`${base}/privacy`);
+      page.once("dialog", (dialog) => void dialog.accept());
+      await page.check(
+        "form[data-setting='cloudService.automaticSampleSubmissionConsent'] input[value=none]",
+      );
+      await page.click("form[data-setting='cloudService.automaticSampleSubmissionConsent'] button");
+      await waitFor("the setting to apply", async () => {
+        const health = await (await fetch(`${base}/api/health`)).json();
+        return health.policy.settings.find((s: { key: string }) =>
+          s.key === "cloudService.automaticSampleSubmissionConsent"
+        ).value === "none";
+      });
+      await page.waitForLoadState("load");
+      await page.screenshot({ path: `${SHOTS}/privacy.png`, fullPage: true });
+
+      // A cross-site page cannot change settings.
+      const forged = await fetch(`${base}/api/preferences`, {
+        method: "POST",
+        headers: { "content-type": "application/json", origin: "http://evil.example" },
+        body: JSON.stringify({ key: "cloudService.diagnosticLevel", value: "optional" }),
+      });
+      equal(forged.status, 403);
+
+      // Narrow screens.
+      const phone = await browser.newPage({ viewport: { width: 375, height: 740 } });
+      await phone.goto(`${base}/`);
+      const overflow = await phone.evaluate(() =>
+        document.documentElement.scrollWidth - innerWidth
+      );
+      ok(overflow <= 1, `the overview scrolls sideways by ${overflow}px at 375px`);
+      await phone.screenshot({ path: `${SHOTS}/overview-narrow.png`, fullPage: true });
+      equal(errors.join("\n"), "", "no script errors in the browser");
+    } finally {
+      await browser.close();
+      agent.kill("SIGTERM");
+      await agent.status;
+      await agent.stdout.cancel().catch(() => {});
+      await agent.stderr.cancel().catch(() => {});
+    }
+  },
+});
