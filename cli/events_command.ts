@@ -4,11 +4,15 @@
  * @module
  */
 import { allowedTiers } from "../policy/resolve_policy.ts";
-import { parseFilter } from "../routes/parse_filter.ts";
 import { listEvents } from "../store/event_queries.ts";
 import { openData } from "./open_data.ts";
-import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
+import {
+  DATA_FLAGS,
+  dataLocation,
+  FILTER_FLAGS,
+  filterFromFlags,
+  parseFlags,
+} from "./parse_flags.ts";
 
 /** Help text. */
 export const EVENTS_HELP = `vitrine events: print stored events as JSON, newest first
@@ -31,30 +35,18 @@ Only what the policy in effect allows to be shown is printed.`;
 export async function eventsCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("events", args, {
     ...DATA_FLAGS,
-    type: { type: "string" },
-    tier: { type: "string" },
+    ...FILTER_FLAGS,
     limit: { type: "string" },
-    since: { type: "string" },
-    until: { type: "string" },
     search: { type: "string" },
   });
   if (values.help) {
     console.log(EVENTS_HELP);
     return 0;
   }
-  let filter;
-  try {
-    filter = parseFilter({
-      type: values.type as string | undefined,
-      tier: values.tier as string | undefined,
-      limit: (values.limit as string | undefined) ?? "20",
-      since: values.since as string | undefined,
-      until: values.until as string | undefined,
-      q: values.search as string | undefined,
-    });
-  } catch (error) {
-    throw new UsageError(`vitrine events: ${(error as Error).message}`);
-  }
+  const filter = filterFromFlags("events", values, {
+    limit: (values.limit as string | undefined) ?? "20",
+    q: values.search as string | undefined,
+  });
   const { dataDir, managedFile } = dataLocation(values);
   const data = await openData(dataDir, managedFile);
   try {

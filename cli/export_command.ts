@@ -5,9 +5,14 @@
  */
 import { exportEvents, type ExportProgress } from "../export/export_events.ts";
 import { gzipStream } from "../export/gzip_stream.ts";
-import { parseFilter } from "../routes/parse_filter.ts";
 import { openData } from "./open_data.ts";
-import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+import {
+  DATA_FLAGS,
+  dataLocation,
+  FILTER_FLAGS,
+  filterFromFlags,
+  parseFlags,
+} from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -60,10 +65,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     out: { type: "string", short: "o" },
     format: { type: "string" },
     gzip: { type: "boolean" },
-    tier: { type: "string" },
-    type: { type: "string" },
-    since: { type: "string" },
-    until: { type: "string" },
+    ...FILTER_FLAGS,
   });
   if (values.help) {
     console.log(EXPORT_HELP);
@@ -73,17 +75,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   if (format !== "json" && format !== "ndjson") {
     throw new UsageError(`vitrine export: --format "${format}" is not json or ndjson`);
   }
-  let filter;
-  try {
-    filter = parseFilter({
-      tier: values.tier as string | undefined,
-      type: values.type as string | undefined,
-      since: values.since as string | undefined,
-      until: values.until as string | undefined,
-    });
-  } catch (error) {
-    throw new UsageError(`vitrine export: ${(error as Error).message}`);
-  }
+  const filter = filterFromFlags("export", values);
   const { dataDir, managedFile } = dataLocation(values);
   const data = await openData(dataDir, managedFile);
   const out = typeof values.out === "string" ? values.out : null;
@@ -94,10 +86,7 @@ export async function exportCommand(args: string[]): Promise<number> {
   try {
     const text = exportEvents(data.store.db, data.policy, data.identity, {
       format,
-      ...(filter.tier ? { tier: filter.tier } : {}),
-      ...(filter.type ? { type: filter.type } : {}),
-      ...(filter.since !== undefined ? { since: filter.since } : {}),
-      ...(filter.until !== undefined ? { until: filter.until } : {}),
+      ...filter,
     }, (p) => {
       progress = p;
       print?.(p, bytes);

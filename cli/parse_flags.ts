@@ -5,6 +5,7 @@
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import { DEFAULT_MANAGED_FILE, defaultDataDir } from "../agent/data_dir.ts";
+import { parseFilter, type UserFilter } from "../routes/parse_filter.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Options of parseArgs, as each command declares them. */
@@ -72,4 +73,34 @@ export function parseSeconds(
     );
   }
   return n;
+}
+
+/** The event filter flags of `events` and `export`. */
+export const FILTER_FLAGS: FlagSpec = {
+  type: { type: "string" },
+  tier: { type: "string" },
+  since: { type: "string" },
+  until: { type: "string" },
+};
+
+/** Builds an event filter from parsed flags; bad values become a UsageError. */
+export function filterFromFlags(
+  command: string,
+  values: ParsedFlags["values"],
+  extra: Record<string, string | undefined> = {},
+): UserFilter {
+  const text = (
+    name: string,
+  ) => (typeof values[name] === "string" ? values[name] as string : undefined);
+  try {
+    return parseFilter({
+      type: text("type"),
+      tier: text("tier"),
+      since: text("since"),
+      until: text("until"),
+      ...extra,
+    });
+  } catch (error) {
+    throw new UsageError(`vitrine ${command}: ${(error as Error).message}`);
+  }
 }

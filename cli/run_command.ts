@@ -83,6 +83,14 @@ export async function runCommand(args: string[]): Promise<number> {
       parseSeconds("file-activity-interval", values["file-activity-interval"]) ?? every,
     log: (message) => console.error(message),
   });
+  // Listen for signals before announcing the dashboard, so that a stop
+  // request right after start still flushes.
+  const { promise: stopped, resolve } = Promise.withResolvers<string>();
+  const onSignal = (name: string) => () => resolve(name);
+  const term = onSignal("SIGTERM");
+  const int = onSignal("SIGINT");
+  Deno.addSignalListener("SIGTERM", term);
+  Deno.addSignalListener("SIGINT", int);
   const token = await ensureToken(dataDir);
   const shutdown = new AbortController();
   let server: Deno.HttpServer;
@@ -126,12 +134,6 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const { promise: stopped, resolve } = Promise.withResolvers<string>();
-  const onSignal = (name: string) => () => resolve(name);
-  const term = onSignal("SIGTERM");
-  const int = onSignal("SIGINT");
-  Deno.addSignalListener("SIGTERM", term);
-  Deno.addSignalListener("SIGINT", int);
   const signal = await stopped;
   console.error(`Received ${signal}: flushing and stopping.`);
   shutdown.abort();

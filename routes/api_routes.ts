@@ -142,10 +142,7 @@ export function apiRoutes(deps: AppDeps): Hono {
     const gzip = query.gzip === "1" || query.gzip === "true";
     const raw = exportEvents(deps.store.db, deps.policy(), deps.identity(), {
       format,
-      ...(filter.tier ? { tier: filter.tier } : {}),
-      ...(filter.type ? { type: filter.type } : {}),
-      ...(filter.since !== undefined ? { since: filter.since } : {}),
-      ...(filter.until !== undefined ? { until: filter.until } : {}),
+      ...filter,
     });
     const body = gzip ? gzipStream(raw) : raw;
     const name = `vitrine-export-${new Date().toISOString().replace(/[:.]/g, "-")}.${format}${

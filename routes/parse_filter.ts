@@ -6,17 +6,10 @@
  */
 import { eventSpec } from "../catalog/_index.ts";
 import { type Tier, TIERS } from "../catalog/types.ts";
+import type { EventFilter } from "../store/event_queries.ts";
 
-/** A filter as the user gave it, before policy is applied. */
-export interface UserFilter {
-  tier?: Tier;
-  type?: string;
-  since?: number;
-  until?: number;
-  search?: string;
-  before?: number;
-  limit?: number;
-}
+/** A filter as the user gave it, before the policy's ceiling is applied. */
+export type UserFilter = Omit<EventFilter, "allowed" | "after">;
 
 /** Parses a time as ISO 8601 or epoch milliseconds. */
 export function parseTime(name: string, text: string): number {

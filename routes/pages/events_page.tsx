@@ -4,10 +4,10 @@
  * @module
  */
 import type { VNode } from "preact";
-import { CATALOG } from "../../catalog/catalog.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
 import type { UserFilter } from "../parse_filter.ts";
 import { formatTime } from "./format.ts";
+import { FilterFields } from "./filter_fields.tsx";
 import { Layout } from "./layout.tsx";
 import { TierBadge } from "./widgets.tsx";
 
@@ -67,31 +67,7 @@ export function EventsPage(props: EventsPageData): VNode {
             maxLength={200}
           />
         </label>
-        <label>
-          Type
-          <select name="type">
-            <option value="">All types</option>
-            {CATALOG.events.map((e) => (
-              <option key={e.type} value={e.type} selected={q.type === e.type}>{e.title}</option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Tier
-          <select name="tier">
-            <option value="">Both tiers</option>
-            <option value="required" selected={q.tier === "required"}>Required</option>
-            <option value="optional" selected={q.tier === "optional"}>Optional</option>
-          </select>
-        </label>
-        <label>
-          From
-          <input type="datetime-local" name="since" value={q.since ?? ""} />
-        </label>
-        <label>
-          Until
-          <input type="datetime-local" name="until" value={q.until ?? ""} />
-        </label>
+        <FilterFields query={q} anyTier="Both tiers" />
         <button type="submit">Apply</button>
         <a class="button secondary" href="/events">Reset</a>
       </form>

@@ -4,9 +4,9 @@
  * @module
  */
 import type { VNode } from "preact";
-import { CATALOG } from "../../catalog/catalog.ts";
 import type { Tier } from "../../catalog/types.ts";
 import { formatCount } from "./format.ts";
+import { FilterFields } from "./filter_fields.tsx";
 import { Layout } from "./layout.tsx";
 
 /** Renders the export page. */
@@ -37,29 +37,7 @@ export function ExportPage(
             <option value="ndjson">NDJSON (one record a line)</option>
           </select>
         </label>
-        <label>
-          Type
-          <select name="type">
-            <option value="">All types</option>
-            {CATALOG.events.map((e) => <option key={e.type} value={e.type}>{e.title}</option>)}
-          </select>
-        </label>
-        <label>
-          Tier
-          <select name="tier">
-            <option value="">All allowed</option>
-            <option value="required">Required</option>
-            <option value="optional">Optional</option>
-          </select>
-        </label>
-        <label>
-          From
-          <input type="datetime-local" name="since" />
-        </label>
-        <label>
-          Until
-          <input type="datetime-local" name="until" />
-        </label>
+        <FilterFields query={{}} anyTier="All allowed" />
         <label class="inline">
           <input type="checkbox" name="gzip" value="1" /> gzip
         </label>

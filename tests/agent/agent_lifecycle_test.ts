@@ -8,124 +8,85 @@ function freePort(): number {
   return port;
 }
 
-async function health(dataDir: string): Promise<Record<string, unknown>> {
+/** A `vitrine run` subprocess, started and serving. */
+async function startAgent(args: string[]): Promise<Deno.ChildProcess> {
+  const child = spawnAgent(args);
+  await readUntil(child.stderr, "Dashboard:");
+  return child;
+}
+
+/** Sends `signal` and returns the exit code, releasing the pipes. */
+async function stopAgent(child: Deno.ChildProcess, signal: Deno.Signal): Promise<number> {
+  child.kill(signal);
+  const { code } = await child.status;
+  await child.stdout.cancel().catch(() => {});
+  await child.stderr.cancel().catch(() => {});
+  return code;
+}
+
+function agentArgs(dataDir: string, port: number): string[] {
+  return [
+    "--data-dir",
+    dataDir,
+    "--port",
+    String(port),
+    "--managed-config",
+    `${dataDir}/none.json`,
+  ];
+}
+
+async function cli(args: string[], dataDir: string): Promise<string> {
   const result = await runCli([
-    "health",
+    ...args,
     "--data-dir",
     dataDir,
     "--managed-config",
     `${dataDir}/none.json`,
   ]);
   equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout);
+  return result.stdout;
 }
 
 Deno.test("SIGTERM flushes and exits 0; a restart keeps the database and identity; a second agent is refused", async () => {
   await using dir = await tempDir();
   const port = freePort();
-  const args = [
-    "--data-dir",
-    dir.path,
-    "--port",
-    String(port),
-    "--managed-config",
-    `${dir.path}/none.json`,
-  ];
-  const first = spawnAgent(args);
-  await readUntil(first.stderr, "Dashboard:");
-  const response = await fetch(`http://127.0.0.1:${port}/api/identity`);
-  const identity = await response.json();
+  const first = await startAgent(agentArgs(dir.path, port));
+  const identity = await (await fetch(`http://127.0.0.1:${port}/api/identity`)).json();
 
-  // A second agent on the same data directory is refused.
-  const second = spawnAgent([
-    ...args.slice(0, 2),
-    "--port",
-    String(freePort()),
-    ...args.slice(4),
-  ]);
-  const secondOut = await second.output();
-  equal(secondOut.code, 1);
-  match(new TextDecoder().decode(secondOut.stderr), /already running with data directory/);
+  const second = await spawnAgent(agentArgs(dir.path, freePort())).output();
+  equal(second.code, 1);
+  match(new TextDecoder().decode(second.stderr), /already running with data directory/);
 
-  first.kill("SIGTERM");
-  const status = await first.status;
-  equal(status.code, 0);
-  const afterFirst = await health(dir.path);
-  const counts = afterFirst.counts as { required: number };
-  ok(counts.required >= 3, "install, configuration and system events were flushed");
+  equal(await stopAgent(first, "SIGTERM"), 0);
+  const health = JSON.parse(await cli(["health"], dir.path));
+  ok(health.counts.required >= 3, "install, configuration and system events were flushed");
 
-  const again = spawnAgent(args);
-  await readUntil(again.stderr, "Dashboard:");
+  const again = await startAgent(agentArgs(dir.path, port));
   const identity2 = await (await fetch(`http://127.0.0.1:${port}/api/identity`)).json();
   equal(identity2.sense_guid, identity.sense_guid);
   equal(identity2.machine_guid, identity.machine_guid);
-  again.kill("SIGINT");
-  equal((await again.status).code, 0);
-  await first.stdout.cancel();
-  await again.stdout.cancel();
-  await again.stderr.cancel().catch(() => {});
-  await first.stderr.cancel().catch(() => {});
-  await second.stdout?.cancel?.().catch(() => {});
-  const events = await runCli(["events", "--data-dir", dir.path, "--type", "crash"]);
-  equal(JSON.parse(events.stdout).length, 0, "a clean stop is not a crash");
+  equal(await stopAgent(again, "SIGINT"), 0);
+  equal(
+    JSON.parse(await cli(["events", "--type", "crash"], dir.path)).length,
+    0,
+    "a clean stop is not a crash",
+  );
 });
 
 Deno.test("an agent killed without warning is recorded as a crash at the next start", async () => {
   await using dir = await tempDir();
-  const port = freePort();
-  const args = [
-    "--data-dir",
-    dir.path,
-    "--port",
-    String(port),
-    "--managed-config",
-    `${dir.path}/none.json`,
-  ];
-  const first = spawnAgent(args);
-  await readUntil(first.stderr, "Dashboard:");
-  first.kill("SIGKILL");
-  await first.status;
-  await first.stdout.cancel();
-  const again = spawnAgent(args);
-  await readUntil(again.stderr, "Dashboard:");
-  again.kill("SIGTERM");
-  equal((await again.status).code, 0);
-  await again.stdout.cancel();
-  // Crash events are optional data: at the default required level only
-  // their existence would be recorded if they had a required field, and
-  // they have none, so raise the level to see them.
-  const set = await runCli([
-    "config",
-    "set",
-    "cloudService.diagnosticLevel",
-    "optional",
-    "--data-dir",
-    dir.path,
-    "--managed-config",
-    `${dir.path}/none.json`,
-  ]);
-  equal(set.code, 0, set.stderr);
-  const third = spawnAgent(args);
-  await readUntil(third.stderr, "Dashboard:");
-  third.kill("SIGKILL");
-  await third.status;
-  await third.stdout.cancel();
-  const fourth = spawnAgent(args);
-  await readUntil(fourth.stderr, "Dashboard:");
-  fourth.kill("SIGTERM");
-  await fourth.status;
-  await fourth.stdout.cancel();
-  const crashes = JSON.parse(
-    (await runCli([
-      "events",
-      "--data-dir",
-      dir.path,
-      "--type",
-      "crash",
-      "--managed-config",
-      `${dir.path}/none.json`,
-    ])).stdout,
+  const args = agentArgs(dir.path, freePort());
+  // Crash records are optional data, so they are kept only at the optional level.
+  await cli(["config", "set", "cloudService.diagnosticLevel", "optional"], dir.path).catch(
+    async () => {
+      // The database does not exist before the first start.
+      equal(await stopAgent(await startAgent(args), "SIGTERM"), 0);
+      await cli(["config", "set", "cloudService.diagnosticLevel", "optional"], dir.path);
+    },
   );
+  notEqual(await stopAgent(await startAgent(args), "SIGKILL"), 0);
+  equal(await stopAgent(await startAgent(args), "SIGTERM"), 0);
+  const crashes = JSON.parse(await cli(["events", "--type", "crash"], dir.path));
   equal(crashes.length, 1);
   equal(crashes[0].parts.optional.reason, "unclean_shutdown");
   notEqual(crashes[0].parts.optional.started_at, null);
