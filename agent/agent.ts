@@ -375,6 +375,8 @@ export class Agent {
       await trx.deleteFrom("event_part").where("event_id", "in", old).execute();
       await trx.deleteFrom("event").where("time", "<", cutoff).execute();
     });
+    // Let SQLite refresh its planner statistics when they have drifted.
+    await sql`PRAGMA optimize`.execute(this.store.db);
   }
 
   /** The agent's own status, as `vitrine health` shows it. */

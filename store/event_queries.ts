@@ -109,6 +109,15 @@ export function ftsQuery(search: string): string | null {
   return words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
 }
 
+/**
+ * A subquery that finds a part of `event.id` in one of `tiers`, through the
+ * small (event_id, tier) index rather than the rows holding the values.
+ */
+function partProbe(tiers: readonly Tier[]) {
+  return sql`SELECT 1 FROM event_part INDEXED BY event_part_event
+    WHERE event_part.event_id = event.id AND event_part.tier IN (${sql.join([...tiers])})`;
+}
+
 function filteredIds(db: Kysely<Database>, filter: EventFilter) {
   const tiers = filter.tier
     ? filter.allowed.filter((tier) => tier === filter.tier)
@@ -132,13 +141,9 @@ function filteredIds(db: Kysely<Database>, filter: EventFilter) {
   if (filter.after !== undefined) query = query.where("id", ">", filter.after);
   // Only events with data in a tier that may be read; an event whose data
   // the policy withholds entirely is not shown at all.
-  query = tiers.length === 0 ? query.where(sql<boolean>`0`) : query.where((eb) =>
-    eb.exists(
-      eb.selectFrom("event_part").select("event_id")
-        .where("event_part.tier", "in", [...tiers])
-        .whereRef("event_part.event_id", "=", "event.id"),
-    )
-  );
+  query = tiers.length === 0
+    ? query.where(sql<boolean>`0`)
+    : query.where(sql<boolean>`EXISTS (${partProbe(tiers)})`);
   const match = filter.search ? ftsQuery(filter.search) : null;
   if (filter.search !== undefined && match !== null) {
     const sources = tiers.map((tier) =>
@@ -279,34 +284,49 @@ export async function countEvents(
   return Number(row.count);
 }
 
-/** Stored parts per tier. */
+/** Stored parts per tier (from the counts the triggers keep). */
 export async function countByTier(
   db: Kysely<Database>,
 ): Promise<Record<Tier, number>> {
-  const rows = await db.selectFrom("event_part")
-    .select(["tier", (eb) => eb.fn.countAll<number>().as("count")])
+  const rows = await db.selectFrom("part_count")
+    .select(["tier", (eb) => eb.fn.sum<number>("count").as("count")])
     .groupBy("tier").execute();
   const counts: Record<Tier, number> = { required: 0, optional: 0 };
   for (const row of rows) counts[row.tier] = Number(row.count);
   return counts;
 }
 
-/** Events per type and tier, as stored (the filter's tier ceiling applies). */
+/**
+ * Events per type and tier. Without a narrowing filter the counts the
+ * triggers keep are read; with one, the matching events are counted.
+ */
 export async function countByType(
   db: Kysely<Database>,
   filter: Omit<EventFilter, "limit" | "before" | "after">,
 ): Promise<Record<string, Partial<Record<Tier, number>>>> {
-  const { query, tiers } = filteredIds(db, filter);
-  const inner = query.as("e");
-  const rows = tiers.length === 0 ? [] : await db.selectFrom(inner)
-    .innerJoin("event_part", "event_part.event_id", "e.id")
-    .select(["e.type as type", "event_part.tier as tier"])
-    .select((eb) => eb.fn.countAll<number>().as("count"))
-    .where("event_part.tier", "in", [...tiers])
-    .groupBy(["e.type", "event_part.tier"]).execute();
   const counts: Record<string, Partial<Record<Tier, number>>> = {};
+  const narrowed = Object.entries(filter).some(([key, value]) =>
+    key !== "allowed" && value !== undefined
+  );
+  if (!narrowed) {
+    if (filter.allowed.length === 0) return counts;
+    const rows = await db.selectFrom("part_count").select(["type", "tier", "count"])
+      .where("tier", "in", [...filter.allowed]).where("count", ">", 0).execute();
+    for (const row of rows) (counts[row.type] ??= {})[row.tier] = Number(row.count);
+    return counts;
+  }
+  const { query, tiers } = filteredIds(db, filter);
+  if (tiers.length === 0) return counts;
+  const columns = tiers.map((tier) =>
+    sql<number>`sum(EXISTS (${partProbe([tier])}))`.as(`tier_${tier}`)
+  );
+  const rows = await db.selectFrom(query.as("event")).select("event.type")
+    .select(columns).groupBy("event.type").execute() as Record<string, unknown>[];
   for (const row of rows) {
-    (counts[row.type] ??= {})[row.tier as Tier] = Number(row.count);
+    for (const tier of tiers) {
+      const count = Number(row[`tier_${tier}`] ?? 0);
+      if (count > 0) (counts[row.type as string] ??= {})[tier] = count;
+    }
   }
   return counts;
 }
@@ -325,13 +345,8 @@ export async function deleteOptionalData(
       .execute(trx);
     // An event whose data was all optional leaves nothing behind, not even
     // the record that it happened.
-    await trx.deleteFrom("event").where((eb) =>
-      eb.not(eb.exists(
-        eb.selectFrom("event_part").select("event_id")
-          .where("event_part.tier", "=", "required")
-          .whereRef("event_part.event_id", "=", "event.id"),
-      ))
-    ).execute();
+    await trx.deleteFrom("event").where(sql<boolean>`NOT EXISTS (${partProbe(["required"])})`)
+      .execute();
     return Number(result.numDeletedRows);
   });
   // Move the zeroed pages out of the write-ahead log into the main file.

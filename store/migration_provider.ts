@@ -5,10 +5,14 @@
  */
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as initial from "./migrations/2026_11_22_initial.ts";
+import * as partCounts from "./migrations/2026_11_22_part_counts.ts";
 
 /** Supplies the migrations in the order they were written. */
 export class CodeMigrationProvider implements MigrationProvider {
   getMigrations(): Promise<Record<string, Migration>> {
-    return Promise.resolve({ "2026_11_22_initial": initial });
+    return Promise.resolve({
+      "2026_11_22_initial": initial,
+      "2026_11_22_part_counts": partCounts,
+    });
   }
 }

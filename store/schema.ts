@@ -39,6 +39,13 @@ export interface EventPartTable {
   fields: string;
 }
 
+/** Stored parts per event type and tier, kept by triggers. */
+export interface PartCountTable {
+  type: string;
+  tier: Tier;
+  count: number;
+}
+
 /** Local preferences set with `vitrine config set` or the dashboard. */
 export interface PreferenceTable {
   key: string;
@@ -62,6 +69,7 @@ export interface Database {
   common_set: CommonSetTable;
   event: EventTable;
   event_part: EventPartTable;
+  part_count: PartCountTable;
   preference: PreferenceTable;
   consent: ConsentTable;
 }
