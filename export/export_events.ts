@@ -136,7 +136,7 @@ export function exportEvents(
       if (finished || events === null) return;
       // Hand out a few hundred records per pull to keep the queue short.
       let text = "";
-      for (let i = 0; i < 500; i++) {
+      for (let i = 0; i < 100; i++) {
         const next = await events.next();
         if (next.done) {
           const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };

@@ -261,7 +261,7 @@ export async function getEvent(
 export async function* streamRawEvents(
   db: Kysely<Database>,
   filter: Omit<EventFilter, "limit" | "before" | "after">,
-  batch = 1000,
+  batch = 200,
 ): AsyncGenerator<RawStoredEvent> {
   let after = 0;
   while (true) {
