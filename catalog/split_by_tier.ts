@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { keySpec } from "./_index.ts";
+import { keySpec } from "./key_spec.ts";
 import type { Tier } from "./types.ts";
 import type { Fields } from "./validate_event.ts";
 

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { commonField, eventSpec, keySpec } from "./_index.ts";
+import { commonField, eventSpec, keySpec } from "./key_spec.ts";
 import type { FieldSpec } from "./types.ts";
 
 /** Field values as events carry them: flat keys named as in the catalogue. */

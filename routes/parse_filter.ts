@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { eventSpec } from "../catalog/_index.ts";
+import { eventSpec } from "../catalog/key_spec.ts";
 import { type Tier, TIERS } from "../catalog/types.ts";
 import type { EventFilter } from "../store/event_queries.ts";
 

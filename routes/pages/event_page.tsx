@@ -5,7 +5,7 @@
  * @module
  */
 import type { VNode } from "preact";
-import { eventSpec, keySpec } from "../../catalog/_index.ts";
+import { eventSpec, keySpec } from "../../catalog/key_spec.ts";
 import { CATALOG } from "../../catalog/catalog.ts";
 import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";

@@ -2,7 +2,7 @@ import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
 import { recordEvents } from "../../agent/record_events.ts";
 import { CATALOG } from "../../catalog/catalog.ts";
-import { keySpec } from "../../catalog/_index.ts";
+import { keySpec } from "../../catalog/key_spec.ts";
 import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { Fields } from "../../catalog/validate_event.ts";
 import { gunzipStream } from "../../export/gzip_stream.ts";

@@ -1,4 +1,8 @@
-// Lookup tables built once from the catalogue.
+/**
+ * Lookups into the catalogue: which spec describes a stored key.
+ *
+ * @module
+ */
 import { CATALOG } from "./catalog.ts";
 import type { EventSpec, FieldSpec } from "./types.ts";
 
