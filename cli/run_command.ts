@@ -5,6 +5,7 @@
  */
 import { Agent } from "../agent/agent.ts";
 import { ensureToken } from "../agent/dashboard_token.ts";
+import { shortHostname } from "../identity/identity.ts";
 import { createApp } from "../routes/app.ts";
 import { setPreference } from "../store/meta_queries.ts";
 import { dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
@@ -19,7 +20,9 @@ Usage: vitrine run [flags]
                           root, else $XDG_STATE_HOME/vitrine or ~/.local/state/vitrine;
                           VITRINE_DATA_DIR also sets it)
   --port N                dashboard port on 127.0.0.1 (default 7878)
-  --listen ADDRESS        listen on another address (warns; default 127.0.0.1)
+  --listen ADDRESS        127.0.0.1 (default), ::1, or 0.0.0.0 / :: for every
+                          interface (warns: the dashboard is then reachable
+                          from other hosts)
   --interval SECONDS      interval of every collector (overrides the policy)
   --system-interval S     interval of the system collector only
   --file-activity-interval S
@@ -29,14 +32,22 @@ Usage: vitrine run [flags]
 
 Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
 
-/** Host header values that reach this server. */
+/** Addresses the agent may listen on (its --allow-net list). */
+const LISTEN_ADDRESSES = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"];
+
+/**
+ * Host header values that reach this server: loopback names, and when
+ * listening on every interface, this machine's name and addresses.
+ */
 export function hostsFor(listen: string, port: number): string[] {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`];
-  if (listen === "::1" || listen === "::") hosts.push(`[::1]:${port}`);
-  if (!["127.0.0.1", "localhost", "::1"].includes(listen)) {
-    hosts.push(listen.includes(":") ? `[${listen}]:${port}` : `${listen}:${port}`);
+  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
+  if (listen === "0.0.0.0" || listen === "::") {
+    hosts.push(`${shortHostname()}:${port}`);
+    for (const nic of Deno.networkInterfaces()) {
+      hosts.push(nic.family === "IPv6" ? `[${nic.address}]:${port}` : `${nic.address}:${port}`);
+    }
   }
-  return hosts;
+  return [...new Set(hosts)];
 }
 
 /** Runs the agent until a signal stops it. */
@@ -62,8 +73,12 @@ export async function runCommand(args: string[]): Promise<number> {
     throw new UsageError(`--port "${values.port}" is not a port number from 0 to 65535`);
   }
   const listen = typeof values.listen === "string" ? values.listen : "127.0.0.1";
-  if (!/^[0-9a-fA-F.:]+$|^localhost$/.test(listen)) {
-    throw new UsageError(`--listen "${listen}" is not an IP address`);
+  if (!LISTEN_ADDRESSES.includes(listen)) {
+    throw new UsageError(
+      `--listen "${listen}" is not one of ${
+        LISTEN_ADDRESSES.join(", ")
+      }. The agent's network permission covers only these, so that it can never reach another host.`,
+    );
   }
   const every = parseSeconds("interval", values.interval);
   const prefer = values.prefer === undefined
@@ -94,6 +109,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const token = await ensureToken(dataDir);
   const shutdown = new AbortController();
   let server: Deno.HttpServer;
+  // Filled in once the server is bound, so that --port 0 works too.
+  const allowedHosts: string[] = [];
   try {
     const app = createApp({
       store: agent.store,
@@ -102,7 +119,7 @@ export async function runCommand(args: string[]): Promise<number> {
       identity: () => agent.identity,
       status: () => agent.status(),
       token,
-      allowedHosts: hostsFor(listen, port),
+      allowedHosts,
       setPreference: async (key, value) => {
         await setPreference(agent.store.db, key, value);
         await agent.reloadPolicy();
@@ -114,6 +131,7 @@ export async function runCommand(args: string[]): Promise<number> {
       port,
       signal: shutdown.signal,
       onListen: ({ port: bound }) => {
+        allowedHosts.push(...hostsFor(listen, bound));
         if (listen !== "127.0.0.1" && listen !== "localhost" && listen !== "::1") {
           console.error(
             `Warning: the dashboard listens on ${listen}, reachable beyond this machine.`,

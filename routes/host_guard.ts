@@ -5,12 +5,14 @@
  */
 import type { MiddlewareHandler } from "hono";
 
-/** Answers 403 before routing unless Host is one of `allowedHosts`. */
+/**
+ * Answers 403 before routing unless Host is one of `allowedHosts` (read on
+ * every request: the list is completed once the server knows its port).
+ */
 export function hostGuard(allowedHosts: readonly string[]): MiddlewareHandler {
-  const allowed = new Set(allowedHosts.map((host) => host.toLowerCase()));
   return async (c, next) => {
     const host = (c.req.header("host") ?? "").toLowerCase();
-    if (!allowed.has(host)) {
+    if (!allowedHosts.some((allowed) => allowed.toLowerCase() === host)) {
       return c.json({
         error: `Host "${host}" is not this dashboard; open it through ${allowedHosts[0]}`,
       }, 403);

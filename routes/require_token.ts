@@ -22,11 +22,13 @@ function sameToken(a: string, b: string): boolean {
  * application/json`, and an Origin, when sent, of this server.
  */
 export function requireToken(token: string, allowedHosts: readonly string[]): MiddlewareHandler {
-  const origins = new Set(allowedHosts.map((host) => `http://${host.toLowerCase()}`));
   return async (c, next) => {
     if (c.req.method === "GET" || c.req.method === "HEAD") return await next();
     const origin = c.req.header("origin");
-    if (origin !== undefined && !origins.has(origin.toLowerCase())) {
+    if (
+      origin !== undefined &&
+      !allowedHosts.some((host) => `http://${host.toLowerCase()}` === origin.toLowerCase())
+    ) {
       return c.json({ error: `Origin "${origin}" may not change this agent's settings` }, 403);
     }
     const type = c.req.header("content-type") ?? "";

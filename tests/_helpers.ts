@@ -1,18 +1,14 @@
 // Helpers shared by the tests.
 import { Agent, type AgentOptions } from "../agent/agent.ts";
+import denoConfig from "../deno.json" with { type: "json" };
 
 /** The repository root. */
 export const ROOT = new URL("../", import.meta.url).pathname;
 
-/** Permission flags the CLI runs with in tests (the same as `deno task vitrine`). */
-export const CLI_PERMISSIONS = [
-  "--allow-read",
-  "--allow-write",
-  "--allow-env",
-  "--allow-ffi",
-  "--allow-sys",
-  "--allow-net=127.0.0.1,localhost",
-];
+/** Permission flags the CLI runs with in tests: those of `deno task vitrine`. */
+export const CLI_PERMISSIONS: string[] = denoConfig.tasks.vitrine.split(" ").filter((arg) =>
+  arg.startsWith("--allow-")
+);
 
 /** Whether the tests run as root. */
 export const IS_ROOT = Deno.uid() === 0;

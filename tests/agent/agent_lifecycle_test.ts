@@ -91,3 +91,28 @@ Deno.test("an agent killed without warning is recorded as a crash at the next st
   equal(crashes[0].parts.optional.reason, "unclean_shutdown");
   notEqual(crashes[0].parts.optional.started_at, null);
 });
+
+Deno.test("with --port 0 the agent serves on the port it was given, and --listen 0.0.0.0 warns", async () => {
+  await using dir = await tempDir();
+  const child = spawnAgent([
+    "--data-dir",
+    dir.path,
+    "--port",
+    "0",
+    "--listen",
+    "0.0.0.0",
+    "--managed-config",
+    `${dir.path}/none.json`,
+  ]);
+  const text = await readUntil(child.stderr, "token)");
+  match(text, /Warning: the dashboard listens on 0\.0\.0\.0, reachable beyond this machine/);
+  const port = Number(/Dashboard: http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1] ?? NaN);
+  ok(port > 0);
+  equal(
+    await fetch(`http://127.0.0.1:${port}/api/health`).then((r) =>
+      r.body?.cancel().then(() => r.status)
+    ),
+    200,
+  );
+  equal(await stopAgent(child, "SIGTERM"), 0);
+});
