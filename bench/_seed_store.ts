@@ -13,7 +13,7 @@ export async function seedStore(path: string, count: number, progress = true): P
   const db = new DatabaseSync(path);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF");
   db.prepare("INSERT OR IGNORE INTO common_set(id, fields) VALUES (1, ?)").run(
-    JSON.stringify(identity),
+    canonicalJson(identity),
   );
   const sample = collectSystem(["required", "optional"]);
   const required: Record<string, unknown> = {};

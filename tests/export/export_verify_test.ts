@@ -264,3 +264,45 @@ Deno.test("vitrine export writes a file that vitrine verify accepts, and rejects
   equal(bad.code, 1);
   match(bad.stderr, /^Not intact: record 2 \(line 3\)/);
 });
+
+const SCRIPT = "/usr/bin/script";
+let hasScript = true;
+try {
+  Deno.statSync(SCRIPT);
+} catch {
+  hasScript = false;
+  console.warn(
+    "skipped: the terminal progress test needs util-linux's script(1) for a pseudo-terminal",
+  );
+}
+
+Deno.test({
+  name: "on a terminal the export shows progress (records, bytes, rate)",
+  ignore: !hasScript,
+}, async () => {
+  await using dir = await tempDir();
+  const store = await seeded(dir.path, 5);
+  await store.close();
+  const command = [
+    Deno.execPath(),
+    "run",
+    "-A",
+    `${ROOT}main.ts`,
+    "export",
+    "--data-dir",
+    dir.path,
+    "--managed-config",
+    `${dir.path}/none.json`,
+    "--out",
+    `${dir.path}/out.json`,
+  ].join(" ");
+  const result = await new Deno.Command(SCRIPT, {
+    args: ["-qec", command, "/dev/null"],
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(result.stdout);
+  equal(result.code, 0, text);
+  match(text, /█+ 6\/6 records\s+[\d.]+ MiB\s+[\d,]+ rec\/s/);
+  match(text, /Exported 6 events to/);
+});
