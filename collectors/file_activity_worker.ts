@@ -344,6 +344,26 @@ function startInotify(
   };
 }
 
+/** Opens `kind`, marks or watches the first path, and closes it again. */
+function probe(kind: Interface, paths: readonly string[]): void {
+  const root = kind === "inotify" ? inotifyRoots(paths)[0] ?? "/" : paths[0] ?? "/";
+  if (kind === "fanotify") {
+    const group = Fanotify.open();
+    try {
+      group.markFilesystem(root, FAN.OPEN);
+    } finally {
+      group.close();
+    }
+  } else {
+    const instance = Inotify.open();
+    try {
+      instance.addWatch(root, IN.OPEN);
+    } finally {
+      instance.close();
+    }
+  }
+}
+
 function onConnect(connect: ConnectMessage): void {
   if (connected || connect.version !== PROTOCOL_VERSION) {
     post({
@@ -360,13 +380,12 @@ function onConnect(connect: ConnectMessage): void {
   const problems: string[] = [];
   const notes: string[] = [];
   if (!connect.observeKernel) {
-    // At the required level the interface is opened, to know which one
-    // this machine offers, but nothing is marked or watched: no kernel
-    // event is read at all.
+    // At the required level each interface is only probed (opened, marked
+    // and closed at once) to learn which one this machine would use; no
+    // kernel event is read at all.
     for (const kind of connect.prefer) {
       try {
-        const handle = kind === "fanotify" ? Fanotify.open() : Inotify.open();
-        stopReading = () => handle.close();
+        probe(kind, connect.paths);
         post({ type: "hello", subsystem: kind, masks: { vnode: 0, file_op: 0 }, problems, notes });
         return;
       } catch (error) {

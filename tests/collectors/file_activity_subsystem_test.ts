@@ -193,3 +193,29 @@ Deno.test("at the required level the subsystem reads no kernel events and report
     subsystem.stop();
   }
 });
+
+Deno.test("with no usable interface the subsystem reports itself unavailable and every counter as unsupported", async () => {
+  const subsystem = new FileActivitySubsystem();
+  await subsystem.start({
+    paths: ["/nonexistent/vitrine-test"],
+    exclusions: [],
+    traceLevel: "error",
+    observeKernel: true,
+    prefer: ["inotify"],
+  });
+  try {
+    const fields = subsystem.fields(["required", "optional"]);
+    equal(fields.subsystem, "unavailable");
+    equal(fields["ipc.connected"], false);
+    equal(fields["ipc.kauth_file_op.open"], null);
+    equal(fields["ipc.ack_pkts"], null);
+    equal(fields.queue_overflows, null);
+    deepEqual(eventProblems("kernel_statistics", fields), []);
+    ok(
+      subsystem.status().problems.some((p) => p.includes("inotify is not usable")),
+      subsystem.status().problems.join(),
+    );
+  } finally {
+    subsystem.stop();
+  }
+});
