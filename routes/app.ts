@@ -4,6 +4,7 @@
  * @module
  */
 import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
 import { setCookie } from "hono/cookie";
 import { apiRoutes } from "./api_routes.ts";
 import type { AppDeps } from "./app_deps.ts";
@@ -19,6 +20,14 @@ export function createApp(deps: AppDeps): Hono {
   app.use("*", securityHeaders());
   app.use("*", hostGuard(deps.allowedHosts));
   app.use("*", requireToken(deps.token, deps.allowedHosts));
+  // Settings and consent are small; nothing larger is ever read.
+  app.use(
+    "/api/*",
+    bodyLimit({
+      maxSize: 64 * 1024,
+      onError: (c) => c.json({ error: "The request body is larger than 64 KiB" }, 413),
+    }),
+  );
   // The URL printed by `vitrine dashboard` carries the token once; it is
   // moved into a strict cookie and dropped from the address bar.
   app.use("*", async (c, next) => {

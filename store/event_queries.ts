@@ -104,7 +104,9 @@ export async function insertEvents(
 
 /** Quotes user words for an FTS5 query: every word must match, as a prefix. */
 export function ftsQuery(search: string): string | null {
-  const words = search.split(/[\s"]+/).filter((word) => word.length > 0);
+  // Control characters (NUL among them) cannot appear in an FTS5 string.
+  const words = search.replace(/[\u0000-\u001f\u007f]/g, " ").split(/[\s"]+/)
+    .filter((word) => word.length > 0);
   if (words.length === 0) return null;
   return words.map((word) => `"${word.replaceAll('"', '""')}"*`).join(" ");
 }

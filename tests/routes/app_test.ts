@@ -171,3 +171,46 @@ Deno.test("static files are served by plain name only", async () => {
     equal((await fx.app.request(local(path))).status, 404, path);
   }
 });
+
+Deno.test("hostile search text and oversized bodies get clear answers, never a server error", async () => {
+  await using fx = await appFixture();
+  for (
+    const q of [
+      '"',
+      "*",
+      "NEAR(a b)",
+      "a OR b",
+      "-x",
+      "^start",
+      "col:value",
+      "(((",
+      "'; DROP TABLE event; --",
+      "\u0000",
+      "ü∂ß",
+    ]
+  ) {
+    const response = await fx.app.request(local(`/api/events?q=${encodeURIComponent(q)}`));
+    equal(response.status, 200, `search ${JSON.stringify(q)}: ${await response.clone().text()}`);
+    const page = await fx.app.request(local(`/events?q=${encodeURIComponent(q)}`));
+    equal(page.status, 200, `page search ${JSON.stringify(q)}`);
+  }
+  const big = await fx.app.request(local("/api/preferences", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-vitrine-token": TOKEN },
+    body: JSON.stringify({ key: "orgId", value: "x".repeat(200_000) }),
+  }));
+  equal(big.status, 413);
+  const notJson = await fx.app.request(local("/api/preferences", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-vitrine-token": TOKEN },
+    body: "{not json",
+  }));
+  equal(notJson.status, 400);
+  match((await notJson.json()).error, /not JSON/);
+  const unknownKey = await fx.app.request(local("/api/preferences", {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-vitrine-token": TOKEN },
+    body: JSON.stringify({ key: "cloudService.secretMode", value: true }),
+  }));
+  equal(unknownKey.status, 400);
+});
