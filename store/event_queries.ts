@@ -105,6 +105,7 @@ export async function insertEvents(
 /** Quotes user words for an FTS5 query: every word must match, as a prefix. */
 export function ftsQuery(search: string): string | null {
   // Control characters (NUL among them) cannot appear in an FTS5 string.
+  // deno-lint-ignore no-control-regex
   const words = search.replace(/[\u0000-\u001f\u007f]/g, " ").split(/[\s"]+/)
     .filter((word) => word.length > 0);
   if (words.length === 0) return null;
