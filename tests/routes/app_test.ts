@@ -214,3 +214,12 @@ Deno.test("hostile search text and oversized bodies get clear answers, never a s
   }));
   equal(unknownKey.status, 400);
 });
+
+Deno.test("GET /api/counts gives stored parts per tier and events per type within the policy", async () => {
+  await using fx = await appFixture("required");
+  const counts = await (await fx.app.request(local("/api/counts"))).json();
+  deepEqual(counts.tiers, { required: 3, optional: 0 });
+  deepEqual(counts.types, { install: { required: 1 }, system_statistics: { required: 2 } });
+  const narrowed = await (await fx.app.request(local("/api/counts?type=install"))).json();
+  deepEqual(narrowed.types, { install: { required: 1 } });
+});
