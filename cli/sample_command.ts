@@ -3,7 +3,6 @@
  *
  * @module
  */
-import { defaultDataDir } from "../agent/data_dir.ts";
 import { decideSample, type SampleLevel } from "../policy/sample_decision.ts";
 import { openData } from "./open_data.ts";
 import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
@@ -40,7 +39,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
   if (level === undefined) {
     const { dataDir, managedFile } = dataLocation(values);
     try {
-      const data = await openData(dataDir ?? defaultDataDir(), managedFile);
+      const data = await openData(dataDir, managedFile);
       level = String(data.policy.settings["cloudService.automaticSampleSubmissionConsent"]);
       await data.store.close();
     } catch (error) {

@@ -176,12 +176,3 @@ export function allowedTiers(
   }
   return policy.level === "optional" ? ["required", "optional"] : ["required"];
 }
-
-/** The most private policy, used before anything has been read. */
-export function failClosedPolicy(managedFile: string, reason: string): Policy {
-  return combinePolicy(managedFile, {
-    state: "invalid",
-    values: new Map(),
-    problems: [{ file: managedFile, key: "", expected: "", message: reason }],
-  }, new Map());
-}
