@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { AgentLockedError } from "./agent/agent.ts";
+import { AgentLockedError } from "./agent/data_dir.ts";
 import { StoreError } from "./store/open_store.ts";
 import { APP_VERSION } from "./identity/identity.ts";
 import { catalogCommand } from "./cli/catalog_command.ts";

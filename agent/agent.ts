@@ -1,110 +1,72 @@
 /**
- * The running agent: data directory lock, store, policy, collectors,
- * scheduler and dashboard server.
+ * The running agent: data directory lock, store, policy, collectors and
+ * scheduler. The dashboard server is started beside it by `vitrine run`.
  *
  * @module
  */
-import { sql } from "kysely";
-import { collectSystem } from "../collectors/collect_system.ts";
-import { configurationFields } from "../collectors/configuration_fields.ts";
-import type { Exclusion } from "../collectors/file_activity_protocol.ts";
-import { FileActivitySubsystem } from "../collectors/file_activity_subsystem.ts";
+import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Tier } from "../catalog/types.ts";
-import { type FileLock, tryLockFile } from "../ffi/file_lock.ts";
-import { getrusage } from "../ffi/rusage.ts";
-import { APP_VERSION, type Identity, loadIdentity } from "../identity/identity.ts";
-import {
-  allowedTiers,
-  combinePolicy,
-  type Policy,
-  readManagedFile,
-} from "../policy/resolve_policy.ts";
-import { insertConsent } from "../store/consent_queries.ts";
-import { deleteOptionalData } from "../store/event_queries.ts";
-import { getMeta, getPreferences, setMeta } from "../store/meta_queries.ts";
-import { openStore, type Store } from "../store/open_store.ts";
-import { dataPaths } from "./data_dir.ts";
-import { type RawEvent, recordEvents } from "./record_events.ts";
-import { Scheduler, type TaskStatus } from "./scheduler.ts";
+import type { Collector } from "../collectors/collector.ts";
+import { configurationEvents } from "../collectors/configuration_fields.ts";
+import { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
+import type { KernelInterface } from "../collectors/file_activity/reader_protocol.ts";
+import { SystemCollector } from "../collectors/system_collector.ts";
+import type { FileLock } from "../ffi/file_lock.ts";
+import { type Identity, loadIdentity } from "../identity/identity.ts";
+import type { PreferenceChange } from "../policy/check_preference_change.ts";
+import { allowedTiers, type Boundary, type Policy } from "../policy/policy.ts";
+import type { Store } from "../store/open_store.ts";
+import { deleteEventsBefore } from "../store/retention_queries.ts";
+import { explainStorageError, isDiskFull } from "../store/storage_error.ts";
+import { setMeta } from "../store/meta_queries.ts";
+import { changePreference } from "./change_preference.ts";
+import { CpuMeter } from "./cpu_meter.ts";
+import type { AgentStatus } from "./agent_status.ts";
+import { lockDataDir } from "./data_dir.ts";
+import { currentPolicy } from "./current_policy.ts";
+import { LevelKeeper } from "./level_keeper.ts";
+import { type ConsentResult, recordConsent } from "./record_consent.ts";
+import { recordEvents } from "./record_events.ts";
+import { Scheduler } from "./scheduler.ts";
+import { removeRunningMarker, startupRecords, writeRunningMarker } from "./startup_records.ts";
 
 /** How to start the agent. */
 export interface AgentOptions {
   dataDir: string;
   managedFile: string;
-  /** Seconds; overrides the policy's collection intervals when set. */
-  systemInterval?: number;
-  fileActivityInterval?: number;
+  /** Seconds per collector name; overrides the policy's interval when set. */
+  intervals?: Readonly<Partial<Record<string, number>>>;
   /** How often the managed file and preferences are re-read, in ms. */
   policyPollMs?: number;
   /** Interfaces the file-activity subsystem tries, in order. */
-  prefer?: readonly ("fanotify" | "inotify")[];
+  prefer?: readonly KernelInterface[];
   log?: (message: string) => void;
 }
 
-/** A second agent was started on a data directory already in use. */
-export class AgentLockedError extends Error {
-  constructor(dataDir: string) {
-    super(
-      `Another vitrine agent is already running with data directory "${dataDir}". Stop it first, or start this one with a different --data-dir.`,
-    );
-    this.name = "AgentLockedError";
-  }
-}
-
-/** What the running agent publishes about itself (kept in the database). */
-export interface AgentStatus {
-  pid: number;
-  startedAt: number;
-  updatedAt: number;
-  collectors: TaskStatus[];
-  subsystem: ReturnType<FileActivitySubsystem["status"]>;
-  /** Share of one CPU used since the previous status, 0..cores. */
-  cpuShare: number | null;
-  rssBytes: number;
-  problems: string[];
-}
-
-function exclusionsOf(policy: Policy, dataDir: string): Exclusion[] {
-  const list = (policy.settings["antivirusEngine.exclusions"] as Record<string, unknown>[]).map(
-    (item): Exclusion =>
-      item.$type === "excludedPath"
-        ? { kind: "path", path: String(item.path), isDirectory: item.isDirectory === true }
-        : item.$type === "excludedFileExtension"
-        ? { kind: "extension", extension: String(item.extension) }
-        : { kind: "name", name: String(item.name) },
-  );
-  // The agent's own database writes are not file activity worth counting.
-  return [...list, { kind: "path", path: dataDir, isDirectory: true }];
-}
-
-function subsystemKey(policy: Policy): string {
-  const s = policy.settings;
-  return JSON.stringify([
-    policy.level,
-    s["antivirusEngine.enableRealTimeProtection"],
-    s["antivirusEngine.exclusions"],
-    s["fileActivity.paths"],
-    s["fileActivity.traceLevel"],
-  ]);
-}
+/** How often the agent publishes its status. */
+const STATUS_MS = 10_000;
+/** How often old events are removed. */
+const RETENTION_MS = 60 * 60 * 1000;
 
 /** The vitrine agent. */
 export class Agent {
   readonly options: AgentOptions;
   readonly store: Store;
-  #lock: FileLock;
-  #policy: Policy;
-  #identity: Identity;
-  #policySignature: string;
-  #subsystemKey = "";
-  readonly #subsystem = new FileActivitySubsystem();
+  readonly #lock: FileLock;
+  readonly #levels: LevelKeeper;
+  readonly #fileActivity: FileActivityCollector;
+  readonly #collectors: readonly Collector[];
   readonly #scheduler = new Scheduler();
   readonly #startedAt = Date.now();
-  #lastUsage = { at: performance.now(), cpu: 0 };
+  readonly #cpu = new CpuMeter();
+  #policy: Policy;
+  #identity: Identity;
   #cpuShare: number | null = null;
-  #problems: string[] = [];
+  /** The policy whose configuration snapshot was recorded last. */
+  #recordedSignature = "";
   #stopped = false;
-  #applying: Promise<void> = Promise.resolve();
+  /** Policy work runs one at a time; this chain never rejects. */
+  #serial: Promise<void> = Promise.resolve();
 
   private constructor(
     options: AgentOptions,
@@ -118,131 +80,62 @@ export class Agent {
     this.store = store;
     this.#policy = policy;
     this.#identity = identity;
-    this.#policySignature = JSON.stringify([policy.settings, policy.managedState, policy.problems]);
+    this.#levels = new LevelKeeper(store.db, options.log);
+    this.#fileActivity = new FileActivityCollector(options.dataDir, options.prefer);
+    this.#collectors = [new SystemCollector(), this.#fileActivity];
   }
 
-  /** Starts an agent; throws {@linkcode AgentLockedError} if one runs. */
+  /** Starts an agent; throws an `AgentLockedError` when another one runs on the directory. */
   static async start(options: AgentOptions): Promise<Agent> {
-    const paths = dataPaths(options.dataDir);
-    await Deno.mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-    const lock = tryLockFile(paths.lock);
-    if (lock === null) throw new AgentLockedError(options.dataDir);
-    let store: Store;
-    try {
-      store = await openStore(paths.database);
-    } catch (error) {
-      lock.release();
-      throw error;
-    }
-    const policy = await Agent.#resolve(store, options.managedFile);
-    const identity = await loadIdentity(store.db, {
-      orgId: policy.settings.orgId as string | null,
-      releaseRing: String(policy.settings.releaseRing),
-    });
+    const { lock, store } = await lockDataDir(options.dataDir);
+    const policy = await currentPolicy(store.db, options.managedFile);
+    const identity = await loadIdentity(store.db, policy);
     const agent = new Agent(options, lock, store, policy, identity);
     await agent.#begin();
     return agent;
   }
 
-  static async #resolve(store: Store, managedFile: string): Promise<Policy> {
-    return combinePolicy(
-      managedFile,
-      await readManagedFile(managedFile),
-      await getPreferences(store.db),
-    );
-  }
-
   async #begin(): Promise<void> {
-    const { running } = dataPaths(this.options.dataDir);
-    const events: RawEvent[] = [];
-    // A running marker left behind means the last run did not stop cleanly.
-    try {
-      const previous = JSON.parse(await Deno.readTextFile(running));
-      events.push({
-        type: "crash",
-        fields: {
-          reason: previous.error ? "fatal_error" : "unclean_shutdown",
-          started_at: Number.isSafeInteger(previous.startedAt) ? previous.startedAt : null,
-          last_seen_at: Number.isSafeInteger(previous.lastSeenAt) ? previous.lastSeenAt : null,
-          error_message: typeof previous.error === "string" ? previous.error : null,
-          error_stack: typeof previous.stack === "string" ? previous.stack : null,
-        },
-      });
-    } catch {
-      // No marker: the previous run stopped cleanly, or there was none.
-    }
-    await this.#writeRunning();
-    const installed = await getMeta(this.store.db, "installed_version");
-    if (installed !== APP_VERSION) {
-      events.push({
-        type: "install",
-        fields: {
-          correlation_id: crypto.randomUUID(),
-          version: APP_VERSION,
-          severity: "Informational",
-          code: installed === undefined ? "install" : "upgrade",
-          text: installed === undefined
-            ? `vitrine ${APP_VERSION} set up its data directory ${this.options.dataDir}`
-            : `vitrine upgraded from ${installed} to ${APP_VERSION}`,
-        },
-      });
-      await setMeta(this.store.db, "installed_version", APP_VERSION);
-    }
-    await this.record(events);
-    const previousLevel = await getMeta(this.store.db, "diagnostic_level");
-    await this.#applyLevel(previousLevel === "optional" ? "optional" : "required");
+    const { dataDir } = this.options;
+    const records = await startupRecords(this.store.db, dataDir);
+    await writeRunningMarker(dataDir, this.#startedAt);
+    await this.record(records);
+    await this.#levels.reconcile(this.#policy, (events) => this.record(events));
     await this.#recordConfiguration();
-    await this.#restartSubsystem();
-
-    const seconds = (flag: number | undefined, key: string) =>
-      (flag ?? Number(this.#policy.settings[key])) * 1000;
-    this.#scheduler.add({
-      name: "system",
-      intervalMs: seconds(this.options.systemInterval, "collection.systemInterval"),
-      immediate: true,
-      run: async () => {
-        await this.record([{
-          type: "system_statistics",
-          fields: collectSystem(this.tiers("collect")),
-        }]);
-      },
-    });
-    this.#scheduler.add({
-      name: "file_activity",
-      intervalMs: seconds(this.options.fileActivityInterval, "collection.fileActivityInterval"),
-      run: async () => {
-        await this.#subsystem.ready();
-        await this.record([{
-          type: "kernel_statistics",
-          fields: this.#subsystem.fields(this.tiers("collect")),
-        }]);
-      },
-    });
+    for (const collector of this.#collectors) await collector.apply(this.#policy);
+    for (const collector of this.#collectors) {
+      this.#scheduler.add({
+        name: collector.name,
+        intervalMs: this.#intervalMs(collector),
+        immediate: collector.immediate,
+        run: async () => void await this.record(await collector.collect(this.#policy)),
+        // A full disk is retried every interval, not after ever longer waits.
+        backoff: (error) => !isDiskFull(error),
+      });
+    }
     this.#scheduler.add({
       name: "policy",
       intervalMs: this.options.policyPollMs ?? 2000,
       run: () => this.reloadPolicy(),
+      backoff: () => false,
     });
     this.#scheduler.add({
       name: "status",
-      intervalMs: 10_000,
+      intervalMs: STATUS_MS,
       immediate: true,
       run: () => this.#publishStatus(),
     });
     this.#scheduler.add({
       name: "retention",
-      intervalMs: 60 * 60 * 1000,
+      intervalMs: RETENTION_MS,
       immediate: true,
       run: () => this.#applyRetention(),
     });
   }
 
-  async #writeRunning(): Promise<void> {
-    const { running } = dataPaths(this.options.dataDir);
-    await Deno.writeTextFile(
-      running,
-      JSON.stringify({ pid: Deno.pid, startedAt: this.#startedAt, lastSeenAt: Date.now() }),
-    );
+  #intervalMs(collector: Collector): number {
+    return (this.options.intervals?.[collector.name] ?? this.#policy.get(collector.interval)) *
+      1000;
   }
 
   /** The policy in effect. */
@@ -256,145 +149,106 @@ export class Agent {
   }
 
   /** The tiers the policy lets through `boundary`. */
-  tiers(boundary: Parameters<typeof allowedTiers>[1]): Tier[] {
+  tiers(boundary: Boundary): Tier[] {
     return allowedTiers(this.#policy, boundary);
   }
 
   /** Validates, filters and stores events (one transaction). */
   async record(events: readonly RawEvent[]): Promise<number> {
-    return await recordEvents(this.store.db, this.#identity, this.#policy, events);
-  }
-
-  async #recordConfiguration(): Promise<void> {
-    const snapshot = configurationFields(this.#policy);
-    await this.record([
-      { type: "configuration", fields: snapshot.configuration },
-      { type: "auto_update_configuration", fields: snapshot.autoUpdate },
-    ]);
-  }
-
-  /** Records the level change from `previous` to the level in effect. */
-  async #applyLevel(previous: Tier): Promise<void> {
-    const level = this.#policy.level;
-    if (level === previous) return;
-    let deleted = 0;
-    let deletedAt: number | null = null;
-    if (level === "required") {
-      deleted = await deleteOptionalData(this.store.db);
-      deletedAt = Date.now();
-      this.options.log?.(
-        `Diagnostic level lowered to required: deleted ${deleted} optional records`,
-      );
+    try {
+      return await recordEvents(this.store.db, this.#identity, this.#policy, events);
+    } catch (error) {
+      throw explainStorageError(error, this.options.dataDir);
     }
-    await setMeta(this.store.db, "diagnostic_level", level);
-    await this.record([{
-      type: "diagnostic_level_change",
-      fields: {
-        from_level: previous,
-        to_level: level,
-        source: this.#policy.sources["cloudService.diagnosticLevel"] ?? "default",
-        deleted_records: deleted,
-        deleted_at: deletedAt,
-      },
-    }]);
   }
 
-  async #restartSubsystem(): Promise<void> {
-    const key = subsystemKey(this.#policy);
-    if (key === this.#subsystemKey) return;
-    this.#subsystemKey = key;
-    this.#subsystem.stop();
-    if (this.#policy.settings["antivirusEngine.enableRealTimeProtection"] !== true) return;
-    await this.#subsystem.start({
-      paths: this.#policy.settings["fileActivity.paths"] as string[],
-      exclusions: exclusionsOf(this.#policy, this.options.dataDir),
-      traceLevel: String(this.#policy.settings["fileActivity.traceLevel"]),
-      observeKernel: this.tiers("collect").includes("optional"),
-      ...(this.options.prefer ? { prefer: this.options.prefer } : {}),
-    });
+  /** Records the configuration snapshot, unless this policy's is already recorded. */
+  async #recordConfiguration(): Promise<void> {
+    const signature = this.#policy.signature();
+    if (signature === this.#recordedSignature) return;
+    await this.record(configurationEvents(this.#policy));
+    this.#recordedSignature = signature;
+  }
+
+  /** Runs `work` after the policy work before it, whatever became of that. */
+  #inTurn(work: () => Promise<void>): Promise<void> {
+    const turn = this.#serial.then(work);
+    this.#serial = turn.catch(() => {});
+    return turn;
   }
 
   /**
    * Re-reads the managed file and local preferences; applies and records
-   * any change. Safe to call at any time; calls are serialised.
+   * any change, and finishes a deletion of optional data that has not
+   * succeeded yet. Calls are serialised; a failed call never blocks later
+   * ones, and its error is returned to this caller only.
    */
   reloadPolicy(): Promise<void> {
-    this.#applying = this.#applying.then(async () => {
+    return this.#inTurn(async () => {
       if (this.#stopped) return;
-      const next = await Agent.#resolve(this.store, this.options.managedFile);
-      const signature = JSON.stringify([next.settings, next.managedState, next.problems]);
-      if (signature === this.#policySignature) return;
-      const previous = this.#policy;
-      this.#policy = next;
-      this.#policySignature = signature;
-      this.#identity = {
-        ...this.#identity,
-        org_id: next.settings.orgId as string | null,
-        release_ring: String(next.settings.releaseRing),
-      };
-      await this.#applyLevel(previous.level);
+      const next = await currentPolicy(this.store.db, this.options.managedFile);
+      if (next.signature() !== this.#policy.signature()) await this.#apply(next);
+      await this.#levels.reconcile(this.#policy, (events) => this.record(events));
       await this.#recordConfiguration();
-      await this.#restartSubsystem();
-      if (this.options.systemInterval === undefined) {
-        this.#scheduler.setInterval(
-          "system",
-          Number(next.settings["collection.systemInterval"]) * 1000,
-        );
-      }
-      if (this.options.fileActivityInterval === undefined) {
-        this.#scheduler.setInterval(
-          "file_activity",
-          Number(next.settings["collection.fileActivityInterval"]) * 1000,
-        );
-      }
     });
-    return this.#applying;
+  }
+
+  async #apply(next: Policy): Promise<void> {
+    this.#policy = next;
+    this.#identity = {
+      ...this.#identity,
+      org_id: next.get("orgId"),
+      release_ring: next.get("releaseRing"),
+    };
+    // Collection follows the new policy at once, before anything is written.
+    for (const collector of this.#collectors) {
+      await collector.apply(next);
+      if (this.options.intervals?.[collector.name] === undefined) {
+        this.#scheduler.setInterval(collector.name, this.#intervalMs(collector));
+      }
+    }
+  }
+
+  /** Sets or removes a local preference under the rule shared with the CLI, then applies it. */
+  async changePreference(key: string, value: unknown): Promise<PreferenceChange> {
+    const change = await changePreference(this.store.db, this.#policy, key, value);
+    if (change.ok) await this.reloadPolicy();
+    return change;
   }
 
   /** Records a consent decision and its event. */
-  async recordConsent(granted: boolean, actor: string, purpose: string): Promise<void> {
-    await insertConsent(this.store.db, { purpose, granted, actor, time: Date.now() });
-    await this.record([{ type: "support_log_consent", fields: { granted, actor, purpose } }]);
+  recordConsent(granted: boolean, actor: string): Promise<ConsentResult> {
+    return recordConsent(this.store.db, this.#identity, this.#policy, { granted, actor });
   }
 
-  /** Runs a collector now (tests and the dashboard's refresh). */
-  async collectNow(name: "system" | "file_activity"): Promise<void> {
+  /** Runs a collector now (tests). */
+  async collectNow(name: string): Promise<void> {
     await this.#scheduler.runNow(name);
   }
 
   async #applyRetention(): Promise<void> {
-    const days = Number(this.#policy.settings["retention.maxAgeDays"]);
-    const cutoff = Date.now() - days * 86_400_000;
-    await this.store.db.transaction().execute(async (trx) => {
-      const old = trx.selectFrom("event").select("id").where("time", "<", cutoff);
-      for (const tier of ["required", "optional"] as const) {
-        await sql`DELETE FROM ${sql.table(`event_text_${tier}`)} WHERE rowid IN (${old})`.execute(
-          trx,
-        );
-      }
-      await trx.deleteFrom("event_part").where("event_id", "in", old).execute();
-      await trx.deleteFrom("event").where("time", "<", cutoff).execute();
-    });
-    // Let SQLite refresh its planner statistics when they have drifted.
-    await sql`PRAGMA optimize`.execute(this.store.db);
+    const cutoff = Date.now() - this.#policy.get("retention.maxAgeDays") * 86_400_000;
+    await deleteEventsBefore(this.store.db, cutoff);
   }
 
   /** The agent's own status, as `vitrine health` shows it. */
   status(): AgentStatus {
-    const problems = [...this.#problems, ...this.#subsystem.status().problems];
-    for (const task of this.#scheduler.status()) {
-      if (task.lastError) {
-        problems.push(
-          `Collector "${task.name}" failed ${task.consecutiveFailures} time(s): ${task.lastError}`,
-        );
-      }
-    }
+    const collectors = this.#scheduler.status();
+    const problems = [
+      ...this.#levels.problems(),
+      ...this.#collectors.flatMap((collector) => collector.problems()),
+      ...collectors.filter((task) => task.lastError).map((task) =>
+        `Task "${task.name}" failed ${task.consecutiveFailures} time(s): ${task.lastError}`
+      ),
+    ];
     return {
       pid: Deno.pid,
       startedAt: this.#startedAt,
       updatedAt: Date.now(),
-      collectors: this.#scheduler.status(),
-      subsystem: this.#subsystem.status(),
+      managedFile: this.options.managedFile,
+      level: this.#policy.level,
+      collectors,
+      subsystem: this.#fileActivity.status(),
       cpuShare: this.#cpuShare,
       rssBytes: Deno.memoryUsage().rss,
       problems,
@@ -402,30 +256,27 @@ export class Agent {
   }
 
   async #publishStatus(): Promise<void> {
-    const usage = getrusage();
-    const cpu = usage.userCpuSeconds + usage.systemCpuSeconds;
-    const now = performance.now();
-    const wall = (now - this.#lastUsage.at) / 1000;
-    if (wall > 0.5) this.#cpuShare = (cpu - this.#lastUsage.cpu) / wall;
-    this.#lastUsage = { at: now, cpu };
+    this.#cpuShare = this.#cpu.sample() ?? this.#cpuShare;
     await setMeta(this.store.db, "agent_status", JSON.stringify(this.status()));
-    await this.#writeRunning();
+    await writeRunningMarker(this.options.dataDir, this.#startedAt);
   }
 
-  /** Flushes, stops the collectors and the subsystem, and releases the data directory. */
+  /** Flushes, stops the collectors, and releases the data directory. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
     await this.#scheduler.stop();
-    await this.#applying;
-    this.#subsystem.stop();
-    await setMeta(
-      this.store.db,
-      "agent_status",
-      JSON.stringify({ ...this.status(), stoppedAt: Date.now() }),
-    );
+    await this.#serial;
+    for (const collector of this.#collectors) collector.stop();
+    const final = JSON.stringify({ ...this.status(), stoppedAt: Date.now() });
+    await setMeta(this.store.db, "agent_status", final).catch(() => {});
     await this.store.close();
-    await Deno.remove(dataPaths(this.options.dataDir).running).catch(() => {});
+    await removeRunningMarker(this.options.dataDir);
     this.#lock.release();
+  }
+
+  /** Stops the agent (for `await using`). */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 }

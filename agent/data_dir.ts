@@ -4,6 +4,8 @@
  * @module
  */
 import { geteuid } from "../ffi/euid.ts";
+import { type FileLock, tryLockFile } from "../ffi/file_lock.ts";
+import { openStore, type Store } from "../store/open_store.ts";
 
 /**
  * The data directory: `--data-dir`, else `VITRINE_DATA_DIR`, else
@@ -44,3 +46,30 @@ export function dataPaths(dataDir: string): {
 
 /** The default managed policy file. */
 export const DEFAULT_MANAGED_FILE = "/etc/vitrine/managed.json";
+
+/** A second agent was started on a data directory already in use. */
+export class AgentLockedError extends Error {
+  constructor(dataDir: string) {
+    super(
+      `Another vitrine agent is already running with data directory "${dataDir}". Stop it first, or start this one with a different --data-dir.`,
+    );
+    this.name = "AgentLockedError";
+  }
+}
+
+/**
+ * Creates `dataDir` if needed, takes its lock and opens its database.
+ * Throws {@linkcode AgentLockedError} when another agent holds the lock.
+ */
+export async function lockDataDir(dataDir: string): Promise<{ lock: FileLock; store: Store }> {
+  const paths = dataPaths(dataDir);
+  await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const lock = tryLockFile(paths.lock);
+  if (lock === null) throw new AgentLockedError(dataDir);
+  try {
+    return { lock, store: await openStore(paths.database) };
+  } catch (error) {
+    lock.release();
+    throw error;
+  }
+}

@@ -4,15 +4,20 @@
  *
  * @module
  */
+import type { Kysely } from "kysely";
 import type { Tier } from "../catalog/types.ts";
 import { readKernelFile } from "../ffi/read_kernel_file.ts";
 import { APP_VERSION } from "../identity/identity.ts";
-import type { Policy, SettingSource } from "../policy/resolve_policy.ts";
+import type { ManagedState, Policy, PolicyEntry } from "../policy/policy.ts";
 import { countByTier } from "../store/event_queries.ts";
 import { getMeta } from "../store/meta_queries.ts";
 import type { Store } from "../store/open_store.ts";
-import type { AgentStatus } from "./agent.ts";
+import type { Database } from "../store/schema.ts";
+import type { AgentStatus } from "./agent_status.ts";
 import { dataPaths } from "./data_dir.ts";
+
+/** An agent's status as stored, and whether that agent still runs. */
+export type PublishedStatus = AgentStatus & { running: boolean };
 
 /** The health report. */
 export interface Health {
@@ -23,11 +28,11 @@ export interface Health {
   level: Tier;
   policy: {
     managedFile: string;
-    managedState: Policy["managedState"];
-    settings: { key: string; value: unknown; source: SettingSource; managed: boolean }[];
+    managedState: ManagedState;
+    settings: (PolicyEntry & { managed: boolean })[];
   };
   /** Null when no agent has published a status in this data directory. */
-  agent: (AgentStatus & { running: boolean }) | null;
+  agent: PublishedStatus | null;
   problems: string[];
 }
 
@@ -48,35 +53,39 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** The status the last agent on this database published, or null when none did. */
+export async function readAgentStatus(db: Kysely<Database>): Promise<PublishedStatus | null> {
+  const stored = await getMeta(db, "agent_status");
+  if (!stored) return null;
+  const status = JSON.parse(stored) as AgentStatus & { stoppedAt?: number };
+  return {
+    ...status,
+    running: status.stoppedAt === undefined && status.pid !== Deno.pid && processAlive(status.pid),
+  };
+}
+
 /**
  * Builds the report. `live` is the running agent's own status when the
  * caller is that agent; otherwise the last status it stored is used.
+ * `notes` are added to the problems (where a command and the agent differ).
  */
 export async function buildHealth(
   store: Store,
   dataDir: string,
   policy: Policy,
   live?: AgentStatus,
+  notes: readonly string[] = [],
 ): Promise<Health> {
   const { database } = dataPaths(dataDir);
-  let agent: Health["agent"] = null;
-  if (live) agent = { ...live, running: true };
-  else {
-    const stored = await getMeta(store.db, "agent_status");
-    if (stored) {
-      const status = JSON.parse(stored) as AgentStatus & { stoppedAt?: number };
-      agent = {
-        ...status,
-        running: status.stoppedAt === undefined && status.pid !== Deno.pid &&
-          processAlive(status.pid),
-      };
-    }
-  }
+  const agent: Health["agent"] = live
+    ? { ...live, running: true }
+    : await readAgentStatus(store.db);
   const problems = policy.problems.map((p) => p.message);
   if (policy.managedState === "invalid") {
     problems.push("The agent runs at the required tier only until the managed file is fixed.");
   }
   if (agent?.running) problems.push(...agent.problems);
+  problems.push(...notes);
   return {
     version: APP_VERSION,
     dataDir,
@@ -89,11 +98,9 @@ export async function buildHealth(
     policy: {
       managedFile: policy.managedFile,
       managedState: policy.managedState,
-      settings: Object.entries(policy.settings).map(([key, value]) => ({
-        key,
-        value,
-        source: policy.sources[key] ?? "default",
-        managed: policy.sources[key] === "managed",
+      settings: policy.entries().map((entry) => ({
+        ...entry,
+        managed: entry.source === "managed",
       })),
     },
     agent,

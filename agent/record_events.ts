@@ -5,20 +5,15 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import type { RawEvent } from "../catalog/raw_event.ts";
 import { splitByTier } from "../catalog/split_by_tier.ts";
-import { type Fields, validateEvent } from "../catalog/validate_event.ts";
+import { validateEvent } from "../catalog/validate_event.ts";
 import type { Identity } from "../identity/identity.ts";
-import { allowedTiers, type Policy } from "../policy/resolve_policy.ts";
+import { allowedTiers, type Policy } from "../policy/policy.ts";
 import { insertEvents, type NewEvent } from "../store/event_queries.ts";
 import type { Database } from "../store/schema.ts";
 
-/** An event as a collector produces it. */
-export interface RawEvent {
-  type: string;
-  fields: Fields;
-  /** Unix epoch ms; now when absent. */
-  time?: number;
-}
+export type { RawEvent };
 
 /**
  * Stores `events` in one transaction and returns how many were stored.

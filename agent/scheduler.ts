@@ -26,6 +26,12 @@ export interface TaskOptions {
   /** Run once right away instead of after the first interval. */
   immediate?: boolean;
   run: () => Promise<void>;
+  /**
+   * Whether a failure with `error` makes the next run wait longer (doubling
+   * per failure). When false the task is simply retried after its interval.
+   * Default: always back off.
+   */
+  backoff?: (error: unknown) => boolean;
 }
 
 /** Spread runs by up to this share of their interval. */
@@ -35,6 +41,8 @@ const MAX_BACKOFF_MS = 10 * 60 * 1000;
 interface Task {
   options: TaskOptions;
   status: TaskStatus;
+  /** Whether the last failure asked for a longer wait. */
+  backingOff: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
   running: Promise<void> | null;
 }
@@ -65,6 +73,7 @@ export class Scheduler {
       },
       timer: undefined,
       running: null,
+      backingOff: false,
     };
     this.#tasks.set(options.name, task);
     this.#schedule(task, options.immediate ? 0 : this.#jittered(options.intervalMs));
@@ -97,7 +106,7 @@ export class Scheduler {
       await this.#run(task);
       const failures = task.status.consecutiveFailures;
       // After failures, wait the interval doubled per failure (capped).
-      const next = failures === 0
+      const next = failures === 0 || !task.backingOff
         ? this.#jittered(task.options.intervalMs)
         : Math.min(MAX_BACKOFF_MS, task.options.intervalMs * 2 ** Math.min(failures, 20));
       this.#schedule(task, next);
@@ -126,9 +135,11 @@ export class Scheduler {
         await Promise.race([task.options.run(), limit]);
         task.status.lastError = null;
         task.status.consecutiveFailures = 0;
+        task.backingOff = false;
       } catch (error) {
         task.status.lastError = error instanceof Error ? error.message : String(error);
         task.status.consecutiveFailures++;
+        task.backingOff = task.options.backoff?.(error) ?? true;
       } finally {
         clearTimeout(timer);
         task.status.runs++;

@@ -3,12 +3,16 @@ import { DatabaseSync } from "node:sqlite";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { openStore } from "../store/open_store.ts";
 import { loadIdentity } from "../identity/identity.ts";
+import { combinePolicy } from "../policy/resolve_policy.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 
 /** Creates `path` with `count` system_statistics events (both tiers). */
 export async function seedStore(path: string, count: number, progress = true): Promise<void> {
   const store = await openStore(path);
-  const identity = await loadIdentity(store.db, { orgId: null, releaseRing: "production" });
+  const identity = await loadIdentity(
+    store.db,
+    combinePolicy("/nonexistent", { state: "absent", values: new Map(), problems: [] }, new Map()),
+  );
   await store.close();
   const db = new DatabaseSync(path);
   db.exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = OFF");

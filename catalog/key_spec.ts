@@ -13,6 +13,8 @@ export type KeySpec =
 
 interface EventIndex {
   event: EventSpec;
+  /** Every field by the name the catalogue declares it with. */
+  declared: Map<string, FieldSpec>;
   exact: Map<string, FieldSpec>;
   groups: Map<string, Map<string, FieldSpec>>;
   patterns: { prefix: string; spec: FieldSpec }[];
@@ -25,6 +27,7 @@ const INDEX = new Map<string, EventIndex>();
 for (const event of CATALOG.events) {
   const index: EventIndex = {
     event,
+    declared: new Map(event.fields.map((field) => [field.name, field])),
     exact: new Map(),
     groups: new Map(),
     patterns: [],
@@ -52,6 +55,11 @@ for (const event of CATALOG.events) {
 /** The event spec for `type`, or undefined. */
 export function eventSpec(type: string): EventSpec | undefined {
   return INDEX.get(type)?.event;
+}
+
+/** The field of event `type` declared as `name` (such as `a[].b` or `a.[label]`), or undefined. */
+export function declaredField(type: string, name: string): FieldSpec | undefined {
+  return INDEX.get(type)?.declared.get(name);
 }
 
 /** The common field named `name`, or undefined. */

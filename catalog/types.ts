@@ -40,6 +40,9 @@ export interface KernelObservation {
   filesOnly?: boolean;
 }
 
+/** The two families of file-activity counters: vnode operations and file operations. */
+export type CounterFamily = "vnode" | "file_op";
+
 /** How a counter of the file-activity subsystem is observed on Linux. */
 export interface CounterSource {
   /** Observed through fanotify, or null when fanotify cannot see it. */
@@ -48,8 +51,10 @@ export interface CounterSource {
   inotify: KernelObservation | null;
   /** A counter of the channel between the kernel reader and the core. */
   channel?: string;
-  /** The OR of the kernel bits behind the counters of this family. */
-  maskOf?: "vnode" | "file_op";
+  /** The counter family whose kernel bits this counter sums, for a mask field. */
+  maskOf?: CounterFamily;
+  /** The family a kernel-observed counter belongs to (its bits join that family's mask). */
+  family?: CounterFamily;
   /** What it counts here, in words. */
   meaning: string;
 }
@@ -77,8 +82,8 @@ export interface FieldSpec {
 }
 
 /** One event type. */
-export interface EventSpec {
-  readonly type: string;
+export interface EventSpec<Type extends string = string> {
+  readonly type: Type;
   readonly title: string;
   readonly description: string;
   /** The heading of the privacy pages this event falls under. */

@@ -3,7 +3,8 @@
  *
  * @module
  */
-import { CATALOG } from "../catalog/catalog.ts";
+import { CATALOG, EVENT_TYPES } from "../catalog/catalog.ts";
+import { eventSpec } from "../catalog/key_spec.ts";
 import { parseFlags } from "./parse_flags.ts";
 
 /** Help text. */
@@ -25,12 +26,10 @@ export function catalogCommand(args: string[]): number {
     return 0;
   }
   if (typeof values.type === "string") {
-    const event = CATALOG.events.find((e) => e.type === values.type);
+    const event = eventSpec(values.type);
     if (!event) {
       console.error(
-        `vitrine catalog: no event type "${values.type}"; types are ${
-          CATALOG.events.map((e) => e.type).join(", ")
-        }`,
+        `vitrine catalog: no event type "${values.type}"; types are ${EVENT_TYPES.join(", ")}`,
       );
       return 2;
     }

@@ -3,11 +3,11 @@
  *
  * @module
  */
-import { SETTINGS, settingSpec } from "../policy/settings_spec.ts";
-import { checkSetting, describeType } from "../policy/validate_settings.ts";
-import { setPreference } from "../store/meta_queries.ts";
-import { openData } from "./open_data.ts";
-import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+import { changePreference } from "../agent/change_preference.ts";
+import { SETTINGS } from "../policy/settings_spec.ts";
+import { describeType } from "../policy/validate_settings.ts";
+import { openDataFromFlags } from "./open_data.ts";
+import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -32,6 +32,30 @@ function parseValue(text: string): unknown {
   }
 }
 
+function usage(
+  action: string | undefined,
+  key: string | undefined,
+  value: string | undefined,
+  extra: number,
+): string | null {
+  if (action !== "show" && action !== "set" && action !== "unset") {
+    return `vitrine config: unknown action "${action}"; use show, set, unset or keys`;
+  }
+  if (action === "show") return null;
+  if (key === undefined) {
+    return `vitrine config ${action}: a KEY is needed. Run \`vitrine config keys\` for the list.`;
+  }
+  if (
+    (action === "set" && (value === undefined || extra > 0)) ||
+    (action === "unset" && value !== undefined)
+  ) {
+    return `vitrine config ${action}: expected \`vitrine config ${action} KEY${
+      action === "set" ? " VALUE" : ""
+    }\``;
+  }
+  return null;
+}
+
 /** Runs a config subcommand. */
 export async function configCommand(args: string[]): Promise<number> {
   const { values, positionals } = parseFlags("config", args, DATA_FLAGS, true);
@@ -53,67 +77,34 @@ export async function configCommand(args: string[]): Promise<number> {
     ));
     return 0;
   }
-  const { dataDir, managedFile } = dataLocation(values);
-  if (action !== "show" && action !== "set" && action !== "unset") {
-    throw new UsageError(
-      `vitrine config: unknown action "${action}"; use show, set, unset or keys`,
-    );
-  }
-  if (action !== "show" && (key === undefined || settingSpec(key) === undefined)) {
-    throw new UsageError(
-      `vitrine config ${action}: ${
-        key === undefined ? "a KEY is needed" : `unknown setting "${key}"`
-      }. Run \`vitrine config keys\` for the list.`,
-    );
-  }
-  if (
-    (action === "set" && (value === undefined || rest.length > 0)) ||
-    (action === "unset" && value !== undefined)
-  ) {
-    throw new UsageError(
-      `vitrine config ${action}: expected \`vitrine config ${action} KEY${
-        action === "set" ? " VALUE" : ""
-      }\``,
-    );
-  }
-  const data = await openData(dataDir, managedFile);
+  const wrong = usage(action, key, value, rest.length);
+  if (wrong) throw new UsageError(wrong);
+  const data = await openDataFromFlags(values);
   try {
     if (action === "show") {
-      console.log(JSON.stringify(
-        Object.entries(data.policy.settings).map(([k, v]) => ({
-          key: k,
-          value: v,
-          source: data.policy.sources[k],
-        })),
-        null,
-        2,
-      ));
+      console.log(JSON.stringify(data.policy.entries(), null, 2));
       for (const problem of data.policy.problems) console.error(problem.message);
       return 0;
     }
-    const source = data.policy.sources[key!];
-    if (source === "managed") {
-      console.error(
-        `vitrine config: "${key}" is managed by "${data.policy.managedFile}" and cannot be changed locally.`,
-      );
+    const change = await changePreference(
+      data.store.db,
+      data.policy,
+      key!,
+      action === "set" ? parseValue(value!) : undefined,
+    );
+    if (!change.ok) {
+      const message = `vitrine config ${action}: ${change.message}.`;
+      if (change.reason === "unknown_key" || change.reason === "invalid_value") {
+        throw new UsageError(message);
+      }
+      console.error(message);
       return 1;
     }
-    if (source === "fail_closed") {
-      console.error(
-        `vitrine config: "${key}" is held at its most private value because "${data.policy.managedFile}" is invalid; fix that file first.`,
-      );
-      return 1;
-    }
-    if (action === "unset") {
-      await setPreference(data.store.db, key!, undefined);
-      console.log(`Local preference "${key}" removed.`);
-      return 0;
-    }
-    const parsed = parseValue(value!);
-    const problem = checkSetting(key!, parsed);
-    if (problem) throw new UsageError(`vitrine config set: ${problem.message}`);
-    await setPreference(data.store.db, key!, parsed);
-    console.log(`Local preference "${key}" set to ${JSON.stringify(parsed)}.`);
+    console.log(
+      change.value === undefined
+        ? `Local preference "${change.key}" removed.`
+        : `Local preference "${change.key}" set to ${JSON.stringify(change.value)}.`,
+    );
     return 0;
   } finally {
     await data.store.close();

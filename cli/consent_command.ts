@@ -4,15 +4,11 @@
  *
  * @module
  */
-import { recordEvents } from "../agent/record_events.ts";
-import { insertConsent, latestConsent } from "../store/consent_queries.ts";
-import {
-  collectSupportBundle,
-  ConsentRequiredError,
-  SUPPORT_PURPOSE,
-} from "../support/collect_support_bundle.ts";
-import { openData } from "./open_data.ts";
-import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+import { recordConsent, SUPPORT_PURPOSE } from "../agent/record_consent.ts";
+import { latestConsent } from "../store/consent_queries.ts";
+import { collectSupportBundle, ConsentRequiredError } from "../support/collect_support_bundle.ts";
+import { openDataFromFlags } from "./open_data.ts";
+import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text of consent. */
@@ -47,14 +43,12 @@ export async function consentCommand(args: string[]): Promise<number> {
   if (!["grant", "revoke", "show"].includes(action ?? "") || positionals.length !== 1) {
     throw new UsageError("vitrine consent: expected `grant`, `revoke` or `show`");
   }
-  const actor = typeof values.actor === "string" ? values.actor.trim() : "";
-  if (action !== "show" && (actor === "" || actor.length > 200)) {
+  if (action !== "show" && typeof values.actor !== "string") {
     throw new UsageError(
       `vitrine consent ${action}: --actor NAME is required (who decides, up to 200 characters)`,
     );
   }
-  const { dataDir, managedFile } = dataLocation(values);
-  const data = await openData(dataDir, managedFile);
+  const data = await openDataFromFlags(values);
   try {
     if (action === "show") {
       console.log(
@@ -62,18 +56,15 @@ export async function consentCommand(args: string[]): Promise<number> {
       );
       return 0;
     }
-    const granted = action === "grant";
-    await insertConsent(data.store.db, {
-      purpose: SUPPORT_PURPOSE,
-      granted,
-      actor,
-      time: Date.now(),
+    const result = await recordConsent(data.store.db, data.identity, data.policy, {
+      granted: action === "grant",
+      actor: values.actor as string,
     });
-    await recordEvents(data.store.db, data.identity, data.policy, [{
-      type: "support_log_consent",
-      fields: { granted, actor, purpose: SUPPORT_PURPOSE },
-    }]);
-    console.log(`Consent for support logs ${granted ? "granted" : "withdrawn"} by ${actor}.`);
+    if (!result.ok) throw new UsageError(`vitrine consent ${action}: --actor: ${result.message}`);
+    const { consent } = result;
+    console.log(
+      `Consent for support logs ${consent.granted ? "granted" : "withdrawn"} by ${consent.actor}.`,
+    );
     return 0;
   } finally {
     await data.store.close();
@@ -90,10 +81,9 @@ export async function supportCommand(args: string[]): Promise<number> {
   if (positionals.length !== 1 || positionals[0] !== "collect") {
     throw new UsageError("vitrine support: expected `vitrine support collect`");
   }
-  const { dataDir, managedFile } = dataLocation(values);
-  const data = await openData(dataDir, managedFile);
+  const data = await openDataFromFlags(values);
   try {
-    const bundle = await collectSupportBundle(data.store, dataDir, data.policy, data.identity);
+    const bundle = await collectSupportBundle(data.store, data.dataDir, data.policy, data.identity);
     console.log(
       `Support bundle written to ${bundle.path} (${bundle.size} bytes, sha256 ${bundle.sha256}).`,
     );

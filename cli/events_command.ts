@@ -3,16 +3,10 @@
  *
  * @module
  */
-import { allowedTiers } from "../policy/resolve_policy.ts";
+import { allowedTiers } from "../policy/policy.ts";
 import { listEvents } from "../store/event_queries.ts";
-import { openData } from "./open_data.ts";
-import {
-  DATA_FLAGS,
-  dataLocation,
-  FILTER_FLAGS,
-  filterFromFlags,
-  parseFlags,
-} from "./parse_flags.ts";
+import { openDataFromFlags } from "./open_data.ts";
+import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
 
 /** Help text. */
 export const EVENTS_HELP = `vitrine events: print stored events as JSON, newest first
@@ -47,8 +41,7 @@ export async function eventsCommand(args: string[]): Promise<number> {
     limit: (values.limit as string | undefined) ?? "20",
     q: values.search as string | undefined,
   });
-  const { dataDir, managedFile } = dataLocation(values);
-  const data = await openData(dataDir, managedFile);
+  const data = await openDataFromFlags(values);
   try {
     const events = await listEvents(data.store.db, {
       ...filter,

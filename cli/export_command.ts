@@ -5,14 +5,8 @@
  */
 import { exportEvents, type ExportProgress } from "../export/export_events.ts";
 import { gzipStream } from "../export/gzip_stream.ts";
-import { openData } from "./open_data.ts";
-import {
-  DATA_FLAGS,
-  dataLocation,
-  FILTER_FLAGS,
-  filterFromFlags,
-  parseFlags,
-} from "./parse_flags.ts";
+import { openDataFromFlags } from "./open_data.ts";
+import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -76,8 +70,7 @@ export async function exportCommand(args: string[]): Promise<number> {
     throw new UsageError(`vitrine export: --format "${format}" is not json or ndjson`);
   }
   const filter = filterFromFlags("export", values);
-  const { dataDir, managedFile } = dataLocation(values);
-  const data = await openData(dataDir, managedFile);
+  const data = await openDataFromFlags(values);
   const out = typeof values.out === "string" ? values.out : null;
   const showProgress = Deno.stderr.isTerminal();
   const print = showProgress ? progressPrinter() : null;

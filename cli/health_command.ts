@@ -4,8 +4,8 @@
  * @module
  */
 import { buildHealth } from "../agent/health.ts";
-import { openData } from "./open_data.ts";
-import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+import { openDataFromFlags } from "./open_data.ts";
+import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
 
 /** Help text. */
 export const HEALTH_HELP = `vitrine health: print the agent's health as JSON
@@ -23,10 +23,10 @@ export async function healthCommand(args: string[]): Promise<number> {
     console.log(HEALTH_HELP);
     return 0;
   }
-  const { dataDir, managedFile } = dataLocation(values);
-  const data = await openData(dataDir, managedFile);
+  const data = await openDataFromFlags(values);
   try {
-    console.log(JSON.stringify(await buildHealth(data.store, dataDir, data.policy), null, 2));
+    const health = await buildHealth(data.store, data.dataDir, data.policy, undefined, data.notes);
+    console.log(JSON.stringify(health, null, 2));
   } finally {
     await data.store.close();
   }

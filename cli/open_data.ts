@@ -1,24 +1,40 @@
 /**
- * Opens an existing data directory for the read-side commands.
+ * Opens an existing data directory for the read-side commands, with the
+ * policy the running agent uses.
  *
  * @module
  */
-import { dataPaths } from "../agent/data_dir.ts";
-import { combinePolicy, type Policy, readManagedFile } from "../policy/resolve_policy.ts";
-import { getPreferences } from "../store/meta_queries.ts";
-import { openStore, type Store } from "../store/open_store.ts";
+import { currentPolicy } from "../agent/current_policy.ts";
+import { dataPaths, DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
+import { type PublishedStatus, readAgentStatus } from "../agent/health.ts";
 import { type Identity, loadIdentity } from "../identity/identity.ts";
+import type { Policy } from "../policy/policy.ts";
+import { openStore, type Store } from "../store/open_store.ts";
+import { dataLocation, type ParsedFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** An opened data directory with the policy in effect. */
 export interface OpenData {
+  dataDir: string;
   store: Store;
   policy: Policy;
   identity: Identity;
+  /** The running agent's last status, or null when none runs. */
+  agent: PublishedStatus | null;
+  /** Where this command and the running agent disagree, in words. */
+  notes: string[];
 }
 
-/** Opens the database of `dataDir`; it must already exist. */
-export async function openData(dataDir: string, managedFile: string): Promise<OpenData> {
+/**
+ * Opens the database of `dataDir`; it must already exist. Without
+ * `managedFile` the managed file of the agent running on this directory is
+ * used (or the default one when none runs); with it, a difference from the
+ * running agent is noted.
+ */
+export async function openData(
+  dataDir: string,
+  managedFile: string | undefined,
+): Promise<OpenData> {
   const { database } = dataPaths(dataDir);
   try {
     await Deno.stat(database);
@@ -28,14 +44,37 @@ export async function openData(dataDir: string, managedFile: string): Promise<Op
     );
   }
   const store = await openStore(database);
-  const policy = combinePolicy(
-    managedFile,
-    await readManagedFile(managedFile),
-    await getPreferences(store.db),
-  );
-  const identity = await loadIdentity(store.db, {
-    orgId: policy.settings.orgId as string | null,
-    releaseRing: String(policy.settings.releaseRing),
-  });
-  return { store, policy, identity };
+  try {
+    const stored = await readAgentStatus(store.db);
+    const agent = stored?.running ? stored : null;
+    const file = managedFile ?? agent?.managedFile ?? DEFAULT_MANAGED_FILE;
+    const policy = await currentPolicy(store.db, file);
+    const notes: string[] = [];
+    if (agent && agent.managedFile !== file) {
+      notes.push(
+        `The running agent (pid ${agent.pid}) reads the managed file "${agent.managedFile}"; this command used "${file}".`,
+      );
+    }
+    if (agent && agent.level !== policy.level) {
+      notes.push(
+        `The running agent (pid ${agent.pid}) runs at the ${agent.level} level; this command computed ${policy.level}.`,
+      );
+    }
+    const identity = await loadIdentity(store.db, policy);
+    return { dataDir, store, policy, identity, agent, notes };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}
+
+/**
+ * Opens the data directory the flags name (`--data-dir`, `--managed-config`)
+ * and tells standard error where this command and the running agent differ.
+ */
+export async function openDataFromFlags(values: ParsedFlags["values"]): Promise<OpenData> {
+  const { dataDir, managedFile } = dataLocation(values);
+  const data = await openData(dataDir, managedFile);
+  for (const note of data.notes) console.error(`Note: ${note}`);
+  return data;
 }

@@ -4,8 +4,8 @@
  * @module
  */
 import { parseArgs, type ParseArgsConfig } from "node:util";
-import { DEFAULT_MANAGED_FILE, defaultDataDir } from "../agent/data_dir.ts";
-import { parseFilter, type UserFilter } from "../routes/parse_filter.ts";
+import { defaultDataDir } from "../agent/data_dir.ts";
+import { parseFilter, type UserFilter } from "../store/parse_filter.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Options of parseArgs, as each command declares them. */
@@ -43,10 +43,14 @@ export function parseFlags(
   }
 }
 
-/** The data directory and managed file the flags name, or the defaults. */
+/**
+ * The data directory the flags name (or the default one) and the managed
+ * file they name (undefined without `--managed-config`: the running
+ * agent's, else the default, is meant).
+ */
 export function dataLocation(
   values: ParsedFlags["values"],
-): { dataDir: string; managedFile: string } {
+): { dataDir: string; managedFile: string | undefined } {
   const dataDir = values["data-dir"];
   const managed = values["managed-config"];
   if (dataDir !== undefined && (typeof dataDir !== "string" || dataDir === "")) {
@@ -54,7 +58,7 @@ export function dataLocation(
   }
   return {
     dataDir: typeof dataDir === "string" ? dataDir : defaultDataDir(),
-    managedFile: typeof managed === "string" ? managed : DEFAULT_MANAGED_FILE,
+    managedFile: typeof managed === "string" ? managed : undefined,
   };
 }
 

@@ -5,9 +5,9 @@
  */
 import { Agent } from "../agent/agent.ts";
 import { ensureToken } from "../agent/dashboard_token.ts";
+import { DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
 import { shortHostname } from "../identity/identity.ts";
 import { createApp } from "../routes/app.ts";
-import { setPreference } from "../store/meta_queries.ts";
 import { dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -89,13 +89,21 @@ export async function runCommand(args: string[]): Promise<number> {
       }
       return p;
     });
+  const intervals: Record<string, number> = {};
+  for (
+    const [name, flag] of [["system", "system-interval"], [
+      "file_activity",
+      "file-activity-interval",
+    ]]
+  ) {
+    const seconds = parseSeconds(flag!, values[flag!]) ?? every;
+    if (seconds !== undefined) intervals[name!] = seconds;
+  }
   const agent = await Agent.start({
     dataDir,
-    managedFile,
+    managedFile: managedFile ?? DEFAULT_MANAGED_FILE,
     ...(prefer ? { prefer } : {}),
-    systemInterval: parseSeconds("system-interval", values["system-interval"]) ?? every,
-    fileActivityInterval:
-      parseSeconds("file-activity-interval", values["file-activity-interval"]) ?? every,
+    intervals,
     log: (message) => console.error(message),
   });
   // Listen for signals before announcing the dashboard, so that a stop
@@ -120,11 +128,8 @@ export async function runCommand(args: string[]): Promise<number> {
       status: () => agent.status(),
       token,
       allowedHosts,
-      setPreference: async (key, value) => {
-        await setPreference(agent.store.db, key, value);
-        await agent.reloadPolicy();
-      },
-      recordConsent: (granted, actor, purpose) => agent.recordConsent(granted, actor, purpose),
+      changePreference: (key, value) => agent.changePreference(key, value),
+      recordConsent: (granted, actor) => agent.recordConsent(granted, actor),
     });
     server = Deno.serve({
       hostname: listen,

@@ -4,8 +4,8 @@
  * @module
  */
 import { decideSample, type SampleLevel } from "../policy/sample_decision.ts";
-import { openData } from "./open_data.ts";
-import { DATA_FLAGS, dataLocation, parseFlags } from "./parse_flags.ts";
+import { openDataFromFlags } from "./open_data.ts";
+import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -37,10 +37,9 @@ export async function sampleCommand(args: string[]): Promise<number> {
     throw new UsageError(`vitrine sample: --level "${level}" is not none, safe or all`);
   }
   if (level === undefined) {
-    const { dataDir, managedFile } = dataLocation(values);
     try {
-      const data = await openData(dataDir, managedFile);
-      level = String(data.policy.settings["cloudService.automaticSampleSubmissionConsent"]);
+      const data = await openDataFromFlags(values);
+      level = data.policy.get("cloudService.automaticSampleSubmissionConsent");
       await data.store.close();
     } catch (error) {
       if (!(error instanceof UsageError)) throw error;

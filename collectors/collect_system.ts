@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { CPU_TIME_FIELDS, PRESSURE_LINES } from "../catalog/events/system_statistics.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Fields } from "../catalog/validate_event.ts";
 import { readKernelFile } from "../ffi/read_kernel_file.ts";
@@ -18,17 +19,6 @@ import {
   parsePressure,
   parseVmstat,
 } from "./proc_readers.ts";
-
-const CPU_NAMES = [
-  "user",
-  "nice",
-  "system",
-  "idle",
-  "iowait",
-  "irq",
-  "softirq",
-  "steal",
-];
 
 function readOptional(path: string): string | null {
   try {
@@ -108,9 +98,9 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
   fields.filesystems = filesystems;
   const cpu = parseCpuTicks(readOptional("/proc/stat") ?? "");
   if (cpu) {
-    CPU_NAMES.forEach((name, i) => {
-      const value = cpu[i];
-      if (value !== undefined) fields[`cpu_time.${name}`] = value / ticks;
+    CPU_TIME_FIELDS.forEach(({ field }, column) => {
+      const value = cpu[column];
+      if (value !== undefined) fields[field] = value / ticks;
     });
   }
   for (
@@ -123,16 +113,17 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
   for (const [key, value] of Object.entries(meminfo)) {
     fields[`meminfo.${key.replace(/[()]/g, "_")}`] = value;
   }
-  for (const resource of ["cpu", "memory", "io"]) {
-    const text = readOptional(`/proc/pressure/${resource}`);
-    const pressure = text ? parsePressure(text) : {};
-    for (const kind of ["some", "full"] as const) {
-      const line = pressure[kind];
-      fields[`pressure.${resource}.${kind}_avg10`] = line?.avg10 ?? null;
-      fields[`pressure.${resource}.${kind}_avg60`] = line?.avg60 ?? null;
-      fields[`pressure.${resource}.${kind}_avg300`] = line?.avg300 ?? null;
-      fields[`pressure.${resource}.${kind}_total`] = line ? line.total / 1e6 : null;
+  const pressure = new Map<string, ReturnType<typeof parsePressure>>();
+  for (const line of PRESSURE_LINES) {
+    if (!pressure.has(line.resource)) {
+      const text = readOptional(`/proc/pressure/${line.resource}`);
+      pressure.set(line.resource, text ? parsePressure(text) : {});
     }
+    const values = pressure.get(line.resource)?.[line.kind];
+    fields[line.avg10] = values?.avg10 ?? null;
+    fields[line.avg60] = values?.avg60 ?? null;
+    fields[line.avg300] = values?.avg300 ?? null;
+    fields[line.total] = values ? values.total / 1e6 : null;
   }
   return fields;
 }

@@ -9,7 +9,7 @@ import { CATALOG } from "../catalog/catalog.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Identity } from "../identity/identity.ts";
 import { APP_VERSION } from "../identity/identity.ts";
-import { allowedTiers, type Policy } from "../policy/resolve_policy.ts";
+import { allowedTiers, type Policy } from "../policy/policy.ts";
 import {
   countByType,
   countEvents,
@@ -102,9 +102,7 @@ export function exportEvents(
       const byType = await countByType(db, filter);
       total = await countEvents(db, filter);
       const settings: Manifest["policy"]["settings"] = {};
-      for (const [key, value] of Object.entries(policy.settings)) {
-        settings[key] = { value, source: policy.sources[key] ?? "default" };
-      }
+      for (const { key, value, source } of policy.entries()) settings[key] = { value, source };
       const manifest: Manifest = {
         export_schema_version: EXPORT_SCHEMA_VERSION,
         vitrine_version: APP_VERSION,

@@ -3,24 +3,15 @@
  *
  * @module
  */
+import { FSNOTIFY_BITS } from "./_fsnotify_bits.ts";
 import { check, cString, lastErrno, libc, readCString } from "./libc.ts";
 import { SyscallError } from "./syscall_error.ts";
 import { closeQuietly, openPath, readAvailable, readLink, waitReadable } from "./_descriptor.ts";
 
 /** fanotify event bits (linux/fanotify.h). */
 export const FAN = {
-  ACCESS: 0x1,
-  MODIFY: 0x2,
-  ATTRIB: 0x4,
-  CLOSE_WRITE: 0x8,
-  CLOSE_NOWRITE: 0x10,
-  OPEN: 0x20,
-  MOVED_FROM: 0x40,
-  MOVED_TO: 0x80,
-  CREATE: 0x100,
-  DELETE: 0x200,
+  ...FSNOTIFY_BITS,
   OPEN_EXEC: 0x1000,
-  Q_OVERFLOW: 0x4000,
   ONDIR: 0x40000000,
 } as const;
 

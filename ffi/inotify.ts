@@ -3,23 +3,14 @@
  *
  * @module
  */
+import { FSNOTIFY_BITS } from "./_fsnotify_bits.ts";
 import { check, cString, libc, readCString } from "./libc.ts";
 import { closeQuietly, readAvailable, waitReadable } from "./_descriptor.ts";
 
 /** inotify event bits (linux/inotify.h). */
 export const IN = {
-  ACCESS: 0x1,
-  MODIFY: 0x2,
-  ATTRIB: 0x4,
-  CLOSE_WRITE: 0x8,
-  CLOSE_NOWRITE: 0x10,
-  OPEN: 0x20,
-  MOVED_FROM: 0x40,
-  MOVED_TO: 0x80,
-  CREATE: 0x100,
-  DELETE: 0x200,
+  ...FSNOTIFY_BITS,
   UNMOUNT: 0x2000,
-  Q_OVERFLOW: 0x4000,
   IGNORED: 0x8000,
   ISDIR: 0x40000000,
 } as const;

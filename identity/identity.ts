@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import { gethostname } from "../ffi/hostname.ts";
+import type { Policy } from "../policy/policy.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 import denoConfig from "../deno.json" with { type: "json" };
@@ -96,12 +97,9 @@ export function shortHostname(): string {
 
 /**
  * Loads the identity of this installation, minting sense_guid the first
- * time. `orgId` and `releaseRing` come from the policy.
+ * time. org_id and release_ring come from the policy.
  */
-export async function loadIdentity(
-  db: Kysely<Database>,
-  options: { orgId: string | null; releaseRing: string },
-): Promise<Identity> {
+export async function loadIdentity(db: Kysely<Database>, policy: Policy): Promise<Identity> {
   let senseGuid = await getMeta(db, "sense_guid");
   if (senseGuid === undefined) {
     senseGuid = crypto.randomUUID();
@@ -111,12 +109,12 @@ export async function loadIdentity(
     platform: "linux",
     machine_guid: await readMachineGuid(),
     sense_guid: senseGuid,
-    org_id: options.orgId,
+    org_id: policy.get("orgId"),
     hostname: shortHostname(),
     product_guid: PRODUCT_GUID,
     app_version: APP_VERSION,
     sig_version: null,
     supported_compressions: supportedCompressions(),
-    release_ring: options.releaseRing,
+    release_ring: policy.get("releaseRing"),
   };
 }

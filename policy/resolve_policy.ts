@@ -4,51 +4,32 @@
  *
  * @module
  */
-import type { Tier } from "../catalog/types.ts";
-import { SETTINGS } from "./settings_spec.ts";
-import { type SettingProblem, validateSettings } from "./validate_settings.ts";
+import { type ManagedState, Policy, type PolicyProblem, type SettingSource } from "./policy.ts";
+import { type SettingKey, SETTINGS, type Settings } from "./settings_spec.ts";
+import { validateSettings } from "./validate_settings.ts";
 
-/** Where the value of a setting comes from. */
-export type SettingSource = "default" | "local" | "managed" | "fail_closed";
-
-/** A problem of the managed file, with the file named. */
-export interface PolicyProblem extends SettingProblem {
-  file: string;
-}
-
-/** The policy in effect. */
-export interface Policy {
-  /** Flat dotted keys to values. */
-  readonly settings: Readonly<Record<string, unknown>>;
-  readonly sources: Readonly<Record<string, SettingSource>>;
-  readonly managedFile: string;
-  /** `invalid` means the agent fails closed until the file is fixed. */
-  readonly managedState: "absent" | "valid" | "invalid";
-  readonly problems: readonly PolicyProblem[];
-  /** The diagnostic level in effect. */
-  readonly level: Tier;
+/** What reading the managed file found. */
+export interface ManagedFileReading {
+  state: ManagedState;
+  /** The valid values it sets, by key. */
+  values: Map<string, unknown>;
+  problems: PolicyProblem[];
 }
 
 /** The largest managed file read; a larger one is refused. */
 export const MAX_MANAGED_BYTES = 1024 * 1024;
 
 // Keys pinned to their most private value while the managed file is bad.
-const FAIL_CLOSED: Readonly<Record<string, unknown>> = {
-  "cloudService.diagnosticLevel": "required",
-  "cloudService.automaticSampleSubmissionConsent": "none",
-  "cloudService.enabled": false,
-};
+const FAIL_CLOSED: ReadonlyMap<SettingKey, unknown> = new Map<SettingKey, unknown>([
+  ["cloudService.diagnosticLevel", "required"],
+  ["cloudService.automaticSampleSubmissionConsent", "none"],
+  ["cloudService.enabled", false],
+]);
 
 /** Reads and checks the managed file; absent is not a problem. */
 export async function readManagedFile(
   path: string,
-): Promise<
-  {
-    state: Policy["managedState"];
-    values: Map<string, unknown>;
-    problems: PolicyProblem[];
-  }
-> {
+): Promise<ManagedFileReading> {
   const problem = (message: string, expected: string): PolicyProblem => ({
     file: path,
     key: "",
@@ -124,55 +105,42 @@ export async function readManagedFile(
 /** Merges the sources: managed over local over default, or fail closed. */
 export function combinePolicy(
   managedFile: string,
-  managed: Awaited<ReturnType<typeof readManagedFile>>,
+  managed: ManagedFileReading,
   local: ReadonlyMap<string, unknown>,
 ): Policy {
-  const settings: Record<string, unknown> = {};
+  const values: Record<string, unknown> = {};
   const sources: Record<string, SettingSource> = {};
   const useManaged = managed.state === "valid";
   for (const spec of SETTINGS) {
-    if (managed.state === "invalid" && spec.key in FAIL_CLOSED) {
-      settings[spec.key] = FAIL_CLOSED[spec.key];
+    const pinned = FAIL_CLOSED.get(spec.key);
+    if (managed.state === "invalid" && pinned !== undefined) {
+      values[spec.key] = pinned;
       sources[spec.key] = "fail_closed";
     } else if (useManaged && managed.values.has(spec.key)) {
-      settings[spec.key] = managed.values.get(spec.key);
+      values[spec.key] = managed.values.get(spec.key);
       sources[spec.key] = "managed";
     } else if (local.has(spec.key)) {
-      settings[spec.key] = local.get(spec.key);
+      values[spec.key] = local.get(spec.key);
       sources[spec.key] = "local";
     } else {
-      settings[spec.key] = structuredClone(spec.default);
+      values[spec.key] = structuredClone(spec.default);
       sources[spec.key] = "default";
     }
   }
   // Exclusions add up across sources unless the admin says otherwise.
-  const key = "antivirusEngine.exclusions";
+  const key: SettingKey = "antivirusEngine.exclusions";
   if (
     sources[key] === "managed" && local.has(key) &&
-    settings["antivirusEngine.exclusionsMergePolicy"] !== "admin_only"
+    values["antivirusEngine.exclusionsMergePolicy"] !== "admin_only"
   ) {
-    settings[key] = [
-      ...(settings[key] as unknown[]),
-      ...(local.get(key) as unknown[]),
-    ];
+    values[key] = [...(values[key] as unknown[]), ...(local.get(key) as unknown[])];
   }
-  return {
-    settings,
-    sources,
+  // Every value was checked against its spec (or is the spec's default).
+  return new Policy({
+    values: values as unknown as Settings,
+    sources: sources as Record<SettingKey, SettingSource>,
     managedFile,
     managedState: managed.state,
     problems: managed.problems,
-    level: settings["cloudService.diagnosticLevel"] === "optional" ? "optional" : "required",
-  };
-}
-
-/** The tiers the policy lets through a boundary. */
-export function allowedTiers(
-  policy: Policy,
-  boundary: "collect" | "store" | "show" | "export" | "send",
-): Tier[] {
-  if (boundary === "send" && policy.settings["cloudService.enabled"] !== true) {
-    return [];
-  }
-  return policy.level === "optional" ? ["required", "optional"] : ["required"];
+  });
 }

@@ -1,76 +1,98 @@
 /**
  * Every setting vitrine understands: its type, default, range and meaning.
- * Validation, defaults, `vitrine config` and the documentation read this.
+ * Validation, defaults, `vitrine config` and the documentation read this,
+ * and the {@linkcode Settings} type is derived from it, so that reading a
+ * setting that does not exist fails the type check.
  *
  * @module
  */
 
 /** The type of a setting's value. */
 export type SettingType =
-  | { kind: "boolean" }
-  | { kind: "integer"; min: number; max: number; unit?: string }
-  | { kind: "enum"; values: readonly string[] }
-  | { kind: "string"; nullable: boolean; pattern?: RegExp; example: string }
-  | { kind: "strings"; max: number }
-  | { kind: "exclusions" }
-  | { kind: "tags" }
-  | { kind: "threat_types" }
-  | { kind: "features" };
+  | { readonly kind: "boolean" }
+  | { readonly kind: "integer"; readonly min: number; readonly max: number; readonly unit?: string }
+  | { readonly kind: "enum"; readonly values: readonly string[] }
+  | {
+    readonly kind: "string";
+    readonly nullable: boolean;
+    readonly pattern?: RegExp;
+    readonly example: string;
+  }
+  | { readonly kind: "strings"; readonly max: number }
+  | { readonly kind: "exclusions" }
+  | { readonly kind: "tags" }
+  | { readonly kind: "threat_types" }
+  | { readonly kind: "features" };
 
 /** One setting. */
 export interface SettingSpec {
   /** Dotted key in the settings document, such as `cloudService.enabled`. */
-  key: string;
-  type: SettingType;
-  default: unknown;
+  readonly key: string;
+  readonly type: SettingType;
+  readonly default: unknown;
   /** What the setting does in vitrine. */
-  meaning: string;
+  readonly meaning: string;
 }
 
-const int = (min: number, max: number, unit?: string): SettingType => ({
-  kind: "integer",
-  min,
-  max,
-  ...(unit ? { unit } : {}),
-});
-const text = (
-  example: string,
-  nullable = true,
-  pattern?: RegExp,
-): SettingType => ({
-  kind: "string",
-  nullable,
-  example,
-  ...(pattern ? { pattern } : {}),
-});
+/** An exclusion as the settings document writes it. */
+export type ExclusionSetting =
+  | { $type: "excludedPath"; path: string; isDirectory?: boolean }
+  | { $type: "excludedFileExtension"; extension: string }
+  | { $type: "excludedFileName"; name: string };
+
+/** A key/value pair of `edr.tags` or `antivirusEngine.threatTypeSettings`. */
+export interface KeyValueSetting {
+  key: string;
+  value: string;
+}
+
+/** The value a setting of type `T` holds. */
+export type SettingValue<T extends SettingType> = T extends { kind: "boolean" } ? boolean
+  : T extends { kind: "integer" } ? number
+  : T extends { kind: "enum"; values: readonly (infer V)[] } ? V
+  : T extends { kind: "string"; nullable: true } ? string | null
+  : T extends { kind: "string" } ? string
+  : T extends { kind: "strings" } ? readonly string[]
+  : T extends { kind: "exclusions" } ? readonly ExclusionSetting[]
+  : T extends { kind: "tags" | "threat_types" } ? readonly KeyValueSetting[]
+  : T extends { kind: "features" } ? Readonly<Record<string, "enabled" | "disabled">>
+  : never;
+
+const boolean = { kind: "boolean" } as const;
+const int = <U extends string>(min: number, max: number, unit: U) =>
+  ({ kind: "integer", min, max, unit }) as const;
+const oneOf = <const V extends readonly string[]>(...values: V) =>
+  ({ kind: "enum", values }) as const;
+const text = <N extends boolean>(example: string, nullable: N, pattern?: RegExp) =>
+  ({ kind: "string", nullable, example, ...(pattern ? { pattern } : {}) }) as const;
 const URI = /^(https?):\/\/[^\s]+$/;
 
 /** The settings, in documentation order. */
-export const SETTINGS: readonly SettingSpec[] = [
+export const SETTINGS = [
   {
     key: "cloudService.enabled",
-    type: { kind: "boolean" },
+    type: boolean,
     default: false,
     meaning:
       "Allows data to leave the device. vitrine has no upload path of its own; with this off, every view of what would be sent is empty.",
   },
   {
     key: "cloudService.diagnosticLevel",
-    type: { kind: "enum", values: ["required", "optional"] },
+    type: oneOf("required", "optional"),
     default: "required",
     meaning:
       "The highest tier collected, stored, shown and exported. Lowering it to required deletes stored optional data.",
   },
   {
     key: "cloudService.automaticSampleSubmissionConsent",
-    type: { kind: "enum", values: ["none", "safe", "all"] },
+    type: oneOf("none", "safe", "all"),
     default: "safe",
     meaning:
       "Which files `vitrine sample check` admits: none, only files that cannot carry personal data, or all.",
   },
   {
     key: "cloudService.automaticDefinitionUpdateEnabled",
-    type: { kind: "boolean" },
+    type: boolean,
     default: false,
     meaning: "Reported in configuration events; vitrine ships no security intelligence to update.",
   },
@@ -118,26 +140,26 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: "antivirusEngine.enableRealTimeProtection",
-    type: { kind: "boolean" },
+    type: boolean,
     default: true,
     meaning: "Runs the real-time file-activity subsystem (fanotify or inotify).",
   },
   {
     key: "antivirusEngine.passiveMode",
-    type: { kind: "boolean" },
+    type: boolean,
     default: true,
     meaning: "vitrine always only observes; the value is reported as set.",
   },
   {
     key: "antivirusEngine.exclusions",
-    type: { kind: "exclusions" },
+    type: { kind: "exclusions" } as const,
     default: [],
     meaning:
       "Paths, extensions and names the file-activity subsystem ignores. Managed and local lists merge unless exclusionsMergePolicy is admin_only.",
   },
   {
     key: "antivirusEngine.exclusionsMergePolicy",
-    type: { kind: "enum", values: ["merge", "admin_only"] },
+    type: oneOf("merge", "admin_only"),
     default: "merge",
     meaning:
       "Whether local exclusions add to the managed ones (merge) or are ignored (admin_only).",
@@ -162,7 +184,7 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: "antivirusEngine.threatTypeSettings",
-    type: { kind: "threat_types" },
+    type: { kind: "threat_types" } as const,
     default: [
       { key: "potentially_unwanted_application", value: "audit" },
       { key: "archive_bomb", value: "audit" },
@@ -177,31 +199,31 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: "filesystemScanner.quickScanDirectories",
-    type: { kind: "strings", max: 64 },
+    type: { kind: "strings", max: 64 } as const,
     default: ["/tmp", "/var/tmp", "/home"],
     meaning: "Directories of a quick scan; reported only.",
   },
   {
     key: "edr.groupIds",
-    type: text("finance-laptops"),
+    type: text("finance-laptops", true),
     default: null,
     meaning: "Device group; reported only.",
   },
   {
     key: "edr.tags",
-    type: { kind: "tags" },
+    type: { kind: "tags" } as const,
     default: [],
     meaning: "Administrator labels as key/value pairs; reported only.",
   },
   {
     key: "edr.earlyPreview",
-    type: { kind: "boolean" },
+    type: boolean,
     default: false,
     meaning: "Preview features of detection and response; reported only.",
   },
   {
     key: "edr.latencyMode",
-    type: { kind: "enum", values: ["normal", "low"] },
+    type: oneOf("normal", "low"),
     default: "normal",
     meaning: "Latency mode; reported only.",
   },
@@ -213,13 +235,13 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: "features",
-    type: { kind: "features" },
+    type: { kind: "features" } as const,
     default: {},
     meaning: "Preview features by name, each `enabled` or `disabled`; reported only.",
   },
   {
     key: "autoUpdate.howToCheck",
-    type: { kind: "enum", values: ["automatic", "manual"] },
+    type: oneOf("automatic", "manual"),
     default: "manual",
     meaning: "How updates are looked for; reported only (vitrine never updates itself).",
   },
@@ -253,26 +275,20 @@ export const SETTINGS: readonly SettingSpec[] = [
   },
   {
     key: "releaseRing",
-    type: {
-      kind: "enum",
-      values: ["production", "insider_slow", "insider_fast"],
-    },
+    type: oneOf("production", "insider_slow", "insider_fast"),
     default: "production",
     meaning: "Release ring carried as release_ring by every event.",
   },
   {
     key: "fileActivity.paths",
-    type: { kind: "strings", max: 256 },
+    type: { kind: "strings", max: 256 } as const,
     default: ["/"],
     meaning:
       'Where file activity is counted. Under fanotify the filesystems holding these paths are marked; under inotify each path is watched recursively ("/" then means /etc, /tmp and the home directory).',
   },
   {
     key: "fileActivity.traceLevel",
-    type: {
-      kind: "enum",
-      values: ["off", "error", "warning", "info", "debug"],
-    },
+    type: oneOf("off", "error", "warning", "info", "debug"),
     default: "error",
     meaning: "How much the file-activity subsystem logs about itself.",
   },
@@ -294,9 +310,24 @@ export const SETTINGS: readonly SettingSpec[] = [
     default: 30,
     meaning: "Events older than this are deleted.",
   },
-];
+] as const satisfies readonly SettingSpec[];
 
-/** The spec of `key`, or undefined. */
+/** The settings in effect, by key, each with the type of its value. */
+export type Settings = {
+  readonly [S in (typeof SETTINGS)[number] as S["key"]]: SettingValue<S["type"]>;
+};
+
+/** The key of a setting; a misspelt one fails the type check. */
+export type SettingKey = keyof Settings;
+
+const BY_KEY: ReadonlyMap<string, SettingSpec> = new Map(SETTINGS.map((spec) => [spec.key, spec]));
+
+/** The spec of `key`, or undefined when no such setting exists. */
 export function settingSpec(key: string): SettingSpec | undefined {
-  return SETTINGS.find((spec) => spec.key === key);
+  return BY_KEY.get(key);
+}
+
+/** Whether `key` names a setting. */
+export function isSettingKey(key: string): key is SettingKey {
+  return BY_KEY.has(key);
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { SETTINGS, type SettingSpec, type SettingType } from "./settings_spec.ts";
+import { SETTINGS, type SettingSpec, settingSpec, type SettingType } from "./settings_spec.ts";
 
 /** One thing wrong with a settings document. */
 export interface SettingProblem {
@@ -15,13 +15,12 @@ export interface SettingProblem {
   message: string;
 }
 
-const GROUPS = new Set(
+const GROUPS = new Set<string>(
   SETTINGS.flatMap((spec) => {
     const parts = spec.key.split(".");
     return parts.slice(0, -1).map((_, i) => parts.slice(0, i + 1).join("."));
   }),
 );
-const BY_KEY = new Map(SETTINGS.map((spec) => [spec.key, spec]));
 
 function shown(value: unknown): string {
   const json = JSON.stringify(value) ?? String(value);
@@ -162,7 +161,7 @@ export function checkSetting(
   key: string,
   value: unknown,
 ): SettingProblem | null {
-  const spec: SettingSpec | undefined = BY_KEY.get(key);
+  const spec: SettingSpec | undefined = settingSpec(key);
   if (spec === undefined) {
     return {
       key,
@@ -202,7 +201,7 @@ export function validateSettings(document: unknown): SettingsCheck {
   const walk = (object: Record<string, unknown>, prefix: string) => {
     for (const [name, value] of Object.entries(object)) {
       const key = prefix ? `${prefix}.${name}` : name;
-      if (BY_KEY.has(key)) {
+      if (settingSpec(key) !== undefined) {
         const problem = checkSetting(key, value);
         if (problem) result.problems.push(problem);
         else result.values.set(key, value);

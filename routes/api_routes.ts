@@ -9,34 +9,15 @@ import { buildHealth } from "../agent/health.ts";
 import { CATALOG } from "../catalog/catalog.ts";
 import { exportEvents } from "../export/export_events.ts";
 import { gzipStream } from "../export/gzip_stream.ts";
-import { allowedTiers } from "../policy/resolve_policy.ts";
-import { checkSetting } from "../policy/validate_settings.ts";
-import { countByTier, countByType, getEvent, listEvents } from "../store/event_queries.ts";
-import { readEventCounts, readSeries } from "../store/series_queries.ts";
+import { allowedTiers } from "../policy/policy.ts";
+import { countByTier, countByType, listEvents } from "../store/event_queries.ts";
+import { rangeEndingNow, readEventCounts, readSeries } from "../store/series_queries.ts";
+import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
 import type { AppDeps } from "./app_deps.ts";
-import { parseFilter } from "./parse_filter.ts";
-
-const RANGES: Record<string, number> = {
-  "15m": 15 * 60_000,
-  "1h": 3_600_000,
-  "6h": 6 * 3_600_000,
-  "24h": 24 * 3_600_000,
-  "7d": 7 * 86_400_000,
-  "30d": 30 * 86_400_000,
-};
+import { parseFilter } from "../store/parse_filter.ts";
 
 /** How often the live stream looks for new events. */
 const STREAM_POLL_MS = 2000;
-
-/** A named range ending now. */
-export function parseRange(name: string): { since: number; until: number } {
-  const span = RANGES[name];
-  if (span === undefined) {
-    throw new RangeError(`The range "${name}" is not one of ${Object.keys(RANGES).join(", ")}`);
-  }
-  const until = Date.now() + 1000;
-  return { since: until - span, until };
-}
 
 /** The /api sub-app. */
 export function apiRoutes(deps: AppDeps): Hono {
@@ -58,27 +39,15 @@ export function apiRoutes(deps: AppDeps): Hono {
 
   app.get("/identity", (c) => c.json(deps.identity()));
 
-  app.get("/events", async (c) => {
-    const filter = parseFilter(c.req.query());
-    const events = await listEvents(deps.store.db, {
-      ...filter,
-      allowed: allowedTiers(deps.policy(), "show"),
-    });
-    const last = events[events.length - 1];
-    const limit = filter.limit ?? 50;
-    return c.json({
-      events,
-      next: events.length === limit && last ? last.id : null,
-    });
-  });
+  app.get("/events", async (c) => c.json(await pageOfEvents(deps, parseFilter(c.req.query()))));
 
   app.get("/events/:id", async (c) => {
-    const id = Number(c.req.param("id"));
-    if (!Number.isSafeInteger(id) || id < 1) {
+    const id = parseEventId(c.req.param("id"));
+    if (id === null) {
       return c.json({ error: `Event id "${c.req.param("id")}" is not a positive integer` }, 400);
     }
-    const event = await getEvent(deps.store.db, id, allowedTiers(deps.policy(), "show"));
-    if (!event || Object.keys(event.parts).length === 0) {
+    const event = await visibleEvent(deps, id);
+    if (!event) {
       return c.json({ error: `No event ${id} is stored (or the policy withholds all of it)` }, 404);
     }
     return c.json(event);
@@ -86,7 +55,7 @@ export function apiRoutes(deps: AppDeps): Hono {
 
   app.get("/series", async (c) => {
     const metric = c.req.query("metric") ?? "";
-    const { since, until } = parseRange(c.req.query("range") ?? "24h");
+    const { since, until } = rangeEndingNow(c.req.query("range") ?? "24h");
     const allowed = allowedTiers(deps.policy(), "show");
     if (metric === "events") {
       return c.json(await readEventCounts(deps.store.db, since, until, allowed));
@@ -166,45 +135,32 @@ export function apiRoutes(deps: AppDeps): Hono {
       return c.json({ error: "The request body is not JSON" }, 400);
     }
     const { key, value } = (body ?? {}) as { key?: unknown; value?: unknown };
-    if (typeof key !== "string") {
+    if (typeof key !== "string" || value === undefined) {
       return c.json({
         error: 'The body must be {"key": "cloudService.diagnosticLevel", "value": ...}',
       }, 400);
     }
-    const policy = deps.policy();
-    const source = policy.sources[key];
-    if (source === "managed" || source === "fail_closed") {
-      return c.json({
-        error: source === "managed"
-          ? `Setting "${key}" is managed by "${policy.managedFile}" and cannot be changed here`
-          : `Setting "${key}" is held at its most private value until "${policy.managedFile}" is fixed`,
-      }, 409);
+    // A null value removes the local preference.
+    const change = await deps.changePreference(key, value === null ? undefined : value);
+    if (!change.ok) {
+      const conflict = change.reason === "managed" || change.reason === "fail_closed";
+      return c.json({ error: change.message }, conflict ? 409 : 400);
     }
-    if (value !== null) {
-      const problem = checkSetting(key, value);
-      if (problem) return c.json({ error: problem.message }, 400);
-    } else if (checkSetting(key, undefined)?.expected === "a known setting") {
-      return c.json({ error: `Unknown setting "${key}"` }, 400);
-    }
-    await deps.setPreference(key, value === null ? undefined : value);
-    return c.json({ ok: true, policy: deps.policy().settings });
+    return c.json({ ok: true, policy: deps.policy().entries() });
   });
 
   app.post("/consent", async (c) => {
     const body = await c.req.json().catch(() => null) as
       | { granted?: unknown; actor?: unknown; purpose?: unknown }
       | null;
-    if (
-      !body || typeof body.granted !== "boolean" || typeof body.actor !== "string" ||
-      body.actor.trim() === "" || body.actor.length > 200
-    ) {
+    if (!body || typeof body.granted !== "boolean" || typeof body.actor !== "string") {
       return c.json(
         { error: 'The body must be {"granted": true|false, "actor": "your name"}' },
         400,
       );
     }
-    await deps.recordConsent(body.granted, body.actor.trim(), "support_logs");
-    return c.json({ ok: true });
+    const result = await deps.recordConsent(body.granted, body.actor);
+    return result.ok ? c.json({ ok: true }) : c.json({ error: result.message }, 400);
   });
 
   return app;

@@ -3,9 +3,11 @@
  *
  * @module
  */
-import type { AgentStatus } from "../agent/agent.ts";
+import type { AgentStatus } from "../agent/agent_status.ts";
+import type { ConsentResult } from "../agent/record_consent.ts";
 import type { Identity } from "../identity/identity.ts";
-import type { Policy } from "../policy/resolve_policy.ts";
+import type { PreferenceChange } from "../policy/check_preference_change.ts";
+import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
 
 /** The web app's view of the agent. */
@@ -20,8 +22,8 @@ export interface AppDeps {
   token: string;
   /** Host header values accepted, such as `127.0.0.1:7878`. */
   allowedHosts: readonly string[];
-  /** Sets or clears a local preference, then re-applies the policy. */
-  setPreference(key: string, value: unknown): Promise<void>;
+  /** Sets or (with `undefined`) clears a local preference, then re-applies the policy. */
+  changePreference(key: string, value: unknown): Promise<PreferenceChange>;
   /** Records consent for support logs. */
-  recordConsent(granted: boolean, actor: string, purpose: string): Promise<void>;
+  recordConsent(granted: boolean, actor: string): Promise<ConsentResult>;
 }

@@ -7,14 +7,16 @@ import { Hono } from "hono";
 import type { VNode } from "preact";
 import { render } from "preact-render-to-string";
 import { buildHealth } from "../agent/health.ts";
-import { allowedTiers } from "../policy/resolve_policy.ts";
+import { allowedTiers } from "../policy/policy.ts";
 import type { Tier } from "../catalog/types.ts";
 import { latestConsent } from "../store/consent_queries.ts";
-import { countByTier, countByType, getEvent, listEvents } from "../store/event_queries.ts";
+import { countByTier, countByType, listEvents } from "../store/event_queries.ts";
+import { CHART_RANGES } from "../store/series_queries.ts";
+import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
 import type { AppDeps } from "./app_deps.ts";
-import { parseFilter, type UserFilter } from "./parse_filter.ts";
+import { parseFilter, type UserFilter } from "../store/parse_filter.ts";
 import { CatalogPage } from "./pages/catalog_page.tsx";
-import { CHART_RANGES, ChartsPage } from "./pages/charts_page.tsx";
+import { ChartsPage } from "./pages/charts_page.tsx";
 import { EventPage } from "./pages/event_page.tsx";
 import { EventsPage } from "./pages/events_page.tsx";
 import { ExportPage } from "./pages/export_page.tsx";
@@ -61,13 +63,7 @@ export function pageRoutes(deps: AppDeps): Hono {
       if (!(e instanceof RangeError)) throw e;
       error = e.message;
     }
-    const limit = filter.limit ?? 50;
-    const events = error ? [] : await listEvents(deps.store.db, {
-      ...filter,
-      limit,
-      allowed: allowedTiers(policy, "show"),
-    });
-    const last = events[events.length - 1];
+    const page = error ? { events: [], next: null } : await pageOfEvents(deps, filter);
     return c.html(
       html(
         <EventsPage
@@ -75,8 +71,7 @@ export function pageRoutes(deps: AppDeps): Hono {
           level={policy.level}
           filter={filter}
           query={query}
-          events={events}
-          next={events.length === limit && last ? last.id : null}
+          {...page}
           {...(error ? { error } : {})}
         />,
       ),
@@ -86,11 +81,9 @@ export function pageRoutes(deps: AppDeps): Hono {
 
   app.get("/events/:id", async (c) => {
     const policy = deps.policy();
-    const id = Number(c.req.param("id"));
-    const event = Number.isSafeInteger(id) && id > 0
-      ? await getEvent(deps.store.db, id, allowedTiers(policy, "show"))
-      : undefined;
-    if (!event || Object.keys(event.parts).length === 0) {
+    const id = parseEventId(c.req.param("id"));
+    const event = id === null ? undefined : await visibleEvent(deps, id);
+    if (!event) {
       return c.html(
         html(
           <EventsPage
@@ -113,7 +106,7 @@ export function pageRoutes(deps: AppDeps): Hono {
         level={policy.level}
         event={event}
         view={view}
-        cloudEnabled={policy.settings["cloudService.enabled"] === true}
+        cloudEnabled={policy.get("cloudService.enabled")}
       />,
     ));
   });
@@ -124,7 +117,7 @@ export function pageRoutes(deps: AppDeps): Hono {
       <ChartsPage
         hostname={deps.identity().hostname}
         level={deps.policy().level}
-        range={CHART_RANGES.includes(range) ? range : "24h"}
+        range={range in CHART_RANGES ? range : "24h"}
       />,
     ));
   });
@@ -137,7 +130,7 @@ export function pageRoutes(deps: AppDeps): Hono {
         context={{
           level: policy.level,
           subsystem: deps.status()?.subsystem.subsystem,
-          realTime: policy.settings["antivirusEngine.enableRealTimeProtection"] === true,
+          realTime: policy.get("antivirusEngine.enableRealTimeProtection"),
         }}
       />,
     ));

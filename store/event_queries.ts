@@ -335,11 +335,13 @@ export async function countByType(
 }
 
 /**
- * Deletes every stored optional part and its search index in one
- * transaction, and returns how many parts were removed.
+ * Deletes every stored optional part and its search index, and returns how
+ * many parts were removed. `meta(count)` gives meta rows written in the
+ * same transaction, so that what the deletion means is stored with it.
  */
 export async function deleteOptionalData(
   db: Kysely<Database>,
+  meta: (deleted: number) => Record<string, string> = () => ({}),
 ): Promise<number> {
   const deleted = await db.transaction().execute(async (trx) => {
     const result = await trx.deleteFrom("event_part")
@@ -350,7 +352,12 @@ export async function deleteOptionalData(
     // the record that it happened.
     await trx.deleteFrom("event").where(sql<boolean>`NOT EXISTS (${partProbe(["required"])})`)
       .execute();
-    return Number(result.numDeletedRows);
+    const count = Number(result.numDeletedRows);
+    for (const [key, value] of Object.entries(meta(count))) {
+      await trx.insertInto("meta").values({ key, value })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();
+    }
+    return count;
   });
   // Move the zeroed pages out of the write-ahead log into the main file.
   await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);

@@ -5,90 +5,124 @@
  * @module
  */
 import { type Kysely, sql } from "kysely";
+import type { EventType } from "../catalog/catalog.ts";
+import { keySpec } from "../catalog/key_spec.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Database } from "./schema.ts";
 
-/** One named value of a series, read from a stored field. */
+/** One named value of a series, computed from stored fields. */
 export interface SeriesField {
   /** The label in the chart. */
   label: string;
-  /** SQL over `r` (the required part's fields) and `o` (optional part). */
-  expression: string;
-  tier: Tier;
+  /** The catalogue fields it reads (their tiers decide who may see it). */
+  keys: readonly string[];
+  /** SQL computing the value, given the SQL of each key's value; the first key alone by default. */
+  combine?: (...values: string[]) => string;
 }
 
 /** A chartable metric. */
 export interface Metric {
-  type: string;
+  type: EventType;
   unit: string;
-  fields: SeriesField[];
+  fields: readonly SeriesField[];
   /** Counters since subsystem start: chart their rate per second. */
   rate?: boolean;
 }
 
-const r = (key: string) => `json_extract(r.fields, '$."${key}"')`;
-const o = (key: string) => `json_extract(o.fields, '$."${key}"')`;
+const difference = (a: string, b: string) => `${a} - ${b}`;
 
 /** The metrics the charts page offers. */
-export const METRICS: Record<string, Metric> = {
+export const METRICS: Readonly<Record<string, Metric>> = {
   memory: {
     type: "system_statistics",
     unit: "bytes",
     fields: [
       {
         label: "used",
-        expression: `${r("memory.total")} - coalesce(${r("memory.available")}, ${
-          r("memory.free")
-        })`,
-        tier: "required",
+        keys: ["memory.total", "memory.available", "memory.free"],
+        combine: (total, available, free) => `${total} - coalesce(${available}, ${free})`,
       },
-      { label: "total", expression: r("memory.total"), tier: "required" },
-      {
-        label: "swap used",
-        expression: `${r("swap.total")} - ${r("swap.free")}`,
-        tier: "required",
-      },
+      { label: "total", keys: ["memory.total"] },
+      { label: "swap used", keys: ["swap.total", "swap.free"], combine: difference },
     ],
   },
   load: {
     type: "system_statistics",
     unit: "load",
     fields: [
-      { label: "1 min", expression: r("load.1m"), tier: "required" },
-      { label: "5 min", expression: r("load.5m"), tier: "required" },
-      { label: "15 min", expression: r("load.15m"), tier: "required" },
+      { label: "1 min", keys: ["load.1m"] },
+      { label: "5 min", keys: ["load.5m"] },
+      { label: "15 min", keys: ["load.15m"] },
     ],
   },
   disk: {
     type: "system_statistics",
     unit: "bytes",
     fields: [
-      {
-        label: "/ used",
-        expression: `${r("root_fs.total")} - ${r("root_fs.free")}`,
-        tier: "required",
-      },
-      { label: "/ size", expression: r("root_fs.total"), tier: "required" },
+      { label: "/ used", keys: ["root_fs.total", "root_fs.free"], combine: difference },
+      { label: "/ size", keys: ["root_fs.total"] },
     ],
   },
   agent: {
     type: "system_statistics",
     unit: "bytes",
-    fields: [{ label: "agent RSS", expression: r("agent.rss"), tier: "required" }],
+    fields: [{ label: "agent RSS", keys: ["agent.rss"] }],
   },
   file_activity: {
     type: "kernel_statistics",
     unit: "per second",
     rate: true,
     fields: [
-      { label: "opens", expression: o("ipc.kauth_file_op.open"), tier: "optional" },
-      { label: "closes", expression: o("ipc.kauth.file_op.close"), tier: "optional" },
-      { label: "writes", expression: o("ipc.kauth.vnode.write"), tier: "optional" },
-      { label: "creates", expression: o("ipc.kauth.file_op.create"), tier: "optional" },
-      { label: "removes", expression: o("ipc.kauth.file_op.remove"), tier: "optional" },
+      { label: "opens", keys: ["ipc.kauth_file_op.open"] },
+      { label: "closes", keys: ["ipc.kauth.file_op.close"] },
+      { label: "writes", keys: ["ipc.kauth.vnode.write"] },
+      { label: "creates", keys: ["ipc.kauth.file_op.create"] },
+      { label: "removes", keys: ["ipc.kauth.file_op.remove"] },
     ],
   },
 };
+
+/** The tier of a field of `type`, from the catalogue. */
+function tierOf(type: EventType, key: string): Tier {
+  const spec = keySpec(type, key);
+  if (spec?.kind !== "field") throw new TypeError(`"${key}" is not a field of "${type}"`);
+  return spec.spec.tier;
+}
+
+/** The highest tier a series field reads. */
+function fieldTier(type: EventType, field: SeriesField): Tier {
+  return field.keys.some((key) => tierOf(type, key) === "optional") ? "optional" : "required";
+}
+
+/** SQL of a series field's value, over `r` (the required part) and `o` (the optional part). */
+function fieldSql(type: EventType, field: SeriesField): string {
+  const values = field.keys.map((key) =>
+    `json_extract(${tierOf(type, key) === "required" ? "r" : "o"}.fields, '$."${key}"')`
+  );
+  return field.combine ? field.combine(...values) : values[0]!;
+}
+
+/** The chart ranges offered, by name, with their span in ms. */
+export const CHART_RANGES: Readonly<Record<string, number>> = {
+  "15m": 15 * 60_000,
+  "1h": 3_600_000,
+  "6h": 6 * 3_600_000,
+  "24h": 24 * 3_600_000,
+  "7d": 7 * 86_400_000,
+  "30d": 30 * 86_400_000,
+};
+
+/** The named chart range ending now (a second ahead, so the newest event is in). */
+export function rangeEndingNow(name: string): { since: number; until: number } {
+  const span = CHART_RANGES[name];
+  if (span === undefined) {
+    throw new RangeError(
+      `The range "${name}" is not one of ${Object.keys(CHART_RANGES).join(", ")}`,
+    );
+  }
+  const until = Date.now() + 1000;
+  return { since: until - span, until };
+}
 
 /** Values read per bucket at most, on average, when a range is dense. */
 const SAMPLES_PER_BUCKET = 4;
@@ -122,7 +156,7 @@ export async function readSeries(
       `Unknown metric "${metricName}"; metrics are ${Object.keys(METRICS).join(", ")}`,
     );
   }
-  const fields = metric.fields.filter((f) => allowed.includes(f.tier));
+  const fields = metric.fields.filter((f) => allowed.includes(fieldTier(metric.type, f)));
   const series: Series = {
     metric: metricName,
     unit: metric.unit,
@@ -145,9 +179,9 @@ export async function readSeries(
     1,
     Math.floor(Number(counted.rows[0]?.n ?? 0) / (buckets * SAMPLES_PER_BUCKET)),
   );
-  const joinOptional = fields.some((f) => f.tier === "optional");
+  const joinOptional = fields.some((f) => fieldTier(metric.type, f) === "optional");
   const columns = fields.map((f, i) =>
-    sql.raw(`${metric.rate ? "max" : "avg"}(${f.expression}) AS v${i}`)
+    sql.raw(`${metric.rate ? "max" : "avg"}(${fieldSql(metric.type, f)}) AS v${i}`)
   );
   const rows = await sql<Record<string, number | null>>`
     SELECT (e.time - ${since}) / ${width} AS bucket, max(e.time) AS t,

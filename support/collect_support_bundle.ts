@@ -5,16 +5,14 @@
  */
 import { dataPaths } from "../agent/data_dir.ts";
 import { buildHealth } from "../agent/health.ts";
+import { SUPPORT_PURPOSE } from "../agent/record_consent.ts";
 import { recordEvents } from "../agent/record_events.ts";
 import type { Identity } from "../identity/identity.ts";
-import { allowedTiers, type Policy } from "../policy/resolve_policy.ts";
+import { allowedTiers, type Policy } from "../policy/policy.ts";
 import { latestConsent } from "../store/consent_queries.ts";
 import { listEvents } from "../store/event_queries.ts";
 import type { Store } from "../store/open_store.ts";
 import { gzipStream } from "../export/gzip_stream.ts";
-
-/** The purpose under which support-log consent is recorded. */
-export const SUPPORT_PURPOSE = "support_logs";
 
 /** Support logs were asked for without consent. */
 export class ConsentRequiredError extends Error {

@@ -76,8 +76,7 @@ export async function startTestAgent(
 ): Promise<Agent> {
   return await Agent.start({
     managedFile: `${options.dataDir}/managed.json`,
-    systemInterval: 3600,
-    fileActivityInterval: 3600,
+    intervals: { system: 3600, file_activity: 3600 },
     policyPollMs: 3_600_000,
     ...options,
   });

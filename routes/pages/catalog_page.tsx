@@ -8,7 +8,7 @@ import type { VNode } from "preact";
 import { CATALOG } from "../../catalog/catalog.ts";
 import type { EventSpec, FieldSpec, Tier } from "../../catalog/types.ts";
 import { Layout } from "./layout.tsx";
-import { TierBadge } from "./widgets.tsx";
+import { DataTable, TierBadge } from "./widgets.tsx";
 
 /** What decides whether a field is collected now. */
 export interface CollectionContext {
@@ -48,47 +48,33 @@ function FieldTable(
   props: { event: EventSpec | null; fields: readonly FieldSpec[]; context: CollectionContext },
 ): VNode {
   return (
-    <div class="table-wrap">
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Field</th>
-            <th scope="col">Tier</th>
-            <th scope="col">Type</th>
-            <th scope="col">Meaning</th>
-            <th scope="col">Platforms</th>
-            <th scope="col">Collected here now</th>
+    <DataTable headers={["Field", "Tier", "Type", "Meaning", "Platforms", "Collected here now"]}>
+      {props.fields.map((field) => {
+        const state = collectedNow(props.event, field, props.context);
+        return (
+          <tr key={field.name}>
+            <td>
+              <code>{field.name}</code>
+              {field.origin === "vitrine" && (
+                <span class="pill" title="Defined by vitrine, not by the privacy pages">
+                  vitrine
+                </span>
+              )}
+            </td>
+            <td>
+              <TierBadge tier={field.tier} />
+            </td>
+            <td>{field.type}{field.unit ? ` (${field.unit})` : ""}</td>
+            <td>
+              {field.source ? field.source.meaning : field.description}
+              {field.nullable && <span class="muted">Null when: {field.nullable}</span>}
+            </td>
+            <td>{field.platforms.join(", ")}</td>
+            <td class={state.yes ? "ok" : "muted"}>{state.yes ? "yes" : `no: ${state.why}`}</td>
           </tr>
-        </thead>
-        <tbody>
-          {props.fields.map((field) => {
-            const state = collectedNow(props.event, field, props.context);
-            return (
-              <tr key={field.name}>
-                <td>
-                  <code>{field.name}</code>
-                  {field.origin === "vitrine" && (
-                    <span class="pill" title="Defined by vitrine, not by the privacy pages">
-                      vitrine
-                    </span>
-                  )}
-                </td>
-                <td>
-                  <TierBadge tier={field.tier} />
-                </td>
-                <td>{field.type}{field.unit ? ` (${field.unit})` : ""}</td>
-                <td>
-                  {field.source ? field.source.meaning : field.description}
-                  {field.nullable && <span class="muted">Null when: {field.nullable}</span>}
-                </td>
-                <td>{field.platforms.join(", ")}</td>
-                <td class={state.yes ? "ok" : "muted"}>{state.yes ? "yes" : `no: ${state.why}`}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
-    </div>
+        );
+      })}
+    </DataTable>
   );
 }
 

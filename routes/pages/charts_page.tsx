@@ -4,6 +4,7 @@
  * @module
  */
 import type { VNode } from "preact";
+import { CHART_RANGES } from "../../store/series_queries.ts";
 import { Layout } from "./layout.tsx";
 
 const CHARTS = [
@@ -13,9 +14,6 @@ const CHARTS = [
   { metric: "file_activity", title: "File activity (per second)" },
   { metric: "agent", title: "vitrine's own memory" },
 ];
-
-/** The ranges offered. */
-export const CHART_RANGES = ["15m", "1h", "6h", "24h", "7d", "30d"];
 
 /** Renders the charts page. */
 export function ChartsPage(props: { hostname: string; level: string; range: string }): VNode {
@@ -32,7 +30,7 @@ export function ChartsPage(props: { hostname: string; level: string; range: stri
         <label>
           Range
           <select id="range" name="range">
-            {CHART_RANGES.map((r) => (
+            {Object.keys(CHART_RANGES).map((r) => (
               <option key={r} value={r} selected={r === props.range}>{`last ${r}`}</option>
             ))}
           </select>

@@ -5,13 +5,12 @@
  * @module
  */
 import type { VNode } from "preact";
-import { eventSpec, keySpec } from "../../catalog/key_spec.ts";
-import { CATALOG } from "../../catalog/catalog.ts";
+import { commonField, eventSpec, keySpec } from "../../catalog/key_spec.ts";
 import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
 import { formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
-import { TierBadge } from "./widgets.tsx";
+import { DataTable, TierBadge } from "./widgets.tsx";
 
 /** What the event page shows. */
 export interface EventPageData {
@@ -34,7 +33,7 @@ function rows(event: StoredEvent): Row[] {
   const out: Row[] = Object.entries(event.common).map(([name, value]) => ({
     name,
     value,
-    spec: CATALOG.common.find((f) => f.name === name),
+    spec: commonField(name),
     common: true,
   }));
   for (const part of [event.parts.required, event.parts.optional]) {
@@ -96,40 +95,29 @@ export function EventPage({ hostname, level, event, view, cloudEnabled }: EventP
             : `The cloud service is off, so nothing leaves this machine. If it were on, ${leaving} of these ${all.length} fields would leave at the ${view} level (highlighted).`}
         </p>
       </section>
-      <div class="table-wrap">
-        <table>
-          <caption>Fields, with their tier and meaning from the catalogue</caption>
-          <thead>
-            <tr>
-              <th scope="col">Field</th>
-              <th scope="col">Value</th>
-              <th scope="col">Tier</th>
-              <th scope="col">Meaning</th>
-              <th scope="col">Leaves at {view}</th>
-            </tr>
-          </thead>
-          <tbody>
-            {all.map((row) => (
-              <tr key={row.name} class={`field-row ${leaves(row.spec?.tier) ? "leaves" : "stays"}`}>
-                <td>
-                  <code>{row.name}</code>
-                  {row.common && <span class="pill">common</span>}
-                </td>
-                <td>
-                  <code>{JSON.stringify(row.value)}</code>
-                  {row.spec?.unit && <span class="pill">{row.spec.unit}</span>}
-                </td>
-                <td>{row.spec ? <TierBadge tier={row.spec.tier} /> : "—"}</td>
-                <td>
-                  {row.spec?.description ?? ""}
-                  {row.value === null && row.spec?.nullable ? ` Null: ${row.spec.nullable}` : ""}
-                </td>
-                <td>{leaves(row.spec?.tier) ? "yes" : "no"}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        headers={["Field", "Value", "Tier", "Meaning", `Leaves at ${view}`]}
+        caption="Fields, with their tier and meaning from the catalogue"
+      >
+        {all.map((row) => (
+          <tr key={row.name} class={`field-row ${leaves(row.spec?.tier) ? "leaves" : "stays"}`}>
+            <td>
+              <code>{row.name}</code>
+              {row.common && <span class="pill">common</span>}
+            </td>
+            <td>
+              <code>{JSON.stringify(row.value)}</code>
+              {row.spec?.unit && <span class="pill">{row.spec.unit}</span>}
+            </td>
+            <td>{row.spec ? <TierBadge tier={row.spec.tier} /> : "—"}</td>
+            <td>
+              {row.spec?.description ?? ""}
+              {row.value === null && row.spec?.nullable ? ` Null: ${row.spec.nullable}` : ""}
+            </td>
+            <td>{leaves(row.spec?.tier) ? "yes" : "no"}</td>
+          </tr>
+        ))}
+      </DataTable>
       <h2>Exact JSON as stored</h2>
       <pre class="json" tabIndex={0} aria-label="Event JSON">{JSON.stringify(event, null, 2)}</pre>
     </Layout>

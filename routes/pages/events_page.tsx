@@ -5,11 +5,11 @@
  */
 import type { VNode } from "preact";
 import type { StoredEvent } from "../../store/event_queries.ts";
-import type { UserFilter } from "../parse_filter.ts";
+import type { UserFilter } from "../../store/parse_filter.ts";
 import { formatTime } from "./format.ts";
 import { FilterFields } from "./filter_fields.tsx";
 import { Layout } from "./layout.tsx";
-import { TierBadge } from "./widgets.tsx";
+import { DataTable, TierBadge } from "./widgets.tsx";
 
 /** What the events page shows. */
 export interface EventsPageData {
@@ -72,46 +72,35 @@ export function EventsPage(props: EventsPageData): VNode {
         <a class="button secondary" href="/events">Reset</a>
       </form>
       {props.error && <div class="alert" role="alert">{props.error}</div>}
-      <div class="table-wrap">
-        <table aria-describedby="events-caption">
-          <caption id="events-caption">
-            {props.events.length === 0
-              ? "No stored event matches."
-              : `${props.events.length} events, newest first`}
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Time (UTC)</th>
-              <th scope="col">Type</th>
-              <th scope="col">Tiers</th>
-              <th scope="col">Summary</th>
-            </tr>
-          </thead>
-          <tbody>
-            {props.events.map((event) => (
-              <tr key={event.id}>
-                <td>
-                  <a
-                    href={`/events/${event.id}`}
-                    aria-label={`Open event ${event.id}, ${event.type}, ${formatTime(event.time)}`}
-                  >
-                    {formatTime(event.time)}
-                  </a>
-                </td>
-                <td>
-                  <code>{event.type}</code>
-                </td>
-                <td>
-                  {Object.keys(event.parts).map((tier) => <TierBadge key={tier} tier={tier} />)}
-                </td>
-                <td class="summary">
-                  <code>{summary(event)}</code>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        headers={["Time (UTC)", "Type", "Tiers", "Summary"]}
+        captionId="events-caption"
+        caption={props.events.length === 0
+          ? "No stored event matches."
+          : `${props.events.length} events, newest first`}
+      >
+        {props.events.map((event) => (
+          <tr key={event.id}>
+            <td>
+              <a
+                href={`/events/${event.id}`}
+                aria-label={`Open event ${event.id}, ${event.type}, ${formatTime(event.time)}`}
+              >
+                {formatTime(event.time)}
+              </a>
+            </td>
+            <td>
+              <code>{event.type}</code>
+            </td>
+            <td>
+              {Object.keys(event.parts).map((tier) => <TierBadge key={tier} tier={tier} />)}
+            </td>
+            <td class="summary">
+              <code>{summary(event)}</code>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <nav class="pager" aria-label="Pages">
         {q.before && (
           <a class="button secondary" href={withQuery(q, { before: undefined })}>Newest</a>

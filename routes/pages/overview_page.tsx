@@ -6,10 +6,11 @@
 import type { VNode } from "preact";
 import type { Health } from "../../agent/health.ts";
 import type { Identity } from "../../identity/identity.ts";
+import type { SettingKey } from "../../policy/settings_spec.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
 import { formatBytes, formatCount, formatDuration, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
-import { Bars, Card, Facts, Meter, TierBadge } from "./widgets.tsx";
+import { Bars, Card, DataTable, Facts, Meter, TierBadge } from "./widgets.tsx";
 
 /** What the overview shows. */
 export interface OverviewData {
@@ -20,7 +21,7 @@ export interface OverviewData {
   latestKernel: StoredEvent | undefined;
 }
 
-const PRIVACY_KEYS = [
+const PRIVACY_KEYS: readonly SettingKey[] = [
   "cloudService.diagnosticLevel",
   "cloudService.automaticSampleSubmissionConsent",
   "cloudService.enabled",
@@ -155,33 +156,22 @@ export function OverviewPage(
             <p key={note} class="muted">{note}</p>
           ))}
           {health.agent && (
-            <div class="table-wrap">
-              <table class="compact">
-                <caption>Collectors</caption>
-                <thead>
-                  <tr>
-                    <th scope="col">Collector</th>
-                    <th scope="col">Every</th>
-                    <th scope="col">Last run</th>
-                    <th scope="col">State</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {health.agent.collectors.map((c) => (
-                    <tr>
-                      <td>{c.name}</td>
-                      <td>{formatDuration(c.intervalMs / 1000)}</td>
-                      <td>{formatTime(c.lastRunAt)}</td>
-                      <td>
-                        {c.lastError
-                          ? <span class="bad">failing</span>
-                          : <span class="ok">ok</span>}
-                      </td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            </div>
+            <DataTable
+              headers={["Collector", "Every", "Last run", "State"]}
+              compact
+              caption="Collectors"
+            >
+              {health.agent.collectors.map((c) => (
+                <tr>
+                  <td>{c.name}</td>
+                  <td>{formatDuration(c.intervalMs / 1000)}</td>
+                  <td>{formatTime(c.lastRunAt)}</td>
+                  <td>
+                    {c.lastError ? <span class="bad">failing</span> : <span class="ok">ok</span>}
+                  </td>
+                </tr>
+              ))}
+            </DataTable>
           )}
         </Card>
         <Card title="Device identity (common fields)">

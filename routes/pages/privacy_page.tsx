@@ -5,10 +5,12 @@
  * @module
  */
 import type { VNode } from "preact";
-import type { Policy } from "../../policy/resolve_policy.ts";
+import type { Policy } from "../../policy/policy.ts";
+import type { SettingKey } from "../../policy/settings_spec.ts";
 import type { Consent } from "../../store/consent_queries.ts";
 import { formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
+import { DataTable } from "./widgets.tsx";
 
 /** What the privacy page shows. */
 export interface PrivacyPageData {
@@ -25,10 +27,10 @@ interface Choice {
 }
 
 function Setting(
-  props: { policy: Policy; settingKey: string; title: string; help: string; choices: Choice[] },
+  props: { policy: Policy; settingKey: SettingKey; title: string; help: string; choices: Choice[] },
 ): VNode {
-  const source = props.policy.sources[props.settingKey];
-  const current = JSON.stringify(props.policy.settings[props.settingKey]);
+  const source = props.policy.source(props.settingKey);
+  const current = JSON.stringify(props.policy.get(props.settingKey));
   const locked = source === "managed" || source === "fail_closed";
   const id = props.settingKey.replace(/\W/g, "-");
   return (
@@ -185,32 +187,21 @@ export function PrivacyPage(
         </section>
       </div>
       <h2>Every setting in effect</h2>
-      <div class="table-wrap">
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Setting</th>
-              <th scope="col">Value</th>
-              <th scope="col">Source</th>
-            </tr>
-          </thead>
-          <tbody>
-            {Object.entries(policy.settings).map(([key, value]) => (
-              <tr key={key}>
-                <td>
-                  <code>{key}</code>
-                </td>
-                <td>
-                  <code>{JSON.stringify(value)}</code>
-                </td>
-                <td class={`source source-${policy.sources[key]}`}>
-                  {policy.sources[key] === "managed" ? "🔒 managed" : policy.sources[key]}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable headers={["Setting", "Value", "Source"]}>
+        {policy.entries().map(({ key, value, source }) => (
+          <tr key={key}>
+            <td>
+              <code>{key}</code>
+            </td>
+            <td>
+              <code>{JSON.stringify(value)}</code>
+            </td>
+            <td class={`source source-${source}`}>
+              {source === "managed" ? "🔒 managed" : source}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
     </Layout>
   );
 }

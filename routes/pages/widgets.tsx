@@ -59,6 +59,34 @@ export function Facts(props: { rows: [string, ComponentChildren][] }): VNode {
   );
 }
 
+/** A scrollable table with column headers; `children` are its body rows. */
+export function DataTable(
+  props: {
+    headers: readonly ComponentChildren[];
+    caption?: ComponentChildren;
+    captionId?: string;
+    compact?: boolean;
+    children: ComponentChildren;
+  },
+): VNode {
+  return (
+    <div class="table-wrap">
+      <table
+        class={props.compact ? "compact" : undefined}
+        aria-describedby={props.captionId}
+      >
+        {props.caption !== undefined && <caption id={props.captionId}>{props.caption}</caption>}
+        <thead>
+          <tr>
+            {props.headers.map((header, i) => <th key={i} scope="col">{header}</th>)}
+          </tr>
+        </thead>
+        <tbody>{props.children}</tbody>
+      </table>
+    </div>
+  );
+}
+
 /** A tier label. */
 export function TierBadge(props: { tier: string }): VNode {
   return <span class={`tier tier-${props.tier}`}>{props.tier}</span>;

@@ -1,5 +1,8 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { CATALOG } from "../../catalog/catalog.ts";
+import { CATALOG, EVENT_TYPES } from "../../catalog/catalog.ts";
+import { CPU_TIME_FIELDS, PRESSURE_LINES } from "../../catalog/events/system_statistics.ts";
+import { commonField, declaredField, eventSpec, keySpec } from "../../catalog/key_spec.ts";
+import { METRICS } from "../../store/series_queries.ts";
 import type { FieldSpec } from "../../catalog/types.ts";
 import { parseSeedPage, type SeedField } from "./_seed_tables.ts";
 import { ROOT } from "../_helpers.ts";
@@ -8,8 +11,7 @@ import seedFields from "./seed_fields.json" with { type: "json" };
 const SEEDS = `${ROOT}../shared/seeds`;
 
 function catalogField(event: string, name: string): FieldSpec | undefined {
-  if (event === "common") return CATALOG.common.find((f) => f.name === name);
-  return CATALOG.events.find((e) => e.type === event)?.fields.find((f) => f.name === name);
+  return event === "common" ? commonField(name) : declaredField(event, name);
 }
 
 Deno.test("every field the privacy pages name is catalogued with the same name, tier and platform", () => {
@@ -80,7 +82,7 @@ Deno.test("the ten common fields are required and every event type is unique", (
 });
 
 Deno.test("every file-activity counter says how it is observed, and unsupported ones say so", () => {
-  const kernel = CATALOG.events.find((e) => e.type === "kernel_statistics")!;
+  const kernel = eventSpec("kernel_statistics")!;
   for (const field of kernel.fields.filter((f) => f.tier === "optional" && f.origin === "seed")) {
     const source = field.source;
     ok(source, `${field.name} has no source`);
@@ -92,5 +94,34 @@ Deno.test("every file-activity counter says how it is observed, and unsupported 
       );
     }
     ok(field.nullable, `${field.name} must allow null for unsupported`);
+  }
+});
+
+Deno.test("every kernel-observed counter names its family, and masks name theirs", () => {
+  for (const field of eventSpec("kernel_statistics")!.fields) {
+    const source = field.source;
+    if (!source || (!source.fanotify && !source.inotify)) continue;
+    const expected = field.name.startsWith("ipc.kauth.vnode.") ? "vnode" : "file_op";
+    equal(source.family, expected, field.name);
+  }
+});
+
+Deno.test("the name lists the collectors use are fields of the catalogue", () => {
+  deepEqual(EVENT_TYPES, CATALOG.events.map((e) => e.type));
+  const system = (name: string) => keySpec("system_statistics", name)?.kind === "field";
+  ok(CPU_TIME_FIELDS.every(({ field }) => system(field)));
+  ok(
+    PRESSURE_LINES.every((line) => [line.avg10, line.avg60, line.avg300, line.total].every(system)),
+  );
+  equal(PRESSURE_LINES.length, 6, "some and full for cpu, memory and io");
+});
+
+Deno.test("every chart reads fields its event type has", () => {
+  for (const [name, metric] of Object.entries(METRICS)) {
+    for (const field of metric.fields) {
+      for (const key of field.keys) {
+        equal(keySpec(metric.type, key)?.kind, "field", `${name}: ${metric.type}.${key}`);
+      }
+    }
   }
 });

@@ -33,7 +33,7 @@ Deno.test("config set refuses a managed key, naming the managed file; local keys
   );
   const unknown = await runCli(["config", "set", "cloudService.nope", "1", ...flags]);
   equal(unknown.code, 2);
-  match(unknown.stderr, /unknown setting "cloudService.nope"/);
+  match(unknown.stderr, /unknown setting "cloudService.nope"/i);
   const set = await runCli([
     "config",
     "set",

@@ -11,7 +11,8 @@ import {
 import { gzipStream } from "../../export/gzip_stream.ts";
 import { verifyExport } from "../../export/verify_export.ts";
 import { loadIdentity } from "../../identity/identity.ts";
-import { combinePolicy, type Policy } from "../../policy/resolve_policy.ts";
+import type { Policy } from "../../policy/policy.ts";
+import { combinePolicy } from "../../policy/resolve_policy.ts";
 import { openStore, type Store } from "../../store/open_store.ts";
 import { ROOT, runCli, tempDir } from "../_helpers.ts";
 
@@ -25,15 +26,19 @@ function policyAt(level: "required" | "optional"): Policy {
 
 async function seeded(dir: string, events = 25): Promise<Store> {
   const store = await openStore(`${dir}/vitrine.db`);
-  const identity = await loadIdentity(store.db, { orgId: null, releaseRing: "production" });
+  const identity = await loadIdentity(store.db, policyAt("optional"));
   const system = collectSystem(["required", "optional"]);
   await recordEvents(store.db, identity, policyAt("optional"), [
     ...Array.from(
       { length: events },
-      (_, i) => ({ type: "system_statistics", fields: system, time: 1_763_800_000_000 + i }),
+      (_, i) => ({
+        type: "system_statistics" as const,
+        fields: system,
+        time: 1_763_800_000_000 + i,
+      }),
     ),
     {
-      type: "install",
+      type: "install" as const,
       fields: {
         correlation_id: "c",
         version: "0.1.0",
@@ -43,7 +48,7 @@ async function seeded(dir: string, events = 25): Promise<Store> {
       },
     },
     {
-      type: "auto_update_configuration",
+      type: "auto_update_configuration" as const,
       fields: {
         how_to_check: "manual",
         channel_name: "production",
@@ -60,7 +65,7 @@ async function exportText(
   level: "required" | "optional",
   options: ExportOptions,
 ): Promise<string> {
-  const identity = await loadIdentity(store.db, { orgId: null, releaseRing: "production" });
+  const identity = await loadIdentity(store.db, policyAt("optional"));
   return await new Response(exportEvents(store.db, policyAt(level), identity, options)).text();
 }
 

@@ -1,13 +1,15 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
 import { recordEvents } from "../../agent/record_events.ts";
-import { CATALOG } from "../../catalog/catalog.ts";
+import { EVENTS } from "../../catalog/catalog.ts";
+import { eventSpec } from "../../catalog/key_spec.ts";
 import { keySpec } from "../../catalog/key_spec.ts";
 import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { Fields } from "../../catalog/validate_event.ts";
 import { gunzipStream } from "../../export/gzip_stream.ts";
 import { loadIdentity } from "../../identity/identity.ts";
-import { allowedTiers, combinePolicy, readManagedFile } from "../../policy/resolve_policy.ts";
+import { allowedTiers } from "../../policy/policy.ts";
+import { combinePolicy, readManagedFile } from "../../policy/resolve_policy.ts";
 import { decideSample, type SampleLevel } from "../../policy/sample_decision.ts";
 import { createApp } from "../../routes/app.ts";
 import { insertConsent } from "../../store/consent_queries.ts";
@@ -49,7 +51,7 @@ function valueFor(field: FieldSpec, next: () => number): unknown {
 
 /** An event of `type` with every catalogued field filled in. */
 function generateEvent(type: string, next: () => number): Fields {
-  const event = CATALOG.events.find((e) => e.type === type)!;
+  const event = eventSpec(type)!;
   const fields: Fields = {};
   const groups = new Map<string, Fields>();
   for (const field of event.fields) {
@@ -121,11 +123,8 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
 
             const store = await openStore(`${dir.path}/vitrine.db`);
             try {
-              const identity = await loadIdentity(store.db, {
-                orgId: null,
-                releaseRing: "production",
-              });
-              const batch = CATALOG.events.flatMap((e) =>
+              const identity = await loadIdentity(store.db, policy);
+              const batch = EVENTS.flatMap((e) =>
                 [0, 1].map(() => ({ type: e.type, fields: generateEvent(e.type, next) }))
               );
               events += batch.length;
@@ -167,8 +166,8 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
                 status: () => undefined,
                 token: "t".repeat(64),
                 allowedHosts: ["127.0.0.1:7878"],
-                setPreference: () => Promise.resolve(),
-                recordConsent: () => Promise.resolve(),
+                changePreference: () => Promise.reject(new Error("not used")),
+                recordConsent: () => Promise.reject(new Error("not used")),
               });
               const get = (path: string) =>
                 app.request(
@@ -221,8 +220,9 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
               }
 
               // Samples follow the level in effect.
-              const effective = policy
-                .settings["cloudService.automaticSampleSubmissionConsent"] as SampleLevel;
+              const effective: SampleLevel = policy.get(
+                "cloudService.automaticSampleSubmissionConsent",
+              );
               equal(effective, sample);
               equal(decideSample(effective, ELF).submit, sample !== "none");
               equal(decideSample(effective, PDF).submit, sample === "all");

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { allowedTiers, combinePolicy, readManagedFile } from "../../policy/resolve_policy.ts";
+import { allowedTiers } from "../../policy/policy.ts";
+import { combinePolicy, readManagedFile } from "../../policy/resolve_policy.ts";
 import { ROOT, tempDir } from "../_helpers.ts";
 import expected from "./malformed_expected.json" with { type: "json" };
 
@@ -28,8 +29,8 @@ Deno.test("each of the malformed managed files gives a precise message and leave
     equal(policy.level, "required", file);
     deepEqual(allowedTiers(policy, "store"), ["required"]);
     deepEqual(allowedTiers(policy, "send"), []);
-    equal(policy.settings["cloudService.automaticSampleSubmissionConsent"], "none");
-    equal(policy.sources["cloudService.diagnosticLevel"], "fail_closed");
+    equal(policy.get("cloudService.automaticSampleSubmissionConsent"), "none");
+    equal(policy.source("cloudService.diagnosticLevel"), "fail_closed");
   }
 });
 
@@ -61,12 +62,12 @@ Deno.test("a managed key wins over a local preference and is marked managed", as
   const policy = combinePolicy(path, await readManagedFile(path), WANTS_OPTIONAL);
   equal(policy.managedState, "valid");
   equal(policy.level, "required");
-  equal(policy.sources["cloudService.diagnosticLevel"], "managed");
-  equal(policy.sources["cloudService.automaticSampleSubmissionConsent"], "local");
-  equal(policy.settings.orgId, "acme-42");
+  equal(policy.source("cloudService.diagnosticLevel"), "managed");
+  equal(policy.source("cloudService.automaticSampleSubmissionConsent"), "local");
+  equal(policy.get("orgId"), "acme-42");
   equal(
     combinePolicy(path, await readManagedFile(path), new Map())
-      .settings["cloudService.automaticSampleSubmissionConsent"],
+      .get("cloudService.automaticSampleSubmissionConsent"),
     "safe",
     "default sample level",
   );
@@ -82,7 +83,7 @@ Deno.test("exclusions merge across sources unless the managed file says admin_on
   }]]]);
   await Deno.writeTextFile(path, JSON.stringify({ antivirusEngine: { exclusions: adminList } }));
   const merged = combinePolicy(path, await readManagedFile(path), local);
-  equal((merged.settings["antivirusEngine.exclusions"] as unknown[]).length, 2);
+  equal(merged.get("antivirusEngine.exclusions").length, 2);
   await Deno.writeTextFile(
     path,
     JSON.stringify({
@@ -90,5 +91,5 @@ Deno.test("exclusions merge across sources unless the managed file says admin_on
     }),
   );
   const adminOnly = combinePolicy(path, await readManagedFile(path), local);
-  deepEqual(adminOnly.settings["antivirusEngine.exclusions"], adminList);
+  deepEqual(adminOnly.get("antivirusEngine.exclusions"), adminList);
 });

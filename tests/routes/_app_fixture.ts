@@ -1,9 +1,13 @@
 // A web app over a temporary store, for route tests without a server.
 import type { Hono } from "hono";
+import { changePreference } from "../../agent/change_preference.ts";
+import { currentPolicy } from "../../agent/current_policy.ts";
+import { recordConsent } from "../../agent/record_consent.ts";
 import { recordEvents } from "../../agent/record_events.ts";
 import { loadIdentity } from "../../identity/identity.ts";
-import { combinePolicy, type Policy } from "../../policy/resolve_policy.ts";
+import type { Policy } from "../../policy/policy.ts";
 import { createApp } from "../../routes/app.ts";
+import { setPreference } from "../../store/meta_queries.ts";
 import { openStore, type Store } from "../../store/open_store.ts";
 import { collectSystem } from "../../collectors/collect_system.ts";
 
@@ -27,14 +31,9 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
   const dir = await Deno.makeTempDir({ prefix: "vitrine-routes-" });
   const store = await openStore(`${dir}/vitrine.db`);
   const preferences = new Map<string, unknown>([["cloudService.diagnosticLevel", level]]);
-  const policy = {
-    current: combinePolicy(`${dir}/managed.json`, {
-      state: "absent",
-      values: new Map(),
-      problems: [],
-    }, preferences),
-  };
-  const identity = await loadIdentity(store.db, { orgId: null, releaseRing: "production" });
+  await setPreference(store.db, "cloudService.diagnosticLevel", level);
+  const policy = { current: await currentPolicy(store.db, `${dir}/managed.json`) };
+  const identity = await loadIdentity(store.db, policy.current);
   const system = collectSystem(["required", "optional"]);
   const now = Date.now();
   await recordEvents(store.db, identity, policy.current, [
@@ -61,19 +60,20 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
     status: () => undefined,
     token: TOKEN,
     allowedHosts: [HOST, "localhost:7878"],
-    setPreference: (key, value) => {
-      if (value === undefined) preferences.delete(key);
-      else preferences.set(key, value);
-      policy.current = combinePolicy(`${dir}/managed.json`, {
-        state: "absent",
-        values: new Map(),
-        problems: [],
-      }, preferences);
-      return Promise.resolve();
+    // The rules the agent applies, with the policy re-read as the agent does.
+    changePreference: async (key, value) => {
+      const change = await changePreference(store.db, policy.current, key, value);
+      if (change.ok) {
+        if (value === undefined) preferences.delete(key);
+        else preferences.set(key, value);
+        policy.current = await currentPolicy(store.db, `${dir}/managed.json`);
+      }
+      return change;
     },
-    recordConsent: (granted, actor) => {
-      consents.push({ granted, actor });
-      return Promise.resolve();
+    recordConsent: async (granted, actor) => {
+      const result = await recordConsent(store.db, identity, policy.current, { granted, actor });
+      if (result.ok) consents.push({ granted, actor: result.consent.actor });
+      return result;
     },
   });
   return {

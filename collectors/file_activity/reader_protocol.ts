@@ -4,8 +4,11 @@
  * @module
  */
 
+/** The kernel interfaces a reader can use. */
+export type KernelInterface = "fanotify" | "inotify";
+
 /** The protocol version; a reader refuses a core that speaks another. */
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 
 /** An exclusion as the reader applies it. */
 export type Exclusion =
@@ -18,18 +21,16 @@ export interface ConnectMessage {
   type: "connect";
   version: number;
   /** Which interfaces to try, in order. */
-  prefer: readonly ("fanotify" | "inotify")[];
+  prefer: readonly KernelInterface[];
   /** Where activity counts. */
   paths: readonly string[];
   exclusions: readonly Exclusion[];
-  /** False at the required level: no kernel events are read at all. */
-  observeKernel: boolean;
 }
 
 /** Reader to core: the outcome of a connect. */
 export interface HelloMessage {
   type: "hello";
-  subsystem: "fanotify" | "inotify" | "unavailable";
+  subsystem: KernelInterface | "unavailable";
   /** The kernel bits subscribed, per counter family. */
   masks: { vnode: number; file_op: number };
   /** Trouble worth a health problem. */

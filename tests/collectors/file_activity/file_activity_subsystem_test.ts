@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { FileActivitySubsystem } from "../../collectors/file_activity_subsystem.ts";
-import { eventProblems } from "../../catalog/validate_event.ts";
-import { IS_ROOT, tempDir, waitFor } from "../_helpers.ts";
+import { FileActivitySubsystem } from "../../../collectors/file_activity/file_activity_subsystem.ts";
+import { eventProblems } from "../../../catalog/validate_event.ts";
+import { IS_ROOT, tempDir, waitFor } from "../../_helpers.ts";
 
 type Counts = Record<string, number | null>;
 
@@ -187,8 +187,10 @@ Deno.test("at the required level the subsystem reads no kernel events and report
     equal(
       fields.subsystem,
       IS_ROOT ? "fanotify" : "inotify",
-      "the interface is opened, with nothing marked",
+      "the interface is probed (opened, marked and closed at once)",
     );
+    equal(fields["ipc.connected"], false, "no kernel reader runs at the required level");
+    equal(fields["ipc.connects"], 0);
   } finally {
     subsystem.stop();
   }

@@ -6,17 +6,25 @@
  */
 import { eventSpec } from "../catalog/key_spec.ts";
 import { type Tier, TIERS } from "../catalog/types.ts";
-import type { EventFilter } from "../store/event_queries.ts";
+import type { EventFilter } from "./event_queries.ts";
 
 /** A filter as the user gave it, before the policy's ceiling is applied. */
 export type UserFilter = Omit<EventFilter, "allowed" | "after">;
 
-/** Parses a time as ISO 8601 or epoch milliseconds. */
+/** The largest epoch-ms time a date can hold (year 275760). */
+export const MAX_TIME = 8.64e15;
+
+/** Parses a time as ISO 8601 or epoch milliseconds, within what a date can hold. */
 export function parseTime(name: string, text: string): number {
   const value = /^\d{1,16}$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(value)) {
     throw new RangeError(
       `The ${name} time "${text}" is not a date; use ISO 8601 (2026-11-22T10:00:00Z) or epoch milliseconds`,
+    );
+  }
+  if (value > MAX_TIME) {
+    throw new RangeError(
+      `The ${name} time "${text}" is out of range: epoch milliseconds go up to ${MAX_TIME} (year 275760)`,
     );
   }
   return value;

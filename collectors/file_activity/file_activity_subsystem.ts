@@ -5,20 +5,22 @@
  *
  * @module
  */
-import { CATALOG } from "../catalog/catalog.ts";
-import type { Tier } from "../catalog/types.ts";
-import type { Fields } from "../catalog/validate_event.ts";
-import { APP_VERSION } from "../identity/identity.ts";
+import { eventSpec } from "../../catalog/key_spec.ts";
+import type { Tier } from "../../catalog/types.ts";
+import type { Fields } from "../../catalog/validate_event.ts";
+import { APP_VERSION } from "../../identity/identity.ts";
+import { probeInterface } from "./probe_interface.ts";
 import {
   type BatchMessage,
   type ConnectMessage,
   type Exclusion,
   type HelloMessage,
+  type KernelInterface,
   PROTOCOL_VERSION,
   type ReaderMessage,
-} from "./file_activity_protocol.ts";
+} from "./reader_protocol.ts";
 
-const KERNEL_FIELDS = CATALOG.events.find((e) => e.type === "kernel_statistics")!.fields;
+const KERNEL_FIELDS = eventSpec("kernel_statistics")?.fields ?? [];
 const HANDSHAKE_TIMEOUT_MS = 5000;
 
 /** How to start the subsystem. */
@@ -29,7 +31,7 @@ export interface SubsystemOptions {
   /** False at the required level. */
   observeKernel: boolean;
   /** Interfaces to try, in order (tests force inotify). */
-  prefer?: readonly ("fanotify" | "inotify")[];
+  prefer?: readonly KernelInterface[];
 }
 
 /** What the subsystem is doing now. */
@@ -40,6 +42,28 @@ export interface SubsystemStatus {
   /** Facts worth knowing that are not problems (such as a fallback). */
   notes: string[];
   overflows: number;
+}
+
+/** The channel counters the core keeps (catalogue `source.channel` names), all zero. */
+function coreCounters(): Record<
+  | "connects"
+  | "rejects"
+  | "acked"
+  | "nacked"
+  | "handshake_timeouts"
+  | "ack_no_conn"
+  | "nack_no_conn",
+  number
+> {
+  return {
+    connects: 0,
+    rejects: 0,
+    acked: 0,
+    nacked: 0,
+    handshake_timeouts: 0,
+    ack_no_conn: 0,
+    nack_no_conn: 0,
+  };
 }
 
 function isBatch(message: ReaderMessage): message is BatchMessage {
@@ -60,18 +84,14 @@ export class FileActivitySubsystem {
   #notes: string[] = [];
   #masks = { vnode: 0, file_op: 0 };
   #latest: BatchMessage | null = null;
-  #core = {
-    connects: 0,
-    rejects: 0,
-    acked: 0,
-    nacked: 0,
-    handshake_timeouts: 0,
-    ack_no_conn: 0,
-    nack_no_conn: 0,
-  };
+  #core = coreCounters();
   #ready: Promise<void> = Promise.resolve();
 
-  /** Starts (or restarts, with a new instance id) the subsystem. */
+  /**
+   * Starts (or restarts, with a new instance id) the subsystem. At the
+   * required level (`observeKernel` false) no reader is started: each
+   * interface is only probed to learn which one this machine would use.
+   */
   start(options: SubsystemOptions): Promise<void> {
     this.stop();
     this.#options = options;
@@ -80,15 +100,13 @@ export class FileActivitySubsystem {
     this.#problems = [];
     this.#notes = [];
     this.#latest = null;
-    this.#core = {
-      connects: 0,
-      rejects: 0,
-      acked: 0,
-      nacked: 0,
-      handshake_timeouts: 0,
-      ack_no_conn: 0,
-      nack_no_conn: 0,
-    };
+    this.#masks = { vnode: 0, file_op: 0 };
+    this.#core = coreCounters();
+    const prefer = options.prefer ?? ["fanotify", "inotify"];
+    if (!options.observeKernel) {
+      this.#probe(prefer, options.paths);
+      return Promise.resolve();
+    }
     const worker = new Worker(
       new URL("./file_activity_worker.ts", import.meta.url),
       { type: "module" },
@@ -132,13 +150,28 @@ export class FileActivitySubsystem {
     const connect: ConnectMessage = {
       type: "connect",
       version: PROTOCOL_VERSION,
-      prefer: options.prefer ?? ["fanotify", "inotify"],
+      prefer,
       paths: options.paths,
       exclusions: options.exclusions,
-      observeKernel: options.observeKernel,
     };
     worker.postMessage(connect);
     return this.#ready;
+  }
+
+  #probe(prefer: readonly KernelInterface[], paths: readonly string[]): void {
+    const notes: string[] = [];
+    for (const kind of prefer) {
+      try {
+        probeInterface(kind, paths);
+        this.#subsystem = kind;
+        this.#notes = notes;
+        return;
+      } catch (error) {
+        notes.push(`${kind} is not usable: ${(error as Error).message}`);
+      }
+    }
+    this.#subsystem = "unavailable";
+    this.#problems = notes;
   }
 
   #onBatch(message: ReaderMessage, worker: Worker): void {

@@ -1,0 +1,36 @@
+/**
+ * The agent's own share of the CPU, from getrusage.
+ *
+ * @module
+ */
+import { getrusage } from "../ffi/rusage.ts";
+
+function cpuSeconds(): number {
+  const usage = getrusage();
+  return usage.userCpuSeconds + usage.systemCpuSeconds;
+}
+
+/** Measures CPU used between samples, as a share of one core. */
+export class CpuMeter {
+  #last: { at: number; cpu: number };
+
+  /** Starts measuring now (the first sample covers the time since). */
+  constructor() {
+    this.#last = { at: performance.now(), cpu: cpuSeconds() };
+  }
+
+  /**
+   * CPU used since the previous sample per second of wall time (1 = one
+   * core busy). Null when less than a tenth of a second has passed, too
+   * little to measure.
+   */
+  sample(): number | null {
+    const now = performance.now();
+    const cpu = cpuSeconds();
+    const wall = (now - this.#last.at) / 1000;
+    if (wall < 0.1) return null;
+    const share = (cpu - this.#last.cpu) / wall;
+    this.#last = { at: now, cpu };
+    return share;
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * Keeps the stored data within the diagnostic level in effect: deletes
+ * optional data when the level is lowered (retrying until it succeeds) and
+ * records each change.
+ *
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { RawEvent } from "../catalog/raw_event.ts";
+import type { Tier } from "../catalog/types.ts";
+import type { Policy } from "../policy/policy.ts";
+import { deleteOptionalData } from "../store/event_queries.ts";
+import { getMeta, setMeta } from "../store/meta_queries.ts";
+import type { Database } from "../store/schema.ts";
+
+/**
+ * How long the level may be held at required because the managed file is
+ * invalid before stored optional data is deleted. An admin rewriting the
+ * file in place makes it briefly empty; that must not cost the data.
+ */
+export const FAIL_CLOSED_GRACE_MS = 5000;
+
+const STORED_LEVEL = "diagnostic_level";
+const PENDING_CHANGE = "pending_level_change";
+
+/** Tracks the stored level and brings it to the level in effect. */
+export class LevelKeeper {
+  readonly #db: Kysely<Database>;
+  readonly #log: ((message: string) => void) | undefined;
+  #failClosedSince: number | null = null;
+  #problem: string | null = null;
+
+  constructor(db: Kysely<Database>, log?: (message: string) => void) {
+    this.#db = db;
+    this.#log = log;
+  }
+
+  /** A deletion that has not succeeded yet, as a health problem. */
+  problems(): string[] {
+    return this.#problem ? [this.#problem] : [];
+  }
+
+  /**
+   * Compares the level the stored data may hold with `policy`'s. Raising is
+   * recorded at once. Lowering deletes every stored optional part and
+   * records how many, in the same transaction as the new stored level;
+   * when the lowering comes from an invalid managed file, only after it has
+   * stayed invalid for {@linkcode FAIL_CLOSED_GRACE_MS}. A failed deletion
+   * throws and is tried again on the next call; until then the policy
+   * already keeps optional data from being collected, shown, exported or sent.
+   */
+  async reconcile(
+    policy: Policy,
+    record: (events: RawEvent[]) => Promise<unknown>,
+  ): Promise<void> {
+    const failClosed = policy.source("cloudService.diagnosticLevel") === "fail_closed";
+    if (!failClosed) this.#failClosedSince = null;
+    else this.#failClosedSince ??= Date.now();
+    await this.#recordPending(record);
+    const stored: Tier = (await getMeta(this.#db, STORED_LEVEL)) === "optional"
+      ? "optional"
+      : "required";
+    if (stored === policy.level) {
+      this.#problem = null;
+      return;
+    }
+    const source = policy.source("cloudService.diagnosticLevel");
+    if (policy.level === "optional") {
+      const change = { from_level: stored, to_level: policy.level, source, deleted_records: 0 };
+      await setMeta(this.#db, PENDING_CHANGE, JSON.stringify({ ...change, deleted_at: null }));
+      await setMeta(this.#db, STORED_LEVEL, "optional");
+      await this.#recordPending(record);
+      return;
+    }
+    if (
+      this.#failClosedSince !== null && Date.now() - this.#failClosedSince < FAIL_CLOSED_GRACE_MS
+    ) {
+      return;
+    }
+    try {
+      const deleted = await deleteOptionalData(this.#db, (count) => ({
+        [STORED_LEVEL]: "required",
+        [PENDING_CHANGE]: JSON.stringify({
+          from_level: stored,
+          to_level: "required",
+          source,
+          deleted_records: count,
+          deleted_at: Date.now(),
+        }),
+      }));
+      this.#problem = null;
+      this.#log?.(`Diagnostic level lowered to required: deleted ${deleted} optional records`);
+    } catch (error) {
+      this.#problem = `Optional data could not be deleted after the level was lowered; ` +
+        `it is withheld from every view, export and upload, and deletion is retried: ${
+          (error as Error).message
+        }`;
+      throw error;
+    }
+    await this.#recordPending(record);
+  }
+
+  /** Records a change whose record was not written yet (kept in meta until it is). */
+  async #recordPending(record: (events: RawEvent[]) => Promise<unknown>): Promise<void> {
+    const pending = await getMeta(this.#db, PENDING_CHANGE);
+    if (pending === undefined || pending === "") return;
+    await record([{ type: "diagnostic_level_change", fields: JSON.parse(pending) }]);
+    await setMeta(this.#db, PENDING_CHANGE, "");
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Records a consent decision for support logs: the one path the CLI and
+ * the dashboard share.
+ *
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { Identity } from "../identity/identity.ts";
+import type { Policy } from "../policy/policy.ts";
+import { type Consent, insertConsent } from "../store/consent_queries.ts";
+import type { Database } from "../store/schema.ts";
+import { recordEvents } from "./record_events.ts";
+
+/** The purpose under which support-log consent is recorded. */
+export const SUPPORT_PURPOSE = "support_logs";
+
+/** The longest name an actor may give. */
+export const MAX_ACTOR_LENGTH = 200;
+
+/** The outcome: the consent recorded, or why it was not. */
+export type ConsentResult = { ok: true; consent: Consent } | { ok: false; message: string };
+
+/**
+ * Records that `actor` granted or withdrew consent for support logs, with
+ * its support_log_consent event. The actor must name themselves.
+ */
+export async function recordConsent(
+  db: Kysely<Database>,
+  identity: Identity,
+  policy: Policy,
+  decision: { granted: boolean; actor: string },
+): Promise<ConsentResult> {
+  const actor = decision.actor.trim();
+  if (actor === "" || actor.length > MAX_ACTOR_LENGTH) {
+    return {
+      ok: false,
+      message: `Who decides must be named (1 to ${MAX_ACTOR_LENGTH} characters), not ${
+        JSON.stringify(decision.actor.slice(0, 40))
+      }`,
+    };
+  }
+  const consent: Consent = {
+    purpose: SUPPORT_PURPOSE,
+    granted: decision.granted,
+    actor,
+    time: Date.now(),
+  };
+  await insertConsent(db, consent);
+  await recordEvents(db, identity, policy, [{
+    type: "support_log_consent",
+    fields: { granted: consent.granted, actor, purpose: SUPPORT_PURPOSE },
+  }]);
+  return { ok: true, consent };
+}

@@ -1,0 +1,130 @@
+/**
+ * Builders of catalogue fields, shared by the event files. Internal to the
+ * catalogue: everything else reads the assembled {@linkcode CATALOG}.
+ *
+ * @module
+ */
+import type {
+  CounterFamily,
+  CounterSource,
+  EventSpec,
+  FieldSpec,
+  FieldType,
+  Platform,
+  Tier,
+  Unit,
+} from "./types.ts";
+
+/** Both platforms of the privacy pages. */
+export const BOTH: readonly Platform[] = ["linux", "macos"];
+/** Linux only. */
+export const LINUX: readonly Platform[] = ["linux"];
+
+/** What a field may carry besides its name, tier, type and description. */
+export interface FieldOptions {
+  unit?: Unit;
+  values?: readonly string[];
+  nullable?: string;
+  platforms?: readonly Platform[];
+  source?: CounterSource;
+}
+
+function field(
+  origin: FieldSpec["origin"],
+  defaultPlatforms: readonly Platform[],
+  [name, tier, type, description, options = {}]: FieldArguments,
+): FieldSpec {
+  return {
+    name,
+    tier,
+    type,
+    description,
+    platforms: options.platforms ?? defaultPlatforms,
+    origin,
+    ...(options.unit ? { unit: options.unit } : {}),
+    ...(options.values ? { values: options.values } : {}),
+    ...(options.nullable ? { nullable: options.nullable } : {}),
+    ...(options.source ? { source: options.source } : {}),
+  };
+}
+
+/** What the field builders take: name, tier, type, description and options. */
+export type FieldArguments = [
+  name: string,
+  tier: Tier,
+  type: FieldType,
+  description: string,
+  options?: FieldOptions,
+];
+
+/** A field the privacy pages name (name and tier as the pages give them). */
+export function seedField(...args: FieldArguments): FieldSpec {
+  return field("seed", BOTH, args);
+}
+
+/** A field of vitrine's own (Linux unless said otherwise). */
+export function vitrineField(...args: FieldArguments): FieldSpec {
+  return field("vitrine", LINUX, args);
+}
+
+/** How a counter is observed, without its meaning (the field adds it). */
+export type CounterObservation = Omit<CounterSource, "meaning">;
+
+/**
+ * A counter of the file-activity subsystem: an optional, nullable count
+ * whose source says which kernel bits (or channel counter) feed it.
+ */
+export function kernelCounterField(
+  name: string,
+  meaning: string,
+  source: CounterObservation,
+  platforms: readonly Platform[] = BOTH,
+): FieldSpec {
+  return seedField(
+    name,
+    "optional",
+    "integer",
+    `Count since the subsystem started: ${meaning}`,
+    {
+      unit: "count",
+      platforms,
+      source: { ...source, meaning },
+      nullable: "The active subsystem cannot observe this; it is unsupported here, not zero.",
+    },
+  );
+}
+
+/** A counter no Linux interface can observe. */
+export const UNOBSERVABLE: CounterObservation = { fanotify: null, inotify: null };
+
+/** A counter kept by the channel between the kernel reader and the core. */
+export function channelObservation(counter: string): CounterObservation {
+  return { ...UNOBSERVABLE, channel: counter };
+}
+
+/** The kernel mask a counter family subscribes to. */
+export function maskObservation(family: CounterFamily): CounterObservation {
+  return { ...UNOBSERVABLE, maskOf: family };
+}
+
+/**
+ * A counter fed by kernel bits of fanotify and inotify (null where that
+ * interface cannot see it), joining the mask of `family`.
+ */
+export function kernelBitsObservation(
+  family: CounterFamily,
+  fanotify: readonly string[] | null,
+  inotify: readonly string[] | null,
+  filesOnly = false,
+): CounterObservation {
+  return {
+    family,
+    fanotify: fanotify ? { bits: fanotify, filesOnly } : null,
+    inotify: inotify ? { bits: inotify, filesOnly } : null,
+  };
+}
+
+/** Declares an event, keeping its type name as a literal type. */
+export function defineEvent<Type extends string>(spec: EventSpec<Type>): EventSpec<Type> {
+  return spec;
+}

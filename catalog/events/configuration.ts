@@ -1,0 +1,207 @@
+/**
+ * The `configuration` event.
+ *
+ * @module
+ */
+import { BOTH, defineEvent, LINUX, seedField } from "../_field_builders.ts";
+
+/** A snapshot of the settings in effect. */
+export const CONFIGURATION_EVENT = defineEvent({
+  type: "configuration",
+  title: "Agent configuration",
+  description: "A snapshot of the settings in effect, taken at start and after every change.",
+  category: "Software setup and inventory",
+  origin: "seed",
+  platforms: BOTH,
+  producedBy:
+    "The agent, at start and whenever the managed file or a local preference changes what is in effect.",
+  fields: [
+    seedField(
+      "antivirus_engine.enable_real_time_protection",
+      "required",
+      "boolean",
+      "Whether the real-time file-activity subsystem is switched on.",
+    ),
+    seedField(
+      "antivirus_engine.passive_mode",
+      "required",
+      "boolean",
+      "Whether the engine only observes and reports, without acting on files.",
+      { platforms: LINUX },
+    ),
+    seedField(
+      "cloud_service.enabled",
+      "required",
+      "boolean",
+      "Whether the cloud service is allowed; when off, nothing would leave the device.",
+    ),
+    seedField(
+      "cloud_service.timeout",
+      "required",
+      "number",
+      "How long a request to the cloud service may take before it is abandoned.",
+      { unit: "seconds" },
+    ),
+    seedField(
+      "cloud_service.heartbeat_interval",
+      "required",
+      "number",
+      "Time between two heartbeats to the cloud service.",
+      { unit: "seconds" },
+    ),
+    seedField(
+      "cloud_service.service_uri",
+      "required",
+      "string",
+      "Address of the cloud endpoint the agent would talk to.",
+      { nullable: "No endpoint is configured." },
+    ),
+    seedField(
+      "cloud_service.diagnostic_level",
+      "required",
+      "string",
+      "The diagnostic tier in effect.",
+      { values: ["required", "optional"] },
+    ),
+    seedField(
+      "cloud_service.automatic_sample_submission",
+      "required",
+      "string",
+      "Which suspicious files may be submitted automatically: none, only those that cannot hold personal data, or all.",
+      { values: ["none", "safe", "all"] },
+    ),
+    seedField(
+      "cloud_service.automatic_definition_update_enabled",
+      "required",
+      "boolean",
+      "Whether security intelligence updates are fetched automatically.",
+      { platforms: LINUX },
+    ),
+    seedField(
+      "edr.early_preview",
+      "required",
+      "boolean",
+      "Whether detection-and-response preview features are switched on.",
+      { platforms: LINUX },
+    ),
+    seedField(
+      "edr.group_id",
+      "required",
+      "string",
+      "Group the device is placed in by its detection-and-response settings.",
+      { platforms: LINUX, nullable: "No group is set." },
+    ),
+    seedField(
+      "edr.tags",
+      "required",
+      "string[]",
+      "Labels an administrator attached to the device, as `key=value`.",
+      { platforms: LINUX },
+    ),
+    seedField(
+      "features.[optional feature name]",
+      "required",
+      "boolean",
+      "One key per preview feature, true when that feature is switched on.",
+    ),
+    seedField(
+      "connection_retry_timeout",
+      "optional",
+      "number",
+      "Wait before a failed cloud connection is tried again.",
+      { unit: "seconds" },
+    ),
+    seedField(
+      "file_hash_cache_maximum",
+      "optional",
+      "integer",
+      "Most file hashes the agent keeps cached.",
+      { unit: "count" },
+    ),
+    seedField(
+      "crash_upload_daily_limit",
+      "optional",
+      "integer",
+      "Most crash reports the agent would upload in one day.",
+      { unit: "count" },
+    ),
+    seedField(
+      "antivirus_engine.exclusions[].is_directory",
+      "optional",
+      "boolean",
+      "For a path exclusion, whether it names a directory (and so everything below it).",
+    ),
+    seedField(
+      "antivirus_engine.exclusions[].path",
+      "optional",
+      "string",
+      "A path left out of file-activity monitoring.",
+    ),
+    seedField(
+      "antivirus_engine.exclusions[].extension",
+      "optional",
+      "string",
+      "A file extension left out of file-activity monitoring.",
+    ),
+    seedField(
+      "antivirus_engine.exclusions[].name",
+      "optional",
+      "string",
+      "A file name left out of file-activity monitoring.",
+    ),
+    seedField(
+      "antivirus_engine.scan_cache_maximum",
+      "optional",
+      "integer",
+      "Most scan results the agent keeps cached.",
+      { unit: "count" },
+    ),
+    seedField(
+      "antivirus_engine.maximum_scan_threads",
+      "optional",
+      "integer",
+      "Most threads the engine may use at once.",
+      { unit: "count" },
+    ),
+    seedField(
+      "antivirus_engine.threat_restoration_exclusion_time",
+      "optional",
+      "number",
+      "How long a file restored from quarantine is left alone before it can be flagged again.",
+      { unit: "seconds" },
+    ),
+    seedField(
+      "antivirus_engine.threat_type_settings",
+      "optional",
+      "object",
+      "Action per threat type, such as `potentially_unwanted_application: audit`.",
+      { platforms: LINUX },
+    ),
+    seedField(
+      "filesystem_scanner.full_scan_directory",
+      "optional",
+      "string",
+      "Directory where a full scan starts.",
+    ),
+    seedField(
+      "filesystem_scanner.quick_scan_directories",
+      "optional",
+      "string[]",
+      "Directories a quick scan covers.",
+    ),
+    seedField(
+      "edr.latency_mode",
+      "optional",
+      "string",
+      "How the detection-and-response component trades latency for completeness.",
+      { values: ["normal", "low"] },
+    ),
+    seedField(
+      "edr.proxy_address",
+      "optional",
+      "string",
+      "Proxy the detection-and-response component would use.",
+      { nullable: "No proxy is configured." },
+    ),
+  ],
+});

@@ -1,0 +1,317 @@
+/**
+ * The `system_statistics` event.
+ *
+ * @module
+ */
+import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import type { FieldSpec } from "../types.ts";
+
+/** A CPU state of the aggregate line of /proc/stat and the field it feeds. */
+export interface CpuTimeField {
+  state: string;
+  field: string;
+}
+
+/** The CPU states, in the column order of /proc/stat. */
+export const CPU_TIME_FIELDS: readonly CpuTimeField[] = [
+  "user",
+  "nice",
+  "system",
+  "idle",
+  "iowait",
+  "irq",
+  "softirq",
+  "steal",
+].map((state) => ({ state, field: `cpu_time.${state}` }));
+
+/** One line of /proc/pressure/<resource> and the fields its values feed. */
+export interface PressureLine {
+  resource: "cpu" | "memory" | "io";
+  kind: "some" | "full";
+  avg10: string;
+  avg60: string;
+  avg300: string;
+  total: string;
+}
+
+/** Every pressure line the kernel may expose. */
+export const PRESSURE_LINES: readonly PressureLine[] = (["cpu", "memory", "io"] as const).flatMap(
+  (resource) =>
+    (["some", "full"] as const).map((kind) => ({
+      resource,
+      kind,
+      avg10: `pressure.${resource}.${kind}_avg10`,
+      avg60: `pressure.${resource}.${kind}_avg60`,
+      avg300: `pressure.${resource}.${kind}_avg300`,
+      total: `pressure.${resource}.${kind}_total`,
+    })),
+);
+
+const PRESSURE_MISSING = "The kernel does not expose this pressure line.";
+
+function pressureLineFields(line: PressureLine): FieldSpec[] {
+  const who = line.kind === "some" ? "at least one task" : "all runnable tasks";
+  return [
+    ...(["avg10", "avg60", "avg300"] as const).map((window) =>
+      vitrineField(
+        line[window],
+        "optional",
+        "number",
+        `Share of wall time in which ${who} stalled on ${line.resource}, averaged over ${
+          window.slice(3)
+        } seconds (/proc/pressure).`,
+        { unit: "percent", nullable: PRESSURE_MISSING },
+      )
+    ),
+    vitrineField(
+      line.total,
+      "optional",
+      "number",
+      `Total stall time of this kind on ${line.resource} since boot (/proc/pressure).`,
+      { unit: "seconds", nullable: PRESSURE_MISSING },
+    ),
+  ];
+}
+
+/** Statistics of the kernel and of the agent itself. */
+export const SYSTEM_STATISTICS_EVENT = defineEvent({
+  type: "system_statistics",
+  title: "System statistics",
+  description: "Statistics of the kernel and of the agent itself, read through libc and /proc.",
+  category: "Product and service performance",
+  origin: "vitrine",
+  platforms: LINUX,
+  producedBy: "The system collector, once per interval.",
+  fields: [
+    vitrineField(
+      "uptime",
+      "required",
+      "number",
+      "Time since the kernel booted (sysinfo).",
+      {
+        unit: "seconds",
+      },
+    ),
+    ...(["1m", "5m", "15m"] as const).map((window) =>
+      vitrineField(
+        `load.${window}`,
+        "required",
+        "number",
+        `Run-queue load average over ${window.replace("m", " minutes")} (sysinfo).`,
+        { unit: "load" },
+      )
+    ),
+    vitrineField("memory.total", "required", "integer", "Usable RAM (sysinfo).", {
+      unit: "bytes",
+    }),
+    vitrineField("memory.free", "required", "integer", "Unused RAM (sysinfo).", {
+      unit: "bytes",
+    }),
+    vitrineField(
+      "memory.available",
+      "required",
+      "integer",
+      "RAM that could be given to new work without swapping (MemAvailable in /proc/meminfo).",
+      { unit: "bytes", nullable: "The kernel does not report MemAvailable." },
+    ),
+    vitrineField("memory.shared", "required", "integer", "Shared memory (sysinfo).", {
+      unit: "bytes",
+    }),
+    vitrineField(
+      "memory.buffers",
+      "required",
+      "integer",
+      "Memory used by block-device buffers (sysinfo).",
+      { unit: "bytes" },
+    ),
+    vitrineField("swap.total", "required", "integer", "Swap space (sysinfo).", {
+      unit: "bytes",
+    }),
+    vitrineField("swap.free", "required", "integer", "Unused swap space (sysinfo).", {
+      unit: "bytes",
+    }),
+    vitrineField(
+      "processes",
+      "required",
+      "integer",
+      "Tasks the kernel counts, threads included (sysinfo).",
+      { unit: "count" },
+    ),
+    vitrineField(
+      "cpu.online",
+      "required",
+      "integer",
+      "Processors online (sysconf).",
+      {
+        unit: "count",
+      },
+    ),
+    vitrineField(
+      "cpu.configured",
+      "required",
+      "integer",
+      "Processors configured (sysconf).",
+      { unit: "count" },
+    ),
+    vitrineField("page_size", "required", "integer", "Memory page size (sysconf).", {
+      unit: "bytes",
+    }),
+    vitrineField(
+      "clock_ticks",
+      "required",
+      "integer",
+      "Kernel clock ticks per second, the unit of /proc CPU times (sysconf).",
+      { unit: "hertz" },
+    ),
+    vitrineField("kernel.sysname", "required", "string", "Kernel name (uname)."),
+    vitrineField("kernel.release", "required", "string", "Kernel release (uname)."),
+    vitrineField(
+      "kernel.version",
+      "required",
+      "string",
+      "Kernel build string (uname).",
+    ),
+    vitrineField(
+      "kernel.machine",
+      "required",
+      "string",
+      "Hardware architecture (uname).",
+    ),
+    vitrineField(
+      "root_fs.total",
+      "required",
+      "integer",
+      "Size of the filesystem mounted at / (statvfs).",
+      { unit: "bytes" },
+    ),
+    vitrineField(
+      "root_fs.free",
+      "required",
+      "integer",
+      "Free space on / including the blocks reserved for root (statvfs).",
+      { unit: "bytes" },
+    ),
+    vitrineField(
+      "root_fs.available",
+      "required",
+      "integer",
+      "Free space on / that unprivileged users may use (statvfs).",
+      { unit: "bytes" },
+    ),
+    vitrineField(
+      "root_fs.inodes_total",
+      "required",
+      "integer",
+      "Inodes of / (statvfs).",
+      { unit: "count" },
+    ),
+    vitrineField(
+      "root_fs.inodes_free",
+      "required",
+      "integer",
+      "Free inodes of / (statvfs).",
+      { unit: "count" },
+    ),
+    vitrineField(
+      "agent.cpu_user",
+      "required",
+      "number",
+      "CPU time the agent spent in user mode since it started (getrusage).",
+      { unit: "seconds" },
+    ),
+    vitrineField(
+      "agent.cpu_system",
+      "required",
+      "number",
+      "CPU time the kernel spent on the agent's behalf since it started (getrusage).",
+      { unit: "seconds" },
+    ),
+    vitrineField(
+      "agent.max_rss",
+      "required",
+      "integer",
+      "Peak resident memory of the agent (getrusage).",
+      { unit: "bytes" },
+    ),
+    vitrineField(
+      "agent.rss",
+      "required",
+      "integer",
+      "Resident memory of the agent now.",
+      {
+        unit: "bytes",
+      },
+    ),
+    vitrineField(
+      "filesystems[].mount_point",
+      "optional",
+      "string",
+      "Where a real (not pseudo) filesystem is mounted (/proc/self/mountinfo).",
+    ),
+    vitrineField(
+      "filesystems[].fs_type",
+      "optional",
+      "string",
+      "Filesystem type, such as ext4.",
+    ),
+    vitrineField(
+      "filesystems[].total",
+      "optional",
+      "integer",
+      "Size of the filesystem (statvfs).",
+      { unit: "bytes" },
+    ),
+    vitrineField(
+      "filesystems[].free",
+      "optional",
+      "integer",
+      "Free space including reserved blocks (statvfs).",
+      { unit: "bytes" },
+    ),
+    vitrineField(
+      "filesystems[].available",
+      "optional",
+      "integer",
+      "Free space for unprivileged users (statvfs).",
+      { unit: "bytes" },
+    ),
+    vitrineField(
+      "filesystems[].inodes_total",
+      "optional",
+      "integer",
+      "Inodes of the filesystem (statvfs).",
+      { unit: "count" },
+    ),
+    vitrineField(
+      "filesystems[].inodes_free",
+      "optional",
+      "integer",
+      "Free inodes of the filesystem (statvfs).",
+      { unit: "count" },
+    ),
+    ...CPU_TIME_FIELDS.map(({ state: name, field }) =>
+      vitrineField(
+        field,
+        "optional",
+        "number",
+        `CPU time all processors spent in ${name} state since boot (/proc/stat).`,
+        { unit: "seconds" },
+      )
+    ),
+    vitrineField(
+      "vmstat.[counter]",
+      "optional",
+      "integer",
+      "One key per counter of /proc/vmstat, as the kernel names it (pages or events).",
+      { unit: "count" },
+    ),
+    vitrineField(
+      "meminfo.[key]",
+      "optional",
+      "integer",
+      "One key per size line of /proc/meminfo, converted from kibibytes.",
+      { unit: "bytes" },
+    ),
+    ...PRESSURE_LINES.flatMap(pressureLineFields),
+  ],
+});

@@ -1,0 +1,65 @@
+/**
+ * The file-activity subsystem as the agent schedules it: started, stopped
+ * and restarted as the policy changes, read once per interval.
+ *
+ * @module
+ */
+import type { RawEvent } from "../../catalog/raw_event.ts";
+import { allowedTiers, type Policy } from "../../policy/policy.ts";
+import type { Collector } from "../collector.ts";
+import { FileActivitySubsystem, type SubsystemStatus } from "./file_activity_subsystem.ts";
+import { readerExclusions } from "./path_filter.ts";
+import type { KernelInterface } from "./reader_protocol.ts";
+
+/** Collects kernel_statistics on the file-activity interval. */
+export class FileActivityCollector implements Collector {
+  readonly name = "file_activity";
+  readonly interval = "collection.fileActivityInterval";
+  readonly immediate = false;
+  readonly #subsystem = new FileActivitySubsystem();
+  readonly #dataDir: string;
+  readonly #prefer: readonly KernelInterface[] | undefined;
+  #key = "";
+
+  /** `dataDir` is excluded from the counts; `prefer` forces interfaces (tests). */
+  constructor(dataDir: string, prefer?: readonly KernelInterface[]) {
+    this.#dataDir = dataDir;
+    this.#prefer = prefer;
+  }
+
+  async apply(policy: Policy): Promise<void> {
+    const observeKernel = allowedTiers(policy, "collect").includes("optional");
+    const enabled = policy.get("antivirusEngine.enableRealTimeProtection");
+    const options = {
+      paths: policy.get("fileActivity.paths"),
+      exclusions: readerExclusions(policy.get("antivirusEngine.exclusions"), this.#dataDir),
+      traceLevel: policy.get("fileActivity.traceLevel"),
+      observeKernel,
+      ...(this.#prefer ? { prefer: this.#prefer } : {}),
+    };
+    const key = JSON.stringify([enabled, options]);
+    if (key === this.#key) return;
+    this.#key = key;
+    this.#subsystem.stop();
+    if (enabled) await this.#subsystem.start(options);
+  }
+
+  async collect(policy: Policy): Promise<RawEvent[]> {
+    await this.#subsystem.ready();
+    const fields = this.#subsystem.fields(allowedTiers(policy, "collect"));
+    return [{ type: "kernel_statistics", fields }];
+  }
+
+  problems(): string[] {
+    return this.#subsystem.status().problems;
+  }
+
+  /** What the subsystem is doing now. */
+  status(): SubsystemStatus {
+    return this.#subsystem.status();
+  }
+
+  stop(): void {
+    this.#subsystem.stop();
+  }
+}

@@ -1,0 +1,31 @@
+/**
+ * Learns whether a kernel interface is usable without reading any event.
+ *
+ * @module
+ */
+import { FAN, Fanotify } from "../../ffi/fanotify.ts";
+import { IN, Inotify } from "../../ffi/inotify.ts";
+import { inotifyRoots } from "./inotify_source.ts";
+import type { KernelInterface } from "./reader_protocol.ts";
+
+/**
+ * Opens `kind`, marks or watches the first of `paths` as a reader would,
+ * and closes it again at once. Throws why it is not usable.
+ */
+export function probeInterface(kind: KernelInterface, paths: readonly string[]): void {
+  if (kind === "fanotify") {
+    const group = Fanotify.open();
+    try {
+      group.markFilesystem(paths[0] ?? "/", FAN.OPEN);
+    } finally {
+      group.close();
+    }
+    return;
+  }
+  const instance = Inotify.open();
+  try {
+    instance.addWatch(inotifyRoots(paths)[0] ?? "/", IN.OPEN);
+  } finally {
+    instance.close();
+  }
+}

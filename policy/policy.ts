@@ -1,0 +1,90 @@
+/**
+ * The policy in effect: every setting's value and where it came from.
+ *
+ * @module
+ */
+import type { Tier } from "../catalog/types.ts";
+import { type SettingKey, SETTINGS, type Settings } from "./settings_spec.ts";
+import type { SettingProblem } from "./validate_settings.ts";
+
+/** Where the value of a setting comes from. */
+export type SettingSource = "default" | "local" | "managed" | "fail_closed";
+
+/** A problem of the managed file, with the file named. */
+export interface PolicyProblem extends SettingProblem {
+  file: string;
+}
+
+/** The state of the managed file. `invalid` means the agent fails closed until it is fixed. */
+export type ManagedState = "absent" | "valid" | "invalid";
+
+/** One setting in effect, as listings show it. */
+export interface PolicyEntry {
+  key: SettingKey;
+  value: unknown;
+  source: SettingSource;
+}
+
+/** What a policy is made of. */
+export interface PolicyParts {
+  values: Settings;
+  sources: Readonly<Record<SettingKey, SettingSource>>;
+  managedFile: string;
+  managedState: ManagedState;
+  problems: readonly PolicyProblem[];
+}
+
+/** The boundaries that data crosses, each governed by the policy. */
+export type Boundary = "collect" | "store" | "show" | "export" | "send";
+
+/** The policy in effect. Values are read through {@linkcode Policy.get}. */
+export class Policy {
+  readonly managedFile: string;
+  readonly managedState: ManagedState;
+  readonly problems: readonly PolicyProblem[];
+  /** The diagnostic level in effect. */
+  readonly level: Tier;
+  readonly #values: Settings;
+  readonly #sources: Readonly<Record<SettingKey, SettingSource>>;
+
+  constructor(parts: PolicyParts) {
+    this.#values = parts.values;
+    this.#sources = parts.sources;
+    this.managedFile = parts.managedFile;
+    this.managedState = parts.managedState;
+    this.problems = parts.problems;
+    this.level = parts.values["cloudService.diagnosticLevel"] === "optional"
+      ? "optional"
+      : "required";
+  }
+
+  /** The value in effect of `key`. */
+  get<K extends SettingKey>(key: K): Settings[K] {
+    return this.#values[key];
+  }
+
+  /** Where the value of `key` comes from. */
+  source(key: SettingKey): SettingSource {
+    return this.#sources[key];
+  }
+
+  /** Every setting in documentation order, with its value and source. */
+  entries(): PolicyEntry[] {
+    return SETTINGS.map(({ key }) => ({
+      key,
+      value: this.#values[key],
+      source: this.#sources[key],
+    }));
+  }
+
+  /** A text that differs whenever anything in effect differs. */
+  signature(): string {
+    return JSON.stringify([this.entries(), this.managedFile, this.managedState, this.problems]);
+  }
+}
+
+/** The tiers the policy lets through `boundary`. */
+export function allowedTiers(policy: Policy, boundary: Boundary): Tier[] {
+  if (boundary === "send" && policy.get("cloudService.enabled") !== true) return [];
+  return policy.level === "optional" ? ["required", "optional"] : ["required"];
+}
