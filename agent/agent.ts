@@ -28,6 +28,7 @@ import { LevelKeeper } from "./level_keeper.ts";
 import { type ConsentResult, recordConsent } from "./record_consent.ts";
 import { recordEvents } from "./record_events.ts";
 import { Scheduler } from "./scheduler.ts";
+import { recutSupportBundles } from "../support/collect_support_bundle.ts";
 import { removeRunningMarker, startupRecords, writeRunningMarker } from "./startup_records.ts";
 
 /** How to start the agent. */
@@ -80,7 +81,11 @@ export class Agent {
     this.store = store;
     this.#policy = policy;
     this.#identity = identity;
-    this.#levels = new LevelKeeper(store.db, options.log);
+    this.#levels = new LevelKeeper(
+      store.db,
+      (tiers) => recutSupportBundles(options.dataDir, tiers),
+      options.log,
+    );
     this.#fileActivity = new FileActivityCollector(options.dataDir, options.prefer);
     this.#collectors = [new SystemCollector(), this.#fileActivity];
   }
@@ -186,10 +191,14 @@ export class Agent {
   reloadPolicy(): Promise<void> {
     return this.#inTurn(async () => {
       if (this.#stopped) return;
-      const next = await currentPolicy(this.store.db, this.options.managedFile);
-      if (next.signature() !== this.#policy.signature()) await this.#apply(next);
-      await this.#levels.reconcile(this.#policy, (events) => this.record(events));
-      await this.#recordConfiguration();
+      try {
+        const next = await currentPolicy(this.store.db, this.options.managedFile);
+        if (next.signature() !== this.#policy.signature()) await this.#apply(next);
+        await this.#levels.reconcile(this.#policy, (events) => this.record(events));
+        await this.#recordConfiguration();
+      } catch (error) {
+        throw explainStorageError(error, this.options.dataDir);
+      }
     });
   }
 
@@ -211,8 +220,14 @@ export class Agent {
 
   /** Sets or removes a local preference under the rule shared with the CLI, then applies it. */
   async changePreference(key: string, value: unknown): Promise<PreferenceChange> {
-    const change = await changePreference(this.store.db, this.#policy, key, value);
-    if (change.ok) await this.reloadPolicy();
+    let change: PreferenceChange;
+    try {
+      change = await changePreference(this.store.db, this.#policy, key, value);
+    } catch (error) {
+      throw explainStorageError(error, this.options.dataDir);
+    }
+    // The preference is stored; applying it may still fail (and is retried by the poll).
+    if (change.ok) await this.reloadPolicy().catch(() => {});
     return change;
   }
 

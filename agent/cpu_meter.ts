@@ -14,9 +14,12 @@ function cpuSeconds(): number {
 export class CpuMeter {
   #last: { at: number; cpu: number };
 
-  /** Starts measuring now (the first sample covers the time since). */
+  /**
+   * The first sample covers the whole life of the process (the time origin
+   * of `performance.now()` is its start), so a share is known at once.
+   */
   constructor() {
-    this.#last = { at: performance.now(), cpu: cpuSeconds() };
+    this.#last = { at: 0, cpu: 0 };
   }
 
   /**

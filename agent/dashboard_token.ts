@@ -1,13 +1,18 @@
 /**
- * The per-installation token that state-changing dashboard requests carry.
+ * The per-installation tokens: the dashboard's (changes allowed) and a
+ * read-only one for scrapers when the server listens beyond loopback.
  *
  * @module
  */
 import { dataPaths } from "./data_dir.ts";
 
-/** Reads the token, creating it (mode 0600) the first time. */
-export async function ensureToken(dataDir: string): Promise<string> {
-  const { token: path } = dataPaths(dataDir);
+/** Which token. */
+export type TokenKind = "dashboard" | "read";
+
+/** Reads a token, creating it (mode 0600) the first time. */
+export async function ensureToken(dataDir: string, kind: TokenKind = "dashboard"): Promise<string> {
+  const paths = dataPaths(dataDir);
+  const path = kind === "dashboard" ? paths.token : paths.readToken;
   try {
     const existing = (await Deno.readTextFile(path)).trim();
     if (/^[0-9a-f]{64}$/.test(existing)) {

@@ -33,6 +33,7 @@ export function dataPaths(dataDir: string): {
   lock: string;
   running: string;
   token: string;
+  readToken: string;
   support: string;
 } {
   return {
@@ -40,6 +41,7 @@ export function dataPaths(dataDir: string): {
     lock: `${dataDir}/vitrine.lock`,
     running: `${dataDir}/running.json`,
     token: `${dataDir}/dashboard.token`,
+    readToken: `${dataDir}/read.token`,
     support: `${dataDir}/support`,
   };
 }

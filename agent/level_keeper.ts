@@ -26,12 +26,24 @@ const PENDING_CHANGE = "pending_level_change";
 /** Tracks the stored level and brings it to the level in effect. */
 export class LevelKeeper {
   readonly #db: Kysely<Database>;
+  readonly #cutElsewhere: (tiers: Tier[]) => Promise<unknown>;
   readonly #log: ((message: string) => void) | undefined;
   #failClosedSince: number | null = null;
   #problem: string | null = null;
+  /** Whether data kept outside the database (support bundles) may still hold optional data. */
+  #cutPending = true;
 
-  constructor(db: Kysely<Database>, log?: (message: string) => void) {
+  /**
+   * `cutElsewhere(tiers)` cuts what is kept outside the database (support
+   * bundles) to `tiers`; it runs after every deletion, and once at start.
+   */
+  constructor(
+    db: Kysely<Database>,
+    cutElsewhere: (tiers: Tier[]) => Promise<unknown>,
+    log?: (message: string) => void,
+  ) {
     this.#db = db;
+    this.#cutElsewhere = cutElsewhere;
     this.#log = log;
   }
 
@@ -53,35 +65,37 @@ export class LevelKeeper {
     policy: Policy,
     record: (events: RawEvent[]) => Promise<unknown>,
   ): Promise<void> {
-    const failClosed = policy.source("cloudService.diagnosticLevel") === "fail_closed";
-    if (!failClosed) this.#failClosedSince = null;
+    const source = policy.source("cloudService.diagnosticLevel");
+    if (source !== "fail_closed") this.#failClosedSince = null;
     else this.#failClosedSince ??= Date.now();
-    await this.#recordPending(record);
     const stored: Tier = (await getMeta(this.#db, STORED_LEVEL)) === "optional"
       ? "optional"
       : "required";
-    if (stored === policy.level) {
-      this.#problem = null;
-      return;
-    }
-    const source = policy.source("cloudService.diagnosticLevel");
-    if (policy.level === "optional") {
-      const change = { from_level: stored, to_level: policy.level, source, deleted_records: 0 };
-      await setMeta(this.#db, PENDING_CHANGE, JSON.stringify({ ...change, deleted_at: null }));
-      await setMeta(this.#db, STORED_LEVEL, "optional");
-      await this.#recordPending(record);
-      return;
-    }
-    if (
-      this.#failClosedSince !== null && Date.now() - this.#failClosedSince < FAIL_CLOSED_GRACE_MS
-    ) {
-      return;
-    }
+    if (stored !== policy.level) {
+      if (policy.level === "optional") {
+        const change = { from_level: stored, to_level: policy.level, source, deleted_records: 0 };
+        await setMeta(this.#db, PENDING_CHANGE, JSON.stringify({ ...change, deleted_at: null }));
+        await setMeta(this.#db, STORED_LEVEL, "optional");
+      } else if (!this.#inGrace()) {
+        await this.#purge(stored, source);
+      }
+    } else this.#problem = null;
+    await this.#recordPending(record);
+    if (policy.level === "required" && !this.#inGrace()) await this.#cutOutside();
+  }
+
+  #inGrace(): boolean {
+    return this.#failClosedSince !== null &&
+      Date.now() - this.#failClosedSince < FAIL_CLOSED_GRACE_MS;
+  }
+
+  /** Deletes the stored optional data and notes the change, in one transaction. */
+  async #purge(from: Tier, source: string): Promise<void> {
     try {
       const deleted = await deleteOptionalData(this.#db, (count) => ({
         [STORED_LEVEL]: "required",
         [PENDING_CHANGE]: JSON.stringify({
-          from_level: stored,
+          from_level: from,
           to_level: "required",
           source,
           deleted_records: count,
@@ -89,6 +103,7 @@ export class LevelKeeper {
         }),
       }));
       this.#problem = null;
+      this.#cutPending = true;
       this.#log?.(`Diagnostic level lowered to required: deleted ${deleted} optional records`);
     } catch (error) {
       this.#problem = `Optional data could not be deleted after the level was lowered; ` +
@@ -97,7 +112,19 @@ export class LevelKeeper {
         }`;
       throw error;
     }
-    await this.#recordPending(record);
+  }
+
+  async #cutOutside(): Promise<void> {
+    if (!this.#cutPending) return;
+    try {
+      await this.#cutElsewhere(["required"]);
+      this.#cutPending = false;
+    } catch (error) {
+      this.#problem = `Support bundles could not be cut to the required level; retrying: ${
+        (error as Error).message
+      }`;
+      throw error;
+    }
   }
 
   /** Records a change whose record was not written yet (kept in meta until it is). */

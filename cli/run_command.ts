@@ -32,6 +32,9 @@ Usage: vitrine run [flags]
 
 Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
 
+/** Addresses that reach this machine only. */
+const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
+
 /** Addresses the agent may listen on (its --allow-net list). */
 const LISTEN_ADDRESSES = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"];
 
@@ -115,6 +118,7 @@ export async function runCommand(args: string[]): Promise<number> {
   Deno.addSignalListener("SIGTERM", term);
   Deno.addSignalListener("SIGINT", int);
   const token = await ensureToken(dataDir);
+  const beyondLoopback = !LOOPBACK.includes(listen);
   const shutdown = new AbortController();
   let server: Deno.HttpServer;
   // Filled in once the server is bound, so that --port 0 works too.
@@ -127,6 +131,10 @@ export async function runCommand(args: string[]): Promise<number> {
       identity: () => agent.identity,
       status: () => agent.status(),
       token,
+      // Beyond loopback anyone on the network could read what is shown:
+      // reads need a token too.
+      readsNeedToken: beyondLoopback,
+      ...(beyondLoopback ? { readToken: await ensureToken(dataDir, "read") } : {}),
       allowedHosts,
       changePreference: (key, value) => agent.changePreference(key, value),
       recordConsent: (granted, actor) => agent.recordConsent(granted, actor),
@@ -137,9 +145,9 @@ export async function runCommand(args: string[]): Promise<number> {
       signal: shutdown.signal,
       onListen: ({ port: bound }) => {
         allowedHosts.push(...hostsFor(listen, bound));
-        if (listen !== "127.0.0.1" && listen !== "localhost" && listen !== "::1") {
+        if (beyondLoopback) {
           console.error(
-            `Warning: the dashboard listens on ${listen}, reachable beyond this machine.`,
+            `Warning: the dashboard listens on ${listen}, reachable beyond this machine. Every request, reads included, needs a token: the dashboard URL's (vitrine dashboard) or the read-only one (vitrine dashboard --read-token) as "Authorization: Bearer TOKEN".`,
           );
         }
         console.error(`vitrine ${agent.identity.app_version} collecting into ${dataDir}`);

@@ -31,6 +31,15 @@ export const LIBC_SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   /** ssize_t read(int fd, void *buf, size_t count); */
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** ssize_t read(int fd, void *buf, size_t count); on another thread, so a caller can give up waiting. */
+  read_in_background: {
+    name: "read",
+    parameters: ["i32", "buffer", "usize"],
+    result: "isize",
+    nonblocking: true,
+  },
+  /** int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf); */
+  statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
   /** int flock(int fd, int operation); */
   flock: { parameters: ["i32", "i32"], result: "i32" },
   /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */

@@ -8,6 +8,8 @@ interface Series {
   unit: string;
   labels: string[];
   data: (number | null)[][];
+  /** The range asked for, in seconds: the x axis spans exactly this. */
+  range: [number, number];
   note?: string;
 }
 
@@ -29,7 +31,16 @@ function formatValue(unit: string, value: number | null): string {
   return value.toFixed(value < 10 ? 2 : 0);
 }
 
-function draw(container: HTMLElement, series: Series, stacked: boolean): uPlot | null {
+/** Says on the container what was drawn, for people using a screen reader and for tests. */
+function describe(container: HTMLElement, series: Series, plot: uPlot | null): void {
+  const values = series.data.slice(1).flat();
+  container.dataset.points = String(series.data[0]?.length ?? 0);
+  container.dataset.nonzero = String(values.filter((v) => v !== null && v !== 0).length);
+  container.dataset.xMin = String(plot?.scales.x?.min ?? series.range[0]);
+  container.dataset.xMax = String(plot?.scales.x?.max ?? series.range[1]);
+}
+
+function draw(container: HTMLElement, series: Series, bars: boolean): uPlot | null {
   container.replaceChildren();
   const note = container.dataset.noteFor
     ? document.getElementById(container.dataset.noteFor)
@@ -51,10 +62,11 @@ function draw(container: HTMLElement, series: Series, stacked: boolean): uPlot |
       ...series.labels.map((label, i) => ({
         label,
         stroke: COLOURS[i % COLOURS.length],
-        fill: stacked ? `${COLOURS[i % COLOURS.length]}55` : undefined,
+        fill: bars ? `${COLOURS[i % COLOURS.length]}55` : undefined,
         width: 2,
         value: (_: uPlot, v: number | null) => formatValue(series.unit, v),
-        paths: stacked ? uPlot.paths.bars!({ size: [0.8, 40] }) : undefined,
+        // Bars of one bucket stand side by side: the first to the left of its time, the next to the right.
+        paths: bars ? uPlot.paths.bars!({ size: [0.45, 20], align: i === 0 ? -1 : 1 }) : undefined,
       })),
     ],
     axes: [{}, {
@@ -62,6 +74,8 @@ function draw(container: HTMLElement, series: Series, stacked: boolean): uPlot |
       size: 80,
     }],
     scales: {
+      // The chosen range, whatever the data covers: one point is not a span of years.
+      x: { time: true, range: (): uPlot.Range.MinMax => series.range },
       y: {
         range: (_: uPlot, min: number, max: number) => [Math.min(0, min), max > 0 ? max * 1.05 : 1],
       },
@@ -78,8 +92,9 @@ async function load(container: HTMLElement, range: string): Promise<uPlot | null
   );
   const series = await response.json() as Series;
   container.removeAttribute("aria-busy");
-  container.dataset.loaded = String(series.data[0]?.length ?? 0);
-  return draw(container, series, metric === "events");
+  const plot = draw(container, series, metric === "events");
+  describe(container, series, plot);
+  return plot;
 }
 
 async function main(): Promise<void> {
@@ -114,7 +129,7 @@ async function main(): Promise<void> {
   const onEvent = () => void refresh();
   source.addEventListener("system_statistics", onEvent);
   source.addEventListener("kernel_statistics", onEvent);
-  let resizeTimer = 0;
+  let resizeTimer: ReturnType<typeof setTimeout> | undefined;
   addEventListener("resize", () => {
     clearTimeout(resizeTimer);
     resizeTimer = setTimeout(() => void refresh(), 200);

@@ -6,6 +6,9 @@
  */
 import { type ManagedState, Policy, type PolicyProblem, type SettingSource } from "./policy.ts";
 import { type SettingKey, SETTINGS, type Settings } from "./settings_spec.ts";
+import { readRegularFile, type RegularFileRead } from "../ffi/read_regular_file.ts";
+import { SyscallError } from "../ffi/syscall_error.ts";
+import { parsePolicyDocument } from "./parse_policy_document.ts";
 import { validateSettings } from "./validate_settings.ts";
 
 /** What reading the managed file found. */
@@ -26,80 +29,110 @@ const FAIL_CLOSED: ReadonlyMap<SettingKey, unknown> = new Map<SettingKey, unknow
   ["cloudService.enabled", false],
 ]);
 
-/** Reads and checks the managed file; absent is not a problem. */
-export async function readManagedFile(
+/** A file changed this recently may be caught half-written: an unreadable one is read again. */
+const SETTLE_MS = 2000;
+const REREAD_DELAY_MS = 50;
+const REREADS = 4;
+
+function invalid(path: string, message: string, expected: string, key = ""): ManagedFileReading {
+  return {
+    state: "invalid",
+    values: new Map(),
+    problems: [{ file: path, key, expected, message: `Managed file "${path}": ${message}` }],
+  };
+}
+
+/** Reads the file's text, or says why it cannot be used as a managed file. */
+async function readText(
   path: string,
-): Promise<ManagedFileReading> {
-  const problem = (message: string, expected: string): PolicyProblem => ({
-    file: path,
-    key: "",
-    expected,
-    message: `Managed file "${path}": ${message}`,
-  });
-  let text: string;
+): Promise<{ text: string; mtimeMs: number } | ManagedFileReading> {
+  let read: RegularFileRead;
   try {
-    const info = await Deno.stat(path);
-    if (!info.isFile) {
-      return {
-        state: "invalid",
-        values: new Map(),
-        problems: [problem("is not a regular file", "a JSON file")],
-      };
-    }
-    if (info.size > MAX_MANAGED_BYTES) {
-      return {
-        state: "invalid",
-        values: new Map(),
-        problems: [
-          problem(
-            `is ${info.size} bytes, more than the ${MAX_MANAGED_BYTES} allowed`,
-            "a file under 1 MiB",
-          ),
-        ],
-      };
-    }
-    text = await Deno.readTextFile(path);
+    read = await readRegularFile(path, MAX_MANAGED_BYTES);
   } catch (error) {
-    if (error instanceof Deno.errors.NotFound) {
+    const code = error instanceof SyscallError ? error.code : "";
+    const hint = code === "EACCES" || code === "EPERM"
+      ? "; the agent must be able to read it (mode 0644, or owned by the agent's user)"
+      : "";
+    return invalid(
+      path,
+      `cannot be read (${(error as Error).message})${hint}`,
+      "a file readable by the agent",
+    );
+  }
+  switch (read.kind) {
+    case "absent":
       return { state: "absent", values: new Map(), problems: [] };
-    }
-    return {
-      state: "invalid",
-      values: new Map(),
-      problems: [
-        problem(
-          `cannot be read (${(error as Error).message})`,
-          "a file readable by the agent",
-        ),
-      ],
-    };
+    case "dangling_link":
+      return invalid(
+        path,
+        `is a symbolic link to "${read.target}", which does not exist; an admin's link that leads nowhere is not taken as "no managed file"`,
+        "a link to an existing JSON file, or no file at all",
+      );
+    case "not_regular":
+      return invalid(path, `is not a regular file: it is ${read.what}`, "a regular JSON file");
+    case "too_large":
+      return invalid(
+        path,
+        `is ${read.size} bytes, more than the ${MAX_MANAGED_BYTES} allowed`,
+        "a file under 1 MiB",
+      );
+    case "timeout":
+      return invalid(
+        path,
+        `could not be read within ${read.ms} ms (a hung network filesystem?)`,
+        "a file on a local disk",
+      );
+    case "ok":
+      try {
+        return {
+          text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(read.bytes),
+          mtimeMs: read.mtimeMs,
+        };
+      } catch {
+        return invalid(path, "is not UTF-8 text", "a JSON file in UTF-8");
+      }
   }
-  let document: unknown;
-  try {
-    document = JSON.parse(text);
-  } catch (error) {
-    return {
-      state: "invalid",
-      values: new Map(),
-      problems: [
-        problem(
-          `is not valid JSON (${(error as Error).message})`,
-          "a JSON object",
-        ),
-      ],
-    };
+}
+
+/** Reads the file once and checks it. */
+async function readOnce(path: string): Promise<{ reading: ManagedFileReading; fresh: boolean }> {
+  const text = await readText(path);
+  if ("state" in text) return { reading: text, fresh: false };
+  const fresh = Date.now() - text.mtimeMs < SETTLE_MS;
+  const parsed = parsePolicyDocument(text.text);
+  if (parsed.document === undefined) {
+    const [first] = parsed.problems;
+    return { reading: invalid(path, first?.message ?? "is not JSON", "a JSON object"), fresh };
   }
-  const check = validateSettings(document);
-  const problems = check.problems.map((p) => ({
+  const check = validateSettings(parsed.document);
+  const problems = [...parsed.problems, ...check.problems].map((p) => ({
     ...p,
     file: path,
     message: `Managed file "${path}": ${p.message}`,
   }));
   return {
-    state: problems.length > 0 ? "invalid" : "valid",
-    values: check.values,
-    problems,
+    reading: {
+      state: problems.length > 0 ? "invalid" : "valid",
+      values: check.values,
+      problems,
+    },
+    fresh,
   };
+}
+
+/**
+ * Reads and checks the managed file; absent is not a problem. A file that
+ * was just changed and cannot be parsed is read again a few times first,
+ * since a rewrite in place (`echo … > managed.json`) is briefly empty.
+ */
+export async function readManagedFile(path: string): Promise<ManagedFileReading> {
+  let attempt = await readOnce(path);
+  for (let i = 0; i < REREADS && attempt.fresh && attempt.reading.state === "invalid"; i++) {
+    await new Promise((resolve) => setTimeout(resolve, REREAD_DELAY_MS));
+    attempt = await readOnce(path);
+  }
+  return attempt.reading;
 }
 
 /** Merges the sources: managed over local over default, or fail closed. */

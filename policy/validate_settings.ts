@@ -198,10 +198,26 @@ export function validateSettings(document: unknown): SettingsCheck {
     });
     return result;
   }
+  // Where each key was set, to refuse a key written twice (flat and nested).
+  const writtenAs = new Map<string, string>();
   const walk = (object: Record<string, unknown>, prefix: string) => {
     for (const [name, value] of Object.entries(object)) {
       const key = prefix ? `${prefix}.${name}` : name;
+      const spelling = prefix ? `"${name}" inside "${prefix}"` : `"${name}"`;
       if (settingSpec(key) !== undefined) {
+        const earlier = writtenAs.get(key);
+        writtenAs.set(key, spelling);
+        if (earlier !== undefined) {
+          result.values.delete(key);
+          result.problems.push({
+            key,
+            value: shown(value),
+            expected: "each setting written once",
+            message:
+              `Setting "${key}" is set twice, as ${earlier} and as ${spelling}; which one applies would be a guess`,
+          });
+          continue;
+        }
         const problem = checkSetting(key, value);
         if (problem) result.problems.push(problem);
         else result.values.set(key, value);

@@ -10,6 +10,7 @@ import { CATALOG } from "../catalog/catalog.ts";
 import { exportEvents } from "../export/export_events.ts";
 import { gzipStream } from "../export/gzip_stream.ts";
 import { allowedTiers } from "../policy/policy.ts";
+import { StorageFullError } from "../store/storage_error.ts";
 import { countByTier, countByType, listEvents } from "../store/event_queries.ts";
 import { rangeEndingNow, readEventCounts, readSeries } from "../store/series_queries.ts";
 import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
@@ -27,6 +28,7 @@ export function apiRoutes(deps: AppDeps): Hono {
     if (error instanceof RangeError || error instanceof TypeError) {
       return c.json({ error: error.message }, 400);
     }
+    if (error instanceof StorageFullError) return c.json({ error: error.message }, 507);
     return c.json({ error: `Internal error: ${error.message}` }, 500);
   });
 

@@ -20,6 +20,10 @@ export interface AppDeps {
   status(): AgentStatus | undefined;
   /** The per-installation token that state-changing requests must carry. */
   token: string;
+  /** A token that allows reading only (scrapers), when there is one. */
+  readToken?: string;
+  /** Whether reads need a token too (the server listens beyond loopback). */
+  readsNeedToken?: boolean;
   /** Host header values accepted, such as `127.0.0.1:7878`. */
   allowedHosts: readonly string[];
   /** Sets or (with `undefined`) clears a local preference, then re-applies the policy. */

@@ -1,5 +1,7 @@
 /**
- * Guards state-changing requests: token, JSON body and same origin.
+ * Guards requests with the per-installation tokens: changes always need
+ * the dashboard token, a JSON body and this server as origin; reads need a
+ * token too when the server listens beyond loopback.
  *
  * @module
  */
@@ -9,6 +11,14 @@ import { getCookie } from "hono/cookie";
 /** The cookie that carries the dashboard token after the first visit. */
 export const TOKEN_COOKIE = "vitrine_token";
 
+/** The tokens a request may carry. */
+export interface Tokens {
+  /** Allows everything: the dashboard's token. */
+  dashboard: string;
+  /** Allows reading only (for scrapers such as /metrics), or undefined when there is none. */
+  read?: string;
+}
+
 function sameToken(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
@@ -16,14 +26,36 @@ function sameToken(a: string, b: string): boolean {
   return diff === 0;
 }
 
+function isRead(method: string): boolean {
+  return method === "GET" || method === "HEAD";
+}
+
 /**
- * For every method but GET and HEAD: requires the token (header
- * `X-Vitrine-Token` or the dashboard cookie), `Content-Type:
- * application/json`, and an Origin, when sent, of this server.
+ * For every method but GET and HEAD: requires the dashboard token (header
+ * `X-Vitrine-Token`, `Authorization: Bearer`, or the dashboard cookie),
+ * `Content-Type: application/json`, and an Origin, when sent, of this
+ * server. With `readsNeedToken`, GET and HEAD need the dashboard token or
+ * the read token as well.
  */
-export function requireToken(token: string, allowedHosts: readonly string[]): MiddlewareHandler {
+export function requireToken(
+  tokens: Tokens,
+  allowedHosts: readonly string[],
+  readsNeedToken = false,
+): MiddlewareHandler {
   return async (c, next) => {
-    if (c.req.method === "GET" || c.req.method === "HEAD") return await next();
+    const bearer = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
+    const given = c.req.header("x-vitrine-token") ?? bearer ?? getCookie(c, TOKEN_COOKIE) ?? "";
+    const dashboard = sameToken(given, tokens.dashboard);
+    if (isRead(c.req.method)) {
+      const reader = tokens.read !== undefined && sameToken(given, tokens.read);
+      if (readsNeedToken && !dashboard && !reader) {
+        return c.json({
+          error:
+            "This dashboard listens beyond this machine, so reading needs a token: open the URL that `vitrine dashboard` prints, or send `Authorization: Bearer` with the token of `vitrine dashboard --read-token`",
+        }, 401);
+      }
+      return await next();
+    }
     const origin = c.req.header("origin");
     if (
       origin !== undefined &&
@@ -38,12 +70,21 @@ export function requireToken(token: string, allowedHosts: readonly string[]): Mi
         415,
       );
     }
-    const given = c.req.header("x-vitrine-token") ?? getCookie(c, TOKEN_COOKIE) ?? "";
-    if (!sameToken(given, token)) {
+    if (!dashboard) {
       return c.json({
         error: "A valid dashboard token is required; open the URL that `vitrine dashboard` prints",
       }, 401);
     }
     await next();
   };
+}
+
+/**
+ * Where to send a browser after taking the token out of its URL: the same
+ * path on this server. Leading slashes and backslashes are collapsed, so
+ * `//evil.example/` can never become a link to another host.
+ */
+export function pathOnThisServer(url: URL): string {
+  url.searchParams.delete("token");
+  return `/${url.pathname.replace(/^[/\\]+/, "")}${url.search}`;
 }

@@ -14,6 +14,16 @@ function toInput(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
   );
 }
 
+const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+
+/** A statement that does nothing: the ROLLBACK of a transaction SQLite already ended. */
+const NOTHING: SqliteStatement = {
+  reader: false,
+  all: () => [],
+  run: () => ({ changes: 0, lastInsertRowid: 0 }),
+  *iterate() {},
+};
+
 /** Wraps a `DatabaseSync` for `new SqliteDialect({ database })`. */
 export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
   return {
@@ -21,6 +31,10 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
       database.close();
     },
     prepare(sql: string): SqliteStatement {
+      // When a write fails with a full disk or an I/O error, SQLite rolls the
+      // transaction back itself; Kysely's own ROLLBACK would then fail with
+      // "no transaction is active" and hide the error that matters.
+      if (ROLLBACK.test(sql) && !database.isTransaction) return NOTHING;
       const statement = database.prepare(sql);
       return {
         // node:sqlite has no `reader` flag; a statement that returns rows

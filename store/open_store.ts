@@ -28,6 +28,35 @@ export interface Store {
 const DAMAGE = /not a database|malformed|corrupt|disk image/i;
 
 /**
+ * Makes the database and its WAL and shared-memory files readable by their
+ * owner only. SQLite would create them with the process umask (often 0644,
+ * whatever the directory's mode); it gives the WAL and shared-memory files
+ * the database file's mode, so creating that one 0600 first is enough for
+ * new files, and existing ones are tightened.
+ */
+async function keepPrivate(path: string): Promise<void> {
+  try {
+    await Deno.lstat(path);
+  } catch (error) {
+    if (!(error instanceof Deno.errors.NotFound)) throw error;
+    const file = await Deno.open(path, { createNew: true, write: true, mode: 0o600 });
+    file.close();
+  }
+  for (const name of [path, `${path}-wal`, `${path}-shm`]) {
+    try {
+      await Deno.chmod(name, 0o600);
+    } catch (error) {
+      // Absent, or owned by another user (a read-side command run by root on a user's directory).
+      if (
+        !(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)
+      ) {
+        throw error;
+      }
+    }
+  }
+}
+
+/**
  * Opens the database at `path`, creating and migrating it as needed.
  *
  * A file that is not a usable SQLite database raises a {@linkcode StoreError}
@@ -36,6 +65,7 @@ const DAMAGE = /not a database|malformed|corrupt|disk image/i;
 export async function openStore(path: string): Promise<Store> {
   let raw: DatabaseSync;
   try {
+    await keepPrivate(path);
     raw = new DatabaseSync(path);
   } catch (error) {
     throw new StoreError(

@@ -22,9 +22,9 @@ export function parseTime(name: string, text: string): number {
       `The ${name} time "${text}" is not a date; use ISO 8601 (2026-11-22T10:00:00Z) or epoch milliseconds`,
     );
   }
-  if (value > MAX_TIME) {
+  if (value > MAX_TIME || value < 0) {
     throw new RangeError(
-      `The ${name} time "${text}" is out of range: epoch milliseconds go up to ${MAX_TIME} (year 275760)`,
+      `The ${name} time "${text}" is out of range: times go from 1970 (epoch 0) to year 275760 (epoch milliseconds ${MAX_TIME})`,
     );
   }
   return value;

@@ -124,6 +124,18 @@ export function rangeEndingNow(name: string): { since: number; until: number } {
   return { since: until - span, until };
 }
 
+/**
+ * SQL of the bucket number of `e.time`: an integer, whatever type the
+ * bound values have (a real would give every event a bucket of its own).
+ */
+function bucketOf(since: number, width: number) {
+  return sql`CAST((e.time - ${Math.floor(since)}) / ${Math.max(1, Math.floor(width))} AS INTEGER)`;
+}
+
+function inSeconds(since: number, until: number): [number, number] {
+  return [Math.floor(since / 1000), Math.ceil(until / 1000)];
+}
+
 /** Values read per bucket at most, on average, when a range is dense. */
 const SAMPLES_PER_BUCKET = 4;
 
@@ -134,6 +146,8 @@ export interface Series {
   labels: string[];
   /** [times, ...values], aligned; null where there is no value. */
   data: (number | null)[][];
+  /** The time range asked for, in seconds: the chart's x axis spans exactly this. */
+  range: [number, number];
   /** Why the series is empty, when it is. */
   note?: string;
 }
@@ -162,6 +176,7 @@ export async function readSeries(
     unit: metric.unit,
     labels: fields.map((f) => f.label),
     data: [[]],
+    range: inSeconds(since, until),
   };
   if (fields.length === 0) {
     series.note =
@@ -184,7 +199,7 @@ export async function readSeries(
     sql.raw(`${metric.rate ? "max" : "avg"}(${fieldSql(metric.type, f)}) AS v${i}`)
   );
   const rows = await sql<Record<string, number | null>>`
-    SELECT (e.time - ${since}) / ${width} AS bucket, max(e.time) AS t,
+    SELECT ${bucketOf(since, width)} AS bucket, max(e.time) AS t,
       ${metric.rate ? sql.raw("json_extract(r.fields, '$.instance_id') AS instance,") : sql.raw("")}
       ${sql.join(columns)}
     FROM event e
@@ -245,12 +260,13 @@ export async function readEventCounts(
     )
   );
   const rows = allowed.length === 0 ? { rows: [] } : await sql<Record<string, number>>`
-    SELECT (e.time - ${since}) / ${width} AS bucket, ${sql.join(probes)}
+    SELECT ${bucketOf(since, width)} AS bucket, ${sql.join(probes)}
     FROM event e WHERE e.time >= ${since} AND e.time < ${until}
     GROUP BY bucket`.execute(db);
+  // Each bar stands at the middle of its bucket.
   const times = Array.from(
     { length: buckets },
-    (_, i) => Math.round((since + (i + 1) * width) / 1000),
+    (_, i) => Math.round((since + (i + 0.5) * width) / 1000),
   );
   const byTier = allowed.map((_, i) => {
     const counts: (number | null)[] = Array.from({ length: buckets }, () => 0);
@@ -260,5 +276,11 @@ export async function readEventCounts(
     }
     return counts;
   });
-  return { metric: "events", unit: "records", labels: [...allowed], data: [times, ...byTier] };
+  return {
+    metric: "events",
+    unit: "records",
+    labels: [...allowed],
+    data: [times, ...byTier],
+    range: inSeconds(since, until),
+  };
 }

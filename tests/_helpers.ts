@@ -70,16 +70,24 @@ export async function tempDir(
   };
 }
 
-/** Starts an in-process agent in a temporary data directory. */
+/**
+ * Starts an in-process agent in a temporary data directory, and waits for
+ * the collection it makes at start, so that tests count from a settled store.
+ */
 export async function startTestAgent(
   options: Partial<AgentOptions> & { dataDir: string },
 ): Promise<Agent> {
-  return await Agent.start({
+  const agent = await Agent.start({
     managedFile: `${options.dataDir}/managed.json`,
     intervals: { system: 3600, file_activity: 3600 },
     policyPollMs: 3_600_000,
     ...options,
   });
+  await waitFor(
+    "the first system collection",
+    () => agent.status().collectors.some((task) => task.name === "system" && task.runs > 0),
+  );
+  return agent;
 }
 
 /** Waits until `check` returns true, polling every 50 ms, or throws. */
@@ -126,4 +134,52 @@ export async function readUntil(
     reader.releaseLock();
   }
   return text;
+}
+
+/** Whether `mount -t tmpfs` works here (root with CAP_SYS_ADMIN). */
+export const CAN_MOUNT = IS_ROOT && (() => {
+  try {
+    return new Deno.Command("mount", { args: ["--version"] }).outputSync().success;
+  } catch {
+    return false;
+  }
+})();
+
+/** Mounts a tmpfs of `megabytes` at `path` (created), unmounted when disposed. */
+export async function mountTmpfs(
+  path: string,
+  megabytes: number,
+): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
+  await Deno.mkdir(path, { recursive: true });
+  await sh("mount", ["-t", "tmpfs", "-o", `size=${megabytes}m`, "tmpfs", path]);
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      await sh("umount", ["-l", path]).catch(() => {});
+    },
+  };
+}
+
+/** Fills the filesystem holding `dir` with a file `filler`; returns its path. */
+export async function fillDisk(dir: string): Promise<string> {
+  const path = `${dir}/filler`;
+  const file = await Deno.open(path, { create: true, write: true, truncate: true });
+  const chunk = new Uint8Array(16 * 1024).fill(1);
+  try {
+    for (let i = 0; i < 1_000_000; i++) await file.write(chunk);
+  } catch {
+    // The disk is full.
+  } finally {
+    file.close();
+  }
+  // The last partial block: byte by byte until nothing more fits.
+  const tail = await Deno.open(path, { append: true });
+  try {
+    for (let i = 0; i < 16 * 1024; i++) await tail.write(new Uint8Array(1));
+  } catch {
+    // Full to the byte.
+  } finally {
+    tail.close();
+  }
+  return path;
 }

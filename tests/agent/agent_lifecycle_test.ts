@@ -92,7 +92,7 @@ Deno.test("an agent killed without warning is recorded as a crash at the next st
   notEqual(crashes[0].parts.optional.started_at, null);
 });
 
-Deno.test("with --port 0 the agent serves on the port it was given, and --listen 0.0.0.0 warns", async () => {
+Deno.test("with --port 0 the agent serves on the port it was given; --listen 0.0.0.0 warns and wants a token for reads", async () => {
   await using dir = await tempDir();
   const child = spawnAgent([
     "--data-dir",
@@ -104,15 +104,17 @@ Deno.test("with --port 0 the agent serves on the port it was given, and --listen
     "--managed-config",
     `${dir.path}/none.json`,
   ]);
-  const text = await readUntil(child.stderr, "token)");
+  const text = await readUntil(child.stderr, "with its token)");
   match(text, /Warning: the dashboard listens on 0\.0\.0\.0, reachable beyond this machine/);
+  match(text, /reads included, needs a token/);
   const port = Number(/Dashboard: http:\/\/127\.0\.0\.1:(\d+)\//.exec(text)?.[1] ?? NaN);
   ok(port > 0);
-  equal(
-    await fetch(`http://127.0.0.1:${port}/api/health`).then((r) =>
+  const status = (headers: HeadersInit = {}) =>
+    fetch(`http://127.0.0.1:${port}/api/health`, { headers }).then((r) =>
       r.body?.cancel().then(() => r.status)
-    ),
-    200,
-  );
+    );
+  equal(await status(), 401);
+  const read = (await runCli(["dashboard", "--read-token", "--data-dir", dir.path])).stdout.trim();
+  equal(await status({ authorization: `Bearer ${read}` }), 200);
   equal(await stopAgent(child, "SIGTERM"), 0);
 });

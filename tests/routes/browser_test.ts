@@ -69,8 +69,16 @@ Deno.test({
       page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
       await page.goto(url);
       equal(new URL(page.url()).search, "", "the token leaves the address bar");
-      await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
       ok(await page.isVisible("text=Memory in use"));
+      // What the overview draws: records where records exist, its own CPU while it runs.
+      await page.waitForSelector("[data-metric=events][data-points]", { timeout: 10_000 });
+      const events = await page.$eval("[data-metric=events]", (e) => ({ ...e.dataset }));
+      ok(Number(events.nonzero) > 0, `the records chart draws records: ${JSON.stringify(events)}`);
+      const span = Number(events.xMax) - Number(events.xMin);
+      ok(Math.abs(span - 86_400) <= 2, `the records chart spans 24 hours, not ${span} s`);
+      const cpu = await page.locator("dt:has-text('Own CPU') + dd").textContent();
+      match(cpu ?? "", /% of one core/);
+      await page.screenshot({ path: `${SHOTS}/overview.png`, fullPage: true });
 
       // Keyboard: the first Tab reaches the skip link.
       await page.keyboard.press("Tab");
@@ -108,9 +116,28 @@ Deno.test({
       await page.waitForURL(/view=optional/);
       await page.screenshot({ path: `${SHOTS}/event.png` });
 
-      // Charts draw from the API.
-      await page.goto(`${base}/charts?range=1h`);
-      await page.waitForSelector("[data-metric=memory] canvas", { timeout: 10_000 });
+      // Charts draw from the API, over exactly the chosen range.
+      for (const [range, seconds] of [["15m", 900], ["1h", 3600]] as const) {
+        await page.goto(`${base}/charts?range=${range}`);
+        await page.waitForSelector("[data-metric=memory] canvas", { timeout: 10_000 });
+        await page.waitForSelector("[data-metric=file_activity][data-points]");
+        const drawn = await page.$$eval(
+          "[data-metric]",
+          (els) => els.map((e) => ({ ...e.dataset })),
+        );
+        for (const chart of drawn) {
+          const span = Number(chart.xMax) - Number(chart.xMin);
+          ok(Math.abs(span - seconds) <= 2, `${chart.metric} spans ${span} s for ${range}`);
+          ok(
+            Number(chart.xMax) >= Date.now() / 1000 - 5,
+            `${chart.metric} ends now, not at ${chart.xMax}`,
+          );
+        }
+        for (const metric of ["memory", "load", "disk", "agent"]) {
+          const chart = drawn.find((c) => c.metric === metric);
+          ok(Number(chart?.nonzero) > 0, `${metric} draws values: ${JSON.stringify(chart)}`);
+        }
+      }
       await page.screenshot({ path: `${SHOTS}/charts.png`, fullPage: true });
 
       await page.goto(`${base}/catalog`);

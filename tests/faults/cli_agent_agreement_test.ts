@@ -1,0 +1,52 @@
+// Defect 12: the CLI shows what the running agent uses, and says when it
+// was told otherwise.
+import { equal, match, ok } from "node:assert/strict";
+import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+
+Deno.test("without --managed-config the CLI reads the running agent's managed file, and notes a different one", async () => {
+  await using dir = await tempDir();
+  const managed = `${dir.path}/custom-managed.json`;
+  await Deno.writeTextFile(
+    managed,
+    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
+  );
+  const dataDir = `${dir.path}/data`;
+  const agent = spawnAgent(["--data-dir", dataDir, "--port", "0", "--managed-config", managed]);
+  try {
+    await readUntil(agent.stderr, "Dashboard:");
+    let health: { level: string; policy: { managedFile: string }; problems: string[] } = {
+      level: "",
+      policy: { managedFile: "" },
+      problems: [],
+    };
+    await waitFor("the agent's status", async () => {
+      const result = await runCli(["health", "--data-dir", dataDir]);
+      health = JSON.parse(result.stdout);
+      return result.code === 0 && health.policy.managedFile === managed;
+    }, 20_000);
+    equal(health.level, "optional");
+    equal(health.problems.filter((p) => p.includes("this command")).length, 0);
+
+    const other = await runCli([
+      "health",
+      "--data-dir",
+      dataDir,
+      "--managed-config",
+      `${dir.path}/elsewhere.json`,
+    ]);
+    const told = JSON.parse(other.stdout);
+    equal(told.level, "required");
+    ok(told.problems.some((p: string) => p.includes(`reads the managed file "${managed}"`)));
+    ok(
+      told.problems.some((p: string) =>
+        /runs at the optional level; this command computed required/.test(p)
+      ),
+    );
+    match(other.stderr, /Note: The running agent/);
+  } finally {
+    agent.kill("SIGTERM");
+    await agent.status;
+    await agent.stderr.cancel().catch(() => {});
+    await agent.stdout.cancel().catch(() => {});
+  }
+});
