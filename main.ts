@@ -5,47 +5,59 @@
  * @module
  */
 import { AgentLockedError } from "./agent/data_dir.ts";
-import { StoreError } from "./store/open_store.ts";
-import { APP_VERSION } from "./identity/identity.ts";
-import { catalogCommand } from "./cli/catalog_command.ts";
-import { configCommand } from "./cli/config_command.ts";
-import { dashboardCommand } from "./cli/dashboard_command.ts";
-import { eventsCommand } from "./cli/events_command.ts";
-import { exportCommand } from "./cli/export_command.ts";
-import { healthCommand } from "./cli/health_command.ts";
-import { runCommand } from "./cli/run_command.ts";
 import { UsageError } from "./cli/usage_error.ts";
-import { verifyCommand } from "./cli/verify_command.ts";
-import { sampleCommand } from "./cli/sample_command.ts";
-import { consentCommand, supportCommand } from "./cli/consent_command.ts";
+import { APP_VERSION } from "./identity/identity.ts";
+import { StoreError } from "./store/open_store.ts";
 
-const COMMANDS: Record<
-  string,
-  { run: (args: string[]) => number | Promise<number>; summary: string }
-> = {
+type Command = (args: string[]) => number | Promise<number>;
+
+// Each command is loaded when it runs, so that the agent never holds what
+// only `verify` or `export` needs (and the reverse).
+const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }> = {
   run: {
-    run: runCommand,
+    load: async () => (await import("./cli/run_command.ts")).runCommand,
     summary: "collect, store and serve the dashboard (what `deno task start` does)",
   },
-  catalog: { run: catalogCommand, summary: "print the catalogue of events and fields as JSON" },
-  events: { run: eventsCommand, summary: "print stored events as JSON" },
-  export: { run: exportCommand, summary: "write the audit export (JSON or NDJSON, hash-chained)" },
+  catalog: {
+    load: async () => (await import("./cli/catalog_command.ts")).catalogCommand,
+    summary: "print the catalogue of events and fields as JSON",
+  },
+  events: {
+    load: async () => (await import("./cli/events_command.ts")).eventsCommand,
+    summary: "print stored events as JSON",
+  },
+  export: {
+    load: async () => (await import("./cli/export_command.ts")).exportCommand,
+    summary: "write the audit export (JSON or NDJSON, hash-chained)",
+  },
   verify: {
-    run: verifyCommand,
+    load: async () => (await import("./cli/verify_command.ts")).verifyCommand,
     summary: "check that an export is intact (schema, counts, hash chain)",
   },
-  health: { run: healthCommand, summary: "print the agent's health as JSON" },
-  config: { run: configCommand, summary: "show the policy in effect; set local preferences" },
+  health: {
+    load: async () => (await import("./cli/health_command.ts")).healthCommand,
+    summary: "print the agent's health as JSON",
+  },
+  config: {
+    load: async () => (await import("./cli/config_command.ts")).configCommand,
+    summary: "show the policy in effect; set local preferences",
+  },
   sample: {
-    run: sampleCommand,
+    load: async () => (await import("./cli/sample_command.ts")).sampleCommand,
     summary: "`sample check FILE`: would this file be submitted as a sample?",
   },
-  consent: { run: consentCommand, summary: "grant, revoke or show consent for support logs" },
+  consent: {
+    load: async () => (await import("./cli/consent_command.ts")).consentCommand,
+    summary: "grant, revoke or show consent for support logs",
+  },
   support: {
-    run: supportCommand,
+    load: async () => (await import("./cli/consent_command.ts")).supportCommand,
     summary: "`support collect`: gather a support bundle (needs consent)",
   },
-  dashboard: { run: dashboardCommand, summary: "print the dashboard URL with its access token" },
+  dashboard: {
+    load: async () => (await import("./cli/dashboard_command.ts")).dashboardCommand,
+    summary: "print the dashboard URL with its access token",
+  },
 };
 
 /** The top-level help. */
@@ -80,7 +92,7 @@ export async function main(args: string[]): Promise<number> {
     return 2;
   }
   try {
-    return await entry.run(rest);
+    return await (await entry.load())(rest);
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(error.message);

@@ -282,7 +282,7 @@ export class Agent {
     this.#stopped = true;
     await this.#scheduler.stop();
     await this.#serial;
-    for (const collector of this.#collectors) collector.stop();
+    for (const collector of this.#collectors) await collector.stop();
     const final = JSON.stringify({ ...this.status(), stoppedAt: Date.now() });
     await setMeta(this.store.db, "agent_status", final).catch(() => {});
     await this.store.close();

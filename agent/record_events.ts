@@ -6,8 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { RawEvent } from "../catalog/raw_event.ts";
-import { splitByTier } from "../catalog/split_by_tier.ts";
-import { validateEvent } from "../catalog/validate_event.ts";
+import { validateAndSplit } from "../catalog/validate_event.ts";
 import type { Identity } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/policy.ts";
 import { insertEvents, type NewEvent } from "../store/event_queries.ts";
@@ -30,8 +29,7 @@ export async function recordEvents(
   const tiers = allowedTiers(policy, "store");
   const rows: NewEvent[] = [];
   for (const event of events) {
-    validateEvent(event.type, event.fields);
-    const split = splitByTier(event.type, event.fields);
+    const split = validateAndSplit(event.type, event.fields);
     const parts: NewEvent["parts"] = {};
     for (const tier of tiers) {
       const part = split[tier];

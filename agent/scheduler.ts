@@ -1,9 +1,12 @@
 /**
  * Runs collectors on their intervals, with jitter, a time limit and
  * backoff after failures. One collector's trouble never stops the others.
+ * Runs land on the shared timer grid, so that tasks due about the same
+ * time wake the process once.
  *
  * @module
  */
+import { alignedDelay } from "../collectors/aligned_timer.ts";
 
 /** The state of one scheduled task, as health reports it. */
 export interface TaskStatus {
@@ -101,7 +104,8 @@ export class Scheduler {
 
   #schedule(task: Task, delay: number): void {
     if (this.#stopped) return;
-    task.status.nextRunAt = Date.now() + delay;
+    const aligned = alignedDelay(delay);
+    task.status.nextRunAt = Date.now() + aligned;
     task.timer = setTimeout(async () => {
       await this.#run(task);
       const failures = task.status.consecutiveFailures;
@@ -110,7 +114,7 @@ export class Scheduler {
         ? this.#jittered(task.options.intervalMs)
         : Math.min(MAX_BACKOFF_MS, task.options.intervalMs * 2 ** Math.min(failures, 20));
       this.#schedule(task, next);
-    }, delay);
+    }, aligned);
   }
 
   async #run(task: Task): Promise<void> {

@@ -46,7 +46,7 @@ export const EVENT_TYPES: readonly EventType[] = EVENTS.map((event) => event.typ
 
 /** The catalogue. Bump `version` whenever a field or event changes. */
 export const CATALOG: Catalog = {
-  version: "2026.11.1",
+  version: "2026.11.2",
   common: COMMON_FIELDS,
   events: EVENTS,
 };

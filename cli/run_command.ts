@@ -7,7 +7,8 @@ import { Agent } from "../agent/agent.ts";
 import { ensureToken } from "../agent/dashboard_token.ts";
 import { DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
 import { shortHostname } from "../identity/identity.ts";
-import { createApp } from "../routes/app.ts";
+import type { Hono } from "hono";
+import type { AppDeps } from "../routes/app_deps.ts";
 import { dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -124,7 +125,7 @@ export async function runCommand(args: string[]): Promise<number> {
   // Filled in once the server is bound, so that --port 0 works too.
   const allowedHosts: string[] = [];
   try {
-    const app = createApp({
+    const deps: AppDeps = {
       store: agent.store,
       dataDir,
       policy: () => agent.policy,
@@ -138,7 +139,13 @@ export async function runCommand(args: string[]): Promise<number> {
       allowedHosts,
       changePreference: (key, value) => agent.changePreference(key, value),
       recordConsent: (granted, actor) => agent.recordConsent(granted, actor),
-    });
+    };
+    // The web app is loaded by the first request: an agent nobody looks at
+    // never holds the dashboard's code.
+    let app: Promise<Hono> | undefined;
+    const serve = async (request: Request) =>
+      (await (app ??= import("../routes/app.ts").then(({ createApp }) => createApp(deps))))
+        .fetch(request);
     server = Deno.serve({
       hostname: listen,
       port,
@@ -155,7 +162,7 @@ export async function runCommand(args: string[]): Promise<number> {
           `Dashboard: http://127.0.0.1:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`,
         );
       },
-    }, app.fetch);
+    }, serve);
   } catch (error) {
     await agent.stop();
     if (error instanceof Deno.errors.AddrInUse) {

@@ -12,7 +12,9 @@ import { statvfs } from "../ffi/statvfs.ts";
 import { sysconf } from "../ffi/sysconf.ts";
 import { sysinfo } from "../ffi/sysinfo.ts";
 import { uname } from "../ffi/uname.ts";
+import { MountTable } from "../ffi/mount_table.ts";
 import {
+  type Mount,
   parseCpuTicks,
   parseMeminfo,
   parseMountinfo,
@@ -26,6 +28,21 @@ function readOptional(path: string): string | null {
   } catch {
     return null;
   }
+}
+
+const mountTable = new MountTable();
+let mounts: { text: string; list: Mount[] } = { text: "", list: [] };
+
+/** The real filesystems mounted now, parsed again only when the mount table changed. */
+function realMounts(): Mount[] {
+  let text = "";
+  try {
+    text = mountTable.text();
+  } catch {
+    // No mount table (no /proc): no filesystems to report.
+  }
+  if (text !== mounts.text) mounts = { text, list: parseMountinfo(text) };
+  return mounts.list;
 }
 
 /**
@@ -74,11 +91,7 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
   if (!tiers.includes("optional")) return fields;
 
   const filesystems: Fields[] = [];
-  for (
-    const mount of parseMountinfo(
-      readOptional("/proc/self/mountinfo") ?? "",
-    )
-  ) {
+  for (const mount of realMounts()) {
     try {
       const fs = statvfs(mount.mountPoint);
       if (fs.totalBytes === 0) continue;

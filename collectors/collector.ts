@@ -25,5 +25,5 @@ export interface Collector {
   /** Trouble worth reporting in health. */
   problems(): string[];
   /** Stops whatever the collector keeps running. */
-  stop(): void;
+  stop(): Promise<void>;
 }

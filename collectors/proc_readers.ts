@@ -17,11 +17,19 @@ export function parseMeminfo(text: string): Record<string, number> {
 /** /proc/vmstat as counters per key. */
 export function parseVmstat(text: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const line of text.split("\n")) {
-    const [key, value] = line.split(" ");
-    if (key && value !== undefined && /^\d+$/.test(value)) {
-      out[key] = Number(value);
+  let start = 0;
+  while (start < text.length) {
+    let end = text.indexOf("\n", start);
+    if (end < 0) end = text.length;
+    const space = text.indexOf(" ", start);
+    if (space > start && space < end) {
+      const value = text.slice(space + 1, end);
+      // Counters are whole numbers; anything else is not a counter.
+      if (value !== "" && Number.isSafeInteger(+value) && +value >= 0) {
+        out[text.slice(start, space)] = +value;
+      }
     }
+    start = end + 1;
   }
   return out;
 }

@@ -27,5 +27,7 @@ export class SystemCollector implements Collector {
     return [];
   }
 
-  stop(): void {}
+  stop(): Promise<void> {
+    return Promise.resolve();
+  }
 }

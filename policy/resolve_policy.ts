@@ -42,13 +42,23 @@ function invalid(path: string, message: string, expected: string, key = ""): Man
   };
 }
 
+/** The last reading of each managed file, with the stamp and age of the file it came from. */
+const lastReadings = new Map<
+  string,
+  { stamp: string; mtimeMs: number; reading: ManagedFileReading }
+>();
+
 /** Reads the file's text, or says why it cannot be used as a managed file. */
 async function readText(
   path: string,
-): Promise<{ text: string; mtimeMs: number } | ManagedFileReading> {
+): Promise<{ text: string; mtimeMs: number; stamp: string } | ManagedFileReading> {
   let read: RegularFileRead;
   try {
-    read = await readRegularFile(path, MAX_MANAGED_BYTES);
+    // A file changed within the last moments is always read: on a filesystem
+    // with coarse times a rewrite may keep its stamp.
+    const last = lastReadings.get(path);
+    const known = last && Date.now() - last.mtimeMs > SETTLE_MS ? last.stamp : undefined;
+    read = await readRegularFile(path, MAX_MANAGED_BYTES, known ? { known } : {});
   } catch (error) {
     const code = error instanceof SyscallError ? error.code : "";
     const hint = code === "EACCES" || code === "EPERM"
@@ -83,11 +93,15 @@ async function readText(
         `could not be read within ${read.ms} ms (a hung network filesystem?)`,
         "a file on a local disk",
       );
+    case "unchanged":
+      // Polled every few seconds: an unchanged file is not read or parsed again.
+      return structuredClone(lastReadings.get(path)!.reading);
     case "ok":
       try {
         return {
           text: new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(read.bytes),
           mtimeMs: read.mtimeMs,
+          stamp: read.stamp,
         };
       } catch {
         return invalid(path, "is not UTF-8 text", "a JSON file in UTF-8");
@@ -111,14 +125,18 @@ async function readOnce(path: string): Promise<{ reading: ManagedFileReading; fr
     file: path,
     message: `Managed file "${path}": ${p.message}`,
   }));
-  return {
-    reading: {
-      state: problems.length > 0 ? "invalid" : "valid",
-      values: check.values,
-      problems,
-    },
-    fresh,
+  const reading: ManagedFileReading = {
+    state: problems.length > 0 ? "invalid" : "valid",
+    values: check.values,
+    problems,
   };
+  if (lastReadings.size > 16) lastReadings.clear();
+  lastReadings.set(path, {
+    stamp: text.stamp,
+    mtimeMs: text.mtimeMs,
+    reading: structuredClone(reading),
+  });
+  return { reading, fresh };
 }
 
 /**

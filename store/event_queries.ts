@@ -3,11 +3,21 @@
  *
  * @module
  */
-import { type Kysely, sql } from "kysely";
+import {
+  CompiledQuery,
+  type Dialect,
+  DummyDriver,
+  Kysely,
+  sql,
+  SqliteAdapter,
+  SqliteIntrospector,
+  SqliteQueryCompiler,
+} from "kysely";
 import type { Tier } from "../catalog/types.ts";
 import type { Fields } from "../catalog/validate_event.ts";
-import type { TierParts } from "../catalog/split_by_tier.ts";
+import type { TierParts } from "../catalog/validate_event.ts";
 import { canonicalJson } from "./canonical_json.ts";
+import { encodePart, partCanonicalJson, searchText, type Shape, shapeOf } from "./part_codec.ts";
 import type { Database } from "./schema.ts";
 
 /** An event ready to be stored. */
@@ -48,28 +58,98 @@ export interface EventFilter {
   limit?: number;
 }
 
-const commonIds = new WeakMap<Kysely<Database>, Map<string, number>>();
+/** A dialect that only compiles SQLite queries (Kysely's recipe for building SQL without a database). */
+class SqliteQueryCompilerOnly implements Dialect {
+  createAdapter = () => new SqliteAdapter();
+  createDriver = () => new DummyDriver();
+  createIntrospector = (db: Kysely<unknown>) => new SqliteIntrospector(db);
+  createQueryCompiler = () => new SqliteQueryCompiler();
+}
 
-async function commonId(db: Kysely<Database>, common: Fields): Promise<number> {
+/** What is remembered per database: ids of common sets and shapes, and shapes by id. */
+interface Memo {
+  commons: Map<string, number>;
+  shapeIds: Map<string, number>;
+  shapes: Map<number, Shape>;
+}
+
+// Keyed by the database a caller holds (not by a transaction of it), so
+// that what one transaction learns the next one uses.
+const memos = new WeakMap<Kysely<Database>, Memo>();
+
+function memoOf(db: Kysely<Database>): Memo {
+  let memo = memos.get(db);
+  if (!memo) memos.set(db, memo = { commons: new Map(), shapeIds: new Map(), shapes: new Map() });
+  return memo;
+}
+
+/** Memos hold at most this many entries each; beyond, they start again. */
+const MEMO_LIMIT = 4096;
+
+function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
+  if (map.size >= MEMO_LIMIT) map.clear();
+  map.set(key, value);
+  return value;
+}
+
+async function commonId(db: Kysely<Database>, memo: Memo, common: Fields): Promise<number> {
   const fields = canonicalJson(common);
-  let cache = commonIds.get(db);
-  if (!cache) commonIds.set(db, cache = new Map());
-  const known = cache.get(fields);
+  const known = memo.commons.get(fields);
   if (known !== undefined) return known;
   await db.insertInto("common_set").values({ fields })
     .onConflict((oc) => oc.column("fields").doNothing()).execute();
   const row = await db.selectFrom("common_set").select("id")
     .where("fields", "=", fields).executeTakeFirstOrThrow();
-  cache.set(fields, row.id);
-  return row.id;
+  return remember(memo.commons, fields, row.id);
 }
 
-/** The words of a part, for the full-text index. */
-function searchText(fields: Fields): string {
-  return Object.entries(fields).map(([key, value]) =>
-    `${key} ${typeof value === "string" ? value : JSON.stringify(value)}`
-  ).join("\n");
+async function shapeId(
+  db: Kysely<Database>,
+  memo: Memo,
+  tier: Tier,
+  keys: string,
+): Promise<number> {
+  const known = memo.shapeIds.get(`${tier} ${keys}`);
+  if (known !== undefined) return known;
+  await db.insertInto("part_shape").values({ tier, keys })
+    .onConflict((oc) => oc.columns(["tier", "keys"]).doNothing()).execute();
+  const row = await db.selectFrom("part_shape").select("id")
+    .where("tier", "=", tier).where("keys", "=", keys).executeTakeFirstOrThrow();
+  return remember(memo.shapeIds, `${tier} ${keys}`, row.id);
 }
+
+/** The shapes of `ids`, read once and then remembered. */
+export async function shapesFor(
+  db: Kysely<Database>,
+  ids: Iterable<number>,
+): Promise<Map<number, Shape>> {
+  const memo = memoOf(db);
+  const missing = [...new Set(ids)].filter((id) => !memo.shapes.has(id));
+  if (missing.length > 0) {
+    const rows = await db.selectFrom("part_shape").select(["id", "keys"])
+      .where("id", "in", missing).execute();
+    for (const row of rows) remember(memo.shapes, row.id, shapeOf(row.keys));
+  }
+  return memo.shapes;
+}
+
+/**
+ * The inserts of {@linkcode insertEvents}, built once: they run several
+ * times a second, and building a query costs more than running it.
+ */
+const INSERTS = (() => {
+  const builder = new Kysely<Database>({ dialect: new SqliteQueryCompilerOnly() });
+  return {
+    event: builder.insertInto("event").values({ type: "", time: 0, common_id: 0 })
+      .returning("id").compile().sql,
+    part: builder.insertInto("event_part")
+      .values({ tier: "required", event_id: 0, shape_id: 0, data: "" }).compile().sql,
+    text: {
+      required: "INSERT INTO event_text_required(rowid, text) VALUES (?, ?)",
+      optional: "INSERT INTO event_text_optional(rowid, text) VALUES (?, ?)",
+    },
+  } as const;
+})();
 
 /**
  * Stores events in one transaction. Callers validate and filter them by
@@ -80,21 +160,25 @@ export async function insertEvents(
   events: readonly NewEvent[],
 ): Promise<number[]> {
   if (events.length === 0) return [];
+  const memo = memoOf(db);
   return await db.transaction().execute(async (trx) => {
     const ids: number[] = [];
     for (const event of events) {
-      const common = await commonId(trx, event.common);
-      const { id } = await trx.insertInto("event")
-        .values({ type: event.type, time: event.time, common_id: common })
-        .returning("id").executeTakeFirstOrThrow();
-      for (
-        const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]
-      ) {
-        await trx.insertInto("event_part")
-          .values({ tier, event_id: id, fields: canonicalJson(fields) })
-          .execute();
-        await sql`INSERT INTO ${sql.table(`event_text_${tier}`)}(rowid, text)
-          VALUES (${id}, ${searchText(fields)})`.execute(trx);
+      const common = await commonId(trx, memo, event.common);
+      const inserted = await trx.executeQuery<{ id: number }>(
+        CompiledQuery.raw(INSERTS.event, [event.type, event.time, common]),
+      );
+      const id = inserted.rows[0]!.id;
+      for (const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]) {
+        const encoded = encodePart(fields);
+        const shape = await shapeId(trx, memo, tier, encoded.keys);
+        await trx.executeQuery(
+          CompiledQuery.raw(INSERTS.part, [tier, id, shape, encoded.values]),
+        );
+        const text = searchText(fields);
+        if (text !== "") {
+          await trx.executeQuery(CompiledQuery.raw(INSERTS.text[tier], [id, text]));
+        }
       }
       ids.push(id);
     }
@@ -178,8 +262,9 @@ async function attachRawParts(
   if (rows.length === 0) return [];
   const ids = rows.map((row) => row.id);
   const parts = tiers.length === 0 ? [] : await db.selectFrom("event_part")
-    .select(["tier", "event_id", "fields"])
+    .select(["tier", "event_id", "shape_id", "data"])
     .where("tier", "in", [...tiers]).where("event_id", "in", ids).execute();
+  const shapes = await shapesFor(db, parts.map((part) => part.shape_id));
   const commons = await db.selectFrom("common_set").select(["id", "fields"])
     .where("id", "in", [...new Set(rows.map((row) => row.common_id))]).execute();
   const commonById = new Map(commons.map((c) => [c.id, c.fields]));
@@ -197,7 +282,8 @@ async function attachRawParts(
   });
   for (const part of parts) {
     const event = byId.get(part.event_id);
-    if (event) event.parts[part.tier] = part.fields;
+    const shape = shapes.get(part.shape_id);
+    if (event && shape) event.parts[part.tier] = partCanonicalJson(shape, part.data);
   }
   return events;
 }
@@ -352,6 +438,8 @@ export async function deleteOptionalData(
     // the record that it happened.
     await trx.deleteFrom("event").where(sql<boolean>`NOT EXISTS (${partProbe(["required"])})`)
       .execute();
+    // The key names of optional parts go too.
+    await trx.deleteFrom("part_shape").where("tier", "=", "optional").execute();
     const count = Number(result.numDeletedRows);
     for (const [key, value] of Object.entries(meta(count))) {
       await trx.insertInto("meta").values({ key, value })
@@ -359,6 +447,7 @@ export async function deleteOptionalData(
     }
     return count;
   });
+  memos.delete(db);
   // Move the zeroed pages out of the write-ahead log into the main file.
   await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
   return deleted;

@@ -6,6 +6,7 @@
 import type { Migration, MigrationProvider } from "kysely/migration";
 import * as initial from "./migrations/2026_11_22_initial.ts";
 import * as partCounts from "./migrations/2026_11_22_part_counts.ts";
+import * as compactParts from "./migrations/2026_11_24_compact_parts.ts";
 
 /** Supplies the migrations in the order they were written. */
 export class CodeMigrationProvider implements MigrationProvider {
@@ -13,6 +14,7 @@ export class CodeMigrationProvider implements MigrationProvider {
     return Promise.resolve({
       "2026_11_22_initial": initial,
       "2026_11_22_part_counts": partCounts,
+      "2026_11_24_compact_parts": compactParts,
     });
   }
 }

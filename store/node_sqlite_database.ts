@@ -24,10 +24,15 @@ const NOTHING: SqliteStatement = {
   *iterate() {},
 };
 
+/** Prepared statements kept for reuse; the agent runs the same few again and again. */
+const CACHED_STATEMENTS = 256;
+
 /** Wraps a `DatabaseSync` for `new SqliteDialect({ database })`. */
 export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
+  const prepared = new Map<string, SqliteStatement>();
   return {
     close() {
+      prepared.clear();
       database.close();
     },
     prepare(sql: string): SqliteStatement {
@@ -35,8 +40,11 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
       // transaction back itself; Kysely's own ROLLBACK would then fail with
       // "no transaction is active" and hide the error that matters.
       if (ROLLBACK.test(sql) && !database.isTransaction) return NOTHING;
+      const known = prepared.get(sql);
+      if (known) return known;
+      if (prepared.size >= CACHED_STATEMENTS) prepared.clear();
       const statement = database.prepare(sql);
-      return {
+      const wrapped: SqliteStatement = {
         // node:sqlite has no `reader` flag; a statement that returns rows
         // has result columns.
         reader: statement.columns().length > 0,
@@ -44,6 +52,8 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
         run: (parameters) => statement.run(...toInput(parameters)),
         iterate: (parameters) => statement.iterate(...toInput(parameters)),
       };
+      prepared.set(sql, wrapped);
+      return wrapped;
     },
   };
 }

@@ -57,6 +57,22 @@ async function keepPrivate(path: string): Promise<void> {
 }
 
 /**
+ * Whether a migration of `provider` has not run on `db` yet. Checked first
+ * because running the migrator even with nothing to do costs a start 2 MB.
+ */
+async function migrationsPending(
+  db: Kysely<Database>,
+  provider: CodeMigrationProvider,
+): Promise<boolean> {
+  const known = await sql<{ n: number }>`SELECT count(*) AS n FROM sqlite_master
+    WHERE type = 'table' AND name = 'kysely_migration'`.execute(db);
+  if (Number(known.rows[0]?.n) === 0) return true;
+  const applied = await sql<{ name: string }>`SELECT name FROM kysely_migration`.execute(db);
+  const done = new Set(applied.rows.map((row) => row.name));
+  return Object.keys(await provider.getMigrations()).some((name) => !done.has(name));
+}
+
+/**
  * Opens the database at `path`, creating and migrating it as needed.
  *
  * A file that is not a usable SQLite database raises a {@linkcode StoreError}
@@ -86,12 +102,11 @@ export async function openStore(path: string): Promise<Store> {
     // Deleted rows are overwritten with zeros, so optional data that the
     // policy removes does not linger in free pages of the file.
     await sql`PRAGMA secure_delete = ON`.execute(db);
-    const migrator = new Migrator({
-      db,
-      provider: new CodeMigrationProvider(),
-    });
-    const { error } = await migrator.migrateToLatest();
-    if (error) throw error;
+    const provider = new CodeMigrationProvider();
+    if (await migrationsPending(db, provider)) {
+      const { error } = await new Migrator({ db, provider }).migrateToLatest();
+      if (error) throw error;
+    }
   } catch (error) {
     await db.destroy().catch(() => {});
     const message = (error as Error).message ?? String(error);

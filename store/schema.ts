@@ -28,6 +28,15 @@ export interface EventTable {
   common_id: number;
 }
 
+/** The keys of a kind of part, stored once for every part that has them. */
+export interface PartShapeTable {
+  id: Generated<number>;
+  /** Shapes belong to a tier: deleting a tier's data takes its key names too. */
+  tier: Tier;
+  /** JSON array of the keys, in canonical order. */
+  keys: string;
+}
+
 /**
  * The field values of one event at one tier. Keyed by (tier, event_id) so
  * that all optional data sits together and goes in one range delete.
@@ -35,8 +44,9 @@ export interface EventTable {
 export interface EventPartTable {
   tier: Tier;
   event_id: number;
-  /** JSON object of the fields of this tier. */
-  fields: string;
+  shape_id: number;
+  /** The values in the shape's key order, each canonical JSON, one per line. */
+  data: string;
 }
 
 /** Stored parts per event type and tier, kept by triggers. */
@@ -68,6 +78,7 @@ export interface Database {
   meta: MetaTable;
   common_set: CommonSetTable;
   event: EventTable;
+  part_shape: PartShapeTable;
   event_part: EventPartTable;
   part_count: PartCountTable;
   preference: PreferenceTable;

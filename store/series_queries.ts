@@ -7,6 +7,8 @@
 import { type Kysely, sql } from "kysely";
 import type { EventType } from "../catalog/catalog.ts";
 import { keySpec } from "../catalog/key_spec.ts";
+import { shapesFor } from "./event_queries.ts";
+import { partValue, type Shape } from "./part_codec.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Database } from "./schema.ts";
 
@@ -16,8 +18,8 @@ export interface SeriesField {
   label: string;
   /** The catalogue fields it reads (their tiers decide who may see it). */
   keys: readonly string[];
-  /** SQL computing the value, given the SQL of each key's value; the first key alone by default. */
-  combine?: (...values: string[]) => string;
+  /** The value from the values of `keys` (the first key's value by default). */
+  combine?: (...values: (number | null)[]) => number | null;
 }
 
 /** A chartable metric. */
@@ -29,7 +31,7 @@ export interface Metric {
   rate?: boolean;
 }
 
-const difference = (a: string, b: string) => `${a} - ${b}`;
+const difference = (a: number | null, b: number | null) => a === null || b === null ? null : a - b;
 
 /** The metrics the charts page offers. */
 export const METRICS: Readonly<Record<string, Metric>> = {
@@ -40,7 +42,7 @@ export const METRICS: Readonly<Record<string, Metric>> = {
       {
         label: "used",
         keys: ["memory.total", "memory.available", "memory.free"],
-        combine: (total, available, free) => `${total} - coalesce(${available}, ${free})`,
+        combine: (total, available, free) => difference(total, available ?? free),
       },
       { label: "total", keys: ["memory.total"] },
       { label: "swap used", keys: ["swap.total", "swap.free"], combine: difference },
@@ -92,14 +94,6 @@ function tierOf(type: EventType, key: string): Tier {
 /** The highest tier a series field reads. */
 function fieldTier(type: EventType, field: SeriesField): Tier {
   return field.keys.some((key) => tierOf(type, key) === "optional") ? "optional" : "required";
-}
-
-/** SQL of a series field's value, over `r` (the required part) and `o` (the optional part). */
-function fieldSql(type: EventType, field: SeriesField): string {
-  const values = field.keys.map((key) =>
-    `json_extract(${tierOf(type, key) === "required" ? "r" : "o"}.fields, '$."${key}"')`
-  );
-  return field.combine ? field.combine(...values) : values[0]!;
 }
 
 /** The chart ranges offered, by name, with their span in ms. */
@@ -195,13 +189,10 @@ export async function readSeries(
     Math.floor(Number(counted.rows[0]?.n ?? 0) / (buckets * SAMPLES_PER_BUCKET)),
   );
   const joinOptional = fields.some((f) => fieldTier(metric.type, f) === "optional");
-  const columns = fields.map((f, i) =>
-    sql.raw(`${metric.rate ? "max" : "avg"}(${fieldSql(metric.type, f)}) AS v${i}`)
-  );
-  const rows = await sql<Record<string, number | null>>`
-    SELECT ${bucketOf(since, width)} AS bucket, max(e.time) AS t,
-      ${metric.rate ? sql.raw("json_extract(r.fields, '$.instance_id') AS instance,") : sql.raw("")}
-      ${sql.join(columns)}
+  const rows = await sql<SampledRow>`
+    SELECT ${bucketOf(since, width)} AS bucket, e.time AS t,
+      r.shape_id AS r_shape, r.data AS r_data
+      ${joinOptional ? sql.raw(", o.shape_id AS o_shape, o.data AS o_data") : sql.raw("")}
     FROM event e
     JOIN event_part r ON r.tier = 'required' AND r.event_id = e.id
     ${
@@ -211,36 +202,110 @@ export async function readSeries(
   }
     WHERE e.type = ${metric.type} AND e.time >= ${since} AND e.time < ${until}
       AND (${stride} = 1 OR e.id % ${stride} = 0)
-    GROUP BY bucket ${metric.rate ? sql.raw(", instance") : sql.raw("")}
-    ORDER BY t`.execute(db);
+    ORDER BY e.time`.execute(db);
+  const shapes = await shapesFor(
+    db,
+    rows.rows.flatMap((row) =>
+      row.o_shape === undefined ? [row.r_shape] : [row.r_shape, row.o_shape]
+    ),
+  );
+  const points = aggregate(rows.rows, metric, fields, shapes);
   const times: number[] = [];
   const values: (number | null)[][] = fields.map(() => []);
-  let previous: { t: number; instance: unknown; v: (number | null)[] } | null = null;
-  for (const row of rows.rows) {
-    const t = Number(row.t);
-    const v = fields.map((_, i) => (row[`v${i}`] === null ? null : Number(row[`v${i}`])));
+  let previous: Point | null = null;
+  for (const point of points) {
     if (metric.rate) {
       // Counters restart with each subsystem instance: no rate across it.
-      if (previous && previous.instance === row.instance && t > previous.t) {
-        times.push(Math.round(t / 1000));
-        v.forEach((value, i) => {
+      if (previous && previous.instance === point.instance && point.t > previous.t) {
+        times.push(Math.round(point.t / 1000));
+        point.v.forEach((value, i) => {
           const before = previous!.v[i];
           values[i]!.push(
             value === null || before === null || before === undefined
               ? null
-              : Math.max(0, (value - before) / ((t - previous!.t) / 1000)),
+              : Math.max(0, (value - before) / ((point.t - previous!.t) / 1000)),
           );
         });
       }
-      previous = { t, instance: row.instance, v };
+      previous = point;
     } else {
-      times.push(Math.round(t / 1000));
-      v.forEach((value, i) => values[i]!.push(value));
+      times.push(Math.round(point.t / 1000));
+      point.v.forEach((value, i) => values[i]!.push(value));
     }
   }
   series.data = [times, ...values];
   if (times.length === 0) series.note = "No data in this range yet.";
   return series;
+}
+
+/** One sampled event: its bucket, time and stored parts. */
+interface SampledRow {
+  bucket: number;
+  t: number;
+  r_shape: number;
+  r_data: string;
+  o_shape?: number;
+  o_data?: string;
+}
+
+/** One point of a series before rates: the bucket's last time, instance and values. */
+interface Point {
+  t: number;
+  instance: unknown;
+  v: (number | null)[];
+}
+
+/**
+ * Reduces sampled events to one point per bucket (and per subsystem
+ * instance for counters): the average of each value, or for counters the
+ * largest, with the bucket's last time.
+ */
+function aggregate(
+  rows: readonly SampledRow[],
+  metric: Metric,
+  fields: readonly SeriesField[],
+  shapes: ReadonlyMap<number, Shape>,
+): Point[] {
+  const groups = new Map<
+    string,
+    { t: number; instance: unknown; sums: number[]; counts: number[] }
+  >();
+  for (const row of rows) {
+    const required = shapes.get(row.r_shape);
+    const optional = row.o_shape === undefined ? undefined : shapes.get(row.o_shape);
+    const read = (key: string): number | null => {
+      const shape = tierOf(metric.type, key) === "required" ? required : optional;
+      const data = tierOf(metric.type, key) === "required" ? row.r_data : row.o_data;
+      if (!shape || data === undefined) return null;
+      const value = partValue(shape, data, key);
+      return typeof value === "number" ? value : null;
+    };
+    const instance = metric.rate && required
+      ? partValue(required, row.r_data, "instance_id")
+      : null;
+    const key = `${row.bucket} ${String(instance)}`;
+    const group = groups.get(key) ??
+      { t: 0, instance, sums: fields.map(() => 0), counts: fields.map(() => 0) };
+    groups.set(key, group);
+    group.t = Math.max(group.t, Number(row.t));
+    fields.forEach((field, i) => {
+      const inputs = field.keys.map(read);
+      const value = field.combine ? field.combine(...inputs) : inputs[0] ?? null;
+      if (value === null) return;
+      if (metric.rate) group.sums[i] = Math.max(group.counts[i] ? group.sums[i]! : value, value);
+      else group.sums[i]! += value;
+      group.counts[i]!++;
+    });
+  }
+  return [...groups.values()]
+    .map((group) => ({
+      t: group.t,
+      instance: group.instance,
+      v: group.sums.map((sum, i) =>
+        group.counts[i] ? (metric.rate ? sum : sum / group.counts[i]!) : null
+      ),
+    }))
+    .sort((a, b) => a.t - b.t);
 }
 
 /** Events stored per time bucket and tier, for the overview chart. */

@@ -25,8 +25,8 @@ export const KERNEL_COUNTER_FIELDS: readonly FieldSpec[] = [
   ),
   kernelCounterField(
     "pkt_ack_conn_timeout",
-    "connection handshakes between the core and the kernel reader that timed out.",
-    channelObservation("handshake_timeouts"),
+    "unsupported: the kernel reader runs in the agent's own process and answers its connect at once; no handshake can time out.",
+    UNOBSERVABLE,
   ),
   kernelCounterField(
     "ipc.ack_pkts",

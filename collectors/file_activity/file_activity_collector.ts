@@ -40,8 +40,8 @@ export class FileActivityCollector implements Collector {
     const key = JSON.stringify([enabled, options]);
     if (key === this.#key) return;
     this.#key = key;
-    this.#subsystem.stop();
     if (enabled) await this.#subsystem.start(options);
+    else await this.#subsystem.stop();
   }
 
   async collect(policy: Policy): Promise<RawEvent[]> {
@@ -59,7 +59,7 @@ export class FileActivityCollector implements Collector {
     return this.#subsystem.status();
   }
 
-  stop(): void {
-    this.#subsystem.stop();
+  stop(): Promise<void> {
+    return this.#subsystem.stop();
   }
 }

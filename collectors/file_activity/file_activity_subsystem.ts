@@ -1,6 +1,6 @@
 /**
  * The core side of the real-time file-activity subsystem: starts the
- * kernel reader worker, acknowledges its batches and turns its totals into
+ * kernel reader on a message channel, acknowledges its batches and turns its totals into
  * kernel_statistics fields.
  *
  * @module
@@ -9,19 +9,18 @@ import { eventSpec } from "../../catalog/key_spec.ts";
 import type { Tier } from "../../catalog/types.ts";
 import type { Fields } from "../../catalog/validate_event.ts";
 import { APP_VERSION } from "../../identity/identity.ts";
+import { type KernelReader, startKernelReader } from "./kernel_reader.ts";
 import { probeInterface } from "./probe_interface.ts";
-import {
-  type BatchMessage,
-  type ConnectMessage,
-  type Exclusion,
-  type HelloMessage,
-  type KernelInterface,
-  PROTOCOL_VERSION,
-  type ReaderMessage,
+import type {
+  BatchMessage,
+  ConnectMessage,
+  Exclusion,
+  HelloMessage,
+  KernelInterface,
+  ReplyMessage,
 } from "./reader_protocol.ts";
 
 const KERNEL_FIELDS = eventSpec("kernel_statistics")?.fields ?? [];
-const HANDSHAKE_TIMEOUT_MS = 5000;
 
 /** How to start the subsystem. */
 export interface SubsystemOptions {
@@ -32,6 +31,8 @@ export interface SubsystemOptions {
   observeKernel: boolean;
   /** Interfaces to try, in order (tests force inotify). */
   prefer?: readonly KernelInterface[];
+  /** How often the kernel queue is drained, in ms (default 1000; tests go faster). */
+  drainMs?: number;
 }
 
 /** What the subsystem is doing now. */
@@ -50,7 +51,6 @@ function coreCounters(): Record<
   | "rejects"
   | "acked"
   | "nacked"
-  | "handshake_timeouts"
   | "ack_no_conn"
   | "nack_no_conn",
   number
@@ -60,13 +60,12 @@ function coreCounters(): Record<
     rejects: 0,
     acked: 0,
     nacked: 0,
-    handshake_timeouts: 0,
     ack_no_conn: 0,
     nack_no_conn: 0,
   };
 }
 
-function isBatch(message: ReaderMessage): message is BatchMessage {
+function isBatch(message: unknown): message is BatchMessage {
   const m = message as Partial<BatchMessage>;
   return m.type === "batch" && Number.isInteger(m.seq) &&
     typeof m.counters === "object" && m.counters !== null &&
@@ -76,7 +75,8 @@ function isBatch(message: ReaderMessage): message is BatchMessage {
 
 /** The real-time file-activity subsystem. */
 export class FileActivitySubsystem {
-  #worker: Worker | null = null;
+  /** The running reader, if any. */
+  #reader: KernelReader | null = null;
   #options: SubsystemOptions | null = null;
   #instanceId = "";
   #subsystem: SubsystemStatus["subsystem"] = "stopped";
@@ -85,7 +85,6 @@ export class FileActivitySubsystem {
   #masks = { vnode: 0, file_op: 0 };
   #latest: BatchMessage | null = null;
   #core = coreCounters();
-  #ready: Promise<void> = Promise.resolve();
 
   /**
    * Starts (or restarts, with a new instance id) the subsystem. At the
@@ -93,7 +92,7 @@ export class FileActivitySubsystem {
    * interface is only probed to learn which one this machine would use.
    */
   start(options: SubsystemOptions): Promise<void> {
-    this.stop();
+    this.#stopReader();
     this.#options = options;
     this.#instanceId = crypto.randomUUID();
     this.#subsystem = "starting";
@@ -107,55 +106,25 @@ export class FileActivitySubsystem {
       this.#probe(prefer, options.paths);
       return Promise.resolve();
     }
-    const worker = new Worker(
-      new URL("./file_activity_worker.ts", import.meta.url),
-      { type: "module" },
-    );
-    this.#worker = worker;
-    this.#ready = new Promise<void>((resolve) => {
-      const timer = setTimeout(() => {
-        this.#core.handshake_timeouts++;
-        this.#subsystem = "unavailable";
-        this.#problems.push("The kernel reader did not answer within 5 s");
-        resolve();
-      }, HANDSHAKE_TIMEOUT_MS);
-      worker.onmessage = (event: MessageEvent<ReaderMessage>) => {
-        const message = event.data;
-        if (message?.type === "hello") {
-          clearTimeout(timer);
-          this.#core.connects++;
-          this.#subsystem = message.subsystem;
-          this.#masks = message.masks;
-          this.#problems.push(...message.problems);
-          this.#notes.push(...(message.notes ?? []));
-          resolve();
-        } else if (message?.type === "reject") {
-          clearTimeout(timer);
-          this.#core.rejects++;
-          this.#subsystem = "unavailable";
-          this.#problems.push(
-            `The kernel reader refused the connection: ${message.reason}`,
-          );
-          resolve();
-        } else this.#onBatch(message, worker);
-      };
-      worker.onerror = (event) => {
-        event.preventDefault();
-        clearTimeout(timer);
-        this.#subsystem = "unavailable";
-        this.#problems.push(`The kernel reader failed: ${event.message}`);
-        resolve();
-      };
-    });
     const connect: ConnectMessage = {
       type: "connect",
-      version: PROTOCOL_VERSION,
       prefer,
       paths: options.paths,
       exclusions: options.exclusions,
+      drainMs: options.drainMs ?? 1000,
     };
-    worker.postMessage(connect);
-    return this.#ready;
+    const reader: KernelReader = startKernelReader(
+      connect,
+      (batch) => this.#onBatch(batch, reader),
+    );
+    this.#reader = reader;
+    const { hello } = reader;
+    this.#core.connects++;
+    this.#subsystem = hello.subsystem;
+    this.#masks = hello.masks;
+    this.#problems.push(...hello.problems);
+    this.#notes.push(...hello.notes);
+    return Promise.resolve();
   }
 
   #probe(prefer: readonly KernelInterface[], paths: readonly string[]): void {
@@ -174,41 +143,36 @@ export class FileActivitySubsystem {
     this.#problems = notes;
   }
 
-  #onBatch(message: ReaderMessage, worker: Worker): void {
+  /** Takes a batch from `reader` and answers it. */
+  #onBatch(message: BatchMessage, reader: KernelReader): ReplyMessage {
     const valid = isBatch(message);
-    const seq = (message as Partial<BatchMessage>).seq;
+    const seq = Number.isInteger(message?.seq) ? message.seq : -1;
     if (valid) {
-      if (this.#latest === null || message.seq > this.#latest.seq) {
-        this.#latest = message;
-      }
+      if (this.#latest === null || message.seq > this.#latest.seq) this.#latest = message;
       this.#core.acked++;
     } else this.#core.nacked++;
-    if (this.#worker !== worker) {
+    if (this.#reader !== reader) {
       if (valid) this.#core.ack_no_conn++;
       else this.#core.nack_no_conn++;
-      return;
     }
-    worker.postMessage({
-      type: valid ? "ack" : "nack",
-      seq: Number.isInteger(seq) ? seq : -1,
-    });
+    return { type: valid ? "ack" : "nack", seq };
   }
 
-  /** Resolves once the reader has answered the connect. */
+  /** Resolves once the subsystem has started (kept for callers that wait). */
   ready(): Promise<void> {
-    return this.#ready;
+    return Promise.resolve();
   }
 
-  /** Stops the reader. */
-  stop(): void {
-    if (this.#worker) {
-      this.#worker.postMessage({ type: "stop" });
-      const worker = this.#worker;
-      // Give the reader a moment to close its descriptor, then end it.
-      setTimeout(() => worker.terminate(), 200);
-      this.#worker = null;
-    }
+  #stopReader(): void {
+    this.#reader?.stop();
+    this.#reader = null;
+  }
+
+  /** Stops the reader and closes its kernel descriptor. */
+  stop(): Promise<void> {
+    this.#stopReader();
     if (this.#subsystem !== "stopped") this.#subsystem = "stopped";
+    return Promise.resolve();
   }
 
   /** The status shown by health and the dashboard. */
@@ -244,7 +208,7 @@ export class FileActivitySubsystem {
       subsystem: active ?? "unavailable",
       "ipc.connects": this.#core.connects,
       "ipc.rejects": this.#core.rejects,
-      "ipc.connected": this.#worker !== null && active !== null,
+      "ipc.connected": this.#reader !== null && active !== null,
     };
     if (!tiers.includes("optional")) return fields;
     const channel: Record<string, number> = {

@@ -4,17 +4,14 @@
  *
  * @module
  */
+import { setAlignedInterval } from "../aligned_timer.ts";
 import type { CounterTotals } from "./counter_totals.ts";
 import type { KernelSource } from "./kernel_source.ts";
 import type { ReaderChannel } from "./reader_channel.ts";
 import type { BatchMessage } from "./reader_protocol.ts";
 
-/** How often the source is polled. */
-const POLL_MS = 20;
-/** How often a batch of totals is offered to the core. */
-const FLUSH_MS = 250;
-/** Reads per poll at most, so that a flood cannot starve the worker's messages. */
-const ROUNDS = 64;
+/** Reads per drain at most (256 KiB each), so that a flood cannot hold the event loop. */
+const ROUNDS = 16;
 
 /** Drains what `source` has queued now into `totals`. */
 export function drain(
@@ -38,22 +35,28 @@ export function drain(
   }
 }
 
-/** Polls `source` and sends batches with `send` until the returned function is called. */
+/**
+ * Drains `source` every `drainMs` (on the agent's timer grid) and sends a
+ * batch with `send` until the returned function is called (which closes
+ * the source). The descriptor is non-blocking: a drain never waits. The
+ * kernel queue holds what arrives between two drains (16,384 events for
+ * fanotify; more is counted as an overflow).
+ */
 export function startReadLoop(
   source: KernelSource,
   accept: (path: string | null, name: string) => boolean,
   totals: CounterTotals,
   channel: ReaderChannel,
   send: (batch: BatchMessage) => void,
+  drainMs: number,
 ): () => void {
-  const poll = setInterval(() => drain(source, accept, totals, channel), POLL_MS);
-  const flush = setInterval(() => {
+  const cancel = setAlignedInterval(() => {
+    drain(source, accept, totals, channel);
     const batch = channel.nextBatch(totals.take());
     if (batch) send(batch);
-  }, FLUSH_MS);
+  }, drainMs);
   return () => {
-    clearInterval(poll);
-    clearInterval(flush);
+    cancel();
     source.close();
   };
 }

@@ -1,14 +1,11 @@
 /**
- * Messages between the agent core and the kernel reader worker.
+ * Messages between the agent core and the kernel reader.
  *
  * @module
  */
 
 /** The kernel interfaces a reader can use. */
 export type KernelInterface = "fanotify" | "inotify";
-
-/** The protocol version; a reader refuses a core that speaks another. */
-export const PROTOCOL_VERSION = 2;
 
 /** An exclusion as the reader applies it. */
 export type Exclusion =
@@ -19,12 +16,13 @@ export type Exclusion =
 /** Core to reader: start reading. */
 export interface ConnectMessage {
   type: "connect";
-  version: number;
   /** Which interfaces to try, in order. */
   prefer: readonly KernelInterface[];
   /** Where activity counts. */
   paths: readonly string[];
   exclusions: readonly Exclusion[];
+  /** How often the kernel queue is drained, in ms. */
+  drainMs: number;
 }
 
 /** Reader to core: the outcome of a connect. */
@@ -50,17 +48,8 @@ export interface BatchMessage {
   overflows: number;
 }
 
-/** Reader to core: the connection was refused. */
-export interface RejectMessage {
-  type: "reject";
-  reason: string;
-}
-
 /** Core to reader: a batch was taken, or refused. */
 export interface ReplyMessage {
   type: "ack" | "nack";
   seq: number;
 }
-
-/** Anything the reader sends. */
-export type ReaderMessage = HelloMessage | BatchMessage | RejectMessage;

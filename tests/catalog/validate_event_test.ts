@@ -1,6 +1,6 @@
 import { deepEqual, equal, match, ok, throws } from "node:assert/strict";
 import { eventProblems, validateEvent } from "../../catalog/validate_event.ts";
-import { splitByTier } from "../../catalog/split_by_tier.ts";
+import { splitByTier } from "../../catalog/validate_event.ts";
 
 Deno.test("an unknown field is reported by name", () => {
   deepEqual(eventProblems("install", { correlation_id: "x", nickname: "y" }), [

@@ -2,6 +2,7 @@ import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
 import { recordEvents } from "../../agent/record_events.ts";
 import { EVENTS } from "../../catalog/catalog.ts";
+import { partCanonicalJson, shapeOf } from "../../store/part_codec.ts";
 import { eventSpec } from "../../catalog/key_spec.ts";
 import { keySpec } from "../../catalog/key_spec.ts";
 import type { FieldSpec, Tier } from "../../catalog/types.ts";
@@ -138,12 +139,14 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
                 ok(allowed.includes(row.tier), `${row.tier} stored at ${level}`);
               }
               const stored = await sql<
-                { event_id: number; tier: Tier; fields: string; type: string }
+                { event_id: number; tier: Tier; keys: string; data: string; type: string }
               >`
-                SELECT p.event_id, p.tier, p.fields, e.type FROM event_part p JOIN event e ON e.id = p.event_id`
+                SELECT p.event_id, p.tier, s.keys, p.data, e.type FROM event_part p
+                JOIN event e ON e.id = p.event_id JOIN part_shape s ON s.id = p.shape_id`
                 .execute(store.db);
               for (const row of stored.rows) {
-                for (const tier of tiersOf(row.type, JSON.parse(row.fields))) {
+                const fields = JSON.parse(partCanonicalJson(shapeOf(row.keys), row.data));
+                for (const tier of tiersOf(row.type, fields)) {
                   ok(allowed.includes(tier));
                 }
                 checks++;

@@ -5,6 +5,9 @@ import { IS_ROOT, tempDir, waitFor } from "../../_helpers.ts";
 
 type Counts = Record<string, number | null>;
 
+/** The tests drain the kernel queue faster than the agent's second. */
+const DRAIN_MS = 50;
+
 const COUNTERS = {
   open: "ipc.kauth_file_op.open",
   close: "ipc.kauth.file_op.close",
@@ -32,7 +35,7 @@ function diff(after: Counts, before: Counts): Counts {
 }
 
 async function settle(subsystem: FileActivitySubsystem): Promise<Counts> {
-  // Wait until the totals stop moving for a few flush periods.
+  // Wait until the totals stop moving for several drain periods (DRAIN_MS).
   let last = "";
   let stable = 0;
   await waitFor("file activity counters to settle", () => {
@@ -52,6 +55,7 @@ async function exactCounts(kind: "fanotify" | "inotify"): Promise<void> {
     exclusions: [],
     traceLevel: "error",
     observeKernel: true,
+    drainMs: DRAIN_MS,
     prefer: [kind],
   });
   try {
@@ -124,7 +128,7 @@ async function exactCounts(kind: "fanotify" | "inotify"): Promise<void> {
     equal(fields["queue_overflows"], 0);
     ok((fields["ipc.ack_pkts"] as number) > 0, "batches crossed the channel and were acknowledged");
   } finally {
-    subsystem.stop();
+    await subsystem.stop();
   }
 }
 
@@ -149,6 +153,7 @@ Deno.test("exclusions by name and extension keep matching files out of the count
     }],
     traceLevel: "error",
     observeKernel: true,
+    drainMs: DRAIN_MS,
     prefer: IS_ROOT ? ["fanotify"] : ["inotify"],
   });
   try {
@@ -161,7 +166,7 @@ Deno.test("exclusions by name and extension keep matching files out of the count
     const after = await settle(subsystem);
     equal(diff(after, base).create, 1);
   } finally {
-    subsystem.stop();
+    await subsystem.stop();
   }
 });
 
@@ -192,7 +197,7 @@ Deno.test("at the required level the subsystem reads no kernel events and report
     equal(fields["ipc.connected"], false, "no kernel reader runs at the required level");
     equal(fields["ipc.connects"], 0);
   } finally {
-    subsystem.stop();
+    await subsystem.stop();
   }
 });
 
@@ -203,6 +208,7 @@ Deno.test("with no usable interface the subsystem reports itself unavailable and
     exclusions: [],
     traceLevel: "error",
     observeKernel: true,
+    drainMs: DRAIN_MS,
     prefer: ["inotify"],
   });
   try {
@@ -218,6 +224,6 @@ Deno.test("with no usable interface the subsystem reports itself unavailable and
       subsystem.status().problems.join(),
     );
   } finally {
-    subsystem.stop();
+    await subsystem.stop();
   }
 });

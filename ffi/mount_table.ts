@@ -1,0 +1,59 @@
+/**
+ * The mount table of /proc/self/mountinfo, read again only when the kernel
+ * says it changed (poll(2) reports POLLPRI on the open file then).
+ *
+ * @module
+ */
+import { check, cString, libc } from "./libc.ts";
+import { closeQuietly } from "./_descriptor.ts";
+
+const O_RDONLY = 0;
+const O_CLOEXEC = 0o2000000;
+const POLLPRI = 0x2;
+const POLLERR = 0x8;
+const PATH = "/proc/self/mountinfo";
+
+/** A watched copy of the mount table's text. */
+export class MountTable {
+  #fd = -1;
+  #text = "";
+  readonly #buffer = new Uint8Array(64 * 1024);
+  readonly #pollfd = new Uint8Array(8);
+
+  /** The text of /proc/self/mountinfo, read at first use and after each change. */
+  text(): string {
+    if (this.#fd < 0 || this.#changed()) this.#reload();
+    return this.#text;
+  }
+
+  #changed(): boolean {
+    const view = new DataView(this.#pollfd.buffer);
+    view.setInt32(0, this.#fd, true);
+    view.setInt16(4, POLLPRI, true);
+    view.setInt16(6, 0, true);
+    const ready = libc().poll(this.#pollfd, 1n, 0);
+    return ready !== 0 || (view.getInt16(6, true) & (POLLPRI | POLLERR)) !== 0;
+  }
+
+  #reload(): void {
+    this.close();
+    // A fresh descriptor starts from the table as it is now.
+    this.#fd = check("open", libc().open(cString(PATH), O_RDONLY | O_CLOEXEC, 0), PATH);
+    const decoder = new TextDecoder();
+    let text = "";
+    while (true) {
+      const count = Number(
+        check("read", libc().read(this.#fd, this.#buffer, BigInt(this.#buffer.length)), PATH),
+      );
+      if (count === 0) break;
+      text += decoder.decode(this.#buffer.subarray(0, count), { stream: true });
+    }
+    this.#text = text + decoder.decode();
+  }
+
+  /** Closes the watched descriptor. */
+  close(): void {
+    if (this.#fd >= 0) closeQuietly(this.#fd);
+    this.#fd = -1;
+  }
+}
