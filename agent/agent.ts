@@ -29,6 +29,7 @@ import { type ConsentResult, recordConsent } from "./record_consent.ts";
 import { recordEvents } from "./record_events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { recutSupportBundles } from "../support/collect_support_bundle.ts";
+import { enforceSizeLimit } from "./storage_keeper.ts";
 import { removeRunningMarker, startupRecords, writeRunningMarker } from "./startup_records.ts";
 
 /** How to start the agent. */
@@ -48,6 +49,8 @@ export interface AgentOptions {
 const STATUS_MS = 10_000;
 /** How often old events are removed. */
 const RETENTION_MS = 60 * 60 * 1000;
+/** How often the database's size is held to its limit. */
+const SIZE_CHECK_MS = 60 * 1000;
 
 /** The vitrine agent. */
 export class Agent {
@@ -135,6 +138,13 @@ export class Agent {
       intervalMs: RETENTION_MS,
       immediate: true,
       run: () => this.#applyRetention(),
+    });
+    this.#scheduler.add({
+      name: "size_limit",
+      intervalMs: SIZE_CHECK_MS,
+      immediate: true,
+      run: () => enforceSizeLimit(this.store.db, this.#policy, (events) => this.record(events)),
+      backoff: (error) => !isDiskFull(error),
     });
   }
 

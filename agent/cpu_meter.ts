@@ -24,14 +24,13 @@ export class CpuMeter {
 
   /**
    * CPU used since the previous sample per second of wall time (1 = one
-   * core busy). Null when less than a tenth of a second has passed, too
-   * little to measure.
+   * core busy). Null when no time has passed.
    */
   sample(): number | null {
     const now = performance.now();
     const cpu = cpuSeconds();
     const wall = (now - this.#last.at) / 1000;
-    if (wall < 0.1) return null;
+    if (wall <= 0) return null;
     const share = (cpu - this.#last.cpu) / wall;
     this.#last = { at: now, cpu };
     return share;

@@ -13,7 +13,9 @@ import { countByTier } from "../store/event_queries.ts";
 import { getMeta } from "../store/meta_queries.ts";
 import type { Store } from "../store/open_store.ts";
 import type { Database } from "../store/schema.ts";
+import { usedBytes } from "../store/quota_queries.ts";
 import type { AgentStatus } from "./agent_status.ts";
+import { type EvictionTotals, evictionTotals } from "./storage_keeper.ts";
 import { dataPaths } from "./data_dir.ts";
 
 /** An agent's status as stored, and whether that agent still runs. */
@@ -23,7 +25,16 @@ export type PublishedStatus = AgentStatus & { running: boolean };
 export interface Health {
   version: string;
   dataDir: string;
-  database: { path: string; bytes: number };
+  database: {
+    path: string;
+    /** The database file and its WAL on disk. */
+    bytes: number;
+    /** What its data takes (free pages excluded), and the limit it is held to. */
+    usedBytes: number;
+    limitBytes: number;
+    /** What was evicted to stay within the limit. */
+    evictions: EvictionTotals;
+  };
   counts: Record<Tier, number>;
   level: Tier;
   policy: {
@@ -92,6 +103,9 @@ export async function buildHealth(
     database: {
       path: database,
       bytes: (await fileSize(database)) + (await fileSize(`${database}-wal`)),
+      usedBytes: await usedBytes(store.db),
+      limitBytes: policy.get("retention.maxSizeMB") * 1024 * 1024,
+      evictions: await evictionTotals(store.db),
     },
     counts: await countByTier(store.db),
     level: policy.level,

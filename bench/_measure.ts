@@ -1,5 +1,9 @@
 // Measurement helpers for the benchmark scripts.
+import denoConfig from "../deno.json" with { type: "json" };
 import { getrusage } from "../ffi/rusage.ts";
+
+/** The repository root. */
+export const ROOT = new URL("../", import.meta.url).pathname;
 
 /** CPU seconds (user + system) of this process. */
 export function cpuSelf(): number {
@@ -19,7 +23,93 @@ export function quantile(values: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
 }
 
-/** Peak RSS of a finished child from /usr/bin/time style measurement: VmHWM polling. */
+/** CPU seconds used so far by process `pid` and its threads. */
+export function cpuOf(pid: number): number {
+  const fields = Deno.readTextFileSync(`/proc/${pid}/stat`).split(") ")[1]!.split(" ");
+  // utime and stime, fields 14 and 15 of /proc/pid/stat, in clock ticks.
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Resident memory of `pid` now (VmRSS) and at its peak (VmHWM), in bytes. */
+export function memoryOf(pid: number): { rss: number; peak: number } {
+  const status = Deno.readTextFileSync(`/proc/${pid}/status`);
+  const kib = (name: string) =>
+    Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
+  return { rss: kib("VmRSS") * 1024, peak: kib("VmHWM") * 1024 };
+}
+
+/** Waits `ms`. */
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The environment and arguments of `deno task start` (which runs `vitrine
+ * run`), with `extra` flags after it.
+ */
+export function agentCommand(extra: string[]): { env: Record<string, string>; args: string[] } {
+  const words = denoConfig.tasks.start.split(" ");
+  const env: Record<string, string> = {};
+  while (/^[A-Z_]+=/.test(words[0] ?? "")) {
+    const [name, value] = words.shift()!.split("=");
+    env[name!] = value!;
+  }
+  const args = words.slice(1).map((arg) => arg === "main.ts" ? `${ROOT}main.ts` : arg);
+  return { env, args: [...args, ...extra] };
+}
+
+/** Starts the agent as `deno task start` does; resolves once it serves. */
+export async function startAgent(extra: string[]): Promise<Deno.ChildProcess> {
+  const { env, args } = agentCommand(extra);
+  const child = new Deno.Command(Deno.execPath(), {
+    args,
+    env,
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const reader = child.stderr.pipeThrough(new TextDecoderStream()).getReader();
+  let seen = "";
+  while (!seen.includes("Dashboard:")) {
+    const { value, done } = await reader.read();
+    if (done) throw new Error(`The agent stopped before serving: ${seen}`);
+    seen += value;
+  }
+  // Keep draining its messages so that it never blocks on a full pipe.
+  (async () => {
+    while (!(await reader.read()).done);
+  })().catch(() => {});
+  return child;
+}
+
+/** Stops a child with SIGTERM and waits for it. */
+export async function stop(child: Deno.ChildProcess): Promise<void> {
+  try {
+    child.kill("SIGTERM");
+  } catch {
+    // Already gone.
+  }
+  await child.status;
+}
+
+/** A free TCP port on loopback. */
+export function freePort(): number {
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const { port } = listener.addr as Deno.NetAddr;
+  listener.close();
+  return port;
+}
+
+/** Whether `command` can be run here. */
+export function available(command: string): boolean {
+  try {
+    new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" }).outputSync();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Runs a command to its end, with its peak RSS and wall time. */
 export async function runMeasured(
   command: string,
   args: string[],
@@ -34,9 +124,7 @@ export async function runMeasured(
   let peak = 0;
   const poll = setInterval(() => {
     try {
-      const status = Deno.readTextFileSync(`/proc/${child.pid}/status`);
-      const hwm = Number(/^VmHWM:\s+(\d+) kB/m.exec(status)?.[1] ?? 0) * 1024;
-      peak = Math.max(peak, hwm);
+      peak = Math.max(peak, memoryOf(child.pid).peak);
     } catch {
       // The child has ended.
     }
@@ -50,9 +138,28 @@ export async function runMeasured(
   return { seconds: (performance.now() - started) / 1000, peakRss: peak, code: status.code };
 }
 
-/** Prints a result line and returns it for the summary. */
-export function report(name: string, value: string): string {
-  const line = `${name.padEnd(58)} ${value}`;
-  console.log(line);
-  return line;
+/** One row of the benchmark table: what was measured against what, and the target. */
+export interface Row {
+  measure: string;
+  vitrine: string;
+  baseline: string;
+  /** vitrine / baseline, or a figure that stands alone. */
+  ratio: string;
+  target: string;
+  met: boolean | null;
+}
+
+/** Prints a row as it is measured and returns it for the summary. */
+export function row(r: Row): Row {
+  console.log(
+    `${r.measure}: ${r.vitrine} | baseline ${r.baseline} | ${r.ratio} | target ${r.target} | ${
+      r.met === null ? "not measured" : r.met ? "met" : "NOT met"
+    }`,
+  );
+  return r;
+}
+
+/** Mebibytes, one decimal. */
+export function mib(bytes: number): string {
+  return `${(bytes / 1048576).toFixed(1)} MiB`;
 }

@@ -19,6 +19,7 @@ import { DIAGNOSTIC_LOG_UPLOAD_STARTED_EVENT } from "./events/diagnostic_log_upl
 import { INSTALL_EVENT } from "./events/install.ts";
 import { KERNEL_STATISTICS_EVENT } from "./events/kernel_statistics.ts";
 import { SECURITY_INTELLIGENCE_UPDATE_EVENT } from "./events/security_intelligence_update.ts";
+import { STORAGE_EVICTION_EVENT } from "./events/storage_eviction.ts";
 import { SUPPORT_LOG_CONSENT_EVENT } from "./events/support_log_consent.ts";
 import { SYSTEM_STATISTICS_EVENT } from "./events/system_statistics.ts";
 import type { Catalog } from "./types.ts";
@@ -36,6 +37,7 @@ export const EVENTS = [
   CRASH_EVENT,
   DIAGNOSTIC_LEVEL_CHANGE_EVENT,
   SUPPORT_LOG_CONSENT_EVENT,
+  STORAGE_EVICTION_EVENT,
 ] as const;
 
 /** The name of an event type; a misspelt one fails the type check. */

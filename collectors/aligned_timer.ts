@@ -25,16 +25,3 @@ export function alignedDelay(delayMs: number, now = Date.now()): number {
   const aligned = Math.ceil((target - PHASE) / GRID_MS) * GRID_MS + PHASE;
   return aligned - now;
 }
-
-/** Calls `fn` every `everyMs` (rounded up to the grid) until the returned function is called. */
-export function setAlignedInterval(fn: () => void, everyMs: number): () => void {
-  let timer: ReturnType<typeof setTimeout>;
-  const arm = () => {
-    timer = setTimeout(() => {
-      fn();
-      arm();
-    }, alignedDelay(everyMs));
-  };
-  arm();
-  return () => clearTimeout(timer);
-}

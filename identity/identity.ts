@@ -77,7 +77,7 @@ export async function readMachineGuid(
   return null;
 }
 
-/** Compression formats the runtime's CompressionStream really accepts. */
+/** Compression formats the runtime's CompressionStream really accepts (probed now). */
 export function supportedCompressions(): string[] {
   const candidates = ["gzip", "deflate", "deflate-raw", "brotli", "zstd"];
   return candidates.filter((format) => {
@@ -93,6 +93,23 @@ export function supportedCompressions(): string[] {
 /** The host name without any DNS suffix. */
 export function shortHostname(): string {
   return gethostname().split(".")[0] ?? "";
+}
+
+/**
+ * The supported compressions, probed once per runtime version and then
+ * remembered: creating a compressor of each kind costs a process 3 MB for
+ * as long as it lives.
+ */
+async function rememberedCompressions(db: Kysely<Database>): Promise<string[]> {
+  const runtime = Deno.version.deno;
+  const stored = await getMeta(db, "supported_compressions");
+  if (stored) {
+    const known = JSON.parse(stored) as { runtime: string; formats: string[] };
+    if (known.runtime === runtime) return known.formats;
+  }
+  const formats = supportedCompressions();
+  await setMeta(db, "supported_compressions", JSON.stringify({ runtime, formats }));
+  return formats;
 }
 
 /**
@@ -114,7 +131,7 @@ export async function loadIdentity(db: Kysely<Database>, policy: Policy): Promis
     product_guid: PRODUCT_GUID,
     app_version: APP_VERSION,
     sig_version: null,
-    supported_compressions: supportedCompressions(),
+    supported_compressions: await rememberedCompressions(db),
     release_ring: policy.get("releaseRing"),
   };
 }

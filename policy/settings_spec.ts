@@ -310,6 +310,13 @@ export const SETTINGS = [
     default: 30,
     meaning: "Events older than this are deleted.",
   },
+  {
+    key: "retention.maxSizeMB",
+    type: int(16, 1_048_576, "MiB"),
+    default: 256,
+    meaning:
+      "Most the database's data may take. Beyond it the oldest optional data is removed first, then the oldest required data, and each removal is recorded (storage_eviction). Writes never fail because of it. 256 MiB keeps the full 30 days of optional data at the default intervals (about 90 MiB) and a day and a half at one-second intervals.",
+  },
 ] as const satisfies readonly SettingSpec[];
 
 /** The settings in effect, by key, each with the type of its value. */

@@ -11,7 +11,8 @@ import { exportEvents } from "../export/export_events.ts";
 import { gzipStream } from "../export/gzip_stream.ts";
 import { allowedTiers } from "../policy/policy.ts";
 import { StorageFullError } from "../store/storage_error.ts";
-import { countByTier, countByType, listEvents } from "../store/event_queries.ts";
+import { countByTier, countByType, listEvents, newestEventId } from "../store/event_queries.ts";
+import { responseCache } from "./response_cache.ts";
 import { rangeEndingNow, readEventCounts, readSeries } from "../store/series_queries.ts";
 import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
 import type { AppDeps } from "./app_deps.ts";
@@ -31,6 +32,16 @@ export function apiRoutes(deps: AppDeps): Hono {
     if (error instanceof StorageFullError) return c.json({ error: error.message }, 507);
     return c.json({ error: `Internal error: ${error.message}` }, 500);
   });
+
+  // Lists, counts and series are asked for by every open dashboard: one
+  // answer per second serves them all while nothing new is stored.
+  const cache = responseCache(1000, async () => {
+    const newest = await newestEventId(deps.store.db);
+    return `${newest} ${deps.policy().signature()}`;
+  });
+  app.use("/events", cache);
+  app.use("/counts", cache);
+  app.use("/series", cache);
 
   app.get("/catalog", (c) => c.json(CATALOG));
 

@@ -362,6 +362,13 @@ export async function* streamRawEvents(
   }
 }
 
+/** The id of the newest stored event (0 when none): it changes whenever an event is stored. */
+export async function newestEventId(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom("event").select((eb) => eb.fn.max("id").as("id"))
+    .executeTakeFirst();
+  return Number(row?.id ?? 0);
+}
+
 /** How many events match `filter`. */
 export async function countEvents(
   db: Kysely<Database>,

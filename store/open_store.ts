@@ -97,6 +97,10 @@ export async function openStore(path: string): Promise<Store> {
   try {
     await sql`PRAGMA busy_timeout = 5000`.execute(db);
     await sql`PRAGMA journal_mode = WAL`.execute(db);
+    // Keep the write-ahead log near 1 MiB: checkpoint every 256 pages and
+    // cut the file back after each checkpoint, so disk use is the data's.
+    await sql`PRAGMA wal_autocheckpoint = 256`.execute(db);
+    await sql`PRAGMA journal_size_limit = 1048576`.execute(db);
     await sql`PRAGMA synchronous = NORMAL`.execute(db);
     await sql`PRAGMA foreign_keys = ON`.execute(db);
     // Deleted rows are overwritten with zeros, so optional data that the

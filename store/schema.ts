@@ -37,11 +37,9 @@ export interface PartShapeTable {
   keys: string;
 }
 
-/**
- * The field values of one event at one tier. Keyed by (tier, event_id) so
- * that all optional data sits together and goes in one range delete.
- */
+/** The field values of one event at one tier; (event_id, tier) is unique. */
 export interface EventPartTable {
+  id: Generated<number>;
   tier: Tier;
   event_id: number;
   shape_id: number;

@@ -77,8 +77,23 @@ export function OverviewPage(
               <TierBadge tier="optional" /> records
             </div>
           </div>
+          <Meter
+            label="Database size limit"
+            used={health.database.usedBytes}
+            total={health.database.limitBytes}
+            text={`${formatBytes(health.database.usedBytes)} of ${
+              formatBytes(health.database.limitBytes)
+            }`}
+          />
           <p class="muted">
-            Database {formatBytes(health.database.bytes)} in <code>{health.dataDir}</code>
+            {formatBytes(health.database.bytes)} on disk in <code>{health.dataDir}</code>.{" "}
+            {health.database.evictions.lastAt === null
+              ? "Nothing was ever evicted to stay within the limit."
+              : `Evicted to stay within the limit: ${
+                formatCount(health.database.evictions.optional)
+              } optional and ${
+                formatCount(health.database.evictions.required)
+              } required records, last on ${formatTime(health.database.evictions.lastAt)}.`}
           </p>
         </Card>
         <Card title="This machine now">

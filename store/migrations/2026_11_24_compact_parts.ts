@@ -1,8 +1,10 @@
 // Stores each event part compactly: its keys once per shape (part_shape),
 // and per event only its values, each in canonical JSON, one per line; the
-// full-text index keeps only string fields. Converts every stored part and
-// rebuilds the index. Frozen: the encoding is written out here, so that a
-// later change of store/part_codec.ts needs a migration of its own.
+// full-text index keeps only string fields. Parts move to a rowid table:
+// in the table without rowid a part over about 1 KB spilled into a 4 KiB
+// overflow page of its own. Converts every stored part and rebuilds the
+// index. Frozen: the encoding is written out here, so that a later change
+// of store/part_codec.ts needs a migration of its own.
 import { type Kysely, sql } from "kysely";
 import { canonicalJson } from "../canonical_json.ts";
 
@@ -28,12 +30,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     UNIQUE (tier, keys)
   )`.execute(db);
   await sql`CREATE TABLE event_part_compact (
+    id INTEGER PRIMARY KEY,
     tier TEXT NOT NULL CHECK (tier IN ('required', 'optional')),
     event_id INTEGER NOT NULL,
     shape_id INTEGER NOT NULL REFERENCES part_shape (id),
-    data TEXT NOT NULL,
-    PRIMARY KEY (tier, event_id)
-  ) WITHOUT ROWID`.execute(db);
+    data TEXT NOT NULL
+  )`.execute(db);
   for (const tier of ["required", "optional"]) {
     await sql`INSERT INTO ${sql.raw(`event_text_${tier}`)}(${sql.raw(`event_text_${tier}`)})
       VALUES ('delete-all')`.execute(db);
@@ -89,7 +91,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   // The part counts' triggers go with the old table and come back on the new one.
   await sql`DROP TABLE event_part`.execute(db);
   await sql`ALTER TABLE event_part_compact RENAME TO event_part`.execute(db);
-  await sql`CREATE INDEX event_part_event ON event_part (event_id, tier)`.execute(db);
+  // One index serves both: the parts of an event, and all parts of a tier.
+  await sql`CREATE UNIQUE INDEX event_part_event ON event_part (event_id, tier)`.execute(db);
   await sql`CREATE TRIGGER part_count_insert AFTER INSERT ON event_part BEGIN
     INSERT INTO part_count (type, tier, count)
       VALUES ((SELECT type FROM event WHERE id = NEW.event_id), NEW.tier, 1)
