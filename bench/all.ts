@@ -1,25 +1,62 @@
-// Runs every benchmark and prints a summary (deno task bench).
-import { agentSteadyBench } from "./agent_steady.ts";
+// Runs every benchmark, each against a baseline measured in the same run,
+// and prints the table (deno task bench). Everything it creates goes in one
+// temporary directory, removed at the end, whatever happens.
+import { agentFootprintBench } from "./agent_footprint.ts";
+import { dashboardLoadBench } from "./dashboard_load.ts";
 import { eventsQueryBench } from "./events_query.ts";
 import { exportBench } from "./export_throughput.ts";
 import { fileEventsBench } from "./file_events.ts";
+import type { Row } from "./_measure.ts";
+import { seedStore } from "./_seed_store.ts";
+import { storageFootprintBench } from "./storage_footprint.ts";
 import { systemCollectionBench } from "./system_collection.ts";
 
-const dir = Deno.env.get("BENCH_DIR") ?? await Deno.makeTempDir({ prefix: "vitrine-bench-" });
-const sections: [string, () => Promise<string[]>][] = [
-  ["System collection", systemCollectionBench],
-  ["File-activity throughput", fileEventsBench],
-  ["Event queries", () => eventsQueryBench(`${dir}/vitrine.db`)],
-  ["Export", () => exportBench(dir)],
-  ["Agent at rest", agentSteadyBench],
-];
-const summary: string[] = [];
-for (const [title, run] of sections) {
-  console.log(`\n== ${title}`);
-  summary.push(`== ${title}`, ...(await run()));
+const COUNT = Number(Deno.env.get("BENCH_EVENTS") ?? 1_000_000);
+
+function machine(): string {
+  const cpu = /model name\s*:\s*(.+)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? "?";
+  const memory = Number(/MemTotal:\s+(\d+)/.exec(Deno.readTextFileSync("/proc/meminfo"))?.[1] ?? 0);
+  return `${cpu}, ${navigator.hardwareConcurrency} cores, ${
+    (memory / 1048576).toFixed(0)
+  } GiB, Linux ${Deno.osRelease()}, Deno ${Deno.version.deno}, ${
+    Deno.uid() === 0 ? "root" : "not root"
+  }`;
 }
-console.log(
-  `\nSummary (machine: ${Deno.build.target}, ${navigator.hardwareConcurrency} cores)\n${
-    summary.join("\n")
-  }`,
-);
+
+function table(rows: Row[]): string {
+  const cell = (text: string) => text.replaceAll("|", "/");
+  return [
+    "| measure | vitrine | baseline (same run) | ratio | target | |",
+    "|---|---|---|---|---|---|",
+    ...rows.map((r) =>
+      `| ${cell(r.measure)} | ${cell(r.vitrine)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${
+        cell(r.target)
+      } | ${r.met === null ? "" : r.met ? "met" : "not met"} |`
+    ),
+  ].join("\n");
+}
+
+const dir = await Deno.makeTempDir({ prefix: "vitrine-bench-" });
+const rows: Row[] = [];
+try {
+  const sections: [string, () => Promise<Row[]>][] = [
+    ["Agent footprint", () => agentFootprintBench(dir)],
+    ["Storage footprint", () => storageFootprintBench(dir)],
+    ["System collection", systemCollectionBench],
+    ["File-activity throughput", fileEventsBench],
+    [`Seeding ${COUNT.toLocaleString("en-US")} events`, async () => {
+      await seedStore(`${dir}/vitrine.db`, `${dir}/plain.db`, COUNT);
+      return [];
+    }],
+    ["Event queries", () => eventsQueryBench(`${dir}/vitrine.db`, COUNT)],
+    ["Dashboard under load", () => dashboardLoadBench(dir, `${dir}/vitrine.db`)],
+    ["Export", () => exportBench(dir, `${dir}/plain.db`, COUNT)],
+  ];
+  for (const [title, run] of sections) {
+    console.log(`\n== ${title}`);
+    rows.push(...(await run()));
+  }
+} finally {
+  await Deno.remove(dir, { recursive: true }).catch(() => {});
+}
+console.log(`\nMachine: ${machine()}\n\n${table(rows)}`);

@@ -4,39 +4,23 @@
 import { DatabaseSync } from "node:sqlite";
 import { listEvents } from "../store/event_queries.ts";
 import { openStore } from "../store/open_store.ts";
-import { quantile, report } from "./_measure.ts";
-import { seedStore } from "./_seed_store.ts";
+import { quantile, type Row, row } from "./_measure.ts";
+import { RARE_EVERY, rareWord } from "./_seed_store.ts";
 
-const COUNT = Number(Deno.env.get("BENCH_EVENTS") ?? 1_000_000);
 const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 200);
 
-async function timed(run: () => unknown | Promise<unknown>): Promise<{ p50: number; p99: number }> {
+async function timed(run: (i: number) => unknown): Promise<{ p50: number; p99: number }> {
   const samples: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const start = performance.now();
-    await run();
+    await run(i);
     samples.push(performance.now() - start);
   }
   return { p50: quantile(samples, 0.5), p99: quantile(samples, 0.99) };
 }
 
-/** Seeds (or reuses) a database of COUNT events at `path`. */
-export async function benchDatabase(path: string): Promise<void> {
-  try {
-    const db = new DatabaseSync(path);
-    const row = db.prepare("SELECT count(*) AS n FROM event").get() as { n: number };
-    db.close();
-    if (row.n === COUNT) return;
-    await Deno.remove(path);
-  } catch {
-    // Not there yet.
-  }
-  await seedStore(path, COUNT);
-}
-
-/** Runs the benchmark and returns its summary lines. */
-export async function eventsQueryBench(path: string): Promise<string[]> {
-  await benchDatabase(path);
+/** Runs the benchmark on the database at `path`, holding `count` events. */
+export async function eventsQueryBench(path: string, count: number): Promise<Row[]> {
   const raw = new DatabaseSync(path);
   const baseline = await timed(() =>
     raw.prepare("SELECT id, type, time FROM event ORDER BY id DESC LIMIT 50").all()
@@ -44,66 +28,45 @@ export async function eventsQueryBench(path: string): Promise<string[]> {
   raw.close();
   const store = await openStore(path);
   const both = ["required", "optional"] as const;
-  const lines = [
-    report(
-      `baseline: bare page of 50 ids (${COUNT} events)`,
-      `p50 ${baseline.p50.toFixed(2)} ms, p99 ${baseline.p99.toFixed(2)} ms`,
-    ),
-  ];
-  const cases: [string, () => Promise<unknown>][] = [
+  const rare = Math.max(1, Math.floor(count / RARE_EVERY));
+  const cases: [string, string, (i: number) => Promise<unknown>, number | null][] = [
     [
       "events: newest page of 50 with fields",
+      "",
       () => listEvents(store.db, { allowed: both, limit: 50 }),
+      null,
     ],
     [
       "events: page of 50 from the middle (cursor)",
-      () => listEvents(store.db, { allowed: both, limit: 50, before: Math.floor(COUNT / 2) }),
+      "",
+      () => listEvents(store.db, { allowed: both, limit: 50, before: Math.floor(count / 2) }),
+      null,
     ],
     [
-      "events: type and tier filter",
-      () =>
-        listEvents(store.db, {
-          allowed: both,
-          limit: 50,
-          type: "system_statistics",
-          tier: "optional",
-        }),
+      "search for a rare word",
+      `a word in 1 of ${RARE_EVERY.toLocaleString("en-US")} events`,
+      (i) => listEvents(store.db, { allowed: both, limit: 50, search: rareWord(1 + i % rare) }),
+      20,
     ],
     [
-      "events: time range",
-      () =>
-        listEvents(store.db, {
-          allowed: both,
-          limit: 50,
-          since: Date.now() - COUNT * 500,
-          until: Date.now() - COUNT * 400,
-        }),
-    ],
-    [
-      "search: one rare word",
-      () => listEvents(store.db, { allowed: both, limit: 50, search: "uptime 123457" }),
-    ],
-    [
-      "search: a common word",
-      () => listEvents(store.db, { allowed: both, limit: 50, search: "host42" }),
+      "search for a common word",
+      "a word in every statistics event",
+      () => listEvents(store.db, { allowed: both, limit: 50, search: "Linux" }),
+      null,
     ],
   ];
-  for (const [name, run] of cases) {
+  const rows: Row[] = [];
+  for (const [name, what, run, target] of cases) {
     const t = await timed(run);
-    lines.push(
-      report(
-        name,
-        `p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms (p50 ${
-          (t.p50 / baseline.p50).toFixed(1)
-        }x baseline)`,
-      ),
-    );
+    rows.push(row({
+      measure: `${name} (${count.toLocaleString("en-US")} events${what ? `, ${what}` : ""})`,
+      vitrine: `p50 ${t.p50.toFixed(2)} ms, p99 ${t.p99.toFixed(2)} ms`,
+      baseline: `bare page of 50 ids: p99 ${baseline.p99.toFixed(2)} ms`,
+      ratio: `${(t.p99 / baseline.p99).toFixed(1)}x`,
+      target: target === null ? "—" : `p99 ≤ ${target} ms`,
+      met: target === null ? null : t.p99 <= target,
+    }));
   }
   await store.close();
-  return lines;
-}
-
-if (import.meta.main) {
-  const dir = Deno.env.get("BENCH_DIR") ?? await Deno.makeTempDir({ prefix: "vitrine-bench-" });
-  await eventsQueryBench(`${dir}/vitrine.db`);
+  return rows;
 }

@@ -1,23 +1,22 @@
-// Exporting 1,000,000 events: records/s, MB/s and peak RSS of
-// `vitrine export`, next to `sqlite3 -json` dumping the same rows.
-import { report, runMeasured } from "./_measure.ts";
-import { benchDatabase } from "./events_query.ts";
+// Exporting 1,000,000 events (NDJSON, hash-chained): records/s and peak RSS
+// of `vitrine export`, against `sqlite3 -json` dumping the same records as
+// plain JSON rows (the baseline), in the same run.
+import denoConfig from "../deno.json" with { type: "json" };
+import { available, mib, ROOT, type Row, row, runMeasured } from "./_measure.ts";
 
-const COUNT = Number(Deno.env.get("BENCH_EVENTS") ?? 1_000_000);
-const ROOT = new URL("../", import.meta.url).pathname;
-
-/** Runs the benchmark and returns its summary lines. */
-export async function exportBench(dir: string): Promise<string[]> {
-  const db = `${dir}/vitrine.db`;
-  await benchDatabase(db);
-  const managed = `${dir}/managed.json`;
+/** Runs the benchmark on the seeded databases in `dir`. */
+export async function exportBench(dir: string, plain: string, count: number): Promise<Row[]> {
+  const managed = `${dir}/export-managed.json`;
   await Deno.writeTextFile(
     managed,
     JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
   );
+  const permissions = denoConfig.tasks.vitrine.split(" ").filter((arg) =>
+    arg.startsWith("--allow-")
+  );
   const ours = await runMeasured(Deno.execPath(), [
     "run",
-    "-A",
+    ...permissions,
     `${ROOT}main.ts`,
     "export",
     "--data-dir",
@@ -30,39 +29,39 @@ export async function exportBench(dir: string): Promise<string[]> {
     `${dir}/export.ndjson`,
   ]);
   const oursBytes = (await Deno.stat(`${dir}/export.ndjson`)).size;
-  const query =
-    "SELECT e.id, e.type, e.time, c.fields AS common, r.fields AS required, o.fields AS optional FROM event e JOIN common_set c ON c.id = e.common_id LEFT JOIN event_part r ON r.tier = 'required' AND r.event_id = e.id LEFT JOIN event_part o ON o.tier = 'optional' AND o.event_id = e.id ORDER BY e.id";
+  await Deno.remove(`${dir}/export.ndjson`);
+  if (!available("sqlite3")) {
+    return [row({
+      measure: `export of ${count.toLocaleString("en-US")} events (ndjson, hash chain)`,
+      vitrine: `${Math.round(count / ours.seconds)} records/s, peak RSS ${mib(ours.peakRss)}`,
+      baseline: "sqlite3 is not installed (apt-get install sqlite3)",
+      ratio: "—",
+      target: "≥ 1.2x records/s, peak RSS ≤ 64 MB",
+      met: null,
+    })];
+  }
   const sqlite = await runMeasured(
     "sqlite3",
-    ["-json", "-readonly", db, query],
+    ["-json", "-readonly", plain, "SELECT * FROM plain_event ORDER BY id"],
     `${dir}/sqlite.json`,
   );
   const sqliteBytes = (await Deno.stat(`${dir}/sqlite.json`)).size;
-  const line = (name: string, r: { seconds: number; peakRss: number }, bytes: number) =>
-    report(
-      name,
-      `${Math.round(COUNT / r.seconds).toLocaleString("en-US")} records/s, ${
-        (bytes / 1e6 / r.seconds).toFixed(1)
-      } MB/s, peak RSS ${(r.peakRss / 1048576).toFixed(0)} MiB`,
-    );
-  const lines = [
-    line(`vitrine export ndjson (${COUNT} events, hash-chained)`, ours, oursBytes),
-    line("baseline: sqlite3 -json of the same rows", sqlite, sqliteBytes),
-    report(
-      "ratio (vitrine / sqlite3): records/s, peak RSS",
-      `${(sqlite.seconds / ours.seconds).toFixed(2)}x, ${
-        (ours.peakRss / sqlite.peakRss).toFixed(2)
-      }x`,
-    ),
-  ];
-  if (ours.code !== 0) lines.push(report("vitrine export exit code", String(ours.code)));
-  await Deno.remove(`${dir}/export.ndjson`);
   await Deno.remove(`${dir}/sqlite.json`);
-  return lines;
-}
-
-if (import.meta.main) {
-  await exportBench(
-    Deno.env.get("BENCH_DIR") ?? await Deno.makeTempDir({ prefix: "vitrine-bench-" }),
-  );
+  const rate = (seconds: number) => Math.round(count / seconds).toLocaleString("en-US");
+  return [row({
+    measure: `export of ${count.toLocaleString("en-US")} events (ndjson, hash chain)${
+      ours.code === 0 ? "" : `, exit code ${ours.code}`
+    }`,
+    vitrine: `${rate(ours.seconds)} records/s, ${
+      (oursBytes / 1e6 / ours.seconds).toFixed(0)
+    } MB/s, peak RSS ${mib(ours.peakRss)}`,
+    baseline: `sqlite3 -json of the same records as plain JSON: ${
+      rate(sqlite.seconds)
+    } records/s, ${(sqliteBytes / 1e6 / sqlite.seconds).toFixed(0)} MB/s, peak RSS ${
+      mib(sqlite.peakRss)
+    }`,
+    ratio: `${(sqlite.seconds / ours.seconds).toFixed(2)}x records/s`,
+    target: "≥ 1.2x records/s, peak RSS ≤ 64 MB",
+    met: ours.code === 0 && sqlite.seconds / ours.seconds >= 1.2 && ours.peakRss <= 64 * 1048576,
+  })];
 }

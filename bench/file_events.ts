@@ -1,7 +1,7 @@
 // File events counted per second while a generator creates files in a
 // tight loop, against the generator's own rate alone (the baseline).
-import { FileActivitySubsystem } from "../collectors/file_activity_subsystem.ts";
-import { report } from "./_measure.ts";
+import { FileActivitySubsystem } from "../collectors/file_activity/file_activity_subsystem.ts";
+import { type Row, row } from "./_measure.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
 const GENERATOR = new URL("./_file_generator.ts", import.meta.url).pathname;
@@ -16,52 +16,51 @@ async function generate(dir: string): Promise<number> {
   return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
-/** Runs the benchmark and returns its summary lines. */
-export async function fileEventsBench(): Promise<string[]> {
-  const lines: string[] = [];
+/** Runs the benchmark and returns its rows. */
+export async function fileEventsBench(): Promise<Row[]> {
+  const rows: Row[] = [];
   const kinds: ("fanotify" | "inotify")[] = Deno.uid() === 0
     ? ["fanotify", "inotify"]
     : ["inotify"];
   for (const kind of kinds) {
     // The baseline runs right before each measured run, on the same filesystem.
     const baseDir = await Deno.makeTempDir({ dir: PARENT, prefix: "vitrine-bench-" });
-    const alone = await generate(baseDir);
-    await Deno.remove(baseDir, { recursive: true });
+    let alone: number;
+    try {
+      alone = await generate(baseDir);
+    } finally {
+      await Deno.remove(baseDir, { recursive: true });
+    }
     const dir = await Deno.makeTempDir({ dir: PARENT, prefix: `vitrine-bench-${kind}-` });
     const subsystem = new FileActivitySubsystem();
-    await subsystem.start({
-      paths: [dir],
-      exclusions: [],
-      traceLevel: "error",
-      observeKernel: true,
-      prefer: [kind],
-    });
-    const generated = await generate(dir);
-    await new Promise((r) => setTimeout(r, 1000));
-    const fields = subsystem.fields(["required", "optional"]);
-    subsystem.stop();
-    await Deno.remove(dir, { recursive: true });
-    const counted = Number(fields["ipc.kauth.file_op.create"] ?? 0);
-    const overflows = Number(fields.queue_overflows ?? 0);
-    lines.push(
-      report(
-        `${kind} baseline: generator alone, files per second`,
-        `${Math.round(alone / SECONDS)}/s`,
-      ),
-      report(
-        `${kind}: generator with the subsystem on, files per second`,
-        `${Math.round(generated / SECONDS)}/s`,
-      ),
-      report(
-        `${kind}: creates counted per second`,
-        `${Math.round(counted / SECONDS)}/s, ${overflows} overflows (${
-          (counted / generated * 100).toFixed(1)
-        } % of generated)`,
-      ),
-      report(`${kind}: counted rate / generator-alone rate`, `${(counted / alone).toFixed(2)}x`),
-    );
+    try {
+      await subsystem.start({
+        paths: [dir],
+        exclusions: [],
+        traceLevel: "error",
+        observeKernel: true,
+        prefer: [kind],
+      });
+      const generated = await generate(dir);
+      await new Promise((r) => setTimeout(r, 2500));
+      const fields = subsystem.fields(["required", "optional"]);
+      const counted = Number(fields["ipc.kauth.file_op.create"] ?? 0);
+      const overflows = Number(fields.queue_overflows ?? 0);
+      rows.push(row({
+        measure:
+          `${kind}: files created per second and counted (drained every second, sooner under a flood)`,
+        vitrine: `${Math.round(counted / SECONDS)}/s counted of ${
+          Math.round(generated / SECONDS)
+        }/s made, ${overflows} overflows`,
+        baseline: `the generator alone: ${Math.round(alone / SECONDS)}/s`,
+        ratio: `${(counted / alone).toFixed(2)}x`,
+        target: "—",
+        met: null,
+      }));
+    } finally {
+      await subsystem.stop();
+      await Deno.remove(dir, { recursive: true });
+    }
   }
-  return lines;
+  return rows;
 }
-
-if (import.meta.main) await fileEventsBench();

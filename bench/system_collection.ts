@@ -1,7 +1,7 @@
 // CPU time of one full system collection cycle, against reading the same
 // /proc files with cat (the baseline), in the same run.
 import { collectSystem } from "../collectors/collect_system.ts";
-import { cpuChildren, cpuSelf, report } from "./_measure.ts";
+import { cpuChildren, cpuSelf, type Row, row } from "./_measure.ts";
 
 const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 200);
 const FILES = [
@@ -12,18 +12,17 @@ const FILES = [
   "/proc/pressure/cpu",
   "/proc/pressure/memory",
   "/proc/pressure/io",
-]
-  .filter((f) => {
-    try {
-      Deno.statSync(f);
-      return true;
-    } catch {
-      return false;
-    }
-  });
+].filter((f) => {
+  try {
+    Deno.statSync(f);
+    return true;
+  } catch {
+    return false;
+  }
+});
 
-/** Runs the benchmark and returns its summary lines. */
-export async function systemCollectionBench(): Promise<string[]> {
+/** Runs the benchmark and returns its rows. */
+export async function systemCollectionBench(): Promise<Row[]> {
   collectSystem(["required", "optional"]);
   const before = cpuSelf();
   for (let i = 0; i < ROUNDS; i++) collectSystem(["required", "optional"]);
@@ -33,11 +32,12 @@ export async function systemCollectionBench(): Promise<string[]> {
     await new Deno.Command("cat", { args: FILES, stdout: "null" }).output();
   }
   const cat = (cpuChildren() - childBefore) / ROUNDS;
-  return [
-    report("system collection: CPU per full cycle", `${(ours * 1000).toFixed(3)} ms`),
-    report("baseline: cat of the same /proc files, CPU per run", `${(cat * 1000).toFixed(3)} ms`),
-    report("ratio (vitrine / cat)", `${(ours / cat).toFixed(2)}x`),
-  ];
+  return [row({
+    measure: "one system collection at the optional level, CPU",
+    vitrine: `${(ours * 1000).toFixed(3)} ms`,
+    baseline: `cat of the same /proc files: ${(cat * 1000).toFixed(3)} ms`,
+    ratio: `${(ours / cat).toFixed(2)}x`,
+    target: "—",
+    met: null,
+  })];
 }
-
-if (import.meta.main) await systemCollectionBench();

@@ -4,7 +4,7 @@
  * @module
  */
 import { exportEvents, type ExportProgress } from "../export/export_events.ts";
-import { gzipStream } from "../export/gzip_stream.ts";
+import { gzipStream, utf8Stream } from "../export/gzip_stream.ts";
 import { openDataFromFlags } from "./open_data.ts";
 import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
@@ -52,6 +52,28 @@ function progressPrinter(): (p: ExportProgress, bytes: number) => void {
   };
 }
 
+/**
+ * Writes a stream of text through one reused buffer, so that memory stays
+ * flat whatever the size (a fresh buffer per chunk piled up until the
+ * collector came by). Returns the bytes written.
+ */
+async function writeText(
+  text: ReadableStream<string>,
+  to: { write(bytes: Uint8Array): Promise<number> },
+): Promise<number> {
+  let buffer = new Uint8Array(1024 * 1024);
+  let written = 0;
+  for await (const chunk of text) {
+    // A UTF-8 character takes at most three bytes per UTF-16 unit.
+    if (chunk.length * 3 > buffer.length) buffer = new Uint8Array(chunk.length * 3);
+    const { written: length } = new TextEncoder().encodeInto(chunk, buffer);
+    let offset = 0;
+    while (offset < length) offset += await to.write(buffer.subarray(offset, length));
+    written += length;
+  }
+  return written;
+}
+
 /** Writes an export. */
 export async function exportCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("export", args, {
@@ -84,28 +106,33 @@ export async function exportCommand(args: string[]): Promise<number> {
       progress = p;
       print?.(p, bytes);
     });
-    const body = values.gzip ? gzipStream(text) : text;
-    const counted = body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          bytes += chunk.length;
-          controller.enqueue(chunk);
-        },
-      }),
-    );
-    if (out) {
-      const temporary = `${out}.partial`;
-      const file = await Deno.open(temporary, {
+    const destination = out
+      ? await Deno.open(`${out}.partial`, {
         write: true,
         create: true,
         truncate: true,
         mode: 0o600,
-      });
-      await counted.pipeTo(file.writable);
-      await Deno.rename(temporary, out);
+      })
+      : Deno.stdout;
+    if (values.gzip) {
+      const counted = gzipStream(utf8Stream(text)).pipeThrough(
+        new TransformStream<Uint8Array, Uint8Array>({
+          transform(chunk, controller) {
+            bytes += chunk.length;
+            controller.enqueue(chunk);
+          },
+        }),
+      );
+      // The file is closed by the pipe once the last compressed bytes are in.
+      await counted.pipeTo(destination.writable, { preventClose: !out });
     } else {
-      await counted.pipeTo(Deno.stdout.writable, { preventClose: true });
+      try {
+        bytes = await writeText(text, destination);
+      } finally {
+        if (out) (destination as Deno.FsFile).close();
+      }
     }
+    if (out) await Deno.rename(`${out}.partial`, out);
   } finally {
     await data.store.close();
   }

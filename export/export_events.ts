@@ -72,8 +72,9 @@ export function catalogHash(): string {
 }
 
 /**
- * Streams an export as UTF-8 text. Nothing above the tier the policy
- * allows for export is read from the database at all.
+ * Streams an export as text, in chunks of a few hundred records (strings:
+ * encoding them is the consumer's, who may reuse one buffer for it).
+ * Nothing above the tier the policy allows for export is read at all.
  */
 export function exportEvents(
   db: Kysely<Database>,
@@ -81,8 +82,7 @@ export function exportEvents(
   identity: Identity,
   options: ExportOptions,
   onProgress?: (progress: ExportProgress) => void,
-): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
+): ReadableStream<string> {
   const filter: Omit<EventFilter, "limit" | "before" | "after"> = {
     allowed: allowedTiers(policy, "export"),
     ...(options.tier ? { tier: options.tier } : {}),
@@ -97,7 +97,7 @@ export function exportEvents(
   let total = 0;
   let manifestHash = "";
   let finished = false;
-  return new ReadableStream<Uint8Array>({
+  return new ReadableStream<string>({
     async start(controller) {
       const byType = await countByType(db, filter);
       total = await countEvents(db, filter);
@@ -123,11 +123,11 @@ export function exportEvents(
       };
       manifestHash = sha256Hex(canonicalJson(manifest));
       link = manifestHash;
-      controller.enqueue(encoder.encode(
+      controller.enqueue(
         ndjson
           ? `${JSON.stringify({ record: "manifest", manifest })}\n`
           : `{"manifest":${JSON.stringify(manifest)},\n"events":[`,
-      ));
+      );
       events = streamRawEvents(db, filter);
     },
     async pull(controller) {
@@ -141,7 +141,7 @@ export function exportEvents(
           text += ndjson
             ? `${JSON.stringify({ record: "trailer", trailer })}\n`
             : `${count > 0 ? "\n" : ""}],\n"trailer":${JSON.stringify(trailer)}}\n`;
-          controller.enqueue(encoder.encode(text));
+          controller.enqueue(text);
           controller.close();
           finished = true;
           onProgress?.({ records: count, total });
@@ -163,7 +163,7 @@ export function exportEvents(
         text += ndjson ? `{"record":"event",${record}\n` : `${count > 1 ? ",\n" : "\n"}{${record}`;
       }
       onProgress?.({ records: count, total });
-      controller.enqueue(encoder.encode(text));
+      controller.enqueue(text);
     },
     async cancel() {
       await events?.return(undefined);

@@ -17,3 +17,10 @@ export function gunzipStream(input: ReadableStream<Uint8Array>): ReadableStream<
     new DecompressionStream("gzip") as unknown as TransformStream<Uint8Array, Uint8Array>,
   );
 }
+
+/** Encodes a stream of text as UTF-8. */
+export function utf8Stream(input: ReadableStream<string>): ReadableStream<Uint8Array> {
+  return input.pipeThrough(
+    new TextEncoderStream() as unknown as TransformStream<string, Uint8Array>,
+  );
+}

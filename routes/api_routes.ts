@@ -8,7 +8,7 @@ import { stream, streamSSE } from "hono/streaming";
 import { buildHealth } from "../agent/health.ts";
 import { CATALOG } from "../catalog/catalog.ts";
 import { exportEvents } from "../export/export_events.ts";
-import { gzipStream } from "../export/gzip_stream.ts";
+import { gzipStream, utf8Stream } from "../export/gzip_stream.ts";
 import { allowedTiers } from "../policy/policy.ts";
 import { StorageFullError } from "../store/storage_error.ts";
 import { countByTier, countByType, listEvents, newestEventId } from "../store/event_queries.ts";
@@ -126,7 +126,8 @@ export function apiRoutes(deps: AppDeps): Hono {
       format,
       ...filter,
     });
-    const body = gzip ? gzipStream(raw) : raw;
+    const bytes = utf8Stream(raw);
+    const body = gzip ? gzipStream(bytes) : bytes;
     const name = `vitrine-export-${new Date().toISOString().replace(/[:.]/g, "-")}.${format}${
       gzip ? ".gz" : ""
     }`;

@@ -8,7 +8,7 @@ import {
   ndjsonRecordSchema,
   publishedSchemas,
 } from "../../export/export_schema.ts";
-import { gzipStream } from "../../export/gzip_stream.ts";
+import { gzipStream, utf8Stream } from "../../export/gzip_stream.ts";
 import { verifyExport } from "../../export/verify_export.ts";
 import { loadIdentity } from "../../identity/identity.ts";
 import type { Policy } from "../../policy/policy.ts";
@@ -66,7 +66,8 @@ async function exportText(
   options: ExportOptions,
 ): Promise<string> {
   const identity = await loadIdentity(store.db, policyAt("optional"));
-  return await new Response(exportEvents(store.db, policyAt(level), identity, options)).text();
+  return await new Response(utf8Stream(exportEvents(store.db, policyAt(level), identity, options)))
+    .text();
 }
 
 function streamOf(text: string): ReadableStream<Uint8Array> {

@@ -6,6 +6,7 @@ import { equal, match, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
 import type { Agent } from "../../agent/agent.ts";
 import { buildHealth } from "../../agent/health.ts";
+import { utf8Stream } from "../../export/gzip_stream.ts";
 import { exportEvents } from "../../export/export_events.ts";
 import { allowedTiers } from "../../policy/policy.ts";
 import { listEvents } from "../../store/event_queries.ts";
@@ -24,7 +25,7 @@ async function nothingOptionalVisible(agent: Agent): Promise<void> {
   const shown = await listEvents(agent.store.db, { allowed: allowedTiers(agent.policy, "show") });
   ok(shown.every((e) => e.parts.optional === undefined), "no optional part is shown");
   const text = await new Response(
-    exportEvents(agent.store.db, agent.policy, agent.identity, { format: "ndjson" }),
+    utf8Stream(exportEvents(agent.store.db, agent.policy, agent.identity, { format: "ndjson" })),
   ).text();
   ok(!text.includes('"optional":{'), "no optional part is exported");
   equal(allowedTiers(agent.policy, "send").includes("optional"), false);

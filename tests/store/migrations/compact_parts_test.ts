@@ -4,6 +4,7 @@ import { Kysely, SqliteDialect } from "kysely";
 import { Migrator } from "kysely/migration";
 import { collectSystem } from "../../../collectors/collect_system.ts";
 import { splitByTier } from "../../../catalog/validate_event.ts";
+import { utf8Stream } from "../../../export/gzip_stream.ts";
 import { exportEvents } from "../../../export/export_events.ts";
 import { verifyExport } from "../../../export/verify_export.ts";
 import { loadIdentity } from "../../../identity/identity.ts";
@@ -99,7 +100,7 @@ Deno.test("the migration converts stored parts so that each reads back as the sa
   try {
     const identity = await loadIdentity(store.db, OPTIONAL);
     const text = await new Response(
-      exportEvents(store.db, OPTIONAL, identity, { format: "ndjson" }),
+      utf8Stream(exportEvents(store.db, OPTIONAL, identity, { format: "ndjson" })),
     ).text();
     const report = await verifyExport(new Response(text).body!);
     equal(report.ok, true, JSON.stringify(report.problem));
