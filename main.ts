@@ -38,6 +38,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./cli/health_command.ts")).healthCommand,
     summary: "print the agent's health as JSON",
   },
+  sent: {
+    load: async () => (await import("./cli/sent_command.ts")).sentCommand,
+    summary: "print what left this machine: outbox, deliveries, errors (JSON)",
+  },
   config: {
     load: async () => (await import("./cli/config_command.ts")).configCommand,
     summary: "show the policy in effect; set local preferences",
@@ -52,7 +56,7 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
   },
   support: {
     load: async () => (await import("./cli/consent_command.ts")).supportCommand,
-    summary: "`support collect`: gather a support bundle (needs consent)",
+    summary: "`support collect` or `support upload --url URL`: support bundles (need consent)",
   },
   dashboard: {
     load: async () => (await import("./cli/dashboard_command.ts")).dashboardCommand,

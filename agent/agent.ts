@@ -19,6 +19,7 @@ import type { Store } from "../store/open_store.ts";
 import { deleteEventsBefore } from "../store/retention_queries.ts";
 import { explainStorageError, isDiskFull } from "../store/storage_error.ts";
 import { setMeta } from "../store/meta_queries.ts";
+import { Uplink } from "../uplink/uplink.ts";
 import { changePreference } from "./change_preference.ts";
 import { CpuMeter } from "./cpu_meter.ts";
 import type { AgentStatus } from "./agent_status.ts";
@@ -42,6 +43,8 @@ export interface AgentOptions {
   policyPollMs?: number;
   /** Interfaces the file-activity subsystem tries, in order. */
   prefer?: readonly KernelInterface[];
+  /** How long events may wait to fill a batch before they are sent, in ms (default 5 s). */
+  sendDelayMs?: number;
   log?: (message: string) => void;
 }
 
@@ -49,6 +52,10 @@ export interface AgentOptions {
 const STATUS_MS = 10_000;
 /** How often old events are removed. */
 const RETENTION_MS = 60 * 60 * 1000;
+/** How often queued events are looked for and sent. */
+const UPLINK_MS = 1000;
+/** How long a stop may spend sending what is queued. */
+const FLUSH_MS = 3000;
 /** How often the database's size is held to its limit. */
 const SIZE_CHECK_MS = 60 * 1000;
 
@@ -61,6 +68,7 @@ export class Agent {
   readonly #fileActivity: FileActivityCollector;
   readonly #collectors: readonly Collector[];
   readonly #scheduler = new Scheduler();
+  readonly #uplink: Uplink;
   readonly #startedAt = Date.now();
   readonly #cpu = new CpuMeter();
   #policy: Policy;
@@ -90,6 +98,10 @@ export class Agent {
       options.log,
     );
     this.#fileActivity = new FileActivityCollector(options.dataDir, options.prefer);
+    this.#uplink = new Uplink(
+      store.db,
+      options.sendDelayMs === undefined ? {} : { delayMs: options.sendDelayMs },
+    );
     this.#collectors = [new SystemCollector(), this.#fileActivity];
   }
 
@@ -105,6 +117,7 @@ export class Agent {
 
   async #begin(): Promise<void> {
     const { dataDir } = this.options;
+    await this.#uplink.apply(this.#policy);
     const records = await startupRecords(this.store.db, dataDir);
     await writeRunningMarker(dataDir, this.#startedAt);
     await this.record(records);
@@ -126,6 +139,13 @@ export class Agent {
       intervalMs: this.options.policyPollMs ?? 2000,
       run: () => this.reloadPolicy(),
       backoff: () => false,
+    });
+    this.#scheduler.add({
+      name: "uplink",
+      intervalMs: UPLINK_MS,
+      immediate: true,
+      // Starts sending and returns at once: nothing here waits on the network.
+      run: () => Promise.resolve(this.#uplink.pump()),
     });
     this.#scheduler.add({
       name: "status",
@@ -226,6 +246,9 @@ export class Agent {
         this.#scheduler.setInterval(collector.name, this.#intervalMs(collector));
       }
     }
+    // Sending follows at once (and sends nothing the level no longer allows
+    // even while taking it off the outbox fails).
+    await this.#uplink.apply(next);
   }
 
   /** Sets or removes a local preference under the rule shared with the CLI, then applies it. */
@@ -276,6 +299,7 @@ export class Agent {
       subsystem: this.#fileActivity.status(),
       cpuShare: this.#cpuShare,
       rssBytes: Deno.memoryUsage().rss,
+      sendRetryAt: this.#uplink.retryAt(),
       problems,
     };
   }
@@ -292,6 +316,7 @@ export class Agent {
     this.#stopped = true;
     await this.#scheduler.stop();
     await this.#serial;
+    await this.#uplink.flush(FLUSH_MS);
     for (const collector of this.#collectors) await collector.stop();
     const final = JSON.stringify({ ...this.status(), stoppedAt: Date.now() });
     await setMeta(this.store.db, "agent_status", final).catch(() => {});

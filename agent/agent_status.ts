@@ -20,5 +20,7 @@ export interface AgentStatus {
   /** Share of one CPU used since the previous status, 0..cores. */
   cpuShare: number | null;
   rssBytes: number;
+  /** When sending is next tried while retries back off (null when not waiting). */
+  sendRetryAt: number | null;
   problems: string[];
 }

@@ -17,6 +17,7 @@ import { usedBytes } from "../store/quota_queries.ts";
 import type { AgentStatus } from "./agent_status.ts";
 import { type EvictionTotals, evictionTotals } from "./storage_keeper.ts";
 import { dataPaths } from "./data_dir.ts";
+import { uplinkHealth, type UplinkStatus } from "../uplink/uplink.ts";
 
 /** An agent's status as stored, and whether that agent still runs. */
 export type PublishedStatus = AgentStatus & { running: boolean };
@@ -37,6 +38,8 @@ export interface Health {
   };
   counts: Record<Tier, number>;
   level: Tier;
+  /** The sending half: where to, what waits, what came of it. */
+  uplink: UplinkStatus;
   policy: {
     managedFile: string;
     managedState: ManagedState;
@@ -96,6 +99,14 @@ export async function buildHealth(
     problems.push("The agent runs at the required tier only until the managed file is fixed.");
   }
   if (agent?.running) problems.push(...agent.problems);
+  const uplink = await uplinkHealth(store.db, policy);
+  if (agent?.running) uplink.retryAt = agent.sendRetryAt ?? null;
+  const failing = uplink.lastError &&
+    (uplink.lastSuccessAt === null || uplink.lastError.at > uplink.lastSuccessAt);
+  if (uplink.sending && failing) {
+    const waiting = uplink.depth.required + uplink.depth.optional;
+    problems.push(`${uplink.lastError!.message} (${waiting} records wait in the outbox).`);
+  }
   problems.push(...notes);
   return {
     version: APP_VERSION,
@@ -109,6 +120,7 @@ export async function buildHealth(
     },
     counts: await countByTier(store.db),
     level: policy.level,
+    uplink,
     policy: {
       managedFile: policy.managedFile,
       managedState: policy.managedState,

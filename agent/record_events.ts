@@ -1,6 +1,7 @@
 /**
  * The one path by which events reach the store: validated against the
- * catalogue, split by tier and trimmed to what the policy lets be stored.
+ * catalogue, split by tier, trimmed to what the policy lets be stored, and
+ * queued for sending (in the same transaction) while sending is on.
  *
  * @module
  */
@@ -11,6 +12,7 @@ import type { Identity } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/policy.ts";
 import { insertEvents, type NewEvent } from "../store/event_queries.ts";
 import type { Database } from "../store/schema.ts";
+import { allowCrashSend, queueTiers } from "../uplink/uplink.ts";
 
 export type { RawEvent };
 
@@ -27,6 +29,7 @@ export async function recordEvents(
   events: readonly RawEvent[],
 ): Promise<number> {
   const tiers = allowedTiers(policy, "store");
+  const sendable = queueTiers(policy);
   const rows: NewEvent[] = [];
   for (const event of events) {
     const split = validateAndSplit(event.type, event.fields);
@@ -36,11 +39,17 @@ export async function recordEvents(
       if (part && Object.keys(part).length > 0) parts[tier] = part;
     }
     if (Object.keys(parts).length === 0) continue;
+    // Crash records are sent up to crashUploadDailyLimit a day; the rest stay here.
+    const queue = sendable.length > 0 && event.type === "crash" &&
+        !(await allowCrashSend(db, policy.get("crashUploadDailyLimit")))
+      ? []
+      : sendable;
     rows.push({
       type: event.type,
       time: event.time ?? Date.now(),
       common: { ...identity },
       parts,
+      queue,
     });
   }
   await insertEvents(db, rows);

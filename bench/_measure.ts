@@ -81,6 +81,28 @@ export async function startAgent(extra: string[]): Promise<Deno.ChildProcess> {
   return child;
 }
 
+/**
+ * Starts an agent on `dir/data` under the managed policy `managed` (written
+ * to `dir/managed.json`), on a free port, with `extra` flags.
+ */
+export async function agentIn(
+  dir: string,
+  managed: object,
+  extra: string[],
+): Promise<Deno.ChildProcess> {
+  await Deno.mkdir(dir, { recursive: true });
+  await Deno.writeTextFile(`${dir}/managed.json`, JSON.stringify(managed));
+  return await startAgent([
+    "--data-dir",
+    `${dir}/data`,
+    "--port",
+    String(freePort()),
+    "--managed-config",
+    `${dir}/managed.json`,
+    ...extra,
+  ]);
+}
+
 /** Stops a child with SIGTERM and waits for it. */
 export async function stop(child: Deno.ChildProcess): Promise<void> {
   try {

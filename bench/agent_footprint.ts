@@ -2,6 +2,7 @@
 // the same run: an idle Deno process for memory, and Prometheus's
 // node exporter scraped every second for CPU.
 import {
+  agentIn,
   available,
   cpuOf,
   freePort,
@@ -10,7 +11,6 @@ import {
   type Row,
   row,
   sleep,
-  startAgent,
   stop,
 } from "./_measure.ts";
 
@@ -29,19 +29,6 @@ async function idleDeno(ms: number): Promise<{ rss: number; peak: number }> {
   const memory = memoryOf(child.pid);
   await stop(child);
   return memory;
-}
-
-async function agentIn(dir: string, managed: object, extra: string[]): Promise<Deno.ChildProcess> {
-  await Deno.writeTextFile(`${dir}/managed.json`, JSON.stringify(managed));
-  return await startAgent([
-    "--data-dir",
-    `${dir}/data`,
-    "--port",
-    String(freePort()),
-    "--managed-config",
-    `${dir}/managed.json`,
-    ...extra,
-  ]);
 }
 
 /** Scrapes `url` every second until `signal` aborts. */

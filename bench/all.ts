@@ -6,6 +6,7 @@ import { dashboardLoadBench } from "./dashboard_load.ts";
 import { eventsQueryBench } from "./events_query.ts";
 import { exportBench } from "./export_throughput.ts";
 import { fileEventsBench } from "./file_events.ts";
+import { forwardingBench } from "./forwarding.ts";
 import type { Row } from "./_measure.ts";
 import { seedStore } from "./_seed_store.ts";
 import { storageFootprintBench } from "./storage_footprint.ts";
@@ -44,13 +45,15 @@ try {
     ["Storage footprint", () => storageFootprintBench(dir)],
     ["System collection", systemCollectionBench],
     ["File-activity throughput", fileEventsBench],
+    ["Forwarding", () => forwardingBench(dir)],
     [`Seeding ${COUNT.toLocaleString("en-US")} events`, async () => {
-      await seedStore(`${dir}/vitrine.db`, `${dir}/plain.db`, COUNT);
+      await Deno.mkdir(`${dir}/seeded`);
+      await seedStore(`${dir}/seeded/vitrine.db`, `${dir}/plain.db`, COUNT);
       return [];
     }],
-    ["Event queries", () => eventsQueryBench(`${dir}/vitrine.db`, COUNT)],
-    ["Dashboard under load", () => dashboardLoadBench(dir, `${dir}/vitrine.db`)],
-    ["Export", () => exportBench(dir, `${dir}/plain.db`, COUNT)],
+    ["Event queries", () => eventsQueryBench(`${dir}/seeded/vitrine.db`, COUNT)],
+    ["Dashboard under load", () => dashboardLoadBench(dir, `${dir}/seeded/vitrine.db`)],
+    ["Export", () => exportBench(`${dir}/seeded`, `${dir}/plain.db`, COUNT)],
   ];
   for (const [title, run] of sections) {
     console.log(`\n== ${title}`);

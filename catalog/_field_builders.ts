@@ -10,6 +10,7 @@ import type {
   EventSpec,
   FieldSpec,
   FieldType,
+  Measure,
   Platform,
   Tier,
   Unit,
@@ -27,6 +28,7 @@ export interface FieldOptions {
   nullable?: string;
   platforms?: readonly Platform[];
   source?: CounterSource;
+  measure?: Measure;
 }
 
 function field(
@@ -45,6 +47,7 @@ function field(
     ...(options.values ? { values: options.values } : {}),
     ...(options.nullable ? { nullable: options.nullable } : {}),
     ...(options.source ? { source: options.source } : {}),
+    ...(options.measure ? { measure: options.measure } : {}),
   };
 }
 
@@ -89,6 +92,8 @@ export function kernelCounterField(
       unit: "count",
       platforms,
       source: { ...source, meaning },
+      // A mask is a set of bits, not a count that grows.
+      measure: source.maskOf ? "gauge" : "counter",
       nullable: "The active subsystem cannot observe this; it is unsupported here, not zero.",
     },
   );

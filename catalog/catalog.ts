@@ -15,6 +15,7 @@ import { CONFIGURATION_EVENT } from "./events/configuration.ts";
 import { CRASH_EVENT } from "./events/crash.ts";
 import { DIAGNOSTIC_LEVEL_CHANGE_EVENT } from "./events/diagnostic_level_change.ts";
 import { DIAGNOSTIC_LOG_UPLOAD_COMPLETED_EVENT } from "./events/diagnostic_log_upload_completed.ts";
+import { DIAGNOSTIC_LOG_UPLOAD_FAILED_EVENT } from "./events/diagnostic_log_upload_failed.ts";
 import { DIAGNOSTIC_LOG_UPLOAD_STARTED_EVENT } from "./events/diagnostic_log_upload_started.ts";
 import { INSTALL_EVENT } from "./events/install.ts";
 import { KERNEL_STATISTICS_EVENT } from "./events/kernel_statistics.ts";
@@ -34,6 +35,7 @@ export const EVENTS = [
   SYSTEM_STATISTICS_EVENT,
   DIAGNOSTIC_LOG_UPLOAD_STARTED_EVENT,
   DIAGNOSTIC_LOG_UPLOAD_COMPLETED_EVENT,
+  DIAGNOSTIC_LOG_UPLOAD_FAILED_EVENT,
   CRASH_EVENT,
   DIAGNOSTIC_LEVEL_CHANGE_EVENT,
   SUPPORT_LOG_CONSENT_EVENT,
@@ -48,7 +50,7 @@ export const EVENT_TYPES: readonly EventType[] = EVENTS.map((event) => event.typ
 
 /** The catalogue. Bump `version` whenever a field or event changes. */
 export const CATALOG: Catalog = {
-  version: "2026.11.2",
+  version: "2026.11.3",
   common: COMMON_FIELDS,
   events: EVENTS,
 };

@@ -79,7 +79,15 @@ export interface FieldSpec {
   readonly origin: "seed" | "vitrine";
   /** For counters of the file-activity subsystem. */
   readonly source?: CounterSource;
+  /**
+   * How /metrics exposes this numeric field: a gauge (a level now) or a
+   * counter (it only grows from a start). Fields without one are not metrics.
+   */
+  readonly measure?: Measure;
 }
+
+/** The kind of a metric, in Prometheus' terms. */
+export type Measure = "gauge" | "counter";
 
 /** One event type. */
 export interface EventSpec<Type extends string = string> {
@@ -92,6 +100,8 @@ export interface EventSpec<Type extends string = string> {
   readonly platforms: readonly Platform[];
   /** What makes vitrine record it, or why it never does. */
   readonly producedBy: string;
+  /** The prefix of the Prometheus metrics its measured fields become (see `measure`). */
+  readonly metricPrefix?: string;
   readonly fields: readonly FieldSpec[];
 }
 

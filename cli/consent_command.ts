@@ -7,7 +7,8 @@
 import { recordConsent, SUPPORT_PURPOSE } from "../agent/record_consent.ts";
 import { latestConsent } from "../store/consent_queries.ts";
 import { collectSupportBundle, ConsentRequiredError } from "../support/collect_support_bundle.ts";
-import { openDataFromFlags } from "./open_data.ts";
+import { dataPaths } from "../agent/data_dir.ts";
+import { type OpenData, openDataFromFlags } from "./open_data.ts";
 import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -22,12 +23,27 @@ Usage:
 Flags: --data-dir DIR, --managed-config FILE`;
 
 /** Help text of support. */
-export const SUPPORT_HELP = `vitrine support collect: gather a support log bundle
+export const SUPPORT_HELP = `vitrine support: gather and send support log bundles
 
-Usage: vitrine support collect [--data-dir DIR]
+Usage:
+  vitrine support collect              gather a bundle under DATA_DIR/support
+  vitrine support upload --url URL [--bundle FILE]
+                                       send a bundle to a pre-signed URL
 
-Refused unless consent was granted (vitrine consent grant). The bundle is
-written under DATA_DIR/support and never sent anywhere.`;
+Both are refused unless consent was granted (vitrine consent grant). A
+bundle holds health, the policy in effect and the latest 500 events, cut to
+the diagnostic level in effect (again when it is sent).
+
+upload sends a fresh bundle, or FILE (a bundle under DATA_DIR/support), by
+HTTP PUT to URL: an Azure Blob SAS URI (block uploads for large bundles) or
+any pre-signed URL that accepts PUT (S3). URL must be https unless it
+points at this machine. vitrine records diagnostic_log_upload_started
+before sending and diagnostic_log_upload_completed (with the service's
+request id and the URL with its signature redacted) after success, or
+diagnostic_log_upload_failed. cloudService.proxy and cloudService.timeout
+apply.
+
+Flags: --data-dir DIR, --managed-config FILE`;
 
 /** Runs `vitrine consent`. */
 export async function consentCommand(args: string[]): Promise<number> {
@@ -73,16 +89,36 @@ export async function consentCommand(args: string[]): Promise<number> {
 
 /** Runs `vitrine support`. */
 export async function supportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("support", args, DATA_FLAGS, true);
+  const { values, positionals } = parseFlags("support", args, {
+    ...DATA_FLAGS,
+    url: { type: "string" },
+    bundle: { type: "string" },
+  }, true);
   if (values.help) {
     console.log(SUPPORT_HELP);
     return 0;
   }
-  if (positionals.length !== 1 || positionals[0] !== "collect") {
-    throw new UsageError("vitrine support: expected `vitrine support collect`");
+  const [action] = positionals;
+  if (positionals.length !== 1 || (action !== "collect" && action !== "upload")) {
+    throw new UsageError("vitrine support: expected `collect` or `upload --url URL`");
+  }
+  let url: URL | undefined;
+  if (action === "upload") {
+    if (typeof values.url !== "string") {
+      throw new UsageError("vitrine support upload: --url URL is required (a pre-signed URL)");
+    }
+    const { checkUploadUrl } = await import("../uplink/blob_upload.ts");
+    try {
+      url = checkUploadUrl(values.url);
+    } catch (error) {
+      throw new UsageError(`vitrine support upload: ${(error as Error).message}`);
+    }
+  } else if (values.url !== undefined || values.bundle !== undefined) {
+    throw new UsageError("vitrine support collect: --url and --bundle belong to `upload`");
   }
   const data = await openDataFromFlags(values);
   try {
+    if (url) return await upload(data, url, values.bundle as string | undefined);
     const bundle = await collectSupportBundle(data.store, data.dataDir, data.policy, data.identity);
     console.log(
       `Support bundle written to ${bundle.path} (${bundle.size} bytes, sha256 ${bundle.sha256}).`,
@@ -96,5 +132,43 @@ export async function supportCommand(args: string[]): Promise<number> {
     throw error;
   } finally {
     await data.store.close();
+  }
+}
+
+async function upload(data: OpenData, url: URL, bundle: string | undefined): Promise<number> {
+  const [{ uploadSupportBundle }, { UploadError }] = await Promise.all([
+    import("../support/upload_support_bundle.ts"),
+    import("../uplink/blob_upload.ts"),
+  ]);
+  try {
+    const receipt = await uploadSupportBundle(
+      data.store,
+      data.dataDir,
+      data.policy,
+      data.identity,
+      {
+        url,
+        ...(bundle === undefined ? {} : { bundle }),
+      },
+    );
+    console.log(
+      `Support bundle ${receipt.path} (${receipt.size} bytes, sha256 ${receipt.sha256}) uploaded to ${receipt.blobSasUri}${
+        receipt.requestId ? ` (request id ${receipt.requestId})` : ""
+      }.`,
+    );
+    return 0;
+  } catch (error) {
+    if (error instanceof RangeError) {
+      throw new UsageError(`vitrine support upload: ${error.message}`);
+    }
+    if (error instanceof UploadError) {
+      console.error(
+        `vitrine support upload: the upload failed and was recorded as such: ${error.message}. The bundle stays in ${
+          dataPaths(data.dataDir).support
+        }; try again with --bundle once the URL works.`,
+      );
+      return 1;
+    }
+    throw error;
   }
 }

@@ -36,7 +36,7 @@ Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
 /** Addresses that reach this machine only. */
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
 
-/** Addresses the agent may listen on (its --allow-net list). */
+/** Addresses the agent may listen on. */
 const LISTEN_ADDRESSES = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"];
 
 /**
@@ -81,7 +81,7 @@ export async function runCommand(args: string[]): Promise<number> {
     throw new UsageError(
       `--listen "${listen}" is not one of ${
         LISTEN_ADDRESSES.join(", ")
-      }. The agent's network permission covers only these, so that it can never reach another host.`,
+      }: the dashboard listens on loopback, or on every interface when asked.`,
     );
   }
   const every = parseSeconds("interval", values.interval);

@@ -16,6 +16,8 @@ export type SettingType =
     readonly kind: "string";
     readonly nullable: boolean;
     readonly pattern?: RegExp;
+    /** What a value matching `pattern` looks like, for messages. */
+    readonly shape?: string;
     readonly example: string;
   }
   | { readonly kind: "strings"; readonly max: number }
@@ -63,9 +65,21 @@ const int = <U extends string>(min: number, max: number, unit: U) =>
   ({ kind: "integer", min, max, unit }) as const;
 const oneOf = <const V extends readonly string[]>(...values: V) =>
   ({ kind: "enum", values }) as const;
-const text = <N extends boolean>(example: string, nullable: N, pattern?: RegExp) =>
-  ({ kind: "string", nullable, example, ...(pattern ? { pattern } : {}) }) as const;
-const URI = /^(https?):\/\/[^\s]+$/;
+const text = <N extends boolean>(
+  example: string,
+  nullable: N,
+  pattern?: RegExp,
+  shape?: string,
+) => ({ kind: "string", nullable, example, ...(pattern ? { pattern, shape } : {}) }) as const;
+/**
+ * An http(s) address of a host (name or bracketed IPv6), an optional port
+ * and path: no user or password (secrets stay out of the policy), no query.
+ */
+const URI_PATTERN =
+  /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s?#@]*)?$/;
+const URI_SHAPE = "not an http:// or https:// address of a host with an optional port and path " +
+  "(no user, password, query or fragment)";
+const uri = (example: string) => text(example, true, URI_PATTERN, URI_SHAPE);
 
 /** The settings, in documentation order. */
 export const SETTINGS = [
@@ -74,7 +88,7 @@ export const SETTINGS = [
     type: boolean,
     default: false,
     meaning:
-      "Allows data to leave the device. vitrine has no upload path of its own; with this off, every view of what would be sent is empty.",
+      "Sends events to cloudService.serviceUri (OTLP) while on. Off, nothing leaves the device and the outbox is emptied at once; turning it on sends only what is recorded from then on.",
   },
   {
     key: "cloudService.diagnosticLevel",
@@ -98,21 +112,37 @@ export const SETTINGS = [
   },
   {
     key: "cloudService.proxy",
-    type: text("http://proxy.example:3128", true, URI),
+    type: uri("http://proxy.example:3128"),
     default: null,
-    meaning: "Proxy for cloud requests; reported only.",
+    meaning: "HTTP proxy through which events are sent, or null to connect directly.",
   },
   {
     key: "cloudService.serviceUri",
-    type: text("https://diagnostics.example/v1", true, URI),
+    type: uri("https://diagnostics.example/v1"),
     default: null,
-    meaning: "Cloud endpoint; reported only, vitrine never connects to it.",
+    meaning:
+      "The organisation's OTLP/HTTP endpoint (an OpenTelemetry Collector, say): events are POSTed to <serviceUri>/v1/logs. The only address vitrine sends events to.",
+  },
+  {
+    key: "cloudService.encoding",
+    type: oneOf("protobuf", "json"),
+    default: "protobuf",
+    meaning:
+      "How events are encoded for OTLP/HTTP: protobuf, or JSON for receivers that ask for it.",
+  },
+  {
+    key: "cloudService.tokenFile",
+    type: text("/etc/vitrine/otlp.token", true, /^\/[^\0]*$/),
+    default: null,
+    meaning:
+      "A file holding a bearer token sent with every request (Authorization: Bearer). The secret stays in that file, never in the policy.",
   },
   {
     key: "cloudService.timeout",
     type: int(1, 3600, "seconds"),
     default: 60,
-    meaning: "Time limit of a cloud request; reported only.",
+    meaning:
+      "Time limit of one request to the endpoint; a request that takes longer is abandoned and retried.",
   },
   {
     key: "cloudService.heartbeatInterval",
@@ -124,7 +154,21 @@ export const SETTINGS = [
     key: "connectionRetryTimeout",
     type: int(1, 86400, "seconds"),
     default: 120,
-    meaning: "Wait before a failed cloud connection is retried; reported only.",
+    meaning:
+      "The longest wait between two attempts to send: retries back off exponentially (with jitter, and no sooner than a Retry-After asks) up to this.",
+  },
+  {
+    key: "outbox.maxRecords",
+    type: int(100, 10_000_000, "parts"),
+    default: 100_000,
+    meaning:
+      "Most event parts waiting to be sent. Beyond it the oldest go unsent, optional before required, and are counted in health.",
+  },
+  {
+    key: "outbox.maxAgeHours",
+    type: int(1, 8760, "hours"),
+    default: 168,
+    meaning: "Parts waiting longer than this go unsent (counted in health).",
   },
   {
     key: "fileHashCacheMaximum",
@@ -136,7 +180,7 @@ export const SETTINGS = [
     key: "crashUploadDailyLimit",
     type: int(0, 1000, "reports"),
     default: 5,
-    meaning: "Most crash reports uploaded a day; reported only (vitrine keeps crashes local).",
+    meaning: "Most crash records sent a day; further crashes that day are kept locally only.",
   },
   {
     key: "antivirusEngine.enableRealTimeProtection",
@@ -229,7 +273,7 @@ export const SETTINGS = [
   },
   {
     key: "edr.proxyAddress",
-    type: text("http://proxy.example:3128", true, URI),
+    type: uri("http://proxy.example:3128"),
     default: null,
     meaning: "Proxy of detection and response; reported only.",
   },
@@ -253,7 +297,7 @@ export const SETTINGS = [
   },
   {
     key: "autoUpdate.manifestServer",
-    type: text("https://updates.example/manifest", true, URI),
+    type: uri("https://updates.example/manifest"),
     default: null,
     meaning: "Update server; reported only.",
   },

@@ -17,6 +17,7 @@ import { rangeEndingNow, readEventCounts, readSeries } from "../store/series_que
 import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { parseFilter } from "../store/parse_filter.ts";
+import { parseSentPage, sentReport } from "../uplink/sent_report.ts";
 
 /** How often the live stream looks for new events. */
 const STREAM_POLL_MS = 2000;
@@ -51,6 +52,12 @@ export function apiRoutes(deps: AppDeps): Hono {
   );
 
   app.get("/identity", (c) => c.json(deps.identity()));
+
+  app.get("/sent", async (c) => {
+    const page = parseSentPage({ limit: c.req.query("limit"), before: c.req.query("before") });
+    const retryAt = deps.status()?.sendRetryAt ?? null;
+    return c.json(await sentReport(deps.store.db, deps.policy(), page, retryAt));
+  });
 
   app.get("/events", async (c) => c.json(await pageOfEvents(deps, parseFilter(c.req.query()))));
 

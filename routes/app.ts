@@ -9,6 +9,7 @@ import { setCookie } from "hono/cookie";
 import { apiRoutes } from "./api_routes.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { hostGuard } from "./host_guard.ts";
+import { metricsRoutes } from "./metrics_routes.ts";
 import { pageRoutes } from "./page_routes.tsx";
 import { pathOnThisServer, requireToken, TOKEN_COOKIE } from "./require_token.ts";
 import { securityHeaders } from "./security_headers.ts";
@@ -52,6 +53,7 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   app.route("/api", apiRoutes(deps));
+  app.route("/metrics", metricsRoutes(deps));
   app.route("/static", staticRoutes());
   app.route("/", pageRoutes(deps));
   app.notFound((c) => c.json({ error: `No such page: ${c.req.path}` }, 404));

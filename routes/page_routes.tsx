@@ -22,15 +22,24 @@ import { EventsPage } from "./pages/events_page.tsx";
 import { ExportPage } from "./pages/export_page.tsx";
 import { OverviewPage } from "./pages/overview_page.tsx";
 import { PrivacyPage } from "./pages/privacy_page.tsx";
+import { SentPage } from "./pages/sent_page.tsx";
+import { type Frame, FrameContext } from "./pages/layout.tsx";
+import { sendingTo } from "../uplink/uplink.ts";
+import { partsJourney } from "../store/outbox_queries.ts";
+import { parseSentPage, sentReport } from "../uplink/sent_report.ts";
 
-/** Renders a page as a complete HTML document. */
-export function html(page: VNode): string {
-  return `<!doctype html>${render(page)}`;
+/** Renders a page as a complete HTML document, in the frame of the policy in effect. */
+export function renderPage(page: VNode, frame: Frame): string {
+  return `<!doctype html>${
+    render(<FrameContext.Provider value={frame}>{page}</FrameContext.Provider>)
+  }`;
 }
 
 /** The page sub-app. */
 export function pageRoutes(deps: AppDeps): Hono {
   const app = new Hono();
+  const html = (page: VNode): string =>
+    renderPage(page, { sendingTo: sendingTo(deps.policy())?.host ?? null });
 
   app.get("/", async (c) => {
     const policy = deps.policy();
@@ -106,7 +115,8 @@ export function pageRoutes(deps: AppDeps): Hono {
         level={policy.level}
         event={event}
         view={view}
-        cloudEnabled={policy.get("cloudService.enabled")}
+        journey={await partsJourney(deps.store.db, event.id)}
+        sendingTo={sendingTo(policy)?.host ?? null}
       />,
     ));
   });
@@ -144,6 +154,25 @@ export function pageRoutes(deps: AppDeps): Hono {
         policy={policy}
         optionalRecords={(await countByTier(deps.store.db)).optional}
         consent={await latestConsent(deps.store.db, "support_logs")}
+      />,
+    ));
+  });
+
+  app.get("/sent", async (c) => {
+    const policy = deps.policy();
+    let page;
+    try {
+      page = parseSentPage({ limit: c.req.query("limit"), before: c.req.query("before") });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      return c.json({ error: error.message }, 400);
+    }
+    const retryAt = deps.status()?.sendRetryAt ?? null;
+    return c.html(html(
+      <SentPage
+        hostname={deps.identity().hostname}
+        level={policy.level}
+        report={await sentReport(deps.store.db, policy, page, retryAt)}
       />,
     ));
   });

@@ -27,6 +27,8 @@ export interface NewEvent {
   time: number;
   common: Fields;
   parts: TierParts;
+  /** The tiers of its parts to queue for sending, in the same transaction. */
+  queue?: readonly Tier[];
 }
 
 /** A stored event with the parts of the tiers that were asked for. */
@@ -148,6 +150,8 @@ const INSERTS = (() => {
       required: "INSERT INTO event_text_required(rowid, text) VALUES (?, ?)",
       optional: "INSERT INTO event_text_optional(rowid, text) VALUES (?, ?)",
     },
+    queue: builder.insertInto("outbox").values({ event_id: 0, tier: "required", queued_at: 0 })
+      .compile().sql,
   } as const;
 })();
 
@@ -178,6 +182,10 @@ export async function insertEvents(
         const text = searchText(fields);
         if (text !== "") {
           await trx.executeQuery(CompiledQuery.raw(INSERTS.text[tier], [id, text]));
+        }
+        // Queued with the event itself: nothing stored can miss the queue.
+        if (event.queue?.includes(tier)) {
+          await trx.executeQuery(CompiledQuery.raw(INSERTS.queue, [id, tier, Date.now()]));
         }
       }
       ids.push(id);

@@ -7,6 +7,7 @@ import type { Migration, MigrationProvider } from "kysely/migration";
 import * as initial from "./migrations/2026_11_22_initial.ts";
 import * as partCounts from "./migrations/2026_11_22_part_counts.ts";
 import * as compactParts from "./migrations/2026_11_24_compact_parts.ts";
+import * as outbox from "./migrations/2026_11_24_outbox.ts";
 
 /** Supplies the migrations in the order they were written. */
 export class CodeMigrationProvider implements MigrationProvider {
@@ -15,6 +16,7 @@ export class CodeMigrationProvider implements MigrationProvider {
       "2026_11_22_initial": initial,
       "2026_11_22_part_counts": partCounts,
       "2026_11_24_compact_parts": compactParts,
+      "2026_11_24_outbox": outbox,
     });
   }
 }

@@ -71,6 +71,38 @@ export interface ConsentTable {
   time: number;
 }
 
+/** An event part waiting to be sent. */
+export interface OutboxTable {
+  event_id: number;
+  tier: Tier;
+  /** When it was queued (epoch ms). */
+  queued_at: number;
+}
+
+/** One attempt to deliver a batch, whatever came of it. */
+export interface DeliveryTable {
+  id: Generated<number>;
+  at: number;
+  /** Host (and port) the batch went to. */
+  endpoint: string;
+  records: number;
+  bytes: number;
+  /** The HTTP status, or a word for what happened instead (network, timeout). */
+  status: string;
+  /** Attempts made for this batch so far, this one included. */
+  attempts: number;
+  /** Records the receiver reported it rejected (OTLP partial success). */
+  rejected: number;
+  error: string | null;
+}
+
+/** Which delivery carried an event part. */
+export interface SentPartTable {
+  event_id: number;
+  tier: Tier;
+  delivery_id: number;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   meta: MetaTable;
@@ -81,4 +113,7 @@ export interface Database {
   part_count: PartCountTable;
   preference: PreferenceTable;
   consent: ConsentTable;
+  outbox: OutboxTable;
+  delivery: DeliveryTable;
+  sent_part: SentPartTable;
 }

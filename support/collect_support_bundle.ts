@@ -8,7 +8,6 @@
 import { dataPaths } from "../agent/data_dir.ts";
 import { buildHealth } from "../agent/health.ts";
 import { SUPPORT_PURPOSE } from "../agent/record_consent.ts";
-import { recordEvents } from "../agent/record_events.ts";
 import type { Tier } from "../catalog/types.ts";
 import { gunzipStream, gzipStream } from "../export/gzip_stream.ts";
 import type { Identity } from "../identity/identity.ts";
@@ -89,12 +88,19 @@ export async function readBundleContent(path: string): Promise<BundleContent> {
   return JSON.parse(await new Response(gunzipStream(file.readable)).text());
 }
 
-/** The bytes of a bundle cut to `tiers`, as they may be sent now. */
+/**
+ * The bytes of a bundle as they may be sent now: the file itself when it
+ * holds nothing above `tiers`, otherwise a copy cut to them (the file is
+ * left as it is).
+ */
 export async function readSupportBundle(
   path: string,
   tiers: readonly Tier[],
 ): Promise<{ bytes: Uint8Array<ArrayBuffer>; sha256: string }> {
-  const bytes = await gzipJson(cutBundle(await readBundleContent(path), tiers));
+  const content = await readBundleContent(path);
+  const bytes = content.tiers.every((tier) => tiers.includes(tier))
+    ? await Deno.readFile(path)
+    : await gzipJson(cutBundle(content, tiers));
   return { bytes, sha256: await sha256Hex(bytes) };
 }
 
@@ -146,9 +152,9 @@ export async function recutSupportBundles(
 
 /**
  * Writes a bundle (health, the policy, the latest 500 events the policy
- * lets be shown) under the data directory's support folder and records a
- * diagnostic_log_upload_started event. Throws {@linkcode ConsentRequiredError}
- * unless the latest consent decision granted it.
+ * lets be shown) under the data directory's support folder. Throws
+ * {@linkcode ConsentRequiredError} unless the latest consent decision
+ * granted it. Nothing is sent: `vitrine support upload` does that.
  */
 export async function collectSupportBundle(
   store: Store,
@@ -173,10 +179,5 @@ export async function collectSupportBundle(
   const compressed = await gzipJson(content);
   const path = `${support}/vitrine-support-${content.created_at.replace(/[:.]/g, "-")}.json.gz`;
   await writePrivately(path, compressed);
-  const sha256 = await sha256Hex(compressed);
-  await recordEvents(store.db, identity, policy, [{
-    type: "diagnostic_log_upload_started",
-    fields: { sha256, size: compressed.length, original_path: path, format: "json.gz" },
-  }]);
-  return { path, sha256, size: compressed.length };
+  return { path, sha256: await sha256Hex(compressed), size: compressed.length };
 }

@@ -33,7 +33,7 @@ export const CONFIGURATION_EVENT = defineEvent({
       "cloud_service.enabled",
       "required",
       "boolean",
-      "Whether the cloud service is allowed; when off, nothing would leave the device.",
+      "Whether events are sent to the organisation's endpoint; when off, nothing leaves the device.",
     ),
     seedField(
       "cloud_service.timeout",

@@ -277,6 +277,7 @@ export const KERNEL_STATISTICS_EVENT = defineEvent({
   origin: "seed",
   platforms: BOTH,
   producedBy: "The file-activity collector, once per interval.",
+  metricPrefix: "vitrine_file_activity_",
   fields: [
     seedField(
       "version",
@@ -312,20 +313,21 @@ export const KERNEL_STATISTICS_EVENT = defineEvent({
       "required",
       "integer",
       "Times the agent core connected to the kernel reader since the subsystem started.",
-      { unit: "count" },
+      { unit: "count", measure: "counter" },
     ),
     seedField(
       "ipc.rejects",
       "required",
       "integer",
       "Connection attempts the kernel reader turned down.",
-      { unit: "count" },
+      { unit: "count", measure: "counter" },
     ),
     seedField(
       "ipc.connected",
       "required",
       "boolean",
       "Whether the core is connected to the kernel reader right now.",
+      { measure: "gauge" },
     ),
     ...KERNEL_COUNTER_FIELDS,
     vitrineField(
@@ -335,6 +337,7 @@ export const KERNEL_STATISTICS_EVENT = defineEvent({
       "Times the kernel's event queue overflowed and events were lost; any value above zero is a health problem.",
       {
         unit: "count",
+        measure: "counter",
         nullable: "The subsystem is unavailable.",
       },
     ),

@@ -60,7 +60,7 @@ function pressureLineFields(line: PressureLine): FieldSpec[] {
         `Share of wall time in which ${who} stalled on ${line.resource}, averaged over ${
           window.slice(3)
         } seconds (/proc/pressure).`,
-        { unit: "percent", nullable: PRESSURE_MISSING },
+        { unit: "percent", measure: "gauge", nullable: PRESSURE_MISSING },
       )
     ),
     vitrineField(
@@ -68,7 +68,7 @@ function pressureLineFields(line: PressureLine): FieldSpec[] {
       "optional",
       "number",
       `Total stall time of this kind on ${line.resource} since boot (/proc/pressure).`,
-      { unit: "seconds", nullable: PRESSURE_MISSING },
+      { unit: "seconds", measure: "counter", nullable: PRESSURE_MISSING },
     ),
   ];
 }
@@ -82,6 +82,7 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
   origin: "vitrine",
   platforms: LINUX,
   producedBy: "The system collector, once per interval.",
+  metricPrefix: "vitrine_",
   fields: [
     vitrineField(
       "uptime",
@@ -90,6 +91,7 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "Time since the kernel booted (sysinfo).",
       {
         unit: "seconds",
+        measure: "gauge",
       },
     ),
     ...(["1m", "5m", "15m"] as const).map((window) =>
@@ -98,44 +100,49 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
         "required",
         "number",
         `Run-queue load average over ${window.replace("m", " minutes")} (sysinfo).`,
-        { unit: "load" },
+        { unit: "load", measure: "gauge" },
       )
     ),
     vitrineField("memory.total", "required", "integer", "Usable RAM (sysinfo).", {
       unit: "bytes",
+      measure: "gauge",
     }),
     vitrineField("memory.free", "required", "integer", "Unused RAM (sysinfo).", {
       unit: "bytes",
+      measure: "gauge",
     }),
     vitrineField(
       "memory.available",
       "required",
       "integer",
       "RAM that could be given to new work without swapping (MemAvailable in /proc/meminfo).",
-      { unit: "bytes", nullable: "The kernel does not report MemAvailable." },
+      { unit: "bytes", measure: "gauge", nullable: "The kernel does not report MemAvailable." },
     ),
     vitrineField("memory.shared", "required", "integer", "Shared memory (sysinfo).", {
       unit: "bytes",
+      measure: "gauge",
     }),
     vitrineField(
       "memory.buffers",
       "required",
       "integer",
       "Memory used by block-device buffers (sysinfo).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField("swap.total", "required", "integer", "Swap space (sysinfo).", {
       unit: "bytes",
+      measure: "gauge",
     }),
     vitrineField("swap.free", "required", "integer", "Unused swap space (sysinfo).", {
       unit: "bytes",
+      measure: "gauge",
     }),
     vitrineField(
       "processes",
       "required",
       "integer",
       "Tasks the kernel counts, threads included (sysinfo).",
-      { unit: "count" },
+      { unit: "count", measure: "gauge" },
     ),
     vitrineField(
       "cpu.online",
@@ -144,6 +151,7 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "Processors online (sysconf).",
       {
         unit: "count",
+        measure: "gauge",
       },
     ),
     vitrineField(
@@ -151,17 +159,18 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "required",
       "integer",
       "Processors configured (sysconf).",
-      { unit: "count" },
+      { unit: "count", measure: "gauge" },
     ),
     vitrineField("page_size", "required", "integer", "Memory page size (sysconf).", {
       unit: "bytes",
+      measure: "gauge",
     }),
     vitrineField(
       "clock_ticks",
       "required",
       "integer",
       "Kernel clock ticks per second, the unit of /proc CPU times (sysconf).",
-      { unit: "hertz" },
+      { unit: "hertz", measure: "gauge" },
     ),
     vitrineField("kernel.sysname", "required", "string", "Kernel name (uname)."),
     vitrineField("kernel.release", "required", "string", "Kernel release (uname)."),
@@ -182,56 +191,56 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "required",
       "integer",
       "Size of the filesystem mounted at / (statvfs).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField(
       "root_fs.free",
       "required",
       "integer",
       "Free space on / including the blocks reserved for root (statvfs).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField(
       "root_fs.available",
       "required",
       "integer",
       "Free space on / that unprivileged users may use (statvfs).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField(
       "root_fs.inodes_total",
       "required",
       "integer",
       "Inodes of / (statvfs).",
-      { unit: "count" },
+      { unit: "count", measure: "gauge" },
     ),
     vitrineField(
       "root_fs.inodes_free",
       "required",
       "integer",
       "Free inodes of / (statvfs).",
-      { unit: "count" },
+      { unit: "count", measure: "gauge" },
     ),
     vitrineField(
       "agent.cpu_user",
       "required",
       "number",
       "CPU time the agent spent in user mode since it started (getrusage).",
-      { unit: "seconds" },
+      { unit: "seconds", measure: "counter" },
     ),
     vitrineField(
       "agent.cpu_system",
       "required",
       "number",
       "CPU time the kernel spent on the agent's behalf since it started (getrusage).",
-      { unit: "seconds" },
+      { unit: "seconds", measure: "counter" },
     ),
     vitrineField(
       "agent.max_rss",
       "required",
       "integer",
       "Peak resident memory of the agent (getrusage).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField(
       "agent.rss",
@@ -240,6 +249,7 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "Resident memory of the agent now.",
       {
         unit: "bytes",
+        measure: "gauge",
       },
     ),
     vitrineField(
@@ -259,35 +269,35 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "optional",
       "integer",
       "Size of the filesystem (statvfs).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField(
       "filesystems[].free",
       "optional",
       "integer",
       "Free space including reserved blocks (statvfs).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField(
       "filesystems[].available",
       "optional",
       "integer",
       "Free space for unprivileged users (statvfs).",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     vitrineField(
       "filesystems[].inodes_total",
       "optional",
       "integer",
       "Inodes of the filesystem (statvfs).",
-      { unit: "count" },
+      { unit: "count", measure: "gauge" },
     ),
     vitrineField(
       "filesystems[].inodes_free",
       "optional",
       "integer",
       "Free inodes of the filesystem (statvfs).",
-      { unit: "count" },
+      { unit: "count", measure: "gauge" },
     ),
     ...CPU_TIME_FIELDS.map(({ state: name, field }) =>
       vitrineField(
@@ -295,7 +305,7 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
         "optional",
         "number",
         `CPU time all processors spent in ${name} state since boot (/proc/stat).`,
-        { unit: "seconds" },
+        { unit: "seconds", measure: "counter" },
       )
     ),
     vitrineField(
@@ -303,14 +313,14 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "optional",
       "integer",
       "One key per counter of /proc/vmstat, as the kernel names it (pages or events).",
-      { unit: "count" },
+      { unit: "count", measure: "gauge" },
     ),
     vitrineField(
       "meminfo.[key]",
       "optional",
       "integer",
       "One key per size line of /proc/meminfo, converted from kibibytes.",
-      { unit: "bytes" },
+      { unit: "bytes", measure: "gauge" },
     ),
     ...PRESSURE_LINES.flatMap(pressureLineFields),
   ],

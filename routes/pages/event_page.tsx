@@ -1,6 +1,7 @@
 /**
  * One event: its exact JSON, each field with its tier and description,
- * and which fields would leave the machine at each level.
+ * which of its fields left the machine (or wait to), where to and when,
+ * and which would go at each level.
  *
  * @module
  */
@@ -8,6 +9,7 @@ import type { VNode } from "preact";
 import { commonField, eventSpec, keySpec } from "../../catalog/key_spec.ts";
 import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
+import type { Journey } from "../../store/outbox_queries.ts";
 import { formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { DataTable, TierBadge } from "./widgets.tsx";
@@ -19,7 +21,10 @@ export interface EventPageData {
   event: StoredEvent;
   /** The level whose outgoing fields are highlighted. */
   view: Tier;
-  cloudEnabled: boolean;
+  /** Where its parts went, or wait to go. */
+  journey: Journey;
+  /** The host events are sent to now, or null while sending is off. */
+  sendingTo: string | null;
 }
 
 interface Row {
@@ -61,8 +66,45 @@ function rows(event: StoredEvent): Row[] {
   return out;
 }
 
+/** Where the fields of `tier` went, in a few words, for the table. */
+function wentFor(tier: Tier | undefined, journey: Journey, common: boolean): string {
+  const sent = journey.sent.filter((s) => common || s.tier === tier);
+  if (sent.length > 0) return `sent to ${sent[0]!.delivery.endpoint}`;
+  if (journey.queued.some((q) => common || q === tier)) return "waiting";
+  return "no";
+}
+
+/** The truth about this event's sending, in sentences. */
+function JourneyText({ journey, sendingTo }: { journey: Journey; sendingTo: string | null }) {
+  const lines: string[] = [];
+  for (const { tier, delivery } of journey.sent) {
+    lines.push(
+      `The ${tier} fields (with the common fields) were sent to ${delivery.endpoint} on ${
+        formatTime(delivery.at)
+      }, in a batch of ${delivery.records} records that was answered ${delivery.status}.`,
+    );
+  }
+  if (journey.queued.length > 0) {
+    lines.push(
+      `The ${journey.queued.join(" and ")} fields wait in the outbox${
+        sendingTo ? ` for ${sendingTo}` : ""
+      }; they go when the endpoint accepts them, if the level then still allows them.`,
+    );
+  }
+  if (lines.length === 0) {
+    lines.push(
+      sendingTo
+        ? "Nothing of this event left this machine and nothing waits to: it was recorded while sending was off, or the receiver refused it, or the outbox dropped it (see Sent)."
+        : "Nothing of this event left this machine, and nothing will: sending is off.",
+    );
+  }
+  return <>{lines.map((line) => <p key={line}>{line}</p>)}</>;
+}
+
 /** Renders the event page. */
-export function EventPage({ hostname, level, event, view, cloudEnabled }: EventPageData): VNode {
+export function EventPage(
+  { hostname, level, event, view, journey, sendingTo }: EventPageData,
+): VNode {
   const spec = eventSpec(event.type);
   const leaves = (tier: Tier | undefined) =>
     tier === "required" || (view === "optional" && tier === "optional");
@@ -77,6 +119,7 @@ export function EventPage({ hostname, level, event, view, cloudEnabled }: EventP
       {spec && <p class="muted">{spec.description}</p>}
       <section class="card" aria-labelledby="leave-title">
         <h2 id="leave-title">What leaves this machine</h2>
+        <JourneyText journey={journey} sendingTo={sendingTo} />
         <div role="group" aria-label="Diagnostic level to show" class="segmented">
           {(["required", "optional"] as const).map((l) => (
             <a
@@ -89,14 +132,12 @@ export function EventPage({ hostname, level, event, view, cloudEnabled }: EventP
             </a>
           ))}
         </div>
-        <p>
-          {cloudEnabled
-            ? `With the cloud service on, ${leaving} of these ${all.length} fields would leave this machine at the ${view} level (highlighted).`
-            : `The cloud service is off, so nothing leaves this machine. If it were on, ${leaving} of these ${all.length} fields would leave at the ${view} level (highlighted).`}
+        <p class="muted">
+          {`At the ${view} level, ${leaving} of these ${all.length} fields go when sending is on (highlighted).`}
         </p>
       </section>
       <DataTable
-        headers={["Field", "Value", "Tier", "Meaning", `Leaves at ${view}`]}
+        headers={["Field", "Value", "Tier", "Meaning", "Sent", `Goes at ${view}`]}
         caption="Fields, with their tier and meaning from the catalogue"
       >
         {all.map((row) => (
@@ -114,6 +155,7 @@ export function EventPage({ hostname, level, event, view, cloudEnabled }: EventP
               {row.spec?.description ?? ""}
               {row.value === null && row.spec?.nullable ? ` Null: ${row.spec.nullable}` : ""}
             </td>
+            <td>{wentFor(row.spec?.tier, journey, row.common)}</td>
             <td>{leaves(row.spec?.tier) ? "yes" : "no"}</td>
           </tr>
         ))}

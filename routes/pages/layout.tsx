@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { ComponentChildren, VNode } from "preact";
+import { type ComponentChildren, createContext, type VNode } from "preact";
+import { useContext } from "preact/hooks";
 
 /** The pages of the dashboard, in menu order. */
 export const PAGES = [
@@ -12,8 +13,35 @@ export const PAGES = [
   { path: "/charts", label: "Charts" },
   { path: "/catalog", label: "Catalogue" },
   { path: "/privacy", label: "Privacy" },
+  { path: "/sent", label: "Sent" },
   { path: "/export", label: "Export" },
 ] as const;
+
+/** What every page says about where data goes, from the policy in effect. */
+export interface Frame {
+  /** The host events are sent to, or null while sending is off. */
+  sendingTo: string | null;
+}
+
+/** The frame of the page being rendered (set once per response). */
+export const FrameContext = createContext<Frame | null>(null);
+
+function Footer(props: { level: string }): VNode {
+  const frame = useContext(FrameContext);
+  return (
+    <footer class="foot">
+      {frame?.sendingTo
+        ? (
+          <>
+            vitrine keeps this data on this machine and sends what the {props.level} level allows to
+            {" "}
+            <code>{frame.sendingTo}</code> only: <a href="/sent">see what left</a>.
+          </>
+        )
+        : "vitrine keeps this data on this machine. Sending is off: nothing leaves it."}
+    </footer>
+  );
+}
 
 /** Props of {@linkcode Layout}. */
 export interface LayoutProps {
@@ -75,9 +103,7 @@ export function Layout(props: LayoutProps): VNode {
           <h1>{props.title}</h1>
           {props.children}
         </main>
-        <footer class="foot">
-          vitrine keeps this data on this machine. Nothing here is sent anywhere.
-        </footer>
+        <Footer level={props.level} />
       </body>
     </html>
   );

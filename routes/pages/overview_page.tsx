@@ -10,6 +10,7 @@ import type { SettingKey } from "../../policy/settings_spec.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
 import { formatBytes, formatCount, formatDuration, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
+import { UplinkFacts } from "./uplink_facts.tsx";
 import { Bars, Card, DataTable, Facts, Meter, TierBadge } from "./widgets.tsx";
 
 /** What the overview shows. */
@@ -94,6 +95,12 @@ export function OverviewPage(
               } optional and ${
                 formatCount(health.database.evictions.required)
               } required records, last on ${formatTime(health.database.evictions.lastAt)}.`}
+          </p>
+        </Card>
+        <Card title="Sending">
+          <UplinkFacts uplink={health.uplink} />
+          <p class="muted">
+            <a href="/sent">Every delivery</a>
           </p>
         </Card>
         <Card title="This machine now">

@@ -150,14 +150,20 @@ export function PrivacyPage(
           policy={policy}
           settingKey="cloudService.enabled"
           title="Cloud service"
-          help="Whether data may leave this machine at all. vitrine itself has no upload path."
+          help={`Whether events are sent to the organisation's endpoint (cloudService.serviceUri, now ${
+            policy.get("cloudService.serviceUri") ?? "not set"
+          }) over OTLP/HTTP.`}
           choices={[
-            { value: "false", label: "Off", effect: "Nothing leaves this machine." },
+            {
+              value: "false",
+              label: "Off",
+              effect: "Nothing leaves this machine; whatever waited to be sent is dropped at once.",
+            },
             {
               value: "true",
               label: "On",
               effect:
-                "The fields of the diagnostic level in effect would be allowed to leave this machine.",
+                "Events recorded from now on are sent to the endpoint with the fields the diagnostic level allows when they go; nothing recorded before is sent.",
             },
           ]}
         />

@@ -41,12 +41,13 @@ Deno.test("an event page explains each field and shows what leaves at each level
   const { events } =
     await (await fx.app.request(local("/api/events?type=system_statistics&limit=1"))).json();
   const required = await (await fx.app.request(local(`/events/${events[0].id}`))).text();
-  match(required, /The cloud service is off, so nothing leaves this machine/);
+  match(required, /Nothing of this event left this machine, and nothing will: sending is off/);
+  match(required, /Sending is off: nothing leaves it/);
   match(required, /Usable RAM \(sysinfo\)\./);
-  const leavingRequired = Number(/If it were on, (\d+) of these/.exec(required)![1]);
+  const leavingRequired = Number(/At the required level, (\d+) of these/.exec(required)![1]);
   const optional = await (await fx.app.request(local(`/events/${events[0].id}?view=optional`)))
     .text();
-  const leavingOptional = Number(/If it were on, (\d+) of these/.exec(optional)![1]);
+  const leavingOptional = Number(/At the optional level, (\d+) of these/.exec(optional)![1]);
   ok(leavingOptional > leavingRequired, `${leavingOptional} > ${leavingRequired}`);
   equal((await fx.app.request(local("/events/424242"))).status, 404);
 });

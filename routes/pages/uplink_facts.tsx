@@ -1,0 +1,63 @@
+/**
+ * The sending half in a few lines: where to, what waits, what came of it.
+ * Shown on the overview and on the Sent page.
+ *
+ * @module
+ */
+import type { VNode } from "preact";
+import type { UplinkStatus } from "../../uplink/uplink.ts";
+import { formatCount, formatTime } from "./format.ts";
+import { Facts, TierBadge } from "./widgets.tsx";
+
+/** The state of sending, as facts. */
+export function UplinkFacts({ uplink }: { uplink: UplinkStatus }): VNode {
+  const dropped = uplink.dropped.required + uplink.dropped.optional;
+  return (
+    <Facts
+      rows={[
+        [
+          "Sending",
+          uplink.sending
+            ? (
+              <span key="on">
+                on, to <code>{uplink.endpoint}</code> only
+              </span>
+            )
+            : <span key="off">off: nothing leaves this machine</span>,
+        ],
+        [
+          "Waiting in the outbox",
+          <span key="depth">
+            {formatCount(uplink.depth.required)} <TierBadge tier="required" /> ·{" "}
+            {formatCount(uplink.depth.optional)} <TierBadge tier="optional" />
+          </span>,
+        ],
+        ["Last success", formatTime(uplink.lastSuccessAt)],
+        [
+          "Last error",
+          uplink.lastError
+            ? (
+              <span class={uplink.lastError.at > (uplink.lastSuccessAt ?? 0) ? "bad" : undefined}>
+                {formatTime(uplink.lastError.at)}: {uplink.lastError.message}
+              </span>
+            )
+            : "none",
+        ],
+        [
+          "Next attempt",
+          uplink.retryAt === null ? "when there is something to send" : formatTime(uplink.retryAt),
+        ],
+        ["Refused for good (dead-lettered)", formatCount(uplink.deadLettered)],
+        ["Rejected by the receiver (partial success)", formatCount(uplink.rejected)],
+        [
+          "Unsent: outbox full or too old",
+          dropped === 0
+            ? "none"
+            : `${formatCount(uplink.dropped.optional)} optional, ${
+              formatCount(uplink.dropped.required)
+            } required`,
+        ],
+      ]}
+    />
+  );
+}

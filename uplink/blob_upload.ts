@@ -1,0 +1,231 @@
+/**
+ * Uploads bytes to a pre-signed URL: an Azure Blob SAS URI through
+ * Microsoft's `@azure/storage-blob` (block uploads for large bundles), or
+ * any URL that accepts PUT (an S3 pre-signed URL). Every request goes
+ * through {@linkcode egress}, to the URL's origin only.
+ *
+ * @module
+ */
+import { egress, EgressRefused, type EgressResponse, failureOf } from "./egress.ts";
+
+/** Query parameters of pre-signed URLs that hold no secret, kept when redacting. */
+const HARMLESS = new Set([
+  // Azure SAS: version, services, resource types, permissions, expiry, start, protocol, resource.
+  "sv",
+  "ss",
+  "srt",
+  "sp",
+  "se",
+  "st",
+  "spr",
+  "sr",
+  // S3 (signature v4): algorithm, date, lifetime, signed header names.
+  "x-amz-algorithm",
+  "x-amz-date",
+  "x-amz-expires",
+  "x-amz-signedheaders",
+]);
+
+/** Hosts that may be reached over plain http (nothing leaves the machine). */
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
+
+/**
+ * `url` with its signature and every other credential replaced by
+ * REDACTED: the address stays recognisable, never usable.
+ */
+export function redactUploadUrl(url: URL): string {
+  const safe = new URL(url.href);
+  safe.username = "";
+  safe.password = "";
+  const params = [...safe.searchParams.entries()].map(([key, value]) =>
+    [key, HARMLESS.has(key.toLowerCase()) ? value : "REDACTED"] as const
+  );
+  safe.search = "";
+  for (const [key, value] of params) safe.searchParams.append(key, value);
+  return safe.href;
+}
+
+/**
+ * The upload URL in `text`, or a RangeError saying what is wrong with it:
+ * http(s) only, no user or password in it, and https unless the host is
+ * this machine (a pre-signed URL over plain http would give its signature
+ * away).
+ */
+export function checkUploadUrl(text: string): URL {
+  const url = URL.parse(text);
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    throw new RangeError(`The upload URL "${text}" is not an http(s) URL`);
+  }
+  if (url.username || url.password) {
+    throw new RangeError(
+      `The upload URL "${
+        redactUploadUrl(url)
+      }" carries a user or password; use a pre-signed URL instead`,
+    );
+  }
+  if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
+    throw new RangeError(
+      `The upload URL "${
+        redactUploadUrl(url)
+      }" uses plain http to another host, which would expose its signature; use https`,
+    );
+  }
+  return url;
+}
+
+/** Whether `url` is an Azure Blob SAS URI (it is signed with `sv` and `sig`, or names a blob host). */
+export function isAzureBlobUrl(url: URL): boolean {
+  return (url.searchParams.has("sv") && url.searchParams.has("sig")) ||
+    url.hostname.endsWith(".blob.core.windows.net");
+}
+
+/** An upload the service refused, or that got no answer. */
+export class UploadError extends Error {
+  /** The HTTP status of the refusal, or null when no answer came. */
+  readonly status: number | null;
+  constructor(message: string, status: number | null) {
+    super(message);
+    this.name = "UploadError";
+    this.status = status;
+  }
+}
+
+/** How to upload. */
+export interface UploadOptions {
+  timeoutMs: number;
+  proxy: string | null;
+  /** Bundles above this size go in blocks (Azure); smaller ones in one request. */
+  singleShotBytes?: number;
+  /** The size of each block. */
+  blockBytes?: number;
+}
+
+/** The request id a service gave, from the headers services use for it. */
+function requestIdOf(headers: Headers): string | null {
+  return headers.get("x-ms-request-id") ?? headers.get("x-amz-request-id") ??
+    headers.get("x-request-id");
+}
+
+function refusal(url: URL, response: EgressResponse): UploadError {
+  const said = new TextDecoder().decode(response.body).slice(0, 300).replace(/\s+/g, " ");
+  return new UploadError(
+    `${url.host} answered ${response.status}${said ? `: ${said}` : ""}`,
+    response.status,
+  );
+}
+
+async function putOnce(url: URL, bytes: Uint8Array<ArrayBuffer>, options: UploadOptions) {
+  let response: EgressResponse;
+  try {
+    response = await egress(url, {
+      method: "PUT",
+      headers: { "content-type": "application/gzip" },
+      body: bytes,
+      allowed: [url],
+      timeoutMs: options.timeoutMs,
+      proxy: options.proxy,
+    });
+  } catch (error) {
+    if (error instanceof EgressRefused) throw error;
+    throw new UploadError(`${url.host} could not be reached: ${failureOf(error)}`, null);
+  }
+  if (response.status < 200 || response.status >= 300) throw refusal(url, response);
+  return { requestId: requestIdOf(response.headers) };
+}
+
+/** The bytes of a request body the Azure pipeline hands over. */
+async function bodyBytes(body: unknown): Promise<Uint8Array<ArrayBuffer>> {
+  const value = typeof body === "function" ? body() : body;
+  if (value === null || value === undefined) return new Uint8Array();
+  if (typeof value === "string") return new TextEncoder().encode(value);
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) {
+    const copy = new Uint8Array(value.byteLength);
+    copy.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+    return copy;
+  }
+  // A web or Node stream, a Blob: read it whole (a block at most).
+  return new Uint8Array(await new Response(value as BodyInit).arrayBuffer());
+}
+
+/**
+ * An HTTP client for the Azure pipeline that sends through egress: the
+ * SDK's own transport never opens a connection.
+ */
+function azureClient(origin: URL, options: UploadOptions) {
+  return {
+    async sendRequest(resource: {
+      url: string;
+      method: string;
+      headers: { toJson(options?: { preserveCase?: boolean }): Record<string, string> };
+      body?: unknown;
+      abortSignal?: AbortSignal;
+    }) {
+      const url = new URL(resource.url);
+      if (resource.method !== "PUT") {
+        throw new UploadError(
+          `the upload asked for a ${resource.method} request; only PUT is sent`,
+          null,
+        );
+      }
+      const response = await egress(url, {
+        method: "PUT",
+        headers: resource.headers.toJson({ preserveCase: true }),
+        body: await bodyBytes(resource.body),
+        allowed: [origin],
+        timeoutMs: options.timeoutMs,
+        proxy: options.proxy,
+        maxResponseBytes: 256 * 1024,
+        ...(resource.abortSignal ? { signal: resource.abortSignal } : {}),
+      });
+      const headers = Object.fromEntries(response.headers);
+      return {
+        status: response.status,
+        headers: { toJson: () => headers, get: (name: string) => headers[name.toLowerCase()] },
+        request: resource,
+        bodyAsText: new TextDecoder().decode(response.body),
+      };
+    },
+  };
+}
+
+async function putAzure(url: URL, bytes: Uint8Array<ArrayBuffer>, options: UploadOptions) {
+  // Microsoft's SDK is loaded only when a bundle goes to Azure.
+  const { BlockBlobClient, newPipeline, AnonymousCredential } = await import(
+    "@azure/storage-blob"
+  );
+  const pipeline = newPipeline(new AnonymousCredential(), {
+    httpClient: azureClient(url, options) as never,
+    retryOptions: { maxTries: 3, tryTimeoutInMs: options.timeoutMs },
+  });
+  const client = new BlockBlobClient(url.href, pipeline);
+  try {
+    const result = await client.uploadData(bytes, {
+      maxSingleShotSize: options.singleShotBytes ?? 4 * 1024 * 1024,
+      blockSize: options.blockBytes ?? 4 * 1024 * 1024,
+      concurrency: 2,
+      blobHTTPHeaders: { blobContentType: "application/gzip" },
+    });
+    return { requestId: result.requestId ?? null };
+  } catch (error) {
+    if (error instanceof EgressRefused) throw error;
+    const status = (error as { statusCode?: number }).statusCode;
+    if (typeof status === "number" && status > 0) {
+      const code = (error as { code?: string }).code;
+      throw new UploadError(`${url.host} answered ${status}${code ? ` (${code})` : ""}`, status);
+    }
+    throw new UploadError(`${url.host} could not be reached: ${failureOf(error)}`, null);
+  }
+}
+
+/**
+ * Uploads `bytes` to `url`; resolves with the service's request id (null
+ * when it gave none), or throws {@linkcode UploadError}.
+ */
+export function uploadBlob(
+  url: URL,
+  bytes: Uint8Array<ArrayBuffer>,
+  options: UploadOptions,
+): Promise<{ requestId: string | null }> {
+  return isAzureBlobUrl(url) ? putAzure(url, bytes, options) : putOnce(url, bytes, options);
+}
