@@ -45,7 +45,11 @@ export function UplinkFacts({ uplink }: { uplink: UplinkStatus }): VNode {
         ],
         [
           "Next attempt",
-          uplink.retryAt === null ? "when there is something to send" : formatTime(uplink.retryAt),
+          !uplink.sending
+            ? "—"
+            : uplink.retryAt === null
+            ? "within seconds of the next event"
+            : `${formatTime(uplink.retryAt)} (retrying after a failure)`,
         ],
         ["Refused for good (dead-lettered)", formatCount(uplink.deadLettered)],
         ["Rejected by the receiver (partial success)", formatCount(uplink.rejected)],

@@ -145,6 +145,13 @@ Deno.test({
       await page.goto(`${base}/export`);
       await page.screenshot({ path: `${SHOTS}/export.png` });
 
+      // What left: nothing, with sending off, and every page's footer says so.
+      await page.click("nav >> text=Sent");
+      await page.waitForURL(/\/sent$/);
+      ok(await page.isVisible("text=off: nothing leaves this machine"));
+      ok(await page.isVisible("footer >> text=Sending is off: nothing leaves it"));
+      await page.screenshot({ path: `${SHOTS}/sent.png`, fullPage: true });
+
       // Change a setting: sample submission to none, confirming the effect.
       await page.goto(`${base}/privacy`);
       page.once("dialog", (dialog) => void dialog.accept());
