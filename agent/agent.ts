@@ -10,6 +10,7 @@ import type { Collector } from "../collectors/collector.ts";
 import { configurationEvents } from "../collectors/configuration_fields.ts";
 import { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
 import type { KernelInterface } from "../collectors/file_activity/reader_protocol.ts";
+import { IntelligenceCollector } from "../collectors/intelligence_collector.ts";
 import { SystemCollector } from "../collectors/system_collector.ts";
 import type { FileLock } from "../ffi/file_lock.ts";
 import { type Identity, loadIdentity } from "../identity/identity.ts";
@@ -22,6 +23,7 @@ import { setMeta } from "../store/meta_queries.ts";
 import { Uplink } from "../uplink/uplink.ts";
 import { changePreference } from "./change_preference.ts";
 import { CpuMeter } from "./cpu_meter.ts";
+import { armCrashNote, clearCrashNote, type CrashState } from "./crash_note.ts";
 import type { AgentStatus } from "./agent_status.ts";
 import { lockDataDir } from "./data_dir.ts";
 import { currentPolicy } from "./current_policy.ts";
@@ -71,6 +73,7 @@ export class Agent {
   readonly #uplink: Uplink;
   readonly #startedAt = Date.now();
   readonly #cpu = new CpuMeter();
+  #disarmCrashNote: () => void = () => {};
   #policy: Policy;
   #identity: Identity;
   #cpuShare: number | null = null;
@@ -102,7 +105,10 @@ export class Agent {
       store.db,
       options.sendDelayMs === undefined ? {} : { delayMs: options.sendDelayMs },
     );
-    this.#collectors = [new SystemCollector(), this.#fileActivity];
+    const intelligence = new IntelligenceCollector(store.db, (version) => {
+      this.#identity = { ...this.#identity, sig_version: version };
+    });
+    this.#collectors = [new SystemCollector(), this.#fileActivity, intelligence];
   }
 
   /** Starts an agent; throws an `AgentLockedError` when another one runs on the directory. */
@@ -121,6 +127,8 @@ export class Agent {
     const records = await startupRecords(this.store.db, dataDir);
     await writeRunningMarker(dataDir, this.#startedAt);
     await this.record(records);
+    await clearCrashNote(dataDir);
+    this.#disarmCrashNote = armCrashNote(dataDir, this.#startedAt, () => this.#crashState());
     await this.#levels.reconcile(this.#policy, (events) => this.record(events));
     await this.#recordConfiguration();
     for (const collector of this.#collectors) await collector.apply(this.#policy);
@@ -310,10 +318,29 @@ export class Agent {
     await writeRunningMarker(this.options.dataDir, this.#startedAt);
   }
 
+  /** What a crash note records of the agent's state. */
+  #crashState(): CrashState {
+    const memory = Deno.memoryUsage();
+    return {
+      collectors: Object.fromEntries(
+        this.#scheduler.status().map((task) => [task.name, {
+          runs: task.runs,
+          consecutive_failures: task.consecutiveFailures,
+          last_error: task.lastError,
+        }]),
+      ),
+      level: this.#policy.level,
+      managedState: this.#policy.managedState,
+      rssBytes: memory.rss,
+      heapUsedBytes: memory.heapUsed,
+    };
+  }
+
   /** Flushes, stops the collectors, and releases the data directory. */
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#disarmCrashNote();
     await this.#scheduler.stop();
     await this.#serial;
     await this.#uplink.flush(FLUSH_MS);

@@ -18,6 +18,12 @@ import type { AgentStatus } from "./agent_status.ts";
 import { type EvictionTotals, evictionTotals } from "./storage_keeper.ts";
 import { dataPaths } from "./data_dir.ts";
 import { uplinkHealth, type UplinkStatus } from "../uplink/uplink.ts";
+import {
+  type DatabaseDirectory,
+  databaseProblems,
+  readDatabaseDirectory,
+  sigVersionOf,
+} from "../intelligence/clamav_databases.ts";
 
 /** An agent's status as stored, and whether that agent still runs. */
 export type PublishedStatus = AgentStatus & { running: boolean };
@@ -40,6 +46,8 @@ export interface Health {
   level: Tier;
   /** The sending half: where to, what waits, what came of it. */
   uplink: UplinkStatus;
+  /** ClamAV's signature databases as read now, and the sig_version they give. */
+  intelligence: DatabaseDirectory & { sigVersion: string | null };
   policy: {
     managedFile: string;
     managedState: ManagedState;
@@ -107,6 +115,15 @@ export async function buildHealth(
     const waiting = uplink.depth.required + uplink.depth.optional;
     problems.push(`${uplink.lastError!.message} (${waiting} records wait in the outbox).`);
   }
+  const databases = await readDatabaseDirectory(
+    policy.get("securityIntelligence.databaseDirectory"),
+  );
+  problems.push(
+    ...databaseProblems(
+      databases,
+      policy.source("securityIntelligence.databaseDirectory") !== "default",
+    ),
+  );
   problems.push(...notes);
   return {
     version: APP_VERSION,
@@ -121,6 +138,7 @@ export async function buildHealth(
     counts: await countByTier(store.db),
     level: policy.level,
     uplink,
+    intelligence: { ...databases, sigVersion: sigVersionOf(databases) },
     policy: {
       managedFile: policy.managedFile,
       managedState: policy.managedState,

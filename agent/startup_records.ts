@@ -8,6 +8,7 @@ import type { Kysely } from "kysely";
 import { APP_VERSION } from "../identity/identity.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
+import { readCrashNote } from "./crash_note.ts";
 import { dataPaths } from "./data_dir.ts";
 import type { RawEvent } from "./record_events.ts";
 
@@ -16,13 +17,17 @@ interface RunningMarker {
   pid: number;
   startedAt: number;
   lastSeenAt: number;
-  error?: string;
-  stack?: string;
+  version?: string;
 }
 
 /** Writes the marker that says a run is under way (removed by a clean stop). */
 export async function writeRunningMarker(dataDir: string, startedAt: number): Promise<void> {
-  const marker: RunningMarker = { pid: Deno.pid, startedAt, lastSeenAt: Date.now() };
+  const marker: RunningMarker = {
+    pid: Deno.pid,
+    startedAt,
+    lastSeenAt: Date.now(),
+    version: APP_VERSION,
+  };
   await Deno.writeTextFile(dataPaths(dataDir).running, JSON.stringify(marker), { mode: 0o600 });
 }
 
@@ -32,22 +37,38 @@ export async function removeRunningMarker(dataDir: string): Promise<void> {
 }
 
 async function previousRunCrash(dataDir: string): Promise<RawEvent | null> {
-  let previous: Partial<RunningMarker>;
+  let previous: Partial<RunningMarker> | null = null;
   try {
     previous = JSON.parse(await Deno.readTextFile(dataPaths(dataDir).running));
   } catch {
     // No marker: the previous run stopped cleanly, or there was none.
-    return null;
   }
+  const note = await readCrashNote(dataDir);
+  if (!previous && !note) return null;
   const epoch = (value: unknown) => Number.isSafeInteger(value) ? value as number : null;
+  const text = (value: unknown) => typeof value === "string" ? value : null;
+  const startedAt = epoch(note?.startedAt) ?? epoch(previous?.startedAt);
+  const lastSeenAt = epoch(previous?.lastSeenAt);
+  const crashedAt = epoch(note?.at) ?? lastSeenAt;
+  const state = note?.state ?? null;
+  const reasons = ["uncaught_exception", "unhandled_rejection"];
   return {
     type: "crash",
     fields: {
-      reason: previous.error ? "fatal_error" : "unclean_shutdown",
-      started_at: epoch(previous.startedAt),
-      last_seen_at: epoch(previous.lastSeenAt),
-      error_message: typeof previous.error === "string" ? previous.error : null,
-      error_stack: typeof previous.stack === "string" ? previous.stack : null,
+      reason: reasons.includes(note?.reason as string) ? note!.reason : "unclean_shutdown",
+      crashed_at: crashedAt,
+      crashed_version: text(note?.version) ?? text(previous?.version),
+      started_at: startedAt,
+      last_seen_at: lastSeenAt,
+      uptime: crashedAt !== null && startedAt !== null ? (crashedAt - startedAt) / 1000 : null,
+      error_name: text(note?.error?.name),
+      error_message: text(note?.error?.message),
+      error_stack: text(note?.error?.stack),
+      collector_states: state && typeof state.collectors === "object" ? state.collectors : null,
+      rss: epoch(state?.rssBytes),
+      heap_used: epoch(state?.heapUsedBytes),
+      last_level: ["required", "optional"].includes(state?.level as string) ? state!.level : null,
+      managed_state: text(state?.managedState),
     },
   };
 }
@@ -71,8 +92,9 @@ async function installRecord(db: Kysely<Database>, dataDir: string): Promise<Raw
 }
 
 /**
- * The records of a start: a crash when the previous run left its marker
- * behind, and an install or upgrade when this version is new here.
+ * The records of a start: a crash when the previous run left its marker or
+ * a crash note behind, and an install or upgrade when this version is new
+ * here. The caller clears the crash note once the records are stored.
  */
 export async function startupRecords(db: Kysely<Database>, dataDir: string): Promise<RawEvent[]> {
   const records = [await previousRunCrash(dataDir), await installRecord(db, dataDir)];

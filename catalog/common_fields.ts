@@ -58,9 +58,10 @@ export const COMMON_FIELDS: readonly FieldSpec[] = [
     "sig_version",
     "required",
     "string",
-    "Version of the security intelligence in use.",
+    "Version of the security intelligence in use: the version of ClamAV's daily signature database (from its header in securityIntelligence.databaseDirectory), as text.",
     {
-      nullable: "No security intelligence is installed; vitrine itself ships none.",
+      nullable:
+        "No readable ClamAV daily database is installed; vitrine itself ships no signatures.",
     },
   ),
   seedField(

@@ -54,6 +54,27 @@ export function hostsFor(listen: string, port: number): string[] {
   return [...new Set(hosts)];
 }
 
+/**
+ * Lets the tests (and anyone checking a deployment) make a running agent
+ * die of an uncaught exception or an unhandled rejection a second after
+ * start, to see the crash recorded at the next start.
+ */
+function injectFault(fault: string | undefined): void {
+  if (fault === undefined) return;
+  const error = new Error(`fault injected by VITRINE_FAULT=${fault}`);
+  if (fault === "uncaught_exception") {
+    setTimeout(() => {
+      throw error;
+    }, 1000);
+  } else if (fault === "unhandled_rejection") {
+    setTimeout(() => void Promise.reject(error), 1000);
+  } else {
+    console.error(
+      `Warning: VITRINE_FAULT "${fault}" is not uncaught_exception or unhandled_rejection; ignored.`,
+    );
+  }
+}
+
 /** Runs the agent until a signal stops it. */
 export async function runCommand(args: string[]): Promise<number> {
   const { values } = parseFlags("run", args, {
@@ -172,6 +193,7 @@ export async function runCommand(args: string[]): Promise<number> {
     }
     throw error;
   }
+  injectFault(Deno.env.get("VITRINE_FAULT"));
   const signal = await stopped;
   console.error(`Received ${signal}: flushing and stopping.`);
   shutdown.abort();

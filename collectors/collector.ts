@@ -8,7 +8,10 @@ import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Policy } from "../policy/policy.ts";
 
 /** The settings that give collection intervals. */
-export type IntervalSetting = "collection.systemInterval" | "collection.fileActivityInterval";
+export type IntervalSetting =
+  | "collection.systemInterval"
+  | "collection.fileActivityInterval"
+  | "securityIntelligence.checkInterval";
 
 /** A source of events on an interval. */
 export interface Collector {

@@ -5,6 +5,7 @@
  */
 import type { Kysely } from "kysely";
 import { gethostname } from "../ffi/hostname.ts";
+import { readDatabaseDirectory, sigVersionOf } from "../intelligence/clamav_databases.ts";
 import type { Policy } from "../policy/policy.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
@@ -130,7 +131,9 @@ export async function loadIdentity(db: Kysely<Database>, policy: Policy): Promis
     hostname: shortHostname(),
     product_guid: PRODUCT_GUID,
     app_version: APP_VERSION,
-    sig_version: null,
+    sig_version: sigVersionOf(
+      await readDatabaseDirectory(policy.get("securityIntelligence.databaseDirectory")),
+    ),
     supported_compressions: await rememberedCompressions(db),
     release_ring: policy.get("releaseRing"),
   };

@@ -80,6 +80,7 @@ const URI_PATTERN =
 const URI_SHAPE = "not an http:// or https:// address of a host with an optional port and path " +
   "(no user, password, query or fragment)";
 const uri = (example: string) => text(example, true, URI_PATTERN, URI_SHAPE);
+const ABSOLUTE_PATH = /^\/[^\0]*$/;
 
 /** The settings, in documentation order. */
 export const SETTINGS = [
@@ -132,7 +133,7 @@ export const SETTINGS = [
   },
   {
     key: "cloudService.tokenFile",
-    type: text("/etc/vitrine/otlp.token", true, /^\/[^\0]*$/),
+    type: text("/etc/vitrine/otlp.token", true, ABSOLUTE_PATH, "not an absolute path"),
     default: null,
     meaning:
       "A file holding a bearer token sent with every request (Authorization: Bearer). The secret stays in that file, never in the policy.",
@@ -347,6 +348,33 @@ export const SETTINGS = [
     type: int(5, 86400, "seconds"),
     default: 60,
     meaning: "Seconds between file-activity statistics events.",
+  },
+  {
+    key: "securityIntelligence.databaseDirectory",
+    type: text("/var/lib/clamav", false, ABSOLUTE_PATH, "not an absolute path"),
+    default: "/var/lib/clamav",
+    meaning:
+      "Where ClamAV keeps its signature databases. The daily database's version becomes sig_version on every event; a change is recorded as security_intelligence_update.",
+  },
+  {
+    key: "securityIntelligence.freshclamConfig",
+    type: text("/etc/clamav/freshclam.conf", false, ABSOLUTE_PATH, "not an absolute path"),
+    default: "/etc/clamav/freshclam.conf",
+    meaning: "freshclam's configuration, read only to tell whether updates go through a proxy.",
+  },
+  {
+    key: "securityIntelligence.freshclamLog",
+    type: text("/var/log/clamav/freshclam.log", false, ABSOLUTE_PATH, "not an absolute path"),
+    default: "/var/log/clamav/freshclam.log",
+    meaning:
+      "freshclam's log, read from where it was last read on, for failed updates (recorded with status failure).",
+  },
+  {
+    key: "securityIntelligence.checkInterval",
+    type: int(1, 86400, "seconds"),
+    default: 10,
+    meaning:
+      "Seconds between looks at the signature databases and freshclam's log (a look reads 512 bytes of a database only when it changed).",
   },
   {
     key: "retention.maxAgeDays",

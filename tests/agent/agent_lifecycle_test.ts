@@ -76,20 +76,17 @@ Deno.test("SIGTERM flushes and exits 0; a restart keeps the database and identit
 Deno.test("an agent killed without warning is recorded as a crash at the next start", async () => {
   await using dir = await tempDir();
   const args = agentArgs(dir.path, freePort());
-  // Crash records are optional data, so they are kept only at the optional level.
-  await cli(["config", "set", "cloudService.diagnosticLevel", "optional"], dir.path).catch(
-    async () => {
-      // The database does not exist before the first start.
-      equal(await stopAgent(await startAgent(args), "SIGTERM"), 0);
-      await cli(["config", "set", "cloudService.diagnosticLevel", "optional"], dir.path);
-    },
-  );
+  // The first start creates the database, so that the level can be set.
+  equal(await stopAgent(await startAgent(args), "SIGTERM"), 0);
+  await cli(["config", "set", "cloudService.diagnosticLevel", "optional"], dir.path);
   notEqual(await stopAgent(await startAgent(args), "SIGKILL"), 0);
   equal(await stopAgent(await startAgent(args), "SIGTERM"), 0);
   const crashes = JSON.parse(await cli(["events", "--type", "crash"], dir.path));
   equal(crashes.length, 1);
-  equal(crashes[0].parts.optional.reason, "unclean_shutdown");
+  equal(crashes[0].parts.required.reason, "unclean_shutdown");
+  equal(typeof crashes[0].parts.required.crashed_at, "number");
   notEqual(crashes[0].parts.optional.started_at, null);
+  equal(crashes[0].parts.optional.error_message, null, "nothing was caught");
 });
 
 Deno.test("with --port 0 the agent serves on the port it was given; --listen 0.0.0.0 warns and wants a token for reads", async () => {

@@ -1,0 +1,87 @@
+// A fatal error leaves a note on disk before the process ends; the next
+// start records it as a crash, at the required level too.
+import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
+import { crashNotePath } from "../../agent/crash_note.ts";
+import { CLI_PERMISSIONS, readUntil, ROOT, runCli, spawnAgent, tempDir } from "../_helpers.ts";
+
+async function dieOf(fault: string, dataDir: string, managed: string): Promise<number> {
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [
+      "run",
+      ...CLI_PERMISSIONS,
+      `${ROOT}main.ts`,
+      "run",
+      "--data-dir",
+      dataDir,
+      "--port",
+      "0",
+      "--managed-config",
+      managed,
+    ],
+    env: { NO_COLOR: "1", VITRINE_FAULT: fault },
+    stdout: "null",
+    stderr: "piped",
+  }).spawn();
+  const { code } = await child.output();
+  return code;
+}
+
+async function restartOnce(dataDir: string, managed: string): Promise<void> {
+  const child = spawnAgent(["--data-dir", dataDir, "--port", "0", "--managed-config", managed]);
+  await readUntil(child.stderr, "Dashboard:");
+  child.kill("SIGTERM");
+  equal((await child.status).code, 0);
+  await child.stdout.cancel().catch(() => {});
+  await child.stderr.cancel().catch(() => {});
+}
+
+async function crashes(dataDir: string, managed: string) {
+  const result = await runCli([
+    "events",
+    "--type",
+    "crash",
+    "--data-dir",
+    dataDir,
+    "--managed-config",
+    managed,
+  ]);
+  equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
+Deno.test("an uncaught exception is written down before exit and recorded at the required level", async () => {
+  await using dir = await tempDir();
+  const managed = `${dir.path}/none.json`;
+  notEqual(await dieOf("uncaught_exception", dir.path, managed), 0, "the process fails");
+  const note = JSON.parse(await Deno.readTextFile(crashNotePath(dir.path)));
+  equal(note.reason, "uncaught_exception");
+  await restartOnce(dir.path, managed);
+  const [crash, ...more] = await crashes(dir.path, managed);
+  deepEqual(more, []);
+  equal(crash.parts.required.reason, "uncaught_exception");
+  equal(crash.parts.required.crashed_version, crash.common.app_version);
+  ok(crash.parts.required.crashed_at <= Date.now());
+  equal(crash.parts.optional, undefined, "the state is optional data");
+  ok(!(await Deno.stat(crashNotePath(dir.path)).then(() => true, () => false)), "note cleared");
+});
+
+Deno.test("an unhandled rejection is recorded with the state of the agent at the optional level", async () => {
+  await using dir = await tempDir();
+  const managed = `${dir.path}/managed.json`;
+  await Deno.writeTextFile(
+    managed,
+    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
+  );
+  notEqual(await dieOf("unhandled_rejection", dir.path, managed), 0);
+  await restartOnce(dir.path, managed);
+  const [crash] = await crashes(dir.path, managed);
+  equal(crash.parts.required.reason, "unhandled_rejection");
+  match(crash.parts.optional.error_message, /fault injected by VITRINE_FAULT/);
+  match(crash.parts.optional.error_stack ?? "", /run_command\.ts/);
+  equal(crash.parts.optional.error_name, "Error");
+  equal(crash.parts.optional.last_level, "optional");
+  equal(crash.parts.optional.managed_state, "valid");
+  ok(crash.parts.optional.rss > 0);
+  ok(crash.parts.optional.uptime >= 0.5, `uptime ${crash.parts.optional.uptime}`);
+  ok(crash.parts.optional.collector_states.system.runs >= 1);
+});
