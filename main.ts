@@ -58,6 +58,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./cli/consent_command.ts")).supportCommand,
     summary: "`support collect` or `support upload --url URL`: support bundles (need consent)",
   },
+  lifecycle: {
+    load: async () => (await import("./cli/lifecycle_command.ts")).lifecycleCommand,
+    summary: "record an install, upgrade or uninstall (what the package's scripts call)",
+  },
   dashboard: {
     load: async () => (await import("./cli/dashboard_command.ts")).dashboardCommand,
     summary: "print the dashboard URL with its access token",

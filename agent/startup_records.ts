@@ -73,22 +73,62 @@ async function previousRunCrash(dataDir: string): Promise<RawEvent | null> {
   };
 }
 
-async function installRecord(db: Kysely<Database>, dataDir: string): Promise<RawEvent | null> {
-  const installed = await getMeta(db, "installed_version");
-  if (installed === APP_VERSION) return null;
-  await setMeta(db, "installed_version", APP_VERSION);
+/** The three steps of an installation's life. */
+export type LifecycleCode = "install" | "upgrade" | "uninstall";
+
+/** One step, as the Debian package's scripts or the agent itself report it. */
+export interface LifecycleStep {
+  code: LifecycleCode;
+  /** The version upgraded from. */
+  from?: string | null;
+  /** Ties the record to the lines of install.log of the same run. */
+  correlationId?: string;
+  /** Who took the step, for the text ("the Debian package", "the agent"). */
+  by: string;
+  dataDir: string;
+}
+
+const INSTALLED = "installed_version";
+
+/**
+ * The install record of `step`, noting which version is installed so that
+ * the agent's next start does not report the same step again.
+ */
+export async function lifecycleRecord(
+  db: Kysely<Database>,
+  step: LifecycleStep,
+): Promise<RawEvent> {
+  const text = {
+    install: `vitrine ${APP_VERSION} installed by ${step.by}; data in ${step.dataDir}`,
+    upgrade: `vitrine upgraded from ${
+      step.from ?? "an unknown version"
+    } to ${APP_VERSION} by ${step.by}`,
+    uninstall:
+      `vitrine ${APP_VERSION} removed by ${step.by}; data kept in ${step.dataDir} unless purged`,
+  }[step.code];
+  await setMeta(db, INSTALLED, step.code === "uninstall" ? `removed ${APP_VERSION}` : APP_VERSION);
   return {
     type: "install",
     fields: {
-      correlation_id: crypto.randomUUID(),
+      correlation_id: step.correlationId ?? crypto.randomUUID(),
       version: APP_VERSION,
       severity: "Informational",
-      code: installed === undefined ? "install" : "upgrade",
-      text: installed === undefined
-        ? `vitrine ${APP_VERSION} set up its data directory ${dataDir}`
-        : `vitrine upgraded from ${installed} to ${APP_VERSION}`,
+      code: step.code,
+      text,
     },
   };
+}
+
+async function installRecord(db: Kysely<Database>, dataDir: string): Promise<RawEvent | null> {
+  const installed = await getMeta(db, INSTALLED);
+  if (installed === APP_VERSION) return null;
+  const fresh = installed === undefined || installed.startsWith("removed ");
+  return await lifecycleRecord(db, {
+    code: fresh ? "install" : "upgrade",
+    from: fresh ? null : installed,
+    by: "the agent at its first start",
+    dataDir,
+  });
 }
 
 /**

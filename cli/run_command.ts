@@ -4,7 +4,9 @@
  * @module
  */
 import { Agent } from "../agent/agent.ts";
+import { AgentLog, logDirectory } from "../agent/agent_log.ts";
 import { ensureToken } from "../agent/dashboard_token.ts";
+import { watchLauncher } from "../agent/launcher_watch.ts";
 import { DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
 import { shortHostname } from "../identity/identity.ts";
 import type { Hono } from "hono";
@@ -29,9 +31,13 @@ Usage: vitrine run [flags]
   --file-activity-interval S
                           interval of the file-activity collector only
   --managed-config FILE   the admin's managed policy (default /etc/vitrine/managed.json)
+  --log-dir DIR           also write messages to DIR/vitrine.log, capped at 1 MiB (default
+                          /var/log/vitrine when it exists and this is root; never under the
+                          journal, which already keeps them)
   -h, --help              this text
 
-Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
+Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0. It also stops so
+when whatever launched it is gone (npm killed under \`npx … task start\`).`;
 
 /** Addresses that reach this machine only. */
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
@@ -86,6 +92,7 @@ export async function runCommand(args: string[]): Promise<number> {
     "system-interval": { type: "string" },
     "file-activity-interval": { type: "string" },
     "prefer": { type: "string" },
+    "log-dir": { type: "string" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -93,6 +100,9 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const { dataDir, managedFile } = dataLocation(values);
+  const log = new AgentLog(
+    logDirectory(typeof values["log-dir"] === "string" ? values["log-dir"] : undefined),
+  );
   const port = values.port === undefined ? 7878 : Number(values.port);
   if (!/^\d+$/.test(String(values.port ?? "7878")) || port < 0 || port > 65535) {
     throw new UsageError(`--port "${values.port}" is not a port number from 0 to 65535`);
@@ -129,7 +139,7 @@ export async function runCommand(args: string[]): Promise<number> {
     managedFile: managedFile ?? DEFAULT_MANAGED_FILE,
     ...(prefer ? { prefer } : {}),
     intervals,
-    log: (message) => console.error(message),
+    log: (message) => log.write(message),
   });
   // Listen for signals before announcing the dashboard, so that a stop
   // request right after start still flushes.
@@ -174,12 +184,12 @@ export async function runCommand(args: string[]): Promise<number> {
       onListen: ({ port: bound }) => {
         allowedHosts.push(...hostsFor(listen, bound));
         if (beyondLoopback) {
-          console.error(
+          log.write(
             `Warning: the dashboard listens on ${listen}, reachable beyond this machine. Every request, reads included, needs a token: the dashboard URL's (vitrine dashboard) or the read-only one (vitrine dashboard --read-token) as "Authorization: Bearer TOKEN".`,
           );
         }
-        console.error(`vitrine ${agent.identity.app_version} collecting into ${dataDir}`);
-        console.error(
+        log.write(`vitrine ${agent.identity.app_version} collecting into ${dataDir}`);
+        log.write(
           `Dashboard: http://127.0.0.1:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`,
         );
       },
@@ -194,8 +204,10 @@ export async function runCommand(args: string[]): Promise<number> {
     throw error;
   }
   injectFault(Deno.env.get("VITRINE_FAULT"));
+  const unwatch = watchLauncher((why) => resolve(`no launcher (${why})`));
   const signal = await stopped;
-  console.error(`Received ${signal}: flushing and stopping.`);
+  unwatch();
+  log.write(`Stopping on ${signal}: flushing first.`);
   shutdown.abort();
   await server.finished.catch(() => {});
   await agent.stop();

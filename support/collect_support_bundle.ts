@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { AGENT_LOG, INSTALL_LOG, logDirectory } from "../agent/agent_log.ts";
 import { dataPaths } from "../agent/data_dir.ts";
 import { buildHealth } from "../agent/health.ts";
 import { SUPPORT_PURPOSE } from "../agent/record_consent.ts";
@@ -150,9 +151,59 @@ export async function recutSupportBundles(
   return outcome;
 }
 
+/** The most of each file a bundle keeps: its end, where the latest lines are. */
+const FILE_TAIL = 256 * 1024;
+
+/** A file a bundle carries, with the tier its content belongs to. */
+interface BundledFile {
+  file: string;
+  kind: "install log" | "agent log" | "configuration";
+  tier: Tier;
+  /** The end of the file, at most 256 KiB. */
+  text: string;
+  truncated: boolean;
+}
+
+async function bundledFile(
+  file: string,
+  kind: BundledFile["kind"],
+  tier: Tier,
+): Promise<BundledFile | null> {
+  try {
+    const bytes = await Deno.readFile(file);
+    const tail = bytes.subarray(Math.max(0, bytes.length - FILE_TAIL));
+    return {
+      file,
+      kind,
+      tier,
+      text: new TextDecoder().decode(tail),
+      truncated: tail.length < bytes.length,
+    };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The files the seeds' product puts in its support logs, as vitrine has
+ * them: its install log and the managed configuration it uses (required:
+ * they hold what install and configuration records hold), and its own log
+ * (optional: messages may quote paths and errors of this machine).
+ */
+async function bundledFiles(policy: Policy, logDir: string | null): Promise<BundledFile[]> {
+  const files = [
+    logDir ? bundledFile(`${logDir}/${INSTALL_LOG}`, "install log", "required") : null,
+    logDir ? bundledFile(`${logDir}/${AGENT_LOG}.1`, "agent log", "optional") : null,
+    logDir ? bundledFile(`${logDir}/${AGENT_LOG}`, "agent log", "optional") : null,
+    bundledFile(policy.managedFile, "configuration", "required"),
+  ];
+  return (await Promise.all(files)).filter((file) => file !== null);
+}
+
 /**
  * Writes a bundle (health, the policy, the latest 500 events the policy
- * lets be shown) under the data directory's support folder. Throws
+ * lets be shown, the install and agent logs and the managed configuration)
+ * under the data directory's support folder. Throws
  * {@linkcode ConsentRequiredError} unless the latest consent decision
  * granted it. Nothing is sent: `vitrine support upload` does that.
  */
@@ -161,6 +212,7 @@ export async function collectSupportBundle(
   dataDir: string,
   policy: Policy,
   identity: Identity,
+  logDir: string | null = logDirectory(),
 ): Promise<SupportBundle> {
   const consent = await latestConsent(store.db, SUPPORT_PURPOSE);
   if (!consent?.granted) throw new ConsentRequiredError();
@@ -175,6 +227,7 @@ export async function collectSupportBundle(
     identity,
     health: await buildHealth(store, dataDir, policy),
     events: await listEvents(store.db, { allowed: tiers, limit: 500 }),
+    files: (await bundledFiles(policy, logDir)).filter((file) => tiers.includes(file.tier)),
   };
   const compressed = await gzipJson(content);
   const path = `${support}/vitrine-support-${content.created_at.replace(/[:.]/g, "-")}.json.gz`;

@@ -1,0 +1,52 @@
+/**
+ * Notices when whatever launched `vitrine run` is gone. `npx … task start`
+ * runs the agent under npm, a shell and `deno task`; a SIGTERM to npm ends
+ * npm and its shell but reaches neither `deno task` nor the agent, which
+ * would run on, orphaned. The agent therefore stops (cleanly, as on
+ * SIGTERM) when its parent changes or when the leader of its process group
+ * exits. A service manager's main process is its own group leader and its
+ * parent never changes, so a packaged service is never stopped this way.
+ *
+ * @module
+ */
+import { readKernelFile } from "../ffi/read_kernel_file.ts";
+
+/** The parent and process group of this process, from /proc/self/stat. */
+function lineage(): { ppid: number; pgrp: number } {
+  const stat = readKernelFile("/proc/self/stat");
+  // The command name may hold spaces and parentheses: fields follow the last ")".
+  const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return { ppid: Number(ppid), pgrp: Number(pgrp) };
+}
+
+function alive(pid: number): boolean {
+  try {
+    readKernelFile(`/proc/${pid}/stat`);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Calls `onGone` once, with the reason, when the launcher is gone; checks
+ * every `everyMs`. Returns the function that stops watching.
+ */
+export function watchLauncher(onGone: (why: string) => void, everyMs = 2000): () => void {
+  const start = lineage();
+  const timer = setInterval(() => {
+    const now = lineage();
+    let why: string | null = null;
+    if (now.ppid !== start.ppid) {
+      why = `its parent process (${start.ppid}) is gone`;
+    } else if (start.pgrp !== Deno.pid && start.pgrp > 1 && !alive(start.pgrp)) {
+      why = `the process that launched its group (${start.pgrp}) is gone`;
+    }
+    if (why) {
+      clearInterval(timer);
+      onGone(why);
+    }
+  }, everyMs);
+  Deno.unrefTimer(timer);
+  return () => clearInterval(timer);
+}

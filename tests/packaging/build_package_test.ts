@@ -1,0 +1,169 @@
+// Builds the Debian package, installs, upgrades and removes it (for real
+// with apt-get and dpkg as root on a machine without vitrine, otherwise
+// into a throwaway root through the maintainer scripts), and finds the
+// install, upgrade and uninstall records in the database.
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { listEvents } from "../../store/event_queries.ts";
+import { openStore } from "../../store/open_store.ts";
+import { buildPackage } from "../../packaging/build_package.ts";
+import { IS_ROOT, tempDir } from "../_helpers.ts";
+
+function has(command: string): boolean {
+  return new Deno.Command("sh", {
+    args: ["-c", `command -v ${command}`],
+    stdout: "null",
+    stderr: "null",
+  }).outputSync().success;
+}
+
+const exists = (path: string) => {
+  try {
+    Deno.lstatSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const DPKG = has("dpkg-deb") && has("npm");
+if (!DPKG) console.warn("skipped: building the package needs dpkg-deb and npm");
+// Installing for real only where it cannot disturb an existing installation.
+const REAL = IS_ROOT && has("apt-get") && !exists("/usr/bin/vitrine") &&
+  !exists("/var/lib/vitrine") && !exists("/var/log/vitrine");
+if (DPKG && !REAL) {
+  console.warn("the package test installs into a throwaway root (not root, or vitrine is here)");
+}
+
+async function sh(command: string, args: string[], env: Record<string, string> = {}) {
+  const output = await new Deno.Command(command, {
+    args,
+    env: { DEBIAN_FRONTEND: "noninteractive", ...env },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  const text = new TextDecoder().decode(output.stdout) + new TextDecoder().decode(output.stderr);
+  if (!output.success) throw new Error(`${command} ${args.join(" ")} failed: ${text}`);
+  return text;
+}
+
+/** Where the package puts things, under `root` ("" for a real install). */
+function paths(root: string) {
+  return {
+    launcher: `${root}/usr/bin/vitrine`,
+    lib: `${root}/usr/lib/vitrine`,
+    unit: `${root}/usr/lib/systemd/system/vitrine.service`,
+    data: `${root}/var/lib/vitrine`,
+    logs: `${root}/var/log/vitrine`,
+  };
+}
+
+/** dpkg's steps, run by hand into a throwaway root. */
+function throwaway(root: string) {
+  const env = { DPKG_ROOT: root };
+  const script = (name: string, ...args: string[]) =>
+    sh("sh", [`${root}/DEBIAN/${name}`, ...args], env);
+  return {
+    async install(deb: string, from?: string) {
+      if (from) await script("prerm", "upgrade", "0");
+      await sh("dpkg-deb", ["-x", deb, root]);
+      await Deno.remove(`${root}/DEBIAN`, { recursive: true }).catch(() => {});
+      await sh("dpkg-deb", ["-e", deb, `${root}/DEBIAN`]);
+      await script("postinst", "configure", ...(from ? [from] : []));
+    },
+    async remove() {
+      await script("prerm", "remove");
+      await Deno.remove(`${root}/usr`, { recursive: true });
+      await script("postrm", "remove");
+    },
+    purge: () => script("postrm", "purge"),
+  };
+}
+
+function real() {
+  return {
+    install: (deb: string) => sh("apt-get", ["install", "-y", deb]),
+    remove: () => sh("dpkg", ["-r", "vitrine"]),
+    purge: () => sh("dpkg", ["--purge", "vitrine"]),
+  };
+}
+
+Deno.test({
+  name:
+    "the Debian package installs, upgrades and removes cleanly, runs with no Deno on PATH, and records each step",
+  ignore: !DPKG,
+}, async () => {
+  await using out = await tempDir("vitrine-package-test-");
+  const first = await buildPackage(out.path);
+  const second = await buildPackage(out.path, { version: "0.1.1-test" });
+  equal(first.runtime, "deno-from-npm");
+  match(first.path, /vitrine_\d+\.\d+\.\d+_amd64\.deb$/);
+  const root = REAL ? "" : `${out.path}/root`;
+  if (!REAL) await Deno.mkdir(root);
+  const where = paths(root);
+  const steps = REAL ? real() : throwaway(root);
+  try {
+    await steps.install(first.path);
+    // The launcher needs nothing from PATH: no Deno, no coreutils.
+    const help = await new Deno.Command(where.launcher, {
+      args: ["--help"],
+      clearEnv: true,
+      env: { PATH: "/nonexistent", ...(REAL ? {} : { VITRINE_LIB: where.lib }) },
+      stdout: "piped",
+      stderr: "piped",
+    }).output();
+    equal(help.code, 0, new TextDecoder().decode(help.stderr));
+    match(new TextDecoder().decode(help.stdout), new RegExp(`^vitrine ${first.version}:`));
+
+    if (has("systemd-analyze")) {
+      // ExecStart must name the launcher where this install put it.
+      const unit = `${out.path}/vitrine.service`;
+      await Deno.writeTextFile(
+        unit,
+        (await Deno.readTextFile(where.unit)).replace("/usr/bin/vitrine", where.launcher),
+      );
+      const verify = await new Deno.Command("systemd-analyze", {
+        args: ["verify", unit],
+        stdout: "piped",
+        stderr: "piped",
+      }).output();
+      const said = new TextDecoder().decode(verify.stderr).trim();
+      equal(verify.code, 0, said);
+      equal(said, "", "systemd-analyze has no remarks");
+    }
+
+    await steps.install(second.path, first.version);
+    await steps.remove();
+    ok(!exists(where.lib), "the program and its runtime are gone");
+    ok(exists(where.data), "the data stays until purge");
+
+    const store = await openStore(`${where.data}/vitrine.db`);
+    let records;
+    try {
+      records = (await listEvents(store.db, { allowed: ["required"], type: "install" }))
+        .reverse();
+    } finally {
+      await store.close();
+    }
+    deepEqual(
+      records.map((r) => [r.parts.required?.code, r.parts.required?.version]),
+      [["install", first.version], ["upgrade", second.version], ["uninstall", second.version]],
+    );
+    for (const record of records) {
+      const fields = record.parts.required!;
+      for (const name of ["correlation_id", "version", "severity", "code", "text"]) {
+        ok(typeof fields[name] === "string" && fields[name] !== "", `${name} of ${fields.code}`);
+      }
+    }
+    match(String(records[1]!.parts.required!.text), new RegExp(`from ${first.version} to`));
+    const log = await Deno.readTextFile(`${where.logs}/install.log`);
+    for (const record of records) {
+      ok(log.includes(String(record.parts.required!.correlation_id)), "install.log has each step");
+    }
+    match(log, /systemd is not running here|vitrine\.service enabled and started/);
+
+    await steps.purge();
+    ok(!exists(where.data) && !exists(where.logs), "purge removes data and logs");
+  } finally {
+    if (REAL) await sh("dpkg", ["--purge", "vitrine"]).catch(() => {});
+  }
+});
