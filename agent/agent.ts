@@ -5,7 +5,6 @@
  * @module
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
-import type { Tier } from "../catalog/types.ts";
 import type { Collector } from "../collectors/collector.ts";
 import { configurationEvents } from "../collectors/configuration_fields.ts";
 import { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
@@ -15,15 +14,15 @@ import { SystemCollector } from "../collectors/system_collector.ts";
 import type { FileLock } from "../ffi/file_lock.ts";
 import { type Identity, loadIdentity } from "../identity/identity.ts";
 import type { PreferenceChange } from "../policy/check_preference_change.ts";
-import { allowedTiers, type Boundary, type Policy } from "../policy/policy.ts";
+import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
-import { deleteEventsBefore } from "../store/retention_queries.ts";
 import { explainStorageError, isDiskFull } from "../store/storage_error.ts";
 import { setMeta } from "../store/meta_queries.ts";
 import { Uplink } from "../uplink/uplink.ts";
 import { changePreference } from "./change_preference.ts";
 import { CpuMeter } from "./cpu_meter.ts";
-import { armCrashNote, clearCrashNote, type CrashState } from "./crash_note.ts";
+import { armCrashNote, clearCrashNote, crashStateOf } from "./crash_note.ts";
+import { housekeepingTasks } from "./housekeeping_tasks.ts";
 import type { AgentStatus } from "./agent_status.ts";
 import { lockDataDir } from "./data_dir.ts";
 import { currentPolicy } from "./current_policy.ts";
@@ -32,7 +31,6 @@ import { type ConsentResult, recordConsent } from "./record_consent.ts";
 import { recordEvents } from "./record_events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { recutSupportBundles } from "../support/collect_support_bundle.ts";
-import { enforceSizeLimit } from "./storage_keeper.ts";
 import { removeRunningMarker, startupRecords, writeRunningMarker } from "./startup_records.ts";
 
 /** How to start the agent. */
@@ -50,16 +48,8 @@ export interface AgentOptions {
   log?: (message: string) => void;
 }
 
-/** How often the agent publishes its status. */
-const STATUS_MS = 10_000;
-/** How often old events are removed. */
-const RETENTION_MS = 60 * 60 * 1000;
-/** How often queued events are looked for and sent. */
-const UPLINK_MS = 1000;
 /** How long a stop may spend sending what is queued. */
 const FLUSH_MS = 3000;
-/** How often the database's size is held to its limit. */
-const SIZE_CHECK_MS = 60 * 1000;
 
 /** The vitrine agent. */
 export class Agent {
@@ -128,7 +118,11 @@ export class Agent {
     await writeRunningMarker(dataDir, this.#startedAt);
     await this.record(records);
     await clearCrashNote(dataDir);
-    this.#disarmCrashNote = armCrashNote(dataDir, this.#startedAt, () => this.#crashState());
+    this.#disarmCrashNote = armCrashNote(
+      dataDir,
+      this.#startedAt,
+      () => crashStateOf(this.#scheduler.status(), this.#policy),
+    );
     await this.#levels.reconcile(this.#policy, (events) => this.record(events));
     await this.#recordConfiguration();
     for (const collector of this.#collectors) await collector.apply(this.#policy);
@@ -142,38 +136,16 @@ export class Agent {
         backoff: (error) => !isDiskFull(error),
       });
     }
-    this.#scheduler.add({
-      name: "policy",
-      intervalMs: this.options.policyPollMs ?? 2000,
-      run: () => this.reloadPolicy(),
-      backoff: () => false,
+    const tasks = housekeepingTasks({
+      store: this.store,
+      uplink: this.#uplink,
+      policy: () => this.#policy,
+      policyPollMs: this.options.policyPollMs ?? 2000,
+      reloadPolicy: () => this.reloadPolicy(),
+      publishStatus: () => this.#publishStatus(),
+      record: (events) => this.record(events),
     });
-    this.#scheduler.add({
-      name: "uplink",
-      intervalMs: UPLINK_MS,
-      immediate: true,
-      // Starts sending and returns at once: nothing here waits on the network.
-      run: () => Promise.resolve(this.#uplink.pump()),
-    });
-    this.#scheduler.add({
-      name: "status",
-      intervalMs: STATUS_MS,
-      immediate: true,
-      run: () => this.#publishStatus(),
-    });
-    this.#scheduler.add({
-      name: "retention",
-      intervalMs: RETENTION_MS,
-      immediate: true,
-      run: () => this.#applyRetention(),
-    });
-    this.#scheduler.add({
-      name: "size_limit",
-      intervalMs: SIZE_CHECK_MS,
-      immediate: true,
-      run: () => enforceSizeLimit(this.store.db, this.#policy, (events) => this.record(events)),
-      backoff: (error) => !isDiskFull(error),
-    });
+    for (const task of tasks) this.#scheduler.add(task);
   }
 
   #intervalMs(collector: Collector): number {
@@ -189,11 +161,6 @@ export class Agent {
   /** The common fields in effect. */
   get identity(): Identity {
     return this.#identity;
-  }
-
-  /** The tiers the policy lets through `boundary`. */
-  tiers(boundary: Boundary): Tier[] {
-    return allowedTiers(this.#policy, boundary);
   }
 
   /** Validates, filters and stores events (one transaction). */
@@ -282,11 +249,6 @@ export class Agent {
     await this.#scheduler.runNow(name);
   }
 
-  async #applyRetention(): Promise<void> {
-    const cutoff = Date.now() - this.#policy.get("retention.maxAgeDays") * 86_400_000;
-    await deleteEventsBefore(this.store.db, cutoff);
-  }
-
   /** The agent's own status, as `vitrine health` shows it. */
   status(): AgentStatus {
     const collectors = this.#scheduler.status();
@@ -316,24 +278,6 @@ export class Agent {
     this.#cpuShare = this.#cpu.sample() ?? this.#cpuShare;
     await setMeta(this.store.db, "agent_status", JSON.stringify(this.status()));
     await writeRunningMarker(this.options.dataDir, this.#startedAt);
-  }
-
-  /** What a crash note records of the agent's state. */
-  #crashState(): CrashState {
-    const memory = Deno.memoryUsage();
-    return {
-      collectors: Object.fromEntries(
-        this.#scheduler.status().map((task) => [task.name, {
-          runs: task.runs,
-          consecutive_failures: task.consecutiveFailures,
-          last_error: task.lastError,
-        }]),
-      ),
-      level: this.#policy.level,
-      managedState: this.#policy.managedState,
-      rssBytes: memory.rss,
-      heapUsedBytes: memory.heapUsed,
-    };
   }
 
   /** Flushes, stops the collectors, and releases the data directory. */

@@ -8,6 +8,8 @@
  * @module
  */
 import { APP_VERSION } from "../identity/identity.ts";
+import type { Policy } from "../policy/policy.ts";
+import type { TaskStatus } from "./scheduler.ts";
 
 /** The state of the agent at the time of a crash (the optional tier of the record). */
 export interface CrashState {
@@ -17,6 +19,24 @@ export interface CrashState {
   managedState: string;
   rssBytes: number;
   heapUsedBytes: number;
+}
+
+/** The state worth noting: each task's runs and failures, the policy, memory. */
+export function crashStateOf(tasks: readonly TaskStatus[], policy: Policy): CrashState {
+  const memory = Deno.memoryUsage();
+  return {
+    collectors: Object.fromEntries(
+      tasks.map((task) => [task.name, {
+        runs: task.runs,
+        consecutive_failures: task.consecutiveFailures,
+        last_error: task.lastError,
+      }]),
+    ),
+    level: policy.level,
+    managedState: policy.managedState,
+    rssBytes: memory.rss,
+    heapUsedBytes: memory.heapUsed,
+  };
 }
 
 /** What a crash note holds. */

@@ -54,7 +54,9 @@ export function agentCommand(extra: string[]): { env: Record<string, string>; ar
     const [name, value] = words.shift()!.split("=");
     env[name!] = value!;
   }
-  const args = words.slice(1).map((arg) => arg === "main.ts" ? `${ROOT}main.ts` : arg);
+  // The benchmark owns its agents: they must not follow whatever launched it.
+  const args = words.slice(1).filter((arg) => arg !== "--exit-with-launcher")
+    .map((arg) => arg === "main.ts" ? `${ROOT}main.ts` : arg);
   return { env, args: [...args, ...extra] };
 }
 

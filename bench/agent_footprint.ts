@@ -35,8 +35,12 @@ async function idleDeno(ms: number): Promise<{ rss: number; peak: number }> {
 async function scrapeEverySecond(url: string, signal: AbortSignal): Promise<number> {
   let scrapes = 0;
   while (!signal.aborted) {
-    await (await fetch(url)).arrayBuffer();
-    scrapes++;
+    try {
+      await (await fetch(url)).arrayBuffer();
+      scrapes++;
+    } catch {
+      // A scrape that fails (the exporter still starting) is simply not counted.
+    }
     await sleep(1000);
   }
   return scrapes;

@@ -48,16 +48,29 @@ try {
     ["Forwarding", () => forwardingBench(dir)],
     [`Seeding ${COUNT.toLocaleString("en-US")} events`, async () => {
       await Deno.mkdir(`${dir}/seeded`);
-      await seedStore(`${dir}/seeded/vitrine.db`, `${dir}/plain.db`, COUNT);
+      await seedStore(`${dir}/seeded/vitrine.db`, `${dir}/seeded/plain.db`, COUNT);
       return [];
     }],
     ["Event queries", () => eventsQueryBench(`${dir}/seeded/vitrine.db`, COUNT)],
     ["Dashboard under load", () => dashboardLoadBench(dir, `${dir}/seeded/vitrine.db`)],
-    ["Export", () => exportBench(`${dir}/seeded`, `${dir}/plain.db`, COUNT)],
+    ["Export", () => exportBench(`${dir}/seeded`, `${dir}/seeded/plain.db`, COUNT)],
   ];
   for (const [title, run] of sections) {
     console.log(`\n== ${title}`);
-    rows.push(...(await run()));
+    try {
+      rows.push(...(await run()));
+    } catch (error) {
+      // One broken benchmark is reported and the others still run.
+      console.error(`${title} failed: ${(error as Error).stack ?? error}`);
+      rows.push({
+        measure: title,
+        vitrine: "failed",
+        baseline: (error as Error).message.slice(0, 120),
+        ratio: "—",
+        target: "—",
+        met: null,
+      });
+    }
   }
 } finally {
   await Deno.remove(dir, { recursive: true }).catch(() => {});

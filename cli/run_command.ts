@@ -34,10 +34,13 @@ Usage: vitrine run [flags]
   --log-dir DIR           also write messages to DIR/vitrine.log, capped at 1 MiB (default
                           /var/log/vitrine when it exists and this is root; never under the
                           journal, which already keeps them)
+  --exit-with-launcher    also stop (as on SIGTERM) when whatever launched the agent is
+                          gone: its parent changes or its process group's leader exits.
+                          \`deno task start\` passes it, so that killing npm under
+                          \`npx … task start\` stops the agent too.
   -h, --help              this text
 
-Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0. It also stops so
-when whatever launched it is gone (npm killed under \`npx … task start\`).`;
+Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
 
 /** Addresses that reach this machine only. */
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
@@ -93,6 +96,7 @@ export async function runCommand(args: string[]): Promise<number> {
     "file-activity-interval": { type: "string" },
     "prefer": { type: "string" },
     "log-dir": { type: "string" },
+    "exit-with-launcher": { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (values.help) {
@@ -204,7 +208,9 @@ export async function runCommand(args: string[]): Promise<number> {
     throw error;
   }
   injectFault(Deno.env.get("VITRINE_FAULT"));
-  const unwatch = watchLauncher((why) => resolve(`no launcher (${why})`));
+  const unwatch = values["exit-with-launcher"]
+    ? watchLauncher((why) => resolve(`no launcher (${why})`))
+    : () => {};
   const signal = await stopped;
   unwatch();
   log.write(`Stopping on ${signal}: flushing first.`);

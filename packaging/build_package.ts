@@ -127,11 +127,11 @@ function launcher(lines: string[]): string {
 /** The launcher for the Deno binary plus the program. */
 function denoLauncher(): string {
   const permissions = taskFlags(denoConfig.tasks.vitrine, (a) => a.startsWith("--allow-"));
-  // The agent runs as `deno task start` runs it (its memory settings).
-  const agent = taskFlags(
-    denoConfig.tasks.start.replace(/^(\S+=\S+ )+/, ""),
-    (a) => a.startsWith("--") && !a.startsWith("--allow-"),
-  );
+  // The agent runs with the runtime flags `deno task start` gives (its
+  // memory settings), not the task's own arguments after main.ts.
+  const words = denoConfig.tasks.start.split(" ");
+  const agent = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"))
+    .filter((a) => !a.startsWith("--allow-"));
   // The lock pins what was cached; --frozen keeps anything from changing it.
   const common = `--cached-only --frozen --config "$LIB/app/deno.json"`;
   return launcher([

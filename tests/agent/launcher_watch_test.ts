@@ -15,6 +15,7 @@ const alive = (pid: number) => {
 Deno.test("an agent whose launcher is killed stops cleanly instead of running on orphaned", async () => {
   await using dir = await tempDir();
   const agent = [Deno.execPath(), "run", ...CLI_PERMISSIONS, `${ROOT}main.ts`, "run"]
+    .concat(["--exit-with-launcher"])
     .concat(["--data-dir", dir.path, "--port", "0", "--managed-config", `${dir.path}/none.json`])
     .map((arg) => `'${arg}'`).join(" ");
   // A launcher in a session of its own, like npm: it starts the agent and waits.

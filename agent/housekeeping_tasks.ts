@@ -1,0 +1,73 @@
+/**
+ * The agent's tasks besides its collectors: following the policy, sending,
+ * publishing its status, and holding the database to its age and size
+ * limits. Each is a scheduler task; none waits on the network.
+ *
+ * @module
+ */
+import type { RawEvent } from "../catalog/raw_event.ts";
+import type { Policy } from "../policy/policy.ts";
+import type { Store } from "../store/open_store.ts";
+import { deleteEventsBefore } from "../store/retention_queries.ts";
+import { isDiskFull } from "../store/storage_error.ts";
+import type { Uplink } from "../uplink/uplink.ts";
+import type { TaskOptions } from "./scheduler.ts";
+import { enforceSizeLimit } from "./storage_keeper.ts";
+
+/** How often the agent publishes its status. */
+const STATUS_MS = 10_000;
+/** How often old events are removed. */
+const RETENTION_MS = 60 * 60 * 1000;
+/** How often queued events are looked for and sent. */
+const UPLINK_MS = 1000;
+/** How often the database's size is held to its limit. */
+const SIZE_CHECK_MS = 60 * 1000;
+
+/** What the tasks work on. */
+export interface HousekeepingDeps {
+  store: Store;
+  uplink: Uplink;
+  policy: () => Policy;
+  /** How often the managed file and preferences are re-read, in ms. */
+  policyPollMs: number;
+  reloadPolicy: () => Promise<void>;
+  publishStatus: () => Promise<void>;
+  record: (events: readonly RawEvent[]) => Promise<number>;
+}
+
+/** The tasks, to add to the agent's scheduler. */
+export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
+  return [
+    {
+      name: "policy",
+      intervalMs: deps.policyPollMs,
+      run: deps.reloadPolicy,
+      backoff: () => false,
+    },
+    {
+      name: "uplink",
+      intervalMs: UPLINK_MS,
+      immediate: true,
+      // Starts sending and returns at once.
+      run: () => Promise.resolve(deps.uplink.pump()),
+    },
+    { name: "status", intervalMs: STATUS_MS, immediate: true, run: deps.publishStatus },
+    {
+      name: "retention",
+      intervalMs: RETENTION_MS,
+      immediate: true,
+      run: async () => {
+        const cutoff = Date.now() - deps.policy().get("retention.maxAgeDays") * 86_400_000;
+        await deleteEventsBefore(deps.store.db, cutoff);
+      },
+    },
+    {
+      name: "size_limit",
+      intervalMs: SIZE_CHECK_MS,
+      immediate: true,
+      run: () => enforceSizeLimit(deps.store.db, deps.policy(), deps.record),
+      // A full disk is retried every minute, not after ever longer waits.
+      backoff: (error) => !isDiskFull(error),
+    },
+  ];
+}
