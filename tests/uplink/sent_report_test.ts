@@ -1,6 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { Agent } from "../../agent/agent.ts";
 import { createApp } from "../../routes/app.ts";
+import { listDeliveries } from "../../store/outbox_queries.ts";
 import { runCli, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 import { startReceiver } from "./_otlp_receiver.ts";
 
@@ -35,7 +36,9 @@ Deno.test("what left is listed by vitrine sent, /api/sent, the Sent page and eac
   const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
   let eventId = 0;
   try {
-    await waitFor("a delivery", () => receiver.received.length > 0);
+    await waitFor("a delivery", async () => {
+      return (await listDeliveries(agent.store.db)).some((d) => d.status === "200");
+    });
     eventId = receiver.received[0]!.eventId;
     const app = appOf(agent, dir.path);
 

@@ -81,7 +81,10 @@ Deno.test("every stored event reaches the OTLP receiver once sending is on, unde
     }
     equal(stats.resource["service.name"], "vitrine");
     ok(typeof stats.resource["service.version"] === "string");
-    // The delivery log and health show what left.
+    // The delivery log and health show what left (logged once the answer is read).
+    await waitFor("the delivery logged", async () => {
+      return (await listDeliveries(agent.store.db)).length > 0;
+    });
     const [delivery] = await listDeliveries(agent.store.db);
     equal(delivery?.status, "200");
     equal(delivery?.endpoint, `127.0.0.1:${receiver.port}`);
@@ -210,6 +213,10 @@ Deno.test("a 429 is retried no sooner than its Retry-After, and a 503 is retried
     ok(waited >= 2500, `retried after ${waited} ms, before the 3 s Retry-After`);
     const got = new Set(receiver.received.map((record) => record.eventId));
     ok(ids.every((id) => got.has(id)));
+    // The receiver answers before the agent logs the delivery.
+    await waitFor("the delivery logged", async () => {
+      return (await listDeliveries(agent.store.db)).some((d) => d.status === "200");
+    });
     const statuses = (await listDeliveries(agent.store.db)).map((d) => [d.status, d.attempts]);
     deepEqual(statuses.slice(-2).reverse(), [["429", 1], ["200", 2]]);
 
