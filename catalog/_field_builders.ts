@@ -70,6 +70,21 @@ export function vitrineField(...args: FieldArguments): FieldSpec {
   return field("vitrine", LINUX, args);
 }
 
+/**
+ * A gauge of vitrine's own: a value read as it is now (memory, load, a
+ * share), in `unit`, which Prometheus serves as a gauge.
+ */
+export function gaugeField(
+  name: string,
+  tier: Tier,
+  type: "integer" | "number",
+  description: string,
+  unit: Unit,
+  options: Omit<FieldOptions, "unit" | "measure"> = {},
+): FieldSpec {
+  return vitrineField(name, tier, type, description, { ...options, unit, measure: "gauge" });
+}
+
 /** How a counter is observed, without its meaning (the field adds it). */
 export type CounterObservation = Omit<CounterSource, "meaning">;
 

@@ -2,16 +2,7 @@
 // overview's event chart) with uPlot, and follows live updates over SSE.
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-
-interface Series {
-  metric: string;
-  unit: string;
-  labels: string[];
-  data: (number | null)[][];
-  /** The range asked for, in seconds: the x axis spans exactly this. */
-  range: [number, number];
-  note?: string;
-}
+import type { Series } from "../store/series_queries.ts";
 
 const COLOURS = ["#1f6fb2", "#b25f12", "#1d7a46", "#7a3ea8", "#b42318"];
 

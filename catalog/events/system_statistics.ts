@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineEvent, gaugeField, LINUX, vitrineField } from "../_field_builders.ts";
 import type { FieldSpec } from "../types.ts";
 
 /** A CPU state of the aggregate line of /proc/stat and the field it feeds. */
@@ -84,93 +84,64 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
   producedBy: "The system collector, once per interval.",
   metricPrefix: "vitrine_",
   fields: [
-    vitrineField(
+    gaugeField(
       "uptime",
       "required",
       "number",
       "Time since the kernel booted (sysinfo).",
-      {
-        unit: "seconds",
-        measure: "gauge",
-      },
+      "seconds",
     ),
     ...(["1m", "5m", "15m"] as const).map((window) =>
-      vitrineField(
+      gaugeField(
         `load.${window}`,
         "required",
         "number",
         `Run-queue load average over ${window.replace("m", " minutes")} (sysinfo).`,
-        { unit: "load", measure: "gauge" },
+        "load",
       )
     ),
-    vitrineField("memory.total", "required", "integer", "Usable RAM (sysinfo).", {
-      unit: "bytes",
-      measure: "gauge",
-    }),
-    vitrineField("memory.free", "required", "integer", "Unused RAM (sysinfo).", {
-      unit: "bytes",
-      measure: "gauge",
-    }),
-    vitrineField(
+    gaugeField("memory.total", "required", "integer", "Usable RAM (sysinfo).", "bytes"),
+    gaugeField("memory.free", "required", "integer", "Unused RAM (sysinfo).", "bytes"),
+    gaugeField(
       "memory.available",
       "required",
       "integer",
       "RAM that could be given to new work without swapping (MemAvailable in /proc/meminfo).",
-      { unit: "bytes", measure: "gauge", nullable: "The kernel does not report MemAvailable." },
+      "bytes",
+      { nullable: "The kernel does not report MemAvailable." },
     ),
-    vitrineField("memory.shared", "required", "integer", "Shared memory (sysinfo).", {
-      unit: "bytes",
-      measure: "gauge",
-    }),
-    vitrineField(
+    gaugeField("memory.shared", "required", "integer", "Shared memory (sysinfo).", "bytes"),
+    gaugeField(
       "memory.buffers",
       "required",
       "integer",
       "Memory used by block-device buffers (sysinfo).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField("swap.total", "required", "integer", "Swap space (sysinfo).", {
-      unit: "bytes",
-      measure: "gauge",
-    }),
-    vitrineField("swap.free", "required", "integer", "Unused swap space (sysinfo).", {
-      unit: "bytes",
-      measure: "gauge",
-    }),
-    vitrineField(
+    gaugeField("swap.total", "required", "integer", "Swap space (sysinfo).", "bytes"),
+    gaugeField("swap.free", "required", "integer", "Unused swap space (sysinfo).", "bytes"),
+    gaugeField(
       "processes",
       "required",
       "integer",
       "Tasks the kernel counts, threads included (sysinfo).",
-      { unit: "count", measure: "gauge" },
+      "count",
     ),
-    vitrineField(
-      "cpu.online",
-      "required",
-      "integer",
-      "Processors online (sysconf).",
-      {
-        unit: "count",
-        measure: "gauge",
-      },
-    ),
-    vitrineField(
+    gaugeField("cpu.online", "required", "integer", "Processors online (sysconf).", "count"),
+    gaugeField(
       "cpu.configured",
       "required",
       "integer",
       "Processors configured (sysconf).",
-      { unit: "count", measure: "gauge" },
+      "count",
     ),
-    vitrineField("page_size", "required", "integer", "Memory page size (sysconf).", {
-      unit: "bytes",
-      measure: "gauge",
-    }),
-    vitrineField(
+    gaugeField("page_size", "required", "integer", "Memory page size (sysconf).", "bytes"),
+    gaugeField(
       "clock_ticks",
       "required",
       "integer",
       "Kernel clock ticks per second, the unit of /proc CPU times (sysconf).",
-      { unit: "hertz", measure: "gauge" },
+      "hertz",
     ),
     vitrineField("kernel.sysname", "required", "string", "Kernel name (uname)."),
     vitrineField("kernel.release", "required", "string", "Kernel release (uname)."),
@@ -186,40 +157,34 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "string",
       "Hardware architecture (uname).",
     ),
-    vitrineField(
+    gaugeField(
       "root_fs.total",
       "required",
       "integer",
       "Size of the filesystem mounted at / (statvfs).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField(
+    gaugeField(
       "root_fs.free",
       "required",
       "integer",
       "Free space on / including the blocks reserved for root (statvfs).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField(
+    gaugeField(
       "root_fs.available",
       "required",
       "integer",
       "Free space on / that unprivileged users may use (statvfs).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField(
-      "root_fs.inodes_total",
-      "required",
-      "integer",
-      "Inodes of / (statvfs).",
-      { unit: "count", measure: "gauge" },
-    ),
-    vitrineField(
+    gaugeField("root_fs.inodes_total", "required", "integer", "Inodes of / (statvfs).", "count"),
+    gaugeField(
       "root_fs.inodes_free",
       "required",
       "integer",
       "Free inodes of / (statvfs).",
-      { unit: "count", measure: "gauge" },
+      "count",
     ),
     vitrineField(
       "agent.cpu_user",
@@ -235,23 +200,14 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "CPU time the kernel spent on the agent's behalf since it started (getrusage).",
       { unit: "seconds", measure: "counter" },
     ),
-    vitrineField(
+    gaugeField(
       "agent.max_rss",
       "required",
       "integer",
       "Peak resident memory of the agent (getrusage).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField(
-      "agent.rss",
-      "required",
-      "integer",
-      "Resident memory of the agent now.",
-      {
-        unit: "bytes",
-        measure: "gauge",
-      },
-    ),
+    gaugeField("agent.rss", "required", "integer", "Resident memory of the agent now.", "bytes"),
     vitrineField(
       "filesystems[].mount_point",
       "optional",
@@ -264,40 +220,40 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
       "string",
       "Filesystem type, such as ext4.",
     ),
-    vitrineField(
+    gaugeField(
       "filesystems[].total",
       "optional",
       "integer",
       "Size of the filesystem (statvfs).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField(
+    gaugeField(
       "filesystems[].free",
       "optional",
       "integer",
       "Free space including reserved blocks (statvfs).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField(
+    gaugeField(
       "filesystems[].available",
       "optional",
       "integer",
       "Free space for unprivileged users (statvfs).",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
-    vitrineField(
+    gaugeField(
       "filesystems[].inodes_total",
       "optional",
       "integer",
       "Inodes of the filesystem (statvfs).",
-      { unit: "count", measure: "gauge" },
+      "count",
     ),
-    vitrineField(
+    gaugeField(
       "filesystems[].inodes_free",
       "optional",
       "integer",
       "Free inodes of the filesystem (statvfs).",
-      { unit: "count", measure: "gauge" },
+      "count",
     ),
     ...CPU_TIME_FIELDS.map(({ state: name, field }) =>
       vitrineField(
@@ -308,19 +264,19 @@ export const SYSTEM_STATISTICS_EVENT = defineEvent({
         { unit: "seconds", measure: "counter" },
       )
     ),
-    vitrineField(
+    gaugeField(
       "vmstat.[counter]",
       "optional",
       "integer",
       "One key per counter of /proc/vmstat, as the kernel names it (pages or events).",
-      { unit: "count", measure: "gauge" },
+      "count",
     ),
-    vitrineField(
+    gaugeField(
       "meminfo.[key]",
       "optional",
       "integer",
       "One key per size line of /proc/meminfo, converted from kibibytes.",
-      { unit: "bytes", measure: "gauge" },
+      "bytes",
     ),
     ...PRESSURE_LINES.flatMap(pressureLineFields),
   ],
