@@ -5,7 +5,6 @@
  * @module
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
-import type { Collector } from "../collectors/collector.ts";
 import { configurationEvents } from "../collectors/configuration_fields.ts";
 import { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
 import type { KernelInterface } from "../collectors/file_activity/reader_protocol.ts";
@@ -16,10 +15,11 @@ import { type Identity, loadIdentity } from "../identity/identity.ts";
 import type { PreferenceChange } from "../policy/check_preference_change.ts";
 import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
-import { explainStorageError, isDiskFull } from "../store/storage_error.ts";
+import { explainStorageError } from "../store/storage_error.ts";
 import { setMeta } from "../store/meta_queries.ts";
 import { Uplink } from "../uplink/uplink.ts";
 import { changePreference } from "./change_preference.ts";
+import { CollectorSet } from "./collector_set.ts";
 import { CpuMeter } from "./cpu_meter.ts";
 import { armCrashNote, clearCrashNote, crashStateOf } from "./crash_note.ts";
 import { housekeepingTasks } from "./housekeeping_tasks.ts";
@@ -58,7 +58,7 @@ export class Agent {
   readonly #lock: FileLock;
   readonly #levels: LevelKeeper;
   readonly #fileActivity: FileActivityCollector;
-  readonly #collectors: readonly Collector[];
+  readonly #collectors: CollectorSet;
   readonly #scheduler = new Scheduler();
   readonly #uplink: Uplink;
   readonly #startedAt = Date.now();
@@ -98,7 +98,11 @@ export class Agent {
     const intelligence = new IntelligenceCollector(store.db, (version) => {
       this.#identity = { ...this.#identity, sig_version: version };
     });
-    this.#collectors = [new SystemCollector(), this.#fileActivity, intelligence];
+    this.#collectors = new CollectorSet(
+      [new SystemCollector(), this.#fileActivity, intelligence],
+      this.#scheduler,
+      options.intervals,
+    );
   }
 
   /** Starts an agent; throws an `AgentLockedError` when another one runs on the directory. */
@@ -125,17 +129,8 @@ export class Agent {
     );
     await this.#levels.reconcile(this.#policy, (events) => this.record(events));
     await this.#recordConfiguration();
-    for (const collector of this.#collectors) await collector.apply(this.#policy);
-    for (const collector of this.#collectors) {
-      this.#scheduler.add({
-        name: collector.name,
-        intervalMs: this.#intervalMs(collector),
-        immediate: collector.immediate,
-        run: async () => void await this.record(await collector.collect(this.#policy)),
-        // A full disk is retried every interval, not after ever longer waits.
-        backoff: (error) => !isDiskFull(error),
-      });
-    }
+    await this.#collectors.apply(this.#policy);
+    this.#collectors.schedule(() => this.#policy, (events) => this.record(events));
     const tasks = housekeepingTasks({
       store: this.store,
       uplink: this.#uplink,
@@ -146,11 +141,6 @@ export class Agent {
       record: (events) => this.record(events),
     });
     for (const task of tasks) this.#scheduler.add(task);
-  }
-
-  #intervalMs(collector: Collector): number {
-    return (this.options.intervals?.[collector.name] ?? this.#policy.get(collector.interval)) *
-      1000;
   }
 
   /** The policy in effect. */
@@ -215,12 +205,7 @@ export class Agent {
       release_ring: next.get("releaseRing"),
     };
     // Collection follows the new policy at once, before anything is written.
-    for (const collector of this.#collectors) {
-      await collector.apply(next);
-      if (this.options.intervals?.[collector.name] === undefined) {
-        this.#scheduler.setInterval(collector.name, this.#intervalMs(collector));
-      }
-    }
+    await this.#collectors.apply(next);
     // Sending follows at once (and sends nothing the level no longer allows
     // even while taking it off the outbox fails).
     await this.#uplink.apply(next);
@@ -254,7 +239,7 @@ export class Agent {
     const collectors = this.#scheduler.status();
     const problems = [
       ...this.#levels.problems(),
-      ...this.#collectors.flatMap((collector) => collector.problems()),
+      ...this.#collectors.problems(),
       ...collectors.filter((task) => task.lastError).map((task) =>
         `Task "${task.name}" failed ${task.consecutiveFailures} time(s): ${task.lastError}`
       ),
@@ -288,7 +273,7 @@ export class Agent {
     await this.#scheduler.stop();
     await this.#serial;
     await this.#uplink.flush(FLUSH_MS);
-    for (const collector of this.#collectors) await collector.stop();
+    await this.#collectors.stop();
     const final = JSON.stringify({ ...this.status(), stoppedAt: Date.now() });
     await setMeta(this.store.db, "agent_status", final).catch(() => {});
     await this.store.close();
