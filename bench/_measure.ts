@@ -30,12 +30,16 @@ export function cpuOf(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100;
 }
 
-/** Resident memory of `pid` now (VmRSS) and at its peak (VmHWM), in bytes. */
-export function memoryOf(pid: number): { rss: number; peak: number } {
+/**
+ * Resident memory of `pid` now (VmRSS), at its peak (VmHWM), and the part
+ * of it that is the process's own (RssAnon: not code or files mapped from
+ * disk, which the kernel can drop and share), in bytes.
+ */
+export function memoryOf(pid: number): { rss: number; peak: number; anon: number } {
   const status = Deno.readTextFileSync(`/proc/${pid}/status`);
   const kib = (name: string) =>
     Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? 0);
-  return { rss: kib("VmRSS") * 1024, peak: kib("VmHWM") * 1024 };
+  return { rss: kib("VmRSS") * 1024, peak: kib("VmHWM") * 1024, anon: kib("RssAnon") * 1024 };
 }
 
 /** Waits `ms`. */

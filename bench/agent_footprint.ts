@@ -19,7 +19,7 @@ const WARMUP_MS = 5000;
 const NODE_EXPORTER = "prometheus-node-exporter";
 
 /** An idle Deno process's memory after `ms`. */
-async function idleDeno(ms: number): Promise<{ rss: number; peak: number }> {
+async function idleDeno(ms: number): Promise<ReturnType<typeof memoryOf>> {
   const child = new Deno.Command(Deno.execPath(), {
     args: ["eval", "setInterval(() => {}, 1000)"],
     stdout: "null",
@@ -113,11 +113,11 @@ export async function agentFootprintBench(dir: string): Promise<Row[]> {
     const calm = await agentIn(`${dir}/default`, {}, []);
     try {
       await sleep(SECONDS * 1000);
-      const rss = memoryOf(calm.pid).rss;
+      const { rss, anon } = memoryOf(calm.pid);
       rows.push(row({
         measure: `RSS at default settings after ${SECONDS} s, ${start}`,
-        vitrine: mib(rss),
-        baseline: `idle Deno ${mib(idle.rss)}`,
+        vitrine: `${mib(rss)} (its own: ${mib(anon)})`,
+        baseline: `idle Deno ${mib(idle.rss)} (its own: ${mib(idle.anon)})`,
         ratio: `${(rss / idle.rss).toFixed(2)}x`,
         target: "≤ 56 MiB",
         met: rss <= 56 * 1048576,
