@@ -96,6 +96,19 @@ async function dataDirWithConsent(dir: string, consent: boolean): Promise<string
   return dataDir;
 }
 
+/** `vitrine support upload --url URL` on `dataDir`, under `managed` when given. */
+function uploadCli(url: string, dataDir: string, managed?: string): ReturnType<typeof runCli> {
+  return runCli([
+    "support",
+    "upload",
+    "--url",
+    url,
+    "--data-dir",
+    dataDir,
+    ...(managed ? ["--managed-config", managed] : []),
+  ]);
+}
+
 async function uploadEvents(dataDir: string): Promise<StoredEvent[]> {
   const store = await openStore(`${dataDir}/vitrine.db`);
   try {
@@ -150,16 +163,7 @@ Deno.test({
   await using azurite = await startAzurite(dir.path);
   const dataDir = await dataDirWithConsent(dir.path, true);
   const url = azurite.sasUrl("bundle.json.gz");
-  const result = await runCli([
-    "support",
-    "upload",
-    "--url",
-    url,
-    "--data-dir",
-    dataDir,
-    "--managed-config",
-    `${dir.path}/managed.json`,
-  ]);
+  const result = await uploadCli(url, dataDir, `${dir.path}/managed.json`);
   equal(result.code, 0, result.stderr);
   ok(!result.stdout.includes(new URL(url).searchParams.get("sig")!), "no signature printed");
   const path = /Support bundle (\S+) \(/.exec(result.stdout)![1]!;
@@ -223,7 +227,7 @@ Deno.test({
   const dataDir = await dataDirWithConsent(dir.path, true);
   // Read-only permission: Azure refuses the write.
   const url = azurite.sasUrl("refused.json.gz", "r");
-  const result = await runCli(["support", "upload", "--url", url, "--data-dir", dataDir]);
+  const result = await uploadCli(url, dataDir);
   equal(result.code, 1);
   match(result.stderr, /the upload failed and was recorded as such: 127\.0\.0\.1:\d+ answered 403/);
   const events = await uploadEvents(dataDir);
@@ -247,16 +251,7 @@ Deno.test("a pre-signed PUT URL (S3 style) gets the bundle, and its request id i
     const { port } = server.addr as Deno.NetAddr;
     const url =
       `http://127.0.0.1:${port}/bucket/b.json.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Signature=deadbeef`;
-    const result = await runCli([
-      "support",
-      "upload",
-      "--url",
-      url,
-      "--data-dir",
-      dataDir,
-      "--managed-config",
-      `${dir.path}/managed.json`,
-    ]);
+    const result = await uploadCli(url, dataDir, `${dir.path}/managed.json`);
     equal(result.code, 0, result.stderr);
     const [, completed] = await uploadEvents(dataDir);
     equal(completed?.parts.optional?.request_id, "REQ42");
@@ -277,14 +272,7 @@ Deno.test("without consent nothing is gathered or sent, and the command to grant
   });
   try {
     const { port } = server.addr as Deno.NetAddr;
-    const result = await runCli([
-      "support",
-      "upload",
-      "--url",
-      `http://127.0.0.1:${port}/b`,
-      "--data-dir",
-      dataDir,
-    ]);
+    const result = await uploadCli(`http://127.0.0.1:${port}/b`, dataDir);
     equal(result.code, 1);
     match(result.stderr, /vitrine consent grant --actor NAME/);
     equal(requests, 0);

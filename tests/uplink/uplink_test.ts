@@ -1,4 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import type { Agent } from "../../agent/agent.ts";
 import { buildHealth } from "../../agent/health.ts";
 import { keySpec } from "../../catalog/key_spec.ts";
 import { CATALOG } from "../../catalog/catalog.ts";
@@ -14,6 +15,17 @@ function sendingPolicy(url: string, extra: Record<string, unknown> = {}): string
     connectionRetryTimeout: 1,
     ...extra,
   });
+}
+
+/** Writes a managed policy sending to `url` in `dir` and starts an agent under it. */
+async function agentSendingTo(
+  dir: string,
+  url: string,
+  extra: Record<string, unknown> = {},
+): Promise<{ agent: Agent; managed: string }> {
+  const managed = `${dir}/managed.json`;
+  await Deno.writeTextFile(managed, sendingPolicy(url, extra));
+  return { agent: await startTestAgent({ dataDir: dir, managedFile: managed }), managed };
 }
 
 async function storedIds(agent: { store: { db: Parameters<typeof listEvents>[0] } }) {
@@ -46,9 +58,7 @@ function requiredOnly(record: Received): string[] {
 Deno.test("every stored event reaches the OTLP receiver once sending is on, under its catalogue names", async () => {
   await using dir = await tempDir();
   await using receiver = startReceiver();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(managed, sendingPolicy(receiver.url));
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url);
   try {
     for (let i = 0; i < 3; i++) await agent.collectNow("system");
     await agent.collectNow("file_activity");
@@ -101,19 +111,14 @@ Deno.test("every stored event reaches the OTLP receiver once sending is on, unde
 Deno.test("at the required level no optional field reaches the receiver", async () => {
   await using dir = await tempDir();
   await using receiver = startReceiver();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    sendingPolicy(receiver.url, {
-      cloudService: {
-        enabled: true,
-        serviceUri: receiver.url,
-        diagnosticLevel: "required",
-        encoding: "json",
-      },
-    }),
-  );
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url, {
+    cloudService: {
+      enabled: true,
+      serviceUri: receiver.url,
+      diagnosticLevel: "required",
+      encoding: "json",
+    },
+  });
   try {
     await agent.collectNow("system");
     await agent.collectNow("file_activity");
@@ -164,9 +169,7 @@ Deno.test("after an outage every queued event arrives, and health named the fail
   const probe = startReceiver();
   const port = probe.port;
   await probe[Symbol.asyncDispose]();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(managed, sendingPolicy(`http://127.0.0.1:${port}`));
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, `http://127.0.0.1:${port}`);
   try {
     for (let i = 0; i < 3; i++) await agent.collectNow("system");
     await waitFor(
@@ -198,12 +201,7 @@ Deno.test("a 429 is retried no sooner than its Retry-After, and a 503 is retried
   await using dir = await tempDir();
   await using receiver = startReceiver();
   receiver.behave({ kind: "status", status: 429, retryAfter: "3", times: 1 });
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    sendingPolicy(receiver.url, { connectionRetryTimeout: 30 }),
-  );
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url, { connectionRetryTimeout: 30 });
   try {
     const ids = await storedIds(agent);
     await waitFor("the 429", () => receiver.answers.includes("429"));
@@ -237,9 +235,7 @@ Deno.test("a 400 is dead-lettered and counted in health, never retried", async (
   await using dir = await tempDir();
   await using receiver = startReceiver();
   receiver.behave({ kind: "status", status: 400 });
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(managed, sendingPolicy(receiver.url));
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url);
   try {
     await waitFor("the 400", () => receiver.answers.includes("400"));
     await waitFor("an empty outbox", async () => {
@@ -263,14 +259,9 @@ Deno.test("partial success: the records a receiver rejects are counted", async (
   await using dir = await tempDir();
   await using receiver = startReceiver();
   receiver.behave({ kind: "partial", rejected: 2 });
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    sendingPolicy(receiver.url, {
-      cloudService: { enabled: true, serviceUri: receiver.url, encoding: "json" },
-    }),
-  );
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url, {
+    cloudService: { enabled: true, serviceUri: receiver.url, encoding: "json" },
+  });
   try {
     await waitFor("a delivery", () => receiver.answers.includes("200"));
     await waitFor("the rejection counted", async () => {
@@ -289,9 +280,7 @@ Deno.test("lowering the level or turning the cloud off while records wait sends 
   const port = probe.port;
   await probe[Symbol.asyncDispose]();
   const url = `http://127.0.0.1:${port}`;
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(managed, sendingPolicy(url));
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent, managed } = await agentSendingTo(dir.path, url);
   try {
     for (let i = 0; i < 2; i++) await agent.collectNow("system");
     ok((await outboxDepth(agent.store.db)).optional > 0, "optional parts are queued");
@@ -334,14 +323,9 @@ Deno.test("a bearer token is read from the token file and sent", async () => {
   await using receiver = startReceiver();
   const tokenFile = `${dir.path}/otlp.token`;
   await Deno.writeTextFile(tokenFile, "s3cr3t-token\n");
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    sendingPolicy(receiver.url, {
-      cloudService: { enabled: true, serviceUri: receiver.url, tokenFile },
-    }),
-  );
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url, {
+    cloudService: { enabled: true, serviceUri: receiver.url, tokenFile },
+  });
   try {
     await waitFor("a record", () => receiver.received.length > 0);
     equal(receiver.received[0]?.authorization, "Bearer s3cr3t-token");
@@ -367,9 +351,7 @@ Deno.test("bad endpoints are named in health while collection goes on and nothin
   for (const { name, url, expect } of cases) {
     await t.step(name, async () => {
       await using dir = await tempDir();
-      const managed = `${dir.path}/managed.json`;
-      await Deno.writeTextFile(managed, sendingPolicy(url));
-      const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+      const { agent } = await agentSendingTo(dir.path, url);
       try {
         await waitFor("a failed attempt", async () => {
           return (await listDeliveries(agent.store.db)).length > 0;
@@ -394,14 +376,9 @@ Deno.test("a receiver that never answers is abandoned after the timeout and coll
   await using dir = await tempDir();
   await using receiver = startReceiver();
   receiver.behave({ kind: "hang" });
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    sendingPolicy(receiver.url, {
-      cloudService: { enabled: true, serviceUri: receiver.url, timeout: 1 },
-    }),
-  );
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url, {
+    cloudService: { enabled: true, serviceUri: receiver.url, timeout: 1 },
+  });
   try {
     await waitFor("a hanging request", () => receiver.answers.includes("hang"));
     const started = performance.now();
@@ -426,9 +403,7 @@ Deno.test("a 10 MB answer is cut unread and the batch still counts as delivered"
   await using dir = await tempDir();
   await using receiver = startReceiver();
   receiver.behave({ kind: "huge", bytes: 10 * 1024 * 1024 });
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(managed, sendingPolicy(receiver.url));
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent } = await agentSendingTo(dir.path, receiver.url);
   try {
     await waitFor("an empty outbox", async () => {
       const depth = await outboxDepth(agent.store.db);
@@ -470,14 +445,9 @@ Deno.test("a stop while the endpoint hangs ends within the flush time, keeping t
   await using dir = await tempDir();
   await using receiver = startReceiver();
   receiver.behave({ kind: "hang" });
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    sendingPolicy(receiver.url, {
-      cloudService: { enabled: true, serviceUri: receiver.url, timeout: 600 },
-    }),
-  );
-  const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+  const { agent, managed } = await agentSendingTo(dir.path, receiver.url, {
+    cloudService: { enabled: true, serviceUri: receiver.url, timeout: 600 },
+  });
   await waitFor("a hanging request", () => receiver.answers.includes("hang"));
   const ids = await storedIds(agent);
   const started = performance.now();
