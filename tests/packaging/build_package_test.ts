@@ -3,6 +3,7 @@
 // into a throwaway root through the maintainer scripts), and finds the
 // install, upgrade and uninstall records in the database.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
+import denoConfig from "../../deno.json" with { type: "json" };
 import { listEvents } from "../../store/event_queries.ts";
 import { openStore } from "../../store/open_store.ts";
 import { buildPackage } from "../../packaging/build_package.ts";
@@ -113,6 +114,9 @@ Deno.test({
     }).output();
     equal(help.code, 0, new TextDecoder().decode(help.stderr));
     match(new TextDecoder().decode(help.stdout), new RegExp(`^vitrine ${first.version}:`));
+    // The service's agent runs with the memory settings of `deno task start`.
+    const agentFlags = /--v8-flags=\S+/.exec(denoConfig.tasks.start)![0];
+    ok((await Deno.readTextFile(where.launcher)).includes(agentFlags), "the launcher's run flags");
 
     if (has("systemd-analyze")) {
       // ExecStart must name the launcher where this install put it.
