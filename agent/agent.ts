@@ -7,7 +7,7 @@
 import type { RawEvent } from "../catalog/raw_event.ts";
 import { configurationEvents } from "../collectors/configuration_fields.ts";
 import { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
-import type { KernelInterface } from "../collectors/file_activity/reader_protocol.ts";
+import type { KernelInterface } from "../collectors/file_activity/kernel_source.ts";
 import { IntelligenceCollector } from "../collectors/intelligence_collector.ts";
 import { SystemCollector } from "../collectors/system_collector.ts";
 import type { FileLock } from "../ffi/file_lock.ts";
@@ -31,7 +31,12 @@ import { type ConsentResult, recordConsent } from "./record_consent.ts";
 import { recordEvents } from "./record_events.ts";
 import { Scheduler } from "./scheduler.ts";
 import { recutSupportBundles } from "../support/collect_support_bundle.ts";
-import { removeRunningMarker, startupRecords, writeRunningMarker } from "./startup_records.ts";
+import { startupRecords } from "./startup_records.ts";
+import {
+  type DashboardAddress,
+  removeRunningMarker,
+  writeRunningMarker,
+} from "./running_marker.ts";
 
 /** How to start the agent. */
 export interface AgentOptions {
@@ -70,6 +75,12 @@ export class Agent {
   /** The policy whose configuration snapshot was recorded last. */
   #recordedSignature = "";
   #stopped = false;
+  /** The running marker's writes, one after another. */
+  #markerWrites: Promise<void> = Promise.resolve();
+  /** Where the dashboard listens, once it does. */
+  #dashboard: DashboardAddress | null = null;
+  /** What the start found wrong with the files of the previous run. */
+  #startupProblems: string[] = [];
   /** Policy work runs one at a time; this chain never rejects. */
   #serial: Promise<void> = Promise.resolve();
 
@@ -118,9 +129,11 @@ export class Agent {
   async #begin(): Promise<void> {
     const { dataDir } = this.options;
     await this.#uplink.apply(this.#policy);
-    const records = await startupRecords(this.store.db, dataDir);
-    await writeRunningMarker(dataDir, this.#startedAt);
-    await this.record(records);
+    const found = await startupRecords(this.store.db, dataDir);
+    this.#startupProblems = found.problems;
+    for (const problem of found.problems) this.options.log?.(problem);
+    await this.#writeMarker();
+    await this.record(found.records);
     await clearCrashNote(dataDir);
     this.#disarmCrashNote = armCrashNote(
       dataDir,
@@ -211,6 +224,29 @@ export class Agent {
     await this.#uplink.apply(next);
   }
 
+  /**
+   * Notes where the dashboard listens, for commands that look for it
+   * (`vitrine dashboard`), and publishes it at once.
+   */
+  announceDashboard(address: DashboardAddress): Promise<void> {
+    this.#dashboard = address;
+    return this.#writeMarker();
+  }
+
+  /**
+   * Writes the running marker as things stand when the write's turn comes;
+   * writes never overlap, and none happens after a stop (which removes it).
+   */
+  #writeMarker(): Promise<void> {
+    const write = this.#markerWrites.then(() =>
+      this.#stopped
+        ? undefined
+        : writeRunningMarker(this.options.dataDir, this.#startedAt, this.#dashboard)
+    );
+    this.#markerWrites = write.catch(() => {});
+    return write;
+  }
+
   /** Sets or removes a local preference under the rule shared with the CLI, then applies it. */
   async changePreference(key: string, value: unknown): Promise<PreferenceChange> {
     let change: PreferenceChange;
@@ -226,7 +262,13 @@ export class Agent {
 
   /** Records a consent decision and its event. */
   recordConsent(granted: boolean, actor: string): Promise<ConsentResult> {
-    return recordConsent(this.store.db, this.#identity, this.#policy, { granted, actor });
+    return recordConsent(
+      this.store.db,
+      this.#identity,
+      this.#policy,
+      { granted, actor },
+      this.options.dataDir,
+    );
   }
 
   /** Runs a collector now (tests). */
@@ -238,6 +280,7 @@ export class Agent {
   status(): AgentStatus {
     const collectors = this.#scheduler.status();
     const problems = [
+      ...this.#startupProblems,
       ...this.#levels.problems(),
       ...this.#collectors.problems(),
       ...collectors.filter((task) => task.lastError).map((task) =>
@@ -262,7 +305,7 @@ export class Agent {
   async #publishStatus(): Promise<void> {
     this.#cpuShare = this.#cpu.sample() ?? this.#cpuShare;
     await setMeta(this.store.db, "agent_status", JSON.stringify(this.status()));
-    await writeRunningMarker(this.options.dataDir, this.#startedAt);
+    await this.#writeMarker();
   }
 
   /** Flushes, stops the collectors, and releases the data directory. */
@@ -277,6 +320,7 @@ export class Agent {
     const final = JSON.stringify({ ...this.status(), stoppedAt: Date.now() });
     await setMeta(this.store.db, "agent_status", final).catch(() => {});
     await this.store.close();
+    await this.#markerWrites;
     await removeRunningMarker(this.options.dataDir);
     this.#lock.release();
   }

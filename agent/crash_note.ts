@@ -7,8 +7,11 @@
  *
  * @module
  */
+import { describeRefusal, readSmallText } from "../ffi/read_regular_file.ts";
+import { writePrivateFileSync } from "../files/private_file.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
+import { dataPaths } from "./data_dir.ts";
 import type { TaskStatus } from "./scheduler.ts";
 
 /** The state of the agent at the time of a crash (the optional tier of the record). */
@@ -50,27 +53,24 @@ export interface CrashNote {
   state: CrashState | null;
 }
 
-/** Where the note is written. */
-export function crashNotePath(dataDir: string): string {
-  return `${dataDir}/crash-note.json`;
+/** The most of an error's message or stack a note keeps: a note stays small to read back. */
+const MAX_TEXT = 16 * 1024;
+/** The largest note read back; anything larger was not written by vitrine. */
+export const MAX_NOTE_BYTES = 256 * 1024;
+
+function cut(text: string): string {
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}… (cut)` : text;
 }
 
 function describe(value: unknown): CrashNote["error"] {
   if (value instanceof Error) {
-    return { name: value.name, message: value.message, stack: value.stack ?? null };
+    return {
+      name: cut(String(value.name)),
+      message: cut(String(value.message)),
+      stack: value.stack ? cut(value.stack) : null,
+    };
   }
-  return { name: typeof value, message: String(value), stack: null };
-}
-
-/** Writes `note` and flushes it to disk before returning (the process is about to end). */
-function writeDurably(path: string, note: CrashNote): void {
-  const file = Deno.openSync(path, { write: true, create: true, truncate: true, mode: 0o600 });
-  try {
-    file.writeSync(new TextEncoder().encode(JSON.stringify(note)));
-    file.syncSync();
-  } finally {
-    file.close();
-  }
+  return { name: typeof value, message: cut(String(value)), stack: null };
 }
 
 /**
@@ -91,7 +91,9 @@ export function armCrashNote(
       // The state is a courtesy; the note itself must be written.
     }
     try {
-      writeDurably(crashNotePath(dataDir), {
+      // Flushed to disk before the process ends; a FIFO or link planted at
+      // the name is replaced, never written through.
+      writeNote(dataPaths(dataDir).crashNote, {
         reason,
         at: Date.now(),
         version: APP_VERSION,
@@ -113,17 +115,58 @@ export function armCrashNote(
   };
 }
 
-/** The note a previous run left, or null (none, or unreadable). */
-export async function readCrashNote(dataDir: string): Promise<Partial<CrashNote> | null> {
+function writeNote(path: string, note: CrashNote): void {
+  writePrivateFileSync(path, JSON.stringify(note));
+}
+
+/** What a start finds of the previous run's note. */
+export type FoundNote =
+  | { kind: "none" }
+  | { kind: "note"; note: Partial<CrashNote> }
+  /** There was one, but it could not be read; it was moved to `setAside` (null: could not be moved). */
+  | { kind: "unreadable"; why: string; setAside: string | null };
+
+/**
+ * The note a previous run left. It is read without blocking or following a
+ * link, and bounded: a note that cannot be read (a FIFO, a link, a huge or
+ * garbled file) is moved aside so that it can never stop a start, and said.
+ */
+export async function readCrashNote(dataDir: string): Promise<FoundNote> {
+  const path = dataPaths(dataDir).crashNote;
+  let why: string;
   try {
-    const note = JSON.parse(await Deno.readTextFile(crashNotePath(dataDir)));
-    return typeof note === "object" && note !== null ? note : null;
+    const read = await readSmallText(path, MAX_NOTE_BYTES, { noFollow: true });
+    if (read.kind === "absent") return { kind: "none" };
+    if (read.kind === "ok") {
+      const note = JSON.parse(read.text) as unknown;
+      if (typeof note === "object" && note !== null && !Array.isArray(note)) {
+        return { kind: "note", note: note as Partial<CrashNote> };
+      }
+      why = "it is not a JSON object";
+    } else why = describeRefusal(read);
+  } catch (error) {
+    why = `it cannot be read (${(error as Error).message})`;
+  }
+  return { kind: "unreadable", why, setAside: await setAside(path) };
+}
+
+/** Moves `path` out of the way (the name itself: a link is not followed); the new name, or null. */
+export async function setAside(path: string): Promise<string | null> {
+  const aside = `${path}.unreadable`;
+  try {
+    await Deno.rename(path, aside);
+    return aside;
   } catch {
+    try {
+      await Deno.remove(path);
+    } catch {
+      // Neither moved nor removed: the caller says so.
+    }
     return null;
   }
 }
 
 /** Removes the note once its crash is recorded. */
 export async function clearCrashNote(dataDir: string): Promise<void> {
-  await Deno.remove(crashNotePath(dataDir)).catch(() => {});
+  await Deno.remove(dataPaths(dataDir).crashNote).catch(() => {});
 }

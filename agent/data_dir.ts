@@ -32,6 +32,7 @@ export function dataPaths(dataDir: string): {
   database: string;
   lock: string;
   running: string;
+  crashNote: string;
   token: string;
   readToken: string;
   support: string;
@@ -40,6 +41,7 @@ export function dataPaths(dataDir: string): {
     database: `${dataDir}/vitrine.db`,
     lock: `${dataDir}/vitrine.lock`,
     running: `${dataDir}/running.json`,
+    crashNote: `${dataDir}/crash-note.json`,
     token: `${dataDir}/dashboard.token`,
     readToken: `${dataDir}/read.token`,
     support: `${dataDir}/support`,

@@ -6,7 +6,7 @@
  */
 import type { Kysely } from "kysely";
 import type { Tier } from "../catalog/types.ts";
-import { readKernelFile } from "../ffi/read_kernel_file.ts";
+import { processAlive } from "../ffi/process.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import type { ManagedState, Policy, PolicyEntry } from "../policy/policy.ts";
 import { countByTier } from "../store/event_queries.ts";
@@ -63,15 +63,6 @@ async function fileSize(path: string): Promise<number> {
     return (await Deno.stat(path)).size;
   } catch {
     return 0;
-  }
-}
-
-function processAlive(pid: number): boolean {
-  try {
-    readKernelFile(`/proc/${pid}/stat`);
-    return true;
-  } catch {
-    return false;
   }
 }
 

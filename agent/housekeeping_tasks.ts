@@ -8,11 +8,12 @@
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
+import { releaseFreePages } from "../store/quota_queries.ts";
 import { deleteEventsBefore } from "../store/retention_queries.ts";
 import { isDiskFull } from "../store/storage_error.ts";
 import type { Uplink } from "../uplink/uplink.ts";
 import type { TaskOptions } from "./scheduler.ts";
-import { enforceSizeLimit } from "./storage_keeper.ts";
+import { keepStorage } from "./storage_keeper.ts";
 
 /** How often the agent publishes its status. */
 const STATUS_MS = 10_000;
@@ -20,7 +21,7 @@ const STATUS_MS = 10_000;
 const RETENTION_MS = 60 * 60 * 1000;
 /** How often queued events are looked for and sent. */
 const UPLINK_MS = 1000;
-/** How often the database's size is held to its limit. */
+/** How often the database's size is held to its limit (and free pages given back). */
 const SIZE_CHECK_MS = 60 * 1000;
 
 /** What the tasks work on. */
@@ -59,13 +60,18 @@ export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
       run: async () => {
         const cutoff = Date.now() - deps.policy().get("retention.maxAgeDays") * 86_400_000;
         await deleteEventsBefore(deps.store.db, cutoff);
+        await releaseFreePages(deps.store.db);
       },
     },
     {
       name: "size_limit",
       intervalMs: SIZE_CHECK_MS,
       immediate: true,
-      run: () => enforceSizeLimit(deps.store.db, deps.policy(), deps.record),
+      run: async () => {
+        const problem = await keepStorage(deps.store.db, deps.policy(), deps.record);
+        // Shown in health as this task's failure until it is solved.
+        if (problem) throw new Error(problem);
+      },
       // A full disk is retried every minute, not after ever longer waits.
       backoff: (error) => !isDiskFull(error),
     },

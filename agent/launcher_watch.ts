@@ -9,6 +9,7 @@
  *
  * @module
  */
+import { processAlive } from "../ffi/process.ts";
 import { readKernelFile } from "../ffi/read_kernel_file.ts";
 
 /** The parent and process group of this process, from /proc/self/stat. */
@@ -17,15 +18,6 @@ function lineage(): { ppid: number; pgrp: number } {
   // The command name may hold spaces and parentheses: fields follow the last ")".
   const [, ppid, pgrp] = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
   return { ppid: Number(ppid), pgrp: Number(pgrp) };
-}
-
-function alive(pid: number): boolean {
-  try {
-    readKernelFile(`/proc/${pid}/stat`);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -39,7 +31,7 @@ export function watchLauncher(onGone: (why: string) => void, everyMs = 2000): ()
     let why: string | null = null;
     if (now.ppid !== start.ppid) {
       why = `its parent process (${start.ppid}) is gone`;
-    } else if (start.pgrp !== Deno.pid && start.pgrp > 1 && !alive(start.pgrp)) {
+    } else if (start.pgrp !== Deno.pid && start.pgrp > 1 && !processAlive(start.pgrp)) {
       why = `the process that launched its group (${start.pgrp}) is gone`;
     }
     if (why) {

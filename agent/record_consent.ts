@@ -7,28 +7,31 @@
 import type { Kysely } from "kysely";
 import type { Identity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
-import { type Consent, insertConsent } from "../store/consent_queries.ts";
+import { type Consent, insertConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
+import { deleteSupportBundles } from "../support/collect_support_bundle.ts";
 import type { Database } from "../store/schema.ts";
 import { recordEvents } from "./record_events.ts";
-
-/** The purpose under which support-log consent is recorded. */
-export const SUPPORT_PURPOSE = "support_logs";
 
 /** The longest name an actor may give. */
 export const MAX_ACTOR_LENGTH = 200;
 
 /** The outcome: the consent recorded, or why it was not. */
-export type ConsentResult = { ok: true; consent: Consent } | { ok: false; message: string };
+export type ConsentResult =
+  | { ok: true; consent: Consent; bundlesDeleted: number | null }
+  | { ok: false; message: string };
 
 /**
  * Records that `actor` granted or withdrew consent for support logs, with
- * its support_log_consent event. The actor must name themselves.
+ * its support_log_consent event. The actor must name themselves. A
+ * withdrawal deletes every bundle gathered in `dataDir` under the consent
+ * it ends (and says how many).
  */
 export async function recordConsent(
   db: Kysely<Database>,
   identity: Identity,
   policy: Policy,
   decision: { granted: boolean; actor: string },
+  dataDir: string,
 ): Promise<ConsentResult> {
   const actor = decision.actor.trim();
   if (actor === "" || actor.length > MAX_ACTOR_LENGTH) {
@@ -46,9 +49,16 @@ export async function recordConsent(
     time: Date.now(),
   };
   await insertConsent(db, consent);
+  // Withdrawn consent leaves nothing gathered under it behind.
+  const deleted = consent.granted ? null : await deleteSupportBundles(dataDir);
   await recordEvents(db, identity, policy, [{
     type: "support_log_consent",
-    fields: { granted: consent.granted, actor, purpose: SUPPORT_PURPOSE },
+    fields: {
+      granted: consent.granted,
+      actor,
+      purpose: SUPPORT_PURPOSE,
+      bundles_deleted: deleted,
+    },
   }]);
-  return { ok: true, consent };
+  return { ok: true, consent, bundlesDeleted: deleted };
 }

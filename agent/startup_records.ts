@@ -9,42 +9,22 @@ import { APP_VERSION } from "../identity/identity.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 import { readCrashNote } from "./crash_note.ts";
+import { previousRunMarker } from "./running_marker.ts";
 import { dataPaths } from "./data_dir.ts";
 import type { RawEvent } from "./record_events.ts";
 
-/** What the running marker holds while the agent runs. */
-interface RunningMarker {
-  pid: number;
-  startedAt: number;
-  lastSeenAt: number;
-  version?: string;
-}
-
-/** Writes the marker that says a run is under way (removed by a clean stop). */
-export async function writeRunningMarker(dataDir: string, startedAt: number): Promise<void> {
-  const marker: RunningMarker = {
-    pid: Deno.pid,
-    startedAt,
-    lastSeenAt: Date.now(),
-    version: APP_VERSION,
-  };
-  await Deno.writeTextFile(dataPaths(dataDir).running, JSON.stringify(marker), { mode: 0o600 });
-}
-
-/** Removes the running marker: the run ended cleanly. */
-export async function removeRunningMarker(dataDir: string): Promise<void> {
-  await Deno.remove(dataPaths(dataDir).running).catch(() => {});
-}
-
-async function previousRunCrash(dataDir: string): Promise<RawEvent | null> {
-  let previous: Partial<RunningMarker> | null = null;
-  try {
-    previous = JSON.parse(await Deno.readTextFile(dataPaths(dataDir).running));
-  } catch {
-    // No marker: the previous run stopped cleanly, or there was none.
+async function previousRunCrash(dataDir: string, problems: string[]): Promise<RawEvent | null> {
+  const previous = await previousRunMarker(dataDir, problems);
+  const found = await readCrashNote(dataDir);
+  if (found.kind === "unreadable") {
+    problems.push(
+      `The crash note "${dataPaths(dataDir).crashNote}" could not be read (${found.why}); ${
+        found.setAside ? `it was moved to "${found.setAside}"` : "it could not be moved"
+      }. The crash is recorded without its details.`,
+    );
   }
-  const note = await readCrashNote(dataDir);
-  if (!previous && !note) return null;
+  const note = found.kind === "note" ? found.note : null;
+  if (!previous && found.kind === "none") return null;
   const epoch = (value: unknown) => Number.isSafeInteger(value) ? value as number : null;
   const text = (value: unknown) => typeof value === "string" ? value : null;
   const startedAt = epoch(note?.startedAt) ?? epoch(previous?.startedAt);
@@ -131,12 +111,22 @@ async function installRecord(db: Kysely<Database>, dataDir: string): Promise<Raw
   });
 }
 
+/** What a start found: the records to store, and problems with what it read. */
+export interface StartupFindings {
+  records: RawEvent[];
+  problems: string[];
+}
+
 /**
  * The records of a start: a crash when the previous run left its marker or
  * a crash note behind, and an install or upgrade when this version is new
  * here. The caller clears the crash note once the records are stored.
  */
-export async function startupRecords(db: Kysely<Database>, dataDir: string): Promise<RawEvent[]> {
-  const records = [await previousRunCrash(dataDir), await installRecord(db, dataDir)];
-  return records.filter((record) => record !== null);
+export async function startupRecords(
+  db: Kysely<Database>,
+  dataDir: string,
+): Promise<StartupFindings> {
+  const problems: string[] = [];
+  const records = [await previousRunCrash(dataDir, problems), await installRecord(db, dataDir)];
+  return { records: records.filter((record) => record !== null), problems };
 }

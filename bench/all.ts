@@ -44,7 +44,7 @@ try {
     ["Agent footprint", () => agentFootprintBench(dir)],
     ["Storage footprint", () => storageFootprintBench(dir)],
     ["System collection", systemCollectionBench],
-    ["File-activity throughput", fileEventsBench],
+    ["File-activity throughput", () => fileEventsBench(dir)],
     ["Forwarding", () => forwardingBench(dir)],
     [`Seeding ${COUNT.toLocaleString("en-US")} events`, async () => {
       await Deno.mkdir(`${dir}/seeded`);

@@ -1,66 +1,186 @@
-// File events counted per second while a generator creates files in a
-// tight loop, against the generator's own rate alone (the baseline).
-import { FileActivitySubsystem } from "../collectors/file_activity/file_activity_subsystem.ts";
-import { type Row, row } from "./_measure.ts";
+// File-activity throughput: a C generator creates distinct files on a
+// tmpfs as fast as it can, (1) alone, (2) watched by a small reference
+// reader in C (poll, read, count), (3) watched by the agent as `deno task
+// start` runs it (jitless), at the optional level. Each watched run reports
+// the share of the files that was counted, the kernel queue overflows, and
+// the generator's rate as a ratio to its rate alone.
+import { DatabaseSync } from "node:sqlite";
+import { countersFor, CounterTotals } from "../collectors/file_activity/counter_totals.ts";
+import { agentIn, type Row, row, sleep, stop } from "./_measure.ts";
 
 const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
-const GENERATOR = new URL("./_file_generator.ts", import.meta.url).pathname;
 // tmpfs keeps the disk's own variance out of the comparison.
 const PARENT = Deno.env.get("BENCH_FILE_DIR") ?? "/dev/shm";
+const NATIVE = new URL("./native/", import.meta.url).pathname;
+const CREATES = "ipc.kauth.file_op.create";
 
-async function generate(dir: string): Promise<number> {
-  const out = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", GENERATOR, dir, String(SECONDS)],
-    stdout: "piped",
-  }).output();
+/** Compiles the C helpers into `dir`; null (and why) when gcc is missing. */
+async function build(dir: string): Promise<{ flood: string; count: string } | string> {
+  const out = { flood: `${dir}/file_flood`, count: `${dir}/notify_count` };
+  for (const [name, binary] of [["file_flood", out.flood], ["notify_count", out.count]]) {
+    try {
+      const result = await new Deno.Command("gcc", {
+        args: ["-O2", "-o", binary!, `${NATIVE}${name}.c`],
+        stderr: "piped",
+      }).output();
+      if (!result.success) return `gcc failed: ${new TextDecoder().decode(result.stderr)}`;
+    } catch {
+      return "gcc is not installed";
+    }
+  }
+  return out;
+}
+
+async function flood(binary: string, dir: string): Promise<number> {
+  const out = await new Deno.Command(binary, { args: [dir, String(SECONDS)], stdout: "piped" })
+    .output();
   return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
-/** Runs the benchmark and returns its rows. */
-export async function fileEventsBench(): Promise<Row[]> {
+/** A fresh directory under PARENT, removed after `work`. */
+async function inFreshDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+  const dir = await Deno.makeTempDir({ dir: PARENT, prefix });
+  try {
+    return await work(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true }).catch(() => {});
+  }
+}
+
+/** The C reference reader watching while the generator runs. */
+async function withReference(
+  binaries: { flood: string; count: string },
+  kind: "fanotify" | "inotify",
+): Promise<{ made: number; counted: number; overflows: number }> {
+  return await inFreshDir("vitrine-bench-c-", async (dir) => {
+    const reader = new Deno.Command(binaries.count, {
+      // The bits vitrine subscribes to, so that both readers see the same events.
+      args: [kind, dir, String(SECONDS + 30), String(new CounterTotals(countersFor(kind)).mask)],
+      stdout: "piped",
+    }).spawn();
+    const lines = reader.stdout.pipeThrough(new TextDecoderStream()).getReader();
+    let said = "";
+    while (!said.includes("ready")) {
+      const next = await lines.read();
+      if (next.done) throw new Error(`the reference reader stopped: ${said}`);
+      said += next.value;
+    }
+    const made = await flood(binaries.flood, dir);
+    await sleep(1000);
+    reader.kill("SIGTERM");
+    while (true) {
+      const next = await lines.read();
+      if (next.done) break;
+      said += next.value;
+    }
+    await reader.status;
+    const [counted, overflows] = said.trim().split("\n").at(-1)!.split(" ").map(Number);
+    return { made, counted: counted!, overflows: overflows! };
+  });
+}
+
+/** The newest kernel_statistics fields the agent in `data` stored. */
+function latestCounters(database: string): Record<string, unknown> | null {
+  const db = new DatabaseSync(database, { readOnly: true });
+  try {
+    const row = db.prepare(
+      `SELECT s.keys, p.data FROM event e JOIN event_part p ON p.event_id = e.id AND p.tier = 'optional'
+       JOIN part_shape s ON s.id = p.shape_id WHERE e.type = 'kernel_statistics' ORDER BY e.id DESC LIMIT 1`,
+    ).get() as { keys: string; data: string } | undefined;
+    if (!row) return null;
+    const keys = JSON.parse(row.keys) as string[];
+    const values = row.data.split("\n").map((v) => JSON.parse(v));
+    return Object.fromEntries(keys.map((key, i) => [key, values[i]]));
+  } catch {
+    return null;
+  } finally {
+    db.close();
+  }
+}
+
+/** Waits for the agent's counters to hold still for two collections; returns them. */
+async function settledCounters(database: string): Promise<Record<string, unknown>> {
+  let last = "";
+  for (let i = 0; i < 60; i++) {
+    await sleep(1000);
+    const now = latestCounters(database);
+    if (now && JSON.stringify(now) === last) return now;
+    last = JSON.stringify(now);
+  }
+  throw new Error("the agent's file-activity counters never settled");
+}
+
+/** The agent, as `deno task start` runs it, watching while the generator runs. */
+async function withAgent(
+  binaries: { flood: string; count: string },
+  kind: "fanotify" | "inotify",
+  work: string,
+): Promise<{ made: number; counted: number; overflows: number }> {
+  return await inFreshDir(`vitrine-bench-${kind}-`, async (dir) => {
+    const agent = await agentIn(`${work}/agent-${kind}`, {
+      cloudService: { diagnosticLevel: "optional" },
+      fileActivity: { paths: [dir] },
+    }, ["--interval", "1", "--prefer", kind]);
+    try {
+      const database = `${work}/agent-${kind}/data/vitrine.db`;
+      const before = await settledCounters(database);
+      const made = await flood(binaries.flood, dir);
+      const after = await settledCounters(database);
+      return {
+        made,
+        counted: Number(after[CREATES]) - Number(before[CREATES]),
+        overflows: Number(after.queue_overflows) - Number(before.queue_overflows),
+      };
+    } finally {
+      await stop(agent);
+    }
+  });
+}
+
+/** Runs the benchmark in `work` and returns its rows. */
+export async function fileEventsBench(work: string): Promise<Row[]> {
+  const binaries = await build(work);
+  if (typeof binaries === "string") {
+    return [row({
+      measure: "file-activity flood",
+      vitrine: "not measured",
+      baseline: binaries,
+      ratio: "—",
+      target: "—",
+      met: null,
+    })];
+  }
   const rows: Row[] = [];
   const kinds: ("fanotify" | "inotify")[] = Deno.uid() === 0
     ? ["fanotify", "inotify"]
     : ["inotify"];
   for (const kind of kinds) {
-    // The baseline runs right before each measured run, on the same filesystem.
-    const baseDir = await Deno.makeTempDir({ dir: PARENT, prefix: "vitrine-bench-" });
-    let alone: number;
-    try {
-      alone = await generate(baseDir);
-    } finally {
-      await Deno.remove(baseDir, { recursive: true });
-    }
-    const dir = await Deno.makeTempDir({ dir: PARENT, prefix: `vitrine-bench-${kind}-` });
-    const subsystem = new FileActivitySubsystem();
-    try {
-      await subsystem.start({
-        paths: [dir],
-        exclusions: [],
-        traceLevel: "error",
-        observeKernel: true,
-        prefer: [kind],
-      });
-      const generated = await generate(dir);
-      await new Promise((r) => setTimeout(r, 2500));
-      const fields = subsystem.fields(["required", "optional"]);
-      const counted = Number(fields["ipc.kauth.file_op.create"] ?? 0);
-      const overflows = Number(fields.queue_overflows ?? 0);
-      rows.push(row({
-        measure:
-          `${kind}: files created per second and counted (drained every second, sooner under a flood)`,
-        vitrine: `${Math.round(counted / SECONDS)}/s counted of ${
-          Math.round(generated / SECONDS)
-        }/s made, ${overflows} overflows`,
-        baseline: `the generator alone: ${Math.round(alone / SECONDS)}/s`,
-        ratio: `${(counted / alone).toFixed(2)}x`,
-        target: "—",
-        met: null,
-      }));
-    } finally {
-      await subsystem.stop();
-      await Deno.remove(dir, { recursive: true });
-    }
+    // Each watched run right after a run alone, on the same filesystem.
+    const aloneForC = await inFreshDir("vitrine-bench-", (dir) => flood(binaries.flood, dir));
+    const reference = await withReference(binaries, kind);
+    const aloneForAgent = await inFreshDir("vitrine-bench-", (dir) => flood(binaries.flood, dir));
+    const agent = await withAgent(binaries, kind, work);
+    const rate = (n: number) => `${Math.round(n / SECONDS).toLocaleString("en-US")}/s`;
+    const share = (r: { made: number; counted: number }) =>
+      `${(100 * r.counted / r.made).toFixed(2)} %`;
+    rows.push(row({
+      measure:
+        `${kind}: a flood of distinct files (C generator, ${SECONDS} s, tmpfs): share counted, and the generator's rate while watched`,
+      vitrine: `${share(agent)} of ${
+        agent.made.toLocaleString("en-US")
+      } counted, ${agent.overflows} overflows; generator ${rate(agent.made)} (${
+        (agent.made / aloneForAgent).toFixed(2)
+      }x alone)`,
+      baseline: `C reader (poll, read): ${
+        share(reference)
+      } counted, ${reference.overflows} overflows; generator ${rate(reference.made)} (${
+        (reference.made / aloneForC).toFixed(2)
+      }x alone); alone ${rate(aloneForAgent)}`,
+      ratio: `${((agent.made / aloneForAgent) / (reference.made / aloneForC)).toFixed(2)}x`,
+      target: "≥ 99.9 % counted, 0 overflows, slowed no more than by the C reader",
+      met: agent.counted >= 0.999 * agent.made && agent.overflows === 0 &&
+        agent.made / aloneForAgent >= 0.95 * (reference.made / aloneForC),
+    }));
   }
   return rows;
 }

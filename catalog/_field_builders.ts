@@ -90,7 +90,7 @@ export type CounterObservation = Omit<CounterSource, "meaning">;
 
 /**
  * A counter of the file-activity subsystem: an optional, nullable count
- * whose source says which kernel bits (or channel counter) feed it.
+ * whose source says which kernel bits (or reader counter) feed it.
  */
 export function kernelCounterField(
   name: string,
@@ -117,9 +117,9 @@ export function kernelCounterField(
 /** A counter no Linux interface can observe. */
 export const UNOBSERVABLE: CounterObservation = { fanotify: null, inotify: null };
 
-/** A counter kept by the channel between the kernel reader and the core. */
-export function channelObservation(counter: string): CounterObservation {
-  return { ...UNOBSERVABLE, channel: counter };
+/** A counter the kernel reader keeps about its own reading. */
+export function readerObservation(counter: "bad_records" | "read_failures"): CounterObservation {
+  return { ...UNOBSERVABLE, reader: counter };
 }
 
 /** The kernel mask a counter family subscribes to. */

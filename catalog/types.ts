@@ -49,8 +49,8 @@ export interface CounterSource {
   fanotify: KernelObservation | null;
   /** Observed through inotify, or null when inotify cannot see it. */
   inotify: KernelObservation | null;
-  /** A counter of the channel between the kernel reader and the core. */
-  channel?: string;
+  /** A counter the kernel reader keeps about its own reading. */
+  reader?: "bad_records" | "read_failures";
   /** The counter family whose kernel bits this counter sums, for a mask field. */
   maskOf?: CounterFamily;
   /** The family a kernel-observed counter belongs to (its bits join that family's mask). */

@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { recordConsent, SUPPORT_PURPOSE } from "../agent/record_consent.ts";
-import { latestConsent } from "../store/consent_queries.ts";
+import { recordConsent } from "../agent/record_consent.ts";
+import { latestConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
 import { collectSupportBundle, ConsentRequiredError } from "../support/collect_support_bundle.ts";
 import { dataPaths } from "../agent/data_dir.ts";
 import { type OpenData, openDataFromFlags } from "./open_data.ts";
@@ -75,11 +75,15 @@ export async function consentCommand(args: string[]): Promise<number> {
     const result = await recordConsent(data.store.db, data.identity, data.policy, {
       granted: action === "grant",
       actor: values.actor as string,
-    });
+    }, data.dataDir);
     if (!result.ok) throw new UsageError(`vitrine consent ${action}: --actor: ${result.message}`);
     const { consent } = result;
     console.log(
-      `Consent for support logs ${consent.granted ? "granted" : "withdrawn"} by ${consent.actor}.`,
+      `Consent for support logs ${consent.granted ? "granted" : "withdrawn"} by ${consent.actor}.${
+        result.bundlesDeleted === null
+          ? ""
+          : ` ${result.bundlesDeleted} support bundle(s) gathered under it were deleted.`
+      }`,
     );
     return 0;
   } finally {

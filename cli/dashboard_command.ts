@@ -4,6 +4,7 @@
  * @module
  */
 import { ensureToken } from "../agent/dashboard_token.ts";
+import { type DashboardAddress, runningAgent } from "../agent/running_marker.ts";
 import { dataLocation, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -13,7 +14,9 @@ export const DASHBOARD_HELP = `vitrine dashboard: print the dashboard URL with i
 Usage: vitrine dashboard [--port N] [--data-dir DIR] [--read-token]
 
 Open the URL in a browser on this machine. The token lets that browser
-change settings; keep it private.
+change settings; keep it private. The URL names the address and port the
+agent running on the data directory listens on; --port is used only when
+no agent runs there (default 7878).
 
   --read-token   print only the read-only token instead: when the agent
                  listens beyond loopback (--listen 0.0.0.0), scrapers send it
@@ -31,9 +34,9 @@ export async function dashboardCommand(args: string[]): Promise<number> {
     console.log(DASHBOARD_HELP);
     return 0;
   }
-  const port = String(values.port ?? "7878");
-  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-    throw new UsageError(`--port "${port}" is not a port number`);
+  const asked = values.port === undefined ? null : String(values.port);
+  if (asked !== null && (!/^\d{1,5}$/.test(asked) || Number(asked) > 65535)) {
+    throw new UsageError(`--port "${asked}" is not a port number`);
   }
   const { dataDir } = dataLocation(values);
   try {
@@ -43,7 +46,28 @@ export async function dashboardCommand(args: string[]): Promise<number> {
       `No data directory "${dataDir}": start the agent first (deno task start).`,
     );
   }
-  if (values["read-token"]) console.log(await ensureToken(dataDir, "read"));
-  else console.log(`http://127.0.0.1:${port}/?token=${await ensureToken(dataDir)}`);
+  if (values["read-token"]) {
+    console.log(await ensureToken(dataDir, "read"));
+    return 0;
+  }
+  const running = await runningAgent(dataDir);
+  const address: DashboardAddress = running?.dashboard ??
+    { listen: "127.0.0.1", port: Number(asked ?? 7878) };
+  if (!running?.dashboard) {
+    console.error(
+      `Note: no agent serves a dashboard for "${dataDir}" now; this URL works once one runs on port ${address.port}.`,
+    );
+  } else if (asked !== null && Number(asked) !== address.port) {
+    console.error(
+      `Note: the agent running on "${dataDir}" (pid ${running.pid}) listens on port ${address.port}, not ${asked}; the URL names its port.`,
+    );
+  }
+  console.log(`${dashboardOrigin(address)}/?token=${await ensureToken(dataDir)}`);
   return 0;
+}
+
+/** The origin a browser on this machine reaches the dashboard at. */
+export function dashboardOrigin(address: DashboardAddress): string {
+  const host = address.listen === "::1" || address.listen === "::" ? "[::1]" : "127.0.0.1";
+  return `http://${host}:${address.port}`;
 }

@@ -3,8 +3,11 @@
  *
  * @module
  */
-import { exportEvents, type ExportProgress } from "../export/export_events.ts";
+import { currentPolicy } from "../agent/current_policy.ts";
+import { ExportAbortedError, exportEvents, type ExportProgress } from "../export/export_events.ts";
 import { gzipStream, utf8Stream } from "../export/gzip_stream.ts";
+import { createPrivateFile } from "../files/private_file.ts";
+import { asStoreError } from "../store/open_store.ts";
 import { openDataFromFlags } from "./open_data.ts";
 import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
@@ -99,21 +102,19 @@ export async function exportCommand(args: string[]): Promise<number> {
   let bytes = 0;
   let progress: ExportProgress = { records: 0, total: 0 };
   try {
-    const text = exportEvents(data.store.db, data.policy, data.identity, {
-      format,
-      ...filter,
-    }, (p) => {
-      progress = p;
-      print?.(p, bytes);
-    });
-    const destination = out
-      ? await Deno.open(`${out}.partial`, {
-        write: true,
-        create: true,
-        truncate: true,
-        mode: 0o600,
-      })
-      : Deno.stdout;
+    const text = exportEvents(
+      data.store,
+      data.policy,
+      data.identity,
+      { format, ...filter },
+      (p) => {
+        progress = p;
+        print?.(p, bytes);
+      },
+      // A level lowered while the export runs stops it.
+      () => currentPolicy(data.store.db, data.policy.managedFile),
+    );
+    const destination = out ? await createPrivateFile(`${out}.partial`) : Deno.stdout;
     if (values.gzip) {
       const counted = gzipStream(utf8Stream(text)).pipeThrough(
         new TransformStream<Uint8Array, Uint8Array>({
@@ -133,6 +134,14 @@ export async function exportCommand(args: string[]): Promise<number> {
       }
     }
     if (out) await Deno.rename(`${out}.partial`, out);
+  } catch (error) {
+    if (out) await Deno.remove(`${out}.partial`).catch(() => {});
+    if (showProgress) console.error("");
+    if (error instanceof ExportAbortedError) {
+      console.error(`vitrine export: ${error.message}`);
+      return 1;
+    }
+    throw asStoreError(error, data.store.path);
   } finally {
     await data.store.close();
   }

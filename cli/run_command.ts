@@ -138,6 +138,14 @@ export async function runCommand(args: string[]): Promise<number> {
     const seconds = parseSeconds(flag!, values[flag!]) ?? every;
     if (seconds !== undefined) intervals[name!] = seconds;
   }
+  // Listen for signals before anything starts, so that a stop request
+  // during start-up still ends in a flush (it is acted on once started).
+  const { promise: stopped, resolve } = Promise.withResolvers<string>();
+  const onSignal = (name: string) => () => resolve(name);
+  const term = onSignal("SIGTERM");
+  const int = onSignal("SIGINT");
+  Deno.addSignalListener("SIGTERM", term);
+  Deno.addSignalListener("SIGINT", int);
   const agent = await Agent.start({
     dataDir,
     managedFile: managedFile ?? DEFAULT_MANAGED_FILE,
@@ -145,14 +153,6 @@ export async function runCommand(args: string[]): Promise<number> {
     intervals,
     log: (message) => log.write(message),
   });
-  // Listen for signals before announcing the dashboard, so that a stop
-  // request right after start still flushes.
-  const { promise: stopped, resolve } = Promise.withResolvers<string>();
-  const onSignal = (name: string) => () => resolve(name);
-  const term = onSignal("SIGTERM");
-  const int = onSignal("SIGINT");
-  Deno.addSignalListener("SIGTERM", term);
-  Deno.addSignalListener("SIGINT", int);
   const token = await ensureToken(dataDir);
   const beyondLoopback = !LOOPBACK.includes(listen);
   const shutdown = new AbortController();
@@ -187,6 +187,10 @@ export async function runCommand(args: string[]): Promise<number> {
       signal: shutdown.signal,
       onListen: ({ port: bound }) => {
         allowedHosts.push(...hostsFor(listen, bound));
+        // Where it listens, for `vitrine dashboard` to find.
+        agent.announceDashboard({ listen, port: bound }).catch((error) =>
+          log.write(`Could not note the dashboard's address: ${(error as Error).message}`)
+        );
         if (beyondLoopback) {
           log.write(
             `Warning: the dashboard listens on ${listen}, reachable beyond this machine. Every request, reads included, needs a token: the dashboard URL's (vitrine dashboard) or the read-only one (vitrine dashboard --read-token) as "Authorization: Bearer TOKEN".`,

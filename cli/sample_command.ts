@@ -3,7 +3,9 @@
  *
  * @module
  */
-import { decideSample, type SampleLevel } from "../policy/sample_decision.ts";
+import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
+import { readMachineFacts } from "../policy/personal_data.ts";
+import { decideSample, MAX_CHECKED_BYTES, type SampleLevel } from "../policy/sample_decision.ts";
 import { openDataFromFlags } from "./open_data.ts";
 import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
@@ -15,7 +17,11 @@ Usage: vitrine sample check FILE [--level none|safe|all] [--json]
 
 Without --level the level in effect is used (the policy of --data-dir, or
 the default, safe). At safe only executables and scripts are admitted,
-recognised from their content, never from their name.`;
+recognised from their content, never from their name, and only when
+nothing in their content looks like personal data: e-mail addresses, the
+names and home paths of this machine's people, phone-, card-, national-id-
+and bank-account-like numbers, private keys. The reason names what was
+found (never the data itself).`;
 
 /** Runs the subcommand. */
 export async function sampleCommand(args: string[]): Promise<number> {
@@ -46,16 +52,22 @@ export async function sampleCommand(args: string[]): Promise<number> {
       level = "safe";
     }
   }
-  let head: Uint8Array;
+  let content: Uint8Array;
+  let truncated: boolean;
   try {
-    using file = await Deno.open(path);
-    const buffer = new Uint8Array(4096);
-    const read = await file.read(buffer);
-    head = buffer.subarray(0, read ?? 0);
+    const read = await readRegularRange(path, 0, MAX_CHECKED_BYTES);
+    if (read.kind !== "ok") throw new Error(describeRefusal(read));
+    content = read.bytes;
+    truncated = read.size > read.bytes.length;
   } catch (error) {
     throw new UsageError(`vitrine sample: cannot read "${path}": ${(error as Error).message}`);
   }
-  const decision = decideSample(level as SampleLevel, head);
+  const decision = decideSample(
+    level as SampleLevel,
+    content,
+    await readMachineFacts(),
+    truncated,
+  );
   if (values.json) console.log(JSON.stringify({ file: path, ...decision }, null, 2));
   else {console.log(
       `${decision.submit ? "submit" : "keep"}: ${decision.reason} (level ${decision.level})`,

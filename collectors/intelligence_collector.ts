@@ -1,13 +1,19 @@
 /**
  * Security intelligence from ClamAV: looks at the signature databases and
  * freshclam's log on an interval, keeps sig_version current, and records
- * each change of the daily database's version (status success) and each
- * failed update the log reports (status failure).
+ * each real change of the daily database's version (status success) and
+ * each failed update the log reports (status failure).
+ *
+ * A version is known, unknown (no database, or none readable) or changed:
+ * only a change from one known version to another is an update. Going
+ * unknown is reported in health, never recorded as an update, and a
+ * version that comes back unchanged is not one either.
  *
  * @module
  */
 import type { Kysely } from "kysely";
 import type { RawEvent } from "../catalog/raw_event.ts";
+import { describeRefusal, readRegularRange, readSmallText } from "../ffi/read_regular_file.ts";
 import {
   type DatabaseDirectory,
   DATABASES,
@@ -22,11 +28,39 @@ import type { Collector } from "./collector.ts";
 
 /** The most of freshclam's log read in one look. */
 const LOG_CHUNK = 1024 * 1024;
+/** The largest freshclam configuration read. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
-/** The version last seen, kept across runs (so that an update while stopped is seen). */
+/** The version state, kept across runs (so that an update while stopped is seen). */
 const VERSION_KEY = "intelligence_version";
-/** How far freshclam's log was read: the file's identity and the offset. */
+/** How far freshclam's log was read: the file's identity and the byte offset. */
 const LOG_KEY = "freshclam_log";
+
+/** What is kept of the daily version between looks. */
+export interface VersionState {
+  /** The last version read, kept while the databases are missing or unreadable. */
+  known: string | null;
+  /** Since when no version could be read although one was known (epoch ms), or null. */
+  missingSince: number | null;
+}
+
+/** The version state stored in `db` (undefined before the first look). */
+export async function versionState(db: Kysely<Database>): Promise<VersionState | undefined> {
+  const stored = await getMeta(db, VERSION_KEY);
+  if (stored === undefined) return undefined;
+  const value = JSON.parse(stored) as unknown;
+  // Earlier versions stored the version itself (or null).
+  if (value === null || typeof value === "string") return { known: value, missingSince: null };
+  return value as VersionState;
+}
+
+/** Where freshclam's log was read to. */
+interface LogPosition {
+  path: string;
+  /** The log's inode; 0 while the log did not exist (it is read from its start once it does). */
+  ino: number;
+  offset: number;
+}
 
 /** Size, time and inode of each database file: what says a file changed. */
 async function stampOf(directory: string): Promise<string> {
@@ -34,7 +68,8 @@ async function stampOf(directory: string): Promise<string> {
   for (const name of DATABASES) {
     for (const extension of ["cld", "cvd"]) {
       try {
-        const info = await Deno.stat(`${directory}/${name}.${extension}`);
+        // lstat never opens the file, so it cannot block on a FIFO.
+        const info = await Deno.lstat(`${directory}/${name}.${extension}`);
         parts.push(`${name}.${extension}:${info.ino}:${info.size}:${info.mtime?.getTime()}`);
       } catch {
         parts.push(`${name}.${extension}:-`);
@@ -42,14 +77,6 @@ async function stampOf(directory: string): Promise<string> {
     }
   }
   return parts.join("|");
-}
-
-async function readText(path: string): Promise<string | null> {
-  try {
-    return await Deno.readTextFile(path);
-  } catch {
-    return null;
-  }
 }
 
 /** Watches ClamAV's databases on the security intelligence interval. */
@@ -61,7 +88,11 @@ export class IntelligenceCollector implements Collector {
   readonly #onVersion: (version: string | null) => void;
   #stamp = "";
   #directory: DatabaseDirectory | null = null;
-  #logProblem: string | null = null;
+  #logProblems: string[] = [];
+  #configProblem: string | null = null;
+  /** Bytes of freshclam's log skipped since start: lines or runs too long to read. */
+  #skipped = { bytes: 0, times: 0 };
+  #missing: VersionState | null = null;
 
   /** `onVersion` hears the daily version whenever it is read (null: none installed). */
   constructor(db: Kysely<Database>, onVersion: (version: string | null) => void) {
@@ -88,19 +119,19 @@ export class IntelligenceCollector implements Collector {
   async collect(policy: Policy): Promise<RawEvent[]> {
     const version = await this.#look(policy.get("securityIntelligence.databaseDirectory"));
     const events: RawEvent[] = [];
-    const stored = await getMeta(this.#db, VERSION_KEY);
-    const previous = stored === undefined ? undefined : JSON.parse(stored) as string | null;
+    const previous = await versionState(this.#db);
     let proxy: boolean | null = null;
-    const usingProxy = async () =>
-      proxy ??= usesProxy(
-        (await readText(policy.get("securityIntelligence.freshclamConfig"))) ?? "",
-      );
+    const usingProxy = async () => proxy ??= await this.#usesProxy(policy);
     // The first look only notes the version: finding ClamAV is not an update.
-    if (previous !== undefined && version !== null && version !== previous) {
+    const next: VersionState = version !== null ? { known: version, missingSince: null } : {
+      known: previous?.known ?? null,
+      missingSince: previous?.known ? previous.missingSince ?? Date.now() : null,
+    };
+    if (previous?.known && version !== null && version !== previous.known) {
       events.push({
         type: "security_intelligence_update",
         fields: {
-          from_version: previous,
+          from_version: previous.known,
           to_version: version,
           status: "success",
           using_proxy: await usingProxy(),
@@ -109,12 +140,12 @@ export class IntelligenceCollector implements Collector {
         },
       });
     }
-    if (previous === undefined || version !== previous) {
-      await setMeta(this.#db, VERSION_KEY, JSON.stringify(version));
+    if (JSON.stringify(previous) !== JSON.stringify(next)) {
+      await setMeta(this.#db, VERSION_KEY, JSON.stringify(next));
     }
-    for (
-      const failure of await this.#newFailures(policy.get("securityIntelligence.freshclamLog"))
-    ) {
+    this.#missing = next.missingSince === null ? null : next;
+    const log = policy.get("securityIntelligence.freshclamLog");
+    for (const failure of await this.#newFailures(log)) {
       events.push({
         type: "security_intelligence_update",
         fields: {
@@ -130,67 +161,106 @@ export class IntelligenceCollector implements Collector {
     return events;
   }
 
-  /** Failed updates logged since the last look (none at the first: history is not news). */
-  async #newFailures(path: string): Promise<FailedUpdate[]> {
-    let info: Deno.FileInfo;
+  /** Whether freshclam's configuration names a proxy (false, with a problem, when unreadable). */
+  async #usesProxy(policy: Policy): Promise<boolean> {
+    const path = policy.get("securityIntelligence.freshclamConfig");
+    this.#configProblem = null;
     try {
-      info = await Deno.stat(path);
-      this.#logProblem = null;
-    } catch (error) {
-      this.#logProblem = error instanceof Deno.errors.NotFound
-        ? null
-        : `freshclam's log "${path}" cannot be read (${(error as Error).message})`;
-      return [];
-    }
-    const stored = await getMeta(this.#db, LOG_KEY);
-    const read = stored
-      ? JSON.parse(stored) as { path: string; ino: number; offset: number }
-      : null;
-    const fresh = !read || read.path !== path;
-    // A rotated or truncated log is read from its start.
-    const start = fresh
-      ? info.size
-      : read.ino !== info.ino || info.size < read.offset
-      ? 0
-      : read.offset;
-    if (start >= info.size) {
-      if (fresh) await this.#saveLog(path, info.ino ?? 0, info.size);
-      return [];
-    }
-    let text: string;
-    try {
-      const file = await Deno.open(path, { read: true });
-      try {
-        await file.seek(start, Deno.SeekMode.Start);
-        const buffer = new Uint8Array(Math.min(LOG_CHUNK, info.size - start));
-        let filled = 0;
-        while (filled < buffer.length) {
-          const n = await file.read(buffer.subarray(filled));
-          if (n === null) break;
-          filled += n;
-        }
-        text = new TextDecoder().decode(buffer.subarray(0, filled));
-      } finally {
-        file.close();
+      const read = await readSmallText(path, MAX_CONFIG_BYTES);
+      if (read.kind === "ok") return usesProxy(read.text);
+      if (read.kind !== "absent") {
+        this.#configProblem = `freshclam's configuration "${path}" ${
+          describeRefusal(read)
+        }; using_proxy is reported as false`;
       }
     } catch (error) {
-      this.#logProblem = `freshclam's log "${path}" cannot be read (${(error as Error).message})`;
+      this.#configProblem = `freshclam's configuration "${path}" cannot be read (${
+        (error as Error).message
+      }); using_proxy is reported as false`;
+    }
+    return false;
+  }
+
+  /**
+   * Failed updates logged since the last look. At the first look an
+   * existing log is history (not news); a log that did not exist then is
+   * read from its start once it appears.
+   */
+  async #newFailures(path: string): Promise<FailedUpdate[]> {
+    this.#logProblems = [];
+    const stored = await getMeta(this.#db, LOG_KEY);
+    const known = stored ? JSON.parse(stored) as LogPosition : null;
+    const fresh = !known || known.path !== path;
+    let read;
+    try {
+      read = await readRegularRange(path, fresh ? 0 : known.offset, LOG_CHUNK);
+    } catch (error) {
+      this.#logProblems.push(
+        `freshclam's log "${path}" cannot be read (${(error as Error).message})`,
+      );
+      return [];
+    }
+    if (read.kind === "absent") {
+      if (fresh || known.ino !== 0) await this.#saveLog({ path, ino: 0, offset: 0 });
+      return [];
+    }
+    if (read.kind !== "ok") {
+      this.#logProblems.push(
+        `freshclam's log "${path}" ${describeRefusal(read)}; failed updates are not seen`,
+      );
+      return [];
+    }
+    if (fresh) {
+      await this.#saveLog({ path, ino: read.ino, offset: read.size });
+      return [];
+    }
+    // A rotated or truncated log is read from its start.
+    if ((known.ino !== 0 && known.ino !== read.ino) || read.size < known.offset) {
+      read = await readRegularRange(path, 0, LOG_CHUNK);
+      if (read.kind !== "ok") return [];
+      known.offset = 0;
+    }
+    const bytes = read.bytes;
+    if (bytes.length === 0) {
+      if (known.ino !== read.ino) await this.#saveLog({ path, ino: read.ino, offset: 0 });
       return [];
     }
     // Only whole lines of finished update runs: the rest is read next time.
-    const reading = readFreshclamLog(text.slice(0, text.lastIndexOf("\n") + 1));
-    const used = new TextEncoder().encode(text.slice(0, reading.used)).length;
-    if (used > 0) await this.#saveLog(path, info.ino ?? 0, start + used);
+    const whole = bytes.lastIndexOf(0x0a) + 1;
+    const reading = readFreshclamLog(bytes.subarray(0, whole));
+    let used = reading.used;
+    if (used === 0 && bytes.length === LOG_CHUNK) {
+      // A line, or an update run, longer than a whole chunk: skipped, so
+      // that the reader never stalls on it.
+      used = whole > 0 ? whole : bytes.length;
+      this.#skipped.bytes += used;
+      this.#skipped.times++;
+    }
+    if (used > 0) await this.#saveLog({ path, ino: read.ino, offset: known.offset + used });
     return reading.failures;
   }
 
-  async #saveLog(path: string, ino: number, offset: number): Promise<void> {
-    await setMeta(this.#db, LOG_KEY, JSON.stringify({ path, ino, offset }));
+  async #saveLog(position: LogPosition): Promise<void> {
+    await setMeta(this.#db, LOG_KEY, JSON.stringify(position));
   }
 
-  /** Trouble with freshclam's log (the databases' own trouble is in health's intelligence). */
+  /** Trouble with freshclam's files, and databases that went missing (the rest is in health's intelligence). */
   problems(): string[] {
-    return this.#logProblem ? [this.#logProblem] : [];
+    const problems = [...this.#logProblems];
+    if (this.#skipped.times > 0) {
+      problems.push(
+        `freshclam's log held ${this.#skipped.times} line(s) or update run(s) longer than ${LOG_CHUNK} bytes since the agent started; ${this.#skipped.bytes} bytes were skipped unread`,
+      );
+    }
+    if (this.#configProblem) problems.push(this.#configProblem);
+    if (this.#missing) {
+      problems.push(
+        `ClamAV's daily database (last seen at version ${this.#missing.known}) has been missing or unreadable since ${
+          new Date(this.#missing.missingSince!).toISOString()
+        }; sig_version is null until it is back.`,
+      );
+    }
+    return problems;
   }
 
   stop(): Promise<void> {

@@ -4,7 +4,6 @@
  *
  * @module
  */
-import type { Kysely } from "kysely";
 import { CATALOG } from "../catalog/catalog.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Identity } from "../identity/identity.ts";
@@ -16,7 +15,8 @@ import {
   type EventFilter,
   streamRawEvents,
 } from "../store/event_queries.ts";
-import type { Database } from "../store/schema.ts";
+import { openSnapshot, type Snapshot } from "../store/open_snapshot.ts";
+import type { Store } from "../store/open_store.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 import { nextLinkOfCanonical, sha256Hex } from "./hash_chain.ts";
 
@@ -71,17 +71,36 @@ export function catalogHash(): string {
   return sha256Hex(canonicalJson(CATALOG));
 }
 
+/** An export that had to stop before its end; the stream errors with it. */
+export class ExportAbortedError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "ExportAbortedError";
+  }
+}
+
+/** How often the export asks whether the policy still allows what it writes. */
+const POLICY_CHECK_MS = 1000;
+
 /**
  * Streams an export as text, in chunks of a few hundred records (strings:
  * encoding them is the consumer's, who may reuse one buffer for it).
- * Nothing above the tier the policy allows for export is read at all.
+ *
+ * The export is one snapshot of the database, taken on a connection of its
+ * own when the stream starts: its counts, events and trailer agree whatever
+ * the agent records, evicts or expires meanwhile, and the agent is never
+ * held up by it. Nothing above the tier the policy allows for export is
+ * read at all; when `policyNow` (asked about once a second) stops allowing
+ * a tier the export holds, the stream errors with
+ * {@linkcode ExportAbortedError} instead of finishing.
  */
 export function exportEvents(
-  db: Kysely<Database>,
+  store: Pick<Store, "path">,
   policy: Policy,
   identity: Identity,
   options: ExportOptions,
   onProgress?: (progress: ExportProgress) => void,
+  policyNow?: () => Policy | Promise<Policy>,
 ): ReadableStream<string> {
   const filter: Omit<EventFilter, "limit" | "before" | "after"> = {
     allowed: allowedTiers(policy, "export"),
@@ -97,76 +116,120 @@ export function exportEvents(
   let total = 0;
   let manifestHash = "";
   let finished = false;
-  return new ReadableStream<string>({
-    async start(controller) {
-      const byType = await countByType(db, filter);
-      total = await countEvents(db, filter);
-      const settings: Manifest["policy"]["settings"] = {};
-      for (const { key, value, source } of policy.entries()) settings[key] = { value, source };
-      const manifest: Manifest = {
-        export_schema_version: EXPORT_SCHEMA_VERSION,
-        vitrine_version: APP_VERSION,
-        catalog_version: CATALOG.version,
-        catalog_sha256: catalogHash(),
-        exported_at: new Date().toISOString(),
-        identity,
-        diagnostic_level: policy.level,
-        tiers_exported: filter.allowed.filter((t) => !options.tier || t === options.tier),
-        policy: { managed_file: policy.managedFile, managed_state: policy.managedState, settings },
-        filter: {
-          tier: options.tier ?? null,
-          type: options.type ?? null,
-          since: options.since !== undefined ? new Date(options.since).toISOString() : null,
-          until: options.until !== undefined ? new Date(options.until).toISOString() : null,
-        },
-        counts: { total, by_type: byType },
-      };
-      manifestHash = sha256Hex(canonicalJson(manifest));
-      link = manifestHash;
-      controller.enqueue(
-        ndjson
-          ? `${JSON.stringify({ record: "manifest", manifest })}\n`
-          : `{"manifest":${JSON.stringify(manifest)},\n"events":[`,
-      );
-      events = streamRawEvents(db, filter);
-    },
-    async pull(controller) {
-      if (finished || events === null) return;
-      // Hand out a few hundred records per pull to keep the queue short.
-      let text = "";
-      for (let i = 0; i < 100; i++) {
-        const next = await events.next();
-        if (next.done) {
-          const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };
-          text += ndjson
-            ? `${JSON.stringify({ record: "trailer", trailer })}\n`
-            : `${count > 0 ? "\n" : ""}],\n"trailer":${JSON.stringify(trailer)}}\n`;
-          controller.enqueue(text);
-          controller.close();
-          finished = true;
-          onProgress?.({ records: count, total });
-          return;
-        }
-        // Stored JSON is canonical already, so the record is assembled as
-        // text: keys in canonical order, nothing parsed or re-serialised.
-        const stored = next.value;
-        const parts = (["optional", "required"] as const)
-          .filter((tier) => stored.parts[tier] !== undefined)
-          .map((tier) => `"${tier}":${stored.parts[tier]}`).join(",");
-        const event =
-          `{"common":${stored.common},"fields":{${parts}},"id":${stored.id},"time":${stored.time},"type":${
-            JSON.stringify(stored.type)
-          }}`;
-        link = nextLinkOfCanonical(link, event);
-        count++;
-        const record = `"seq":${count},"hash":"${link}","event":${event}}`;
-        text += ndjson ? `{"record":"event",${record}\n` : `${count > 1 ? ",\n" : "\n"}{${record}`;
+  let snapshot: Snapshot | null = null;
+  let checkedAt = Date.now();
+  const exported = () => filter.allowed.filter((t) => !options.tier || t === options.tier);
+  const release = async () => {
+    const open = snapshot;
+    snapshot = null;
+    await open?.close();
+  };
+  // A failure (a damaged page, a full disk) ends the stream with its error
+  // and lets the snapshot go.
+  const guarded = async (work: () => Promise<void>) => {
+    try {
+      await work();
+    } catch (error) {
+      finished = true;
+      await events?.return(undefined).catch(() => {});
+      await release().catch(() => {});
+      throw error;
+    }
+  };
+  const begin = async (controller: ReadableStreamDefaultController<string>) => {
+    snapshot = await openSnapshot(store.path);
+    const { db } = snapshot;
+    const byType = await countByType(db, filter);
+    total = await countEvents(db, filter);
+    const settings: Manifest["policy"]["settings"] = {};
+    for (const { key, value, source } of policy.entries()) settings[key] = { value, source };
+    const manifest: Manifest = {
+      export_schema_version: EXPORT_SCHEMA_VERSION,
+      vitrine_version: APP_VERSION,
+      catalog_version: CATALOG.version,
+      catalog_sha256: catalogHash(),
+      exported_at: new Date().toISOString(),
+      identity,
+      diagnostic_level: policy.level,
+      tiers_exported: exported(),
+      policy: { managed_file: policy.managedFile, managed_state: policy.managedState, settings },
+      filter: {
+        tier: options.tier ?? null,
+        type: options.type ?? null,
+        since: options.since !== undefined ? new Date(options.since).toISOString() : null,
+        until: options.until !== undefined ? new Date(options.until).toISOString() : null,
+      },
+      counts: { total, by_type: byType },
+    };
+    manifestHash = sha256Hex(canonicalJson(manifest));
+    link = manifestHash;
+    controller.enqueue(
+      ndjson
+        ? `${JSON.stringify({ record: "manifest", manifest })}\n`
+        : `{"manifest":${JSON.stringify(manifest)},\n"events":[`,
+    );
+    events = streamRawEvents(db, filter);
+  };
+  const page = async (controller: ReadableStreamDefaultController<string>) => {
+    if (finished || events === null) return;
+    if (policyNow && Date.now() - checkedAt >= POLICY_CHECK_MS) {
+      checkedAt = Date.now();
+      const now = allowedTiers(await policyNow(), "export");
+      const withdrawn = exported().filter((tier) => !now.includes(tier));
+      if (withdrawn.length > 0) {
+        finished = true;
+        await events.return(undefined);
+        await release();
+        controller.error(
+          new ExportAbortedError(
+            `The export was stopped after ${count} records: the policy no longer allows ${
+              withdrawn.join(" and ")
+            } data to be exported. Export again to get what it allows now.`,
+          ),
+        );
+        return;
       }
-      onProgress?.({ records: count, total });
-      controller.enqueue(text);
-    },
+    }
+    // Hand out a few hundred records per pull to keep the queue short.
+    let text = "";
+    for (let i = 0; i < 100; i++) {
+      const next = await events.next();
+      if (next.done) {
+        const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };
+        text += ndjson
+          ? `${JSON.stringify({ record: "trailer", trailer })}\n`
+          : `${count > 0 ? "\n" : ""}],\n"trailer":${JSON.stringify(trailer)}}\n`;
+        controller.enqueue(text);
+        controller.close();
+        finished = true;
+        await release();
+        onProgress?.({ records: count, total });
+        return;
+      }
+      // Stored JSON is canonical already, so the record is assembled as
+      // text: keys in canonical order, nothing parsed or re-serialised.
+      const stored = next.value;
+      const parts = (["optional", "required"] as const)
+        .filter((tier) => stored.parts[tier] !== undefined)
+        .map((tier) => `"${tier}":${stored.parts[tier]}`).join(",");
+      const event =
+        `{"common":${stored.common},"fields":{${parts}},"id":${stored.id},"time":${stored.time},"type":${
+          JSON.stringify(stored.type)
+        }}`;
+      link = nextLinkOfCanonical(link, event);
+      count++;
+      const record = `"seq":${count},"hash":"${link}","event":${event}}`;
+      text += ndjson ? `{"record":"event",${record}\n` : `${count > 1 ? ",\n" : "\n"}{${record}`;
+    }
+    onProgress?.({ records: count, total });
+    controller.enqueue(text);
+  };
+  return new ReadableStream<string>({
+    start: (controller) => guarded(() => begin(controller)),
+    pull: (controller) => guarded(() => page(controller)),
     async cancel() {
       await events?.return(undefined);
+      await release();
     },
   }, { highWaterMark: 1 });
 }

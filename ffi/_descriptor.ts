@@ -1,32 +1,18 @@
-// Internal helpers shared by the descriptor-based readers (fanotify, inotify).
+// Internal helpers shared by the descriptor-based wrappers (fanotify,
+// inotify, the mount table, regular files).
+import { ERRNO, O, POLL } from "./_constants.ts";
 import { check, cString, lastErrno, libc } from "./libc.ts";
 import { SyscallError } from "./syscall_error.ts";
 
-const POLLIN = 1;
-const EINTR = 4;
-const EAGAIN = 11;
-
-/** Waits up to `timeoutMs` for `fd` to be readable; true when it is. */
-export function waitReadable(fd: number, timeoutMs: number): boolean {
-  const pollfd = new Uint8Array(8);
-  const view = new DataView(pollfd.buffer);
-  view.setInt32(0, fd, true);
-  view.setInt16(4, POLLIN, true);
-  const ready = libc().poll(pollfd, 1n, timeoutMs);
-  if (ready < 0) {
-    const errno = lastErrno();
-    if (errno === EINTR) return false;
-    throw new SyscallError("poll", errno);
-  }
-  return ready > 0 && (view.getInt16(6, true) & POLLIN) !== 0;
-}
+const EFD_NONBLOCK = 0o4000;
+const EFD_CLOEXEC = 0o2000000;
 
 /** Reads from a non-blocking descriptor; 0 when nothing is queued. */
 export function readAvailable(fd: number, buffer: Uint8Array): number {
   const count = Number(libc().read(fd, buffer, BigInt(buffer.length)));
   if (count < 0) {
     const errno = lastErrno();
-    if (errno === EAGAIN || errno === EINTR) return 0;
+    if (errno === ERRNO.EAGAIN || errno === ERRNO.EINTR) return 0;
     throw new SyscallError("read", errno);
   }
   return count;
@@ -37,9 +23,9 @@ export function closeQuietly(fd: number): void {
   if (fd >= 0) libc().close(fd);
 }
 
-/** Opens `path` with `flags` and returns the descriptor. */
+/** Opens `path` with `flags` (close-on-exec always) and returns the descriptor. */
 export function openPath(path: string, flags: number): number {
-  return check("open", libc().open(cString(path), flags, 0), `path "${path}"`);
+  return check("open", libc().open(cString(path), flags | O.CLOEXEC, 0), `path "${path}"`);
 }
 
 /** The target of a symbolic link such as `/proc/self/fd/N`. */
@@ -53,4 +39,70 @@ export function readLink(path: string): string {
     ),
   );
   return new TextDecoder().decode(buffer.subarray(0, length));
+}
+
+/**
+ * Waits for a descriptor to become readable on another thread (poll(2) in
+ * a non-blocking FFI call), so that the agent's own thread wakes as soon as
+ * the kernel has something, not on a timer. An eventfd beside it lets
+ * {@linkcode Readiness.interrupt} end a wait at once.
+ */
+export class Readiness {
+  readonly #fd: number;
+  readonly #wakeFd: number;
+  // Two struct pollfd: the watched descriptor, then the eventfd. Kept for
+  // the life of the object: the other thread writes into it.
+  readonly #pollfds = new Uint8Array(16);
+  readonly #view = new DataView(this.#pollfds.buffer);
+  readonly #one = new Uint8Array(8);
+  #waiting: Promise<boolean> | null = null;
+  #closed = false;
+
+  /** Watches `fd` (which the caller owns and closes). */
+  constructor(fd: number) {
+    this.#fd = fd;
+    this.#wakeFd = check("eventfd", libc().eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    new DataView(this.#one.buffer).setBigUint64(0, 1n, true);
+  }
+
+  /**
+   * Resolves true once the descriptor is readable, false after `timeoutMs`
+   * or an interruption. One wait at a time.
+   */
+  wait(timeoutMs: number): Promise<boolean> {
+    if (this.#closed) return Promise.resolve(false);
+    if (this.#waiting) return this.#waiting;
+    this.#view.setInt32(0, this.#fd, true);
+    this.#view.setInt16(4, POLL.IN, true);
+    this.#view.setInt16(6, 0, true);
+    this.#view.setInt32(8, this.#wakeFd, true);
+    this.#view.setInt16(12, POLL.IN, true);
+    this.#view.setInt16(14, 0, true);
+    const waiting = libc().poll_in_background(this.#pollfds, 2n, timeoutMs).then((ready) => {
+      this.#waiting = null;
+      // A failed poll (EINTR; errno belongs to the other thread) is "not yet".
+      if (ready <= 0) return false;
+      if (this.#view.getInt16(14, true) & POLL.IN) readAvailable(this.#wakeFd, new Uint8Array(8));
+      return (this.#view.getInt16(6, true) & (POLL.IN | POLL.ERR | POLL.HUP)) !== 0;
+    });
+    this.#waiting = waiting;
+    return waiting;
+  }
+
+  /** Ends the wait under way (if any) at once. */
+  interrupt(): void {
+    if (!this.#closed) libc().write(this.#wakeFd, this.#one, 8n);
+  }
+
+  /**
+   * Ends any wait and releases the eventfd once the other thread is done
+   * with it; the watched descriptor may be closed after this resolves.
+   */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.interrupt();
+    this.#closed = true;
+    await this.#waiting;
+    closeQuietly(this.#wakeFd);
+  }
 }

@@ -3,10 +3,11 @@
  *
  * @module
  */
+import { AT, O } from "./_constants.ts";
 import { FSNOTIFY_BITS } from "./_fsnotify_bits.ts";
-import { check, cString, lastErrno, libc, readCString } from "./libc.ts";
+import { check, cString, lastErrno, libc } from "./libc.ts";
 import { SyscallError } from "./syscall_error.ts";
-import { closeQuietly, openPath, readAvailable, readLink, waitReadable } from "./_descriptor.ts";
+import { closeQuietly, openPath, readAvailable, Readiness, readLink } from "./_descriptor.ts";
 
 /** fanotify event bits (linux/fanotify.h). */
 export const FAN = {
@@ -20,44 +21,47 @@ const FAN_NONBLOCK = 0x2;
 const FAN_REPORT_DFID_NAME = 0xc00;
 const FAN_MARK_ADD = 0x1;
 const FAN_MARK_FILESYSTEM = 0x100;
-const O_RDONLY = 0;
-const O_LARGEFILE = 0o100000;
-const O_PATH = 0o10000000;
-const O_DIRECTORY = 0o200000;
-const O_CLOEXEC = 0o2000000;
-const AT_FDCWD = -100;
 const METADATA_SIZE = 24;
 const INFO_DFID_NAME = 2;
 const INFO_DFID = 3;
 
-/** One event read from the group. */
-export interface FanotifyEvent {
-  /** The FAN_* bits of the event (merged events carry several). */
-  mask: number;
-  pid: number;
-  /** A key naming the parent directory's handle; null for overflow events. */
-  directoryKey: string | null;
-  /** The entry name inside that directory ("." for the directory itself). */
-  name: string | null;
+/** Where the events of one read go, one call each, in the order the kernel queued them. */
+export interface FanotifySink {
+  /**
+   * An event with FAN_* bits `mask` in the directory behind `directory`
+   * (a key for {@linkcode Fanotify.directoryPath}; null when the record
+   * names none). {@linkcode Fanotify.entryName} gives its entry's name
+   * during this call.
+   */
+  event(mask: number, directory: string | null): void;
+  /** The kernel's queue overflowed: events were lost. */
+  overflow(): void;
+  /** A record that could not be parsed (the rest of the read is skipped). */
+  malformed(): void;
 }
 
-/** The outcome of one read: events, plus records that could not be parsed. */
-export interface FanotifyBatch {
-  events: FanotifyEvent[];
-  malformed: number;
-}
+const decoder = new TextDecoder();
 
 /** A fanotify group in FID mode with filesystem marks. */
 export class Fanotify {
   readonly #fd: number;
+  readonly #readiness: Readiness;
   readonly #mountFds: number[] = [];
   readonly #handles = new Map<string, Uint8Array<ArrayBuffer>>();
   readonly #paths = new Map<string, string>();
   readonly #buffer = new Uint8Array(256 * 1024);
+  readonly #view = new DataView(this.#buffer.buffer);
+  /** The handle bytes of the last directory seen, and its key: floods come from few directories. */
+  #lastHandle = new Uint8Array(0);
+  #lastKey = "";
+  /** Where the name field of the event being delivered lies in the buffer (NUL-terminated). */
+  #nameStart = 0;
+  #nameEnd = 0;
   #closed = false;
 
   private constructor(fd: number) {
     this.#fd = fd;
+    this.#readiness = new Readiness(fd);
   }
 
   /**
@@ -70,7 +74,7 @@ export class Fanotify {
       "fanotify_init",
       libc().fanotify_init(
         FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
-        O_RDONLY | O_LARGEFILE,
+        O.RDONLY | O.LARGEFILE,
       ),
     );
     return new Fanotify(fd);
@@ -82,22 +86,29 @@ export class Fanotify {
       this.#fd,
       FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
       BigInt(mask),
-      AT_FDCWD,
+      AT.FDCWD,
       cString(path),
     );
     if (result < 0) {
       throw new SyscallError("fanotify_mark", lastErrno(), `path "${path}"`);
     }
     // open_by_handle_at(2) refuses an O_PATH mount descriptor (EBADF).
-    this.#mountFds.push(openPath(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    this.#mountFds.push(openPath(path, O.RDONLY | O.DIRECTORY));
   }
 
-  /** Waits up to `timeoutMs` and reads what is queued. */
-  read(timeoutMs: number): FanotifyBatch {
-    const batch: FanotifyBatch = { events: [], malformed: 0 };
-    if (!waitReadable(this.#fd, timeoutMs)) return batch;
+  /** Resolves true once events are queued (false after `timeoutMs` or on close). */
+  waitReadable(timeoutMs: number): Promise<boolean> {
+    return this.#readiness.wait(timeoutMs);
+  }
+
+  /**
+   * Reads what is queued now, without waiting, and hands each event to
+   * `sink`. Returns the bytes read: 0 when nothing was queued.
+   */
+  readInto(sink: FanotifySink): number {
+    if (this.#closed) return 0;
     const length = readAvailable(this.#fd, this.#buffer);
-    const view = new DataView(this.#buffer.buffer, 0, length);
+    const view = this.#view;
     let offset = 0;
     while (offset + METADATA_SIZE <= length) {
       const eventLength = view.getUint32(offset, true);
@@ -106,59 +117,87 @@ export class Fanotify {
         eventLength < METADATA_SIZE || offset + eventLength > length ||
         metadataLength < METADATA_SIZE || metadataLength > eventLength
       ) {
-        batch.malformed++;
+        sink.malformed();
         break;
       }
-      const mask = Number(view.getBigUint64(offset + 8, true));
+      // Every FAN_* bit lies in the low 32 bits of the 64-bit mask.
+      const mask = view.getUint32(offset + 8, true);
       const fd = view.getInt32(offset + 16, true);
-      const pid = view.getInt32(offset + 20, true);
       if (fd >= 0) closeQuietly(fd);
-      const event: FanotifyEvent = {
-        mask,
-        pid,
-        directoryKey: null,
-        name: null,
-      };
-      let info = offset + metadataLength;
       const end = offset + eventLength;
+      offset = end;
+      if (mask & FAN.Q_OVERFLOW) {
+        sink.overflow();
+        continue;
+      }
+      let directory: string | null = null;
+      this.#nameStart = this.#nameEnd = 0;
+      let info = offset - eventLength + metadataLength;
+      let broken = false;
       while (info + 4 <= end) {
-        const type = view.getUint8(info);
+        const type = this.#buffer[info]!;
         const infoLength = view.getUint16(info + 2, true);
         if (infoLength < 4 || info + infoLength > end) {
-          batch.malformed++;
+          broken = true;
           break;
         }
         if (type === INFO_DFID_NAME || type === INFO_DFID) {
           // header(4) fsid(8) handle_bytes(4) handle_type(4) f_handle[] name
-          const handleBytes = view.getUint32(info + 12, true);
-          const handleStart = info + 12;
-          const handleEnd = handleStart + 8 + handleBytes;
+          const handleEnd = info + 20 + view.getUint32(info + 12, true);
           if (handleEnd > info + infoLength) {
-            batch.malformed++;
+            broken = true;
             break;
           }
-          const key = hex(this.#buffer.subarray(info + 4, handleEnd));
-          if (!this.#handles.has(key)) {
-            this.#handles.set(
-              key,
-              this.#buffer.slice(handleStart, handleEnd),
-            );
+          directory = this.#keyOf(info + 4, handleEnd);
+          if (type === INFO_DFID_NAME) {
+            // The name's end is found only if someone asks for it.
+            this.#nameStart = handleEnd;
+            this.#nameEnd = info + infoLength;
           }
-          event.directoryKey = key;
-          event.name = type === INFO_DFID_NAME
-            ? readCString(
-              this.#buffer,
-              handleEnd,
-              info + infoLength - handleEnd,
-            )
-            : ".";
         }
         info += infoLength;
       }
-      batch.events.push(event);
-      offset += eventLength;
+      if (broken) {
+        sink.malformed();
+        continue;
+      }
+      sink.event(mask, directory);
     }
-    return batch;
+    return length;
+  }
+
+  /** The name of the entry of the event being delivered ("" for the directory itself). */
+  entryName(): string {
+    let stop = this.#nameStart;
+    while (stop < this.#nameEnd && this.#buffer[stop] !== 0) stop++;
+    return decoder.decode(this.#buffer.subarray(this.#nameStart, stop));
+  }
+
+  /** The key of the handle in `[start, end)` of the buffer (fsid, size, type, handle). */
+  #keyOf(start: number, end: number): string {
+    const buffer = this.#buffer;
+    const last = this.#lastHandle;
+    if (last.length === end - start) {
+      let same = true;
+      for (let i = 0; i < last.length; i++) {
+        if (last[i] !== buffer[start + i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) return this.#lastKey;
+    }
+    const bytes = buffer.slice(start, end);
+    // One character per byte: a compact key, made by a native call.
+    const key = String.fromCharCode.apply(null, bytes as unknown as number[]);
+    // The handle proper (from handle_bytes on), for open_by_handle_at(2).
+    if (!this.#handles.has(key)) {
+      if (this.#handles.size > 65536) this.#handles.clear();
+      this.#handles.set(key, bytes.slice(8));
+    }
+    this.#lastHandle = bytes;
+    this.#lastKey = key;
+    return key;
   }
 
   /**
@@ -171,7 +210,7 @@ export class Fanotify {
     const handle = this.#handles.get(key);
     if (handle === undefined) return null;
     for (const mountFd of this.#mountFds) {
-      const fd = libc().open_by_handle_at(mountFd, handle, O_PATH | O_CLOEXEC);
+      const fd = libc().open_by_handle_at(mountFd, handle, O.PATH | O.CLOEXEC);
       if (fd < 0) continue;
       try {
         const path = readLink(`/proc/self/fd/${fd}`);
@@ -186,17 +225,21 @@ export class Fanotify {
     return null;
   }
 
-  /** Closes the group and its mount descriptors. */
-  close(): void {
+  /** Closes the group and its mount descriptors, once no wait is under way. */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#readiness.close();
     for (const fd of this.#mountFds) closeQuietly(fd);
     closeQuietly(this.#fd);
   }
-}
 
-function hex(bytes: Uint8Array): string {
-  let out = "";
-  for (const byte of bytes) out += byte.toString(16).padStart(2, "0");
-  return out;
+  /** Closes a group that was never waited on (probes). */
+  closeNow(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    void this.#readiness.close();
+    for (const fd of this.#mountFds) closeQuietly(fd);
+    closeQuietly(this.#fd);
+  }
 }

@@ -4,8 +4,8 @@
  * @module
  */
 import { FSNOTIFY_BITS } from "./_fsnotify_bits.ts";
-import { check, cString, libc, readCString } from "./libc.ts";
-import { closeQuietly, readAvailable, waitReadable } from "./_descriptor.ts";
+import { check, cString, libc } from "./libc.ts";
+import { closeQuietly, readAvailable, Readiness } from "./_descriptor.ts";
 
 /** inotify event bits (linux/inotify.h). */
 export const IN = {
@@ -19,28 +19,35 @@ const IN_NONBLOCK = 0o4000;
 const IN_CLOEXEC = 0o2000000;
 const HEADER_SIZE = 16;
 
-/** One inotify event. */
-export interface InotifyEvent {
-  watch: number;
-  mask: number;
-  cookie: number;
-  name: string;
+/** Where the events of one read go, one call each, in the order the kernel queued them. */
+export interface InotifySink {
+  /**
+   * An event with IN_* bits `mask` on watch `watch`; {@linkcode Inotify.entryName}
+   * gives its entry's name during this call ("" for the watched directory itself).
+   */
+  event(mask: number, watch: number): void;
+  /** The kernel's queue overflowed: events were lost. */
+  overflow(): void;
+  /** A record that could not be parsed (the rest of the read is skipped). */
+  malformed(): void;
 }
 
-/** The outcome of one read. */
-export interface InotifyBatch {
-  events: InotifyEvent[];
-  malformed: number;
-}
+const decoder = new TextDecoder();
 
 /** An inotify instance. */
 export class Inotify {
   readonly #fd: number;
+  readonly #readiness: Readiness;
   readonly #buffer = new Uint8Array(256 * 1024);
+  readonly #view = new DataView(this.#buffer.buffer);
+  /** Where the name field of the event being delivered lies in the buffer (NUL-padded). */
+  #nameStart = 0;
+  #nameEnd = 0;
   #closed = false;
 
   private constructor(fd: number) {
     this.#fd = fd;
+    this.#readiness = new Readiness(fd);
   }
 
   /** Creates a non-blocking instance. */
@@ -59,34 +66,61 @@ export class Inotify {
     );
   }
 
-  /** Waits up to `timeoutMs` and reads what is queued. */
-  read(timeoutMs: number): InotifyBatch {
-    const batch: InotifyBatch = { events: [], malformed: 0 };
-    if (!waitReadable(this.#fd, timeoutMs)) return batch;
+  /** Resolves true once events are queued (false after `timeoutMs` or on close). */
+  waitReadable(timeoutMs: number): Promise<boolean> {
+    return this.#readiness.wait(timeoutMs);
+  }
+
+  /**
+   * Reads what is queued now, without waiting, and hands each event to
+   * `sink`. Returns the bytes read: 0 when nothing was queued.
+   */
+  readInto(sink: InotifySink): number {
+    if (this.#closed) return 0;
     const length = readAvailable(this.#fd, this.#buffer);
-    const view = new DataView(this.#buffer.buffer, 0, length);
+    const view = this.#view;
     let offset = 0;
     while (offset + HEADER_SIZE <= length) {
       const nameLength = view.getUint32(offset + 12, true);
       if (offset + HEADER_SIZE + nameLength > length) {
-        batch.malformed++;
+        sink.malformed();
         break;
       }
-      batch.events.push({
-        watch: view.getInt32(offset, true),
-        mask: view.getUint32(offset + 4, true),
-        cookie: view.getUint32(offset + 8, true),
-        name: nameLength > 0 ? readCString(this.#buffer, offset + HEADER_SIZE, nameLength) : "",
-      });
-      offset += HEADER_SIZE + nameLength;
+      const mask = view.getUint32(offset + 4, true);
+      const start = offset + HEADER_SIZE;
+      offset = start + nameLength;
+      if (mask & IN.Q_OVERFLOW) {
+        sink.overflow();
+        continue;
+      }
+      // The name's end is found only if someone asks for it.
+      this.#nameStart = start;
+      this.#nameEnd = offset;
+      sink.event(mask, view.getInt32(start - HEADER_SIZE, true));
     }
-    return batch;
+    return length;
   }
 
-  /** Closes the instance. */
-  close(): void {
+  /** The name of the entry of the event being delivered ("" for the watched directory itself). */
+  entryName(): string {
+    let stop = this.#nameStart;
+    while (stop < this.#nameEnd && this.#buffer[stop] !== 0) stop++;
+    return decoder.decode(this.#buffer.subarray(this.#nameStart, stop));
+  }
+
+  /** Closes the instance, once no wait is under way. */
+  async close(): Promise<void> {
     if (this.#closed) return;
     this.#closed = true;
+    await this.#readiness.close();
+    closeQuietly(this.#fd);
+  }
+
+  /** Closes an instance that was never waited on (probes). */
+  closeNow(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    void this.#readiness.close();
     closeQuietly(this.#fd);
   }
 }

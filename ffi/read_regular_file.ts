@@ -1,29 +1,23 @@
 /**
- * Reads a small configuration file without ever blocking on what the path
- * turns out to be: a FIFO, a device, a socket or a kernel pseudo-file is
- * refused before anything is read, and the read itself has a time limit.
+ * The one way vitrine reads a file it did not just write: without ever
+ * blocking on what the path turns out to be. A FIFO, a device, a socket
+ * or a kernel pseudo-file is refused before anything is read (the open
+ * itself never waits: O_NONBLOCK), and the read has a time limit (a hung
+ * network filesystem).
  *
  * @module
  */
+import { AT, ERRNO, O, S_IFMT } from "./_constants.ts";
 import { check, cString, lastErrno, libc } from "./libc.ts";
 import { closeQuietly, readLink } from "./_descriptor.ts";
 import { SyscallError } from "./syscall_error.ts";
 
-const O_RDONLY = 0;
-const O_NOCTTY = 0o400;
-const O_NONBLOCK = 0o4000;
-const O_CLOEXEC = 0o2000000;
-const AT_FDCWD = -100;
-const AT_SYMLINK_NOFOLLOW = 0x100;
-const AT_EMPTY_PATH = 0x1000;
 const STATX_TYPE = 0x1;
 const STATX_MTIME = 0x40;
 const STATX_CTIME = 0x80;
 const STATX_INO = 0x100;
 const STATX_SIZE = 0x200;
 const STATX_SIZE_BYTES = 256;
-const S_IFMT = 0o170000;
-const ENOENT = 2;
 
 const FILE_TYPES: Readonly<Record<number, string>> = {
   0o140000: "a socket",
@@ -39,6 +33,7 @@ const FILE_TYPES: Readonly<Record<number, string>> = {
 interface Stat {
   type: string;
   size: number;
+  ino: number;
   mtimeMs: number;
   /** Changes whenever the file does: inode, size, modification and change times. */
   stamp: string;
@@ -62,51 +57,96 @@ function statx(dirfd: number, path: string, flags: number): Stat {
   const time = (offset: number) =>
     `${view.getBigInt64(offset, true)}.${view.getUint32(offset + 8, true)}`;
   const size = Number(view.getBigUint64(40, true));
+  const ino = view.getBigUint64(32, true);
   return {
     type: FILE_TYPES[mode & S_IFMT] ?? "an unknown kind of file",
     size,
+    ino: Number(ino),
     mtimeMs: Number(view.getBigInt64(112, true)) * 1000 + view.getUint32(120, true) / 1e6,
-    stamp: `${view.getBigUint64(32, true)}:${size}:${time(112)}:${time(96)}`,
+    stamp: `${ino}:${size}:${time(112)}:${time(96)}`,
   };
 }
 
-/** The outcome of {@linkcode readRegularFile}. */
-export type RegularFileRead =
+/** Why a path could not be read as a regular file (no content was read). */
+export type Refusal =
   | { kind: "absent" }
   | { kind: "dangling_link"; target: string }
   | { kind: "not_regular"; what: string }
   | { kind: "too_large"; size: number }
-  | { kind: "timeout"; ms: number }
+  | { kind: "timeout"; ms: number };
+
+/** The outcome of {@linkcode readRegularFile}. */
+export type RegularFileRead =
+  | Refusal
   | { kind: "unchanged"; stamp: string }
-  | { kind: "ok"; bytes: Uint8Array; mtimeMs: number; stamp: string };
+  | { kind: "ok"; bytes: Uint8Array<ArrayBuffer>; mtimeMs: number; stamp: string };
+
+/** The outcome of {@linkcode readRegularRange}. */
+export type RegularRangeRead =
+  | Refusal
+  | {
+    kind: "ok";
+    /** What lies at the offset asked for: at most the length asked for. */
+    bytes: Uint8Array<ArrayBuffer>;
+    /** The file's size and inode when it was read. */
+    size: number;
+    ino: number;
+    stamp: string;
+  };
+
+/** How to read. */
+export interface ReadOptions {
+  /** Give up after this long (default 2 s). */
+  timeoutMs?: number;
+  /** Refuse a symbolic link at `path` itself rather than follow it. */
+  noFollow?: boolean;
+}
+
+/** A refusal in words, for messages: "is a FIFO (named pipe)", "does not exist". */
+export function describeRefusal(refusal: Refusal): string {
+  switch (refusal.kind) {
+    case "absent":
+      return "does not exist";
+    case "dangling_link":
+      return `is a symbolic link to "${refusal.target}", which does not exist`;
+    case "not_regular":
+      return `is not a regular file: it is ${refusal.what}`;
+    case "too_large":
+      return `is too large (${refusal.size} bytes)`;
+    case "timeout":
+      return `could not be read within ${refusal.ms} ms (a hung network filesystem?)`;
+  }
+}
 
 /**
- * Reads `path` if it is a regular file on disk of at most `maxBytes`,
- * giving up after `timeoutMs`. When the file's stamp is still `known` (it
- * did not change since the read that gave that stamp) nothing is read.
- * Errors other than absence (such as EACCES) throw a {@linkcode SyscallError}.
+ * Opens `path` for reading without blocking, checks that it is a regular
+ * file on disk, and runs `read` on its descriptor; the descriptor is closed
+ * once `read` is done (or, after a time-out, once the read under way returns).
  */
-export async function readRegularFile(
+async function withRegularFile<T>(
   path: string,
-  maxBytes: number,
-  options: { timeoutMs?: number; known?: string } = {},
-): Promise<RegularFileRead> {
-  const timeoutMs = options.timeoutMs ?? 2000;
-  // O_NONBLOCK: opening a FIFO without a writer would otherwise wait forever.
-  const fd = libc().open(cString(path), O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, 0);
+  options: ReadOptions,
+  read: (fd: number, stat: Stat, background: (p: Promise<number | bigint>) => void) => Promise<T>,
+): Promise<T | Refusal> {
+  const flags = O.RDONLY | O.NONBLOCK | O.NOCTTY | O.CLOEXEC |
+    (options.noFollow ? O.NOFOLLOW : 0);
+  const fd = libc().open(cString(path), flags, 0);
   if (fd < 0) {
     const errno = lastErrno();
-    if (errno !== ENOENT) throw new SyscallError("open", errno, `path "${path}"`);
+    if (errno === ERRNO.ELOOP && options.noFollow) {
+      return { kind: "not_regular", what: "a symbolic link" };
+    }
+    if (errno !== ERRNO.ENOENT) throw new SyscallError("open", errno, `path "${path}"`);
     try {
-      statx(AT_FDCWD, path, AT_SYMLINK_NOFOLLOW);
+      statx(AT.FDCWD, path, AT.SYMLINK_NOFOLLOW);
       return { kind: "dangling_link", target: readLink(path) };
     } catch {
       return { kind: "absent" };
     }
   }
-  let reading: Promise<number | bigint> | null = null;
+  let pending: Promise<number | bigint> | null = null;
   try {
-    const stat = statx(fd, "", AT_EMPTY_PATH);
+    const stat = statx(fd, "", AT.EMPTY_PATH);
     if (stat.type !== "a regular file") return { kind: "not_regular", what: stat.type };
     const real = (() => {
       try {
@@ -117,32 +157,107 @@ export async function readRegularFile(
     })();
     // Files under /proc and /sys look regular but are made by the kernel on reading.
     if (/^\/(proc|sys)\//.test(real)) return { kind: "not_regular", what: "a kernel pseudo-file" };
-    if (stat.size > maxBytes) return { kind: "too_large", size: stat.size };
-    if (stat.stamp === options.known) return { kind: "unchanged", stamp: stat.stamp };
-    // One byte more than allowed tells a file that grew past the limit.
-    const buffer = new Uint8Array(maxBytes + 1);
-    reading = libc().read_in_background(fd, buffer, BigInt(buffer.length));
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timedOut = new Promise<"timeout">((resolve) => {
-      timer = setTimeout(() => resolve("timeout"), timeoutMs);
-    });
-    const result = await Promise.race([reading, timedOut]);
-    clearTimeout(timer);
-    if (result === "timeout") return { kind: "timeout", ms: timeoutMs };
-    reading = null;
-    const count = Number(result);
-    if (count < 0) {
-      throw new SyscallError(
-        "read",
-        0,
-        `path "${path}" (the error number is not known: the read ran on another thread)`,
-      );
-    }
-    if (count > maxBytes) return { kind: "too_large", size: count };
-    return { kind: "ok", bytes: buffer.slice(0, count), mtimeMs: stat.mtimeMs, stamp: stat.stamp };
+    return await read(fd, stat, (p) => pending = p);
   } finally {
     // A read still under way owns the descriptor until it returns.
-    if (reading) reading.finally(() => closeQuietly(fd));
+    if (pending) (pending as Promise<unknown>).finally(() => closeQuietly(fd));
     else closeQuietly(fd);
   }
+}
+
+/** Reads `length` bytes at `offset` of `fd` on another thread, or times out. */
+async function preadWithin(
+  fd: number,
+  length: number,
+  offset: number,
+  timeoutMs: number,
+  path: string,
+  background: (p: Promise<number | bigint>) => void,
+): Promise<Uint8Array<ArrayBuffer> | { kind: "timeout"; ms: number }> {
+  const buffer = new Uint8Array(length);
+  const reading = libc().pread_in_background(fd, buffer, BigInt(length), BigInt(offset));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<"timeout">((resolve) => {
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
+  });
+  const result = await Promise.race([reading, timedOut]);
+  clearTimeout(timer);
+  if (result === "timeout") {
+    background(reading);
+    return { kind: "timeout", ms: timeoutMs };
+  }
+  const count = Number(result);
+  if (count < 0) {
+    throw new SyscallError(
+      "pread",
+      0,
+      `path "${path}" (the error number is not known: the read ran on another thread)`,
+    );
+  }
+  return buffer.subarray(0, count).slice();
+}
+
+/**
+ * Reads `path` whole if it is a regular file on disk of at most
+ * `maxBytes`. When the file's stamp is still `known` (it did not change
+ * since the read that gave that stamp) nothing is read. Errors other than
+ * absence (such as EACCES) throw a {@linkcode SyscallError}.
+ */
+export function readRegularFile(
+  path: string,
+  maxBytes: number,
+  options: ReadOptions & { known?: string } = {},
+): Promise<RegularFileRead> {
+  return withRegularFile(path, options, async (fd, stat, background) => {
+    if (stat.size > maxBytes) return { kind: "too_large", size: stat.size } as const;
+    if (stat.stamp === options.known) return { kind: "unchanged", stamp: stat.stamp } as const;
+    // One byte more than allowed tells a file that grew past the limit.
+    const read = await preadWithin(
+      fd,
+      maxBytes + 1,
+      0,
+      options.timeoutMs ?? 2000,
+      path,
+      background,
+    );
+    if (!(read instanceof Uint8Array)) return read;
+    if (read.length > maxBytes) return { kind: "too_large", size: read.length } as const;
+    return { kind: "ok", bytes: read, mtimeMs: stat.mtimeMs, stamp: stat.stamp } as const;
+  });
+}
+
+/**
+ * Reads at most `length` bytes at byte `offset` of `path` (a regular file
+ * on disk of any size): the head of a database, the new end of a log.
+ */
+export function readRegularRange(
+  path: string,
+  offset: number,
+  length: number,
+  options: ReadOptions = {},
+): Promise<RegularRangeRead> {
+  return withRegularFile(path, options, async (fd, stat, background) => {
+    const wanted = Math.max(0, Math.min(length, stat.size - offset));
+    const read = wanted === 0
+      ? new Uint8Array(0)
+      : await preadWithin(fd, wanted, offset, options.timeoutMs ?? 2000, path, background);
+    if (!(read instanceof Uint8Array)) return read;
+    return { kind: "ok", bytes: read, size: stat.size, ino: stat.ino, stamp: stat.stamp } as const;
+  });
+}
+
+/**
+ * The text of a small regular file (UTF-8, invalid bytes replaced), or why
+ * it cannot be had; for files a caller reads whole and whose absence it
+ * expects (markers, notes, tokens, configuration).
+ */
+export async function readSmallText(
+  path: string,
+  maxBytes: number,
+  options: ReadOptions = {},
+): Promise<{ kind: "ok"; text: string } | Refusal> {
+  const read = await readRegularFile(path, maxBytes, options);
+  if (read.kind === "unchanged") throw new Error("unreachable: no stamp was given");
+  if (read.kind !== "ok") return read;
+  return { kind: "ok", text: new TextDecoder().decode(read.bytes) };
 }

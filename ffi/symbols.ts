@@ -23,6 +23,8 @@ export const LIBC_SYMBOLS = {
   getrusage: { parameters: ["i32", "buffer"], result: "i32" },
   /** long sysconf(int name); */
   sysconf: { parameters: ["i32"], result: "i64" },
+  /** int kill(pid_t pid, int sig); */
+  kill: { parameters: ["i32", "i32"], result: "i32" },
   /** uid_t geteuid(void); */
   geteuid: { parameters: [], result: "u32" },
   /** int open(const char *pathname, int flags, mode_t mode); */
@@ -31,19 +33,30 @@ export const LIBC_SYMBOLS = {
   close: { parameters: ["i32"], result: "i32" },
   /** ssize_t read(int fd, void *buf, size_t count); */
   read: { parameters: ["i32", "buffer", "usize"], result: "isize" },
-  /** ssize_t read(int fd, void *buf, size_t count); on another thread, so a caller can give up waiting. */
-  read_in_background: {
-    name: "read",
-    parameters: ["i32", "buffer", "usize"],
-    result: "isize",
-    nonblocking: true,
-  },
   /** int statx(int dirfd, const char *pathname, int flags, unsigned int mask, struct statx *statxbuf); */
   statx: { parameters: ["i32", "buffer", "i32", "u32", "buffer"], result: "i32" },
   /** int flock(int fd, int operation); */
   flock: { parameters: ["i32", "i32"], result: "i32" },
   /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); */
   poll: { parameters: ["buffer", "u64", "i32"], result: "i32" },
+  /** int poll(struct pollfd *fds, nfds_t nfds, int timeout); on another thread: the agent waits for readiness without blocking. */
+  poll_in_background: {
+    name: "poll",
+    parameters: ["buffer", "u64", "i32"],
+    result: "i32",
+    nonblocking: true,
+  },
+  /** ssize_t pread(int fd, void *buf, size_t count, off_t offset); on another thread, so a caller can give up waiting. */
+  pread_in_background: {
+    name: "pread",
+    parameters: ["i32", "buffer", "usize", "i64"],
+    result: "isize",
+    nonblocking: true,
+  },
+  /** ssize_t write(int fd, const void *buf, size_t count); */
+  write: { parameters: ["i32", "buffer", "usize"], result: "isize" },
+  /** int eventfd(unsigned int initval, int flags); */
+  eventfd: { parameters: ["u32", "i32"], result: "i32" },
   /** ssize_t readlink(const char *pathname, char *buf, size_t bufsiz); */
   readlink: { parameters: ["buffer", "buffer", "usize"], result: "isize" },
   /** int fanotify_init(unsigned int flags, unsigned int event_f_flags); */

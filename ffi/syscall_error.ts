@@ -3,35 +3,11 @@
  *
  * @module
  */
+import { ERRNO } from "./_constants.ts";
 
-const ERRNO_NAMES: Readonly<Record<number, string>> = {
-  1: "EPERM",
-  2: "ENOENT",
-  3: "ESRCH",
-  4: "EINTR",
-  5: "EIO",
-  9: "EBADF",
-  11: "EAGAIN",
-  12: "ENOMEM",
-  13: "EACCES",
-  14: "EFAULT",
-  16: "EBUSY",
-  17: "EEXIST",
-  18: "EXDEV",
-  19: "ENODEV",
-  20: "ENOTDIR",
-  21: "EISDIR",
-  22: "EINVAL",
-  23: "ENFILE",
-  24: "EMFILE",
-  28: "ENOSPC",
-  36: "ENAMETOOLONG",
-  38: "ENOSYS",
-  40: "ELOOP",
-  75: "EOVERFLOW",
-  95: "EOPNOTSUPP",
-  116: "ESTALE",
-};
+const ERRNO_NAMES: Readonly<Record<number, string>> = Object.fromEntries(
+  Object.entries(ERRNO).map(([name, value]) => [value, name]),
+);
 
 /** The symbolic name of an errno value, such as `EPERM`, or `E<number>`. */
 export function errnoName(errno: number): string {

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { readSmallText } from "../ffi/read_regular_file.ts";
 import type { Kysely } from "kysely";
 import { gethostname } from "../ffi/hostname.ts";
 import { readDatabaseDirectory, sigVersionOf } from "../intelligence/clamav_databases.ts";
@@ -69,7 +70,8 @@ export async function readMachineGuid(
 ): Promise<string | null> {
   for (const path of paths) {
     try {
-      const id = (await Deno.readTextFile(path)).trim();
+      const read = await readSmallText(path, 4096);
+      const id = read.kind === "ok" ? read.text.trim() : "";
       if (/^[0-9a-f]{32}$/i.test(id)) return await machineGuidOf(id);
     } catch {
       // Try the next location.

@@ -7,6 +7,7 @@
  *
  * @module
  */
+import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
 
 /** The databases whose headers are read. */
 export const DATABASES = ["daily", "main", "bytecode"] as const;
@@ -83,22 +84,6 @@ export function parseHeader(
   };
 }
 
-async function readHead(path: string): Promise<Uint8Array> {
-  const file = await Deno.open(path, { read: true });
-  try {
-    const buffer = new Uint8Array(HEADER_BYTES);
-    let filled = 0;
-    while (filled < HEADER_BYTES) {
-      const read = await file.read(buffer.subarray(filled));
-      if (read === null) break;
-      filled += read;
-    }
-    return buffer.subarray(0, filled);
-  } finally {
-    file.close();
-  }
-}
-
 /**
  * Reads the headers in `directory`. Where both a `.cvd` and a `.cld` of a
  * database exist, the higher version counts (freshclam replaces one by the
@@ -117,9 +102,15 @@ export async function readDatabaseDirectory(directory: string): Promise<Database
       const file = `${directory}/${name}.${extension}`;
       let head: Uint8Array;
       try {
-        head = await readHead(file);
+        // Never blocks: a FIFO or a device in its place is refused unread.
+        const read = await readRegularRange(file, 0, HEADER_BYTES);
+        if (read.kind === "absent") continue;
+        if (read.kind !== "ok") {
+          result.unreadable.push({ file, problem: describeRefusal(read) });
+          continue;
+        }
+        head = read.bytes;
       } catch (error) {
-        if (error instanceof Deno.errors.NotFound) continue;
         result.unreadable.push({ file, problem: `cannot be read (${(error as Error).message})` });
         continue;
       }

@@ -52,33 +52,54 @@ const RUN_ENDS = /Update failed\.|update process failed|is up.to.date|updated \(
 export interface LogReading {
   failures: FailedUpdate[];
   /**
-   * How many characters of the text were used: up to the start of an
-   * update run still under way (read again next time), or all of it.
+   * How many bytes were used: up to the start of an update run still under
+   * way (read again next time), or all of them.
    */
   used: number;
 }
 
+/** The longest line kept whole; a longer one is cut (freshclam's lines are short). */
+const MAX_LINE_BYTES = 4096;
+
+const NEWLINE = 0x0a;
+
+/** The lines of `bytes` with the byte offset where each starts. */
+function linesOf(bytes: Uint8Array): { text: string; start: number }[] {
+  const decoder = new TextDecoder();
+  const lines: { text: string; start: number }[] = [];
+  let start = 0;
+  while (start < bytes.length) {
+    let end = bytes.indexOf(NEWLINE, start);
+    if (end < 0) end = bytes.length;
+    // Bytes that are not UTF-8 become U+FFFD; offsets stay those of the bytes.
+    lines.push({
+      text: decoder.decode(bytes.subarray(start, Math.min(end, start + MAX_LINE_BYTES))),
+      start,
+    });
+    start = end + 1;
+  }
+  return lines;
+}
+
 /**
- * The failed updates in `text` (new, whole lines of the log): one per
+ * The failed updates in `bytes` (new, whole lines of the log): one per
  * update run with ERROR lines, with freshclam's summary as the reason and
  * its first complaint as the cause, and the remote version the run
- * announced as the version it aimed for.
+ * announced as the version it aimed for. Offsets are bytes, whatever the
+ * log holds.
  */
-export function readFreshclamLog(text: string): LogReading {
-  const lines = text.split("\n");
+export function readFreshclamLog(bytes: Uint8Array): LogReading {
   const runs: { start: number; lines: string[] }[] = [{ start: 0, lines: [] }];
-  let offset = 0;
-  for (const line of lines) {
+  for (const { text: line, start } of linesOf(bytes)) {
     // A run begins with freshclam's dashed separator, or with its first words.
     const separator = /-> -{10,}\s*$/.test(line);
     const started = /update process started/i.test(line);
     const current = runs.at(-1)!;
     const onlySeparator = current.lines.length === 1 && /-> -{10,}\s*$/.test(current.lines[0]!);
-    if (separator || (started && !onlySeparator)) runs.push({ start: offset, lines: [] });
+    if (separator || (started && !onlySeparator)) runs.push({ start, lines: [] });
     runs.at(-1)!.lines.push(line);
-    offset += line.length + 1;
   }
-  let used = text.length;
+  let used = bytes.length;
   const last = runs.at(-1)!;
   if (runs.length > 1 && !last.lines.some((line) => RUN_ENDS.test(line))) {
     runs.pop();

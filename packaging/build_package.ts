@@ -23,6 +23,7 @@ const PROGRAM = [
   "collectors",
   "export",
   "ffi",
+  "files",
   "identity",
   "intelligence",
   "policy",

@@ -4,6 +4,12 @@
  *
  * @module
  */
+import {
+  describeFindings,
+  type Finding,
+  findPersonalData,
+  type MachineFacts,
+} from "./personal_data.ts";
 
 /** The sample-submission levels. */
 export type SampleLevel = "none" | "safe" | "all";
@@ -28,8 +34,13 @@ export interface SampleDecision {
   kind: ContentKind;
   /** The format recognised, such as "ELF executable". */
   format: string;
+  /** The personal data its content showed (kinds and counts, never the data). */
+  findings: Finding[];
   reason: string;
 }
+
+/** The most of a file the content check reads; a larger one cannot be shown free of personal data. */
+export const MAX_CHECKED_BYTES = 32 * 1024 * 1024;
 
 interface Signature {
   kind: ContentKind;
@@ -127,43 +138,72 @@ export function recogniseContent(head: Uint8Array): { kind: ContentKind; format:
 }
 
 /**
- * Decides whether a file with first bytes `head` may be submitted under
- * `level`. At `safe` only executables and scripts qualify: they carry
- * program code rather than a person's content. Everything else, including
- * what cannot be recognised, stays on the machine.
+ * Decides whether a file with content `content` may be submitted under
+ * `level`. At `safe` only program code (executables and scripts) qualifies,
+ * and only when nothing in it looks like personal data: e-mail addresses,
+ * names and home paths of this machine's people, phone, card, national-id
+ * and bank numbers, private keys. `truncated` says that `content` is only
+ * the start of a larger file, which `safe` cannot clear. Everything else,
+ * including what cannot be recognised, stays on the machine.
  */
-export function decideSample(level: SampleLevel, head: Uint8Array): SampleDecision {
-  const { kind, format } = recogniseContent(head);
+export function decideSample(
+  level: SampleLevel,
+  content: Uint8Array,
+  facts: MachineFacts,
+  truncated = false,
+): SampleDecision {
+  const { kind, format } = recogniseContent(content);
+  const findings = level === "none" ? [] : findPersonalData(content, facts);
+  const base = { level, kind, format, findings };
   if (level === "none") {
     return {
+      ...base,
       submit: false,
-      level,
-      kind,
-      format,
       reason: "Sample submission is off (none): no file is submitted",
     };
   }
   if (level === "all") {
     return {
+      ...base,
       submit: true,
-      level,
-      kind,
-      format,
-      reason: `Every suspicious file may be submitted (all); this one is ${format}`,
+      reason: `Every suspicious file may be submitted (all); this one is ${format}${
+        findings.length > 0 ? `, and holds ${describeFindings(findings)}` : ""
+      }`,
     };
   }
-  const safe = kind === "executable" || kind === "script";
+  const code = kind === "executable" || kind === "script";
+  if (!code) {
+    return {
+      ...base,
+      submit: false,
+      reason: kind === "unknown" || kind === "text" || kind === "empty"
+        ? `${format}: its content cannot be shown free of personal data, so it stays on this machine`
+        : `${format}: ${
+          kind === "image" ? "an image" : `a ${kind}`
+        } may hold personal data, so it stays on this machine`,
+    };
+  }
+  if (findings.length > 0) {
+    return {
+      ...base,
+      submit: false,
+      reason: `${format} holding ${
+        describeFindings(findings)
+      }: it may carry personal data, so it stays on this machine`,
+    };
+  }
+  if (truncated) {
+    return {
+      ...base,
+      submit: false,
+      reason: `${format} larger than ${
+        MAX_CHECKED_BYTES / 1048576
+      } MiB: its content cannot be checked whole, so it stays on this machine`,
+    };
+  }
   return {
-    submit: safe,
-    level,
-    kind,
-    format,
-    reason: safe
-      ? `${format}: program code, which cannot carry personal data of its own`
-      : kind === "unknown" || kind === "text" || kind === "empty"
-      ? `${format}: its content cannot be shown free of personal data, so it stays on this machine`
-      : `${format}: ${
-        kind === "image" ? "an image" : `a ${kind}`
-      } may hold personal data, so it stays on this machine`,
+    ...base,
+    submit: true,
+    reason: `${format}: program code, and nothing in its content looks like personal data`,
   };
 }

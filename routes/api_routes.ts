@@ -4,13 +4,14 @@
  * @module
  */
 import { Hono } from "hono";
-import { stream, streamSSE } from "hono/streaming";
+import { streamSSE } from "hono/streaming";
 import { buildHealth } from "../agent/health.ts";
 import { CATALOG } from "../catalog/catalog.ts";
 import { exportEvents } from "../export/export_events.ts";
 import { gzipStream, utf8Stream } from "../export/gzip_stream.ts";
 import { allowedTiers } from "../policy/policy.ts";
 import { StorageFullError } from "../store/storage_error.ts";
+import { asStoreError, StoreError } from "../store/open_store.ts";
 import { countByTier, countByType, listEvents, newestEventId } from "../store/event_queries.ts";
 import { responseCache } from "./response_cache.ts";
 import { rangeEndingNow, readEventCounts, readSeries } from "../store/series_queries.ts";
@@ -26,11 +27,13 @@ const STREAM_POLL_MS = 2000;
 export function apiRoutes(deps: AppDeps): Hono {
   const app = new Hono();
 
-  app.onError((error, c) => {
+  app.onError((thrown, c) => {
+    const error = asStoreError(thrown, deps.store.path) as Error;
     if (error instanceof RangeError || error instanceof TypeError) {
       return c.json({ error: error.message }, 400);
     }
     if (error instanceof StorageFullError) return c.json({ error: error.message }, 507);
+    if (error instanceof StoreError) return c.json({ error: error.message }, 503);
     return c.json({ error: `Internal error: ${error.message}` }, 500);
   });
 
@@ -121,7 +124,7 @@ export function apiRoutes(deps: AppDeps): Hono {
     });
   });
 
-  app.get("/export", (c) => {
+  app.get("/export", async (c) => {
     const query = c.req.query();
     const filter = parseFilter(query);
     const format = query.format ?? "json";
@@ -129,22 +132,48 @@ export function apiRoutes(deps: AppDeps): Hono {
       throw new RangeError(`The export format "${format}" is not json or ndjson`);
     }
     const gzip = query.gzip === "1" || query.gzip === "true";
-    const raw = exportEvents(deps.store.db, deps.policy(), deps.identity(), {
-      format,
-      ...filter,
-    });
-    const bytes = utf8Stream(raw);
-    const body = gzip ? gzipStream(bytes) : bytes;
+    const raw = exportEvents(
+      deps.store,
+      deps.policy(),
+      deps.identity(),
+      { format, ...filter },
+      undefined,
+      // A level lowered while the download runs stops it.
+      () => deps.policy(),
+    );
+    // The manifest is read before anything is answered, so that a database
+    // that cannot be read gets an error status, not a 200 that stops short.
+    const reader = raw.getReader();
+    let first: ReadableStreamReadResult<string>;
+    try {
+      first = await reader.read();
+    } catch (error) {
+      throw asStoreError(error, deps.store.path);
+    }
+    const text = new ReadableStream<string>({
+      start(controller) {
+        if (first.done) controller.close();
+        else controller.enqueue(first.value);
+      },
+      async pull(controller) {
+        // An error later on aborts the response: the download is seen to fail.
+        const next = await reader.read();
+        if (next.done) controller.close();
+        else controller.enqueue(next.value);
+      },
+      cancel: (reason) => reader.cancel(reason),
+    }, { highWaterMark: 0 });
+    const bytes = utf8Stream(text);
     const name = `vitrine-export-${new Date().toISOString().replace(/[:.]/g, "-")}.${format}${
       gzip ? ".gz" : ""
     }`;
-    c.header(
-      "Content-Type",
-      gzip ? "application/gzip" : format === "json" ? "application/json" : "application/x-ndjson",
-    );
-    c.header("Content-Disposition", `attachment; filename="${name}"`);
-    return stream(c, async (out) => {
-      await out.pipe(body);
+    return c.body(gzip ? gzipStream(bytes) : bytes, 200, {
+      "Content-Type": gzip
+        ? "application/gzip"
+        : format === "json"
+        ? "application/json"
+        : "application/x-ndjson",
+      "Content-Disposition": `attachment; filename="${name}"`,
     });
   });
 

@@ -6,6 +6,9 @@
 import type { Kysely } from "kysely";
 import type { Database } from "./schema.ts";
 
+/** The purpose under which support-log consent is recorded. */
+export const SUPPORT_PURPOSE = "support_logs";
+
 /** A consent decision. */
 export interface Consent {
   purpose: string;

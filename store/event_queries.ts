@@ -18,6 +18,7 @@ import type { Fields } from "../catalog/validate_event.ts";
 import type { TierParts } from "../catalog/validate_event.ts";
 import { canonicalJson } from "./canonical_json.ts";
 import { encodePart, partCanonicalJson, searchText, type Shape, shapeOf } from "./part_codec.ts";
+import { checkpoint, releaseFreePages } from "./quota_queries.ts";
 import type { Database } from "./schema.ts";
 
 /** An event ready to be stored. */
@@ -518,7 +519,10 @@ export async function deleteOptionalData(
     return count;
   });
   memos.delete(db);
-  // Move the zeroed pages out of the write-ahead log into the main file.
-  await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+  // Give the freed (zeroed) pages back to the disk and move them out of
+  // the write-ahead log; an export reading meanwhile delays the last part
+  // to a later checkpoint (the agent's storage task), never the agent.
+  await releaseFreePages(db);
+  await checkpoint(db);
   return deleted;
 }

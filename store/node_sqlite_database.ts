@@ -15,6 +15,7 @@ function toInput(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
 }
 
 const ROLLBACK = /^\s*rollback\s*;?\s*$/i;
+const PRAGMA = /^\s*pragma\s/i;
 
 /** A statement that does nothing: the ROLLBACK of a transaction SQLite already ended. */
 const NOTHING: SqliteStatement = {
@@ -46,8 +47,9 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
       const statement = database.prepare(sql);
       const wrapped: SqliteStatement = {
         // node:sqlite has no `reader` flag; a statement that returns rows
-        // has result columns.
-        reader: statement.columns().length > 0,
+        // has result columns. A pragma is stepped to its end whatever it
+        // returns: incremental_vacuum frees one page per step.
+        reader: statement.columns().length > 0 || PRAGMA.test(sql),
         all: (parameters) => statement.all(...toInput(parameters)),
         run: (parameters) => statement.run(...toInput(parameters)),
         iterate: (parameters) => statement.iterate(...toInput(parameters)),

@@ -6,6 +6,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { Kysely, sql, SqliteDialect } from "kysely";
 import { Migrator } from "kysely/migration";
+import { keepPrivate, PRIVATE_MODE } from "../files/private_file.ts";
 import { nodeSqliteDatabase } from "./node_sqlite_database.ts";
 import { CodeMigrationProvider } from "./migration_provider.ts";
 import type { Database } from "./schema.ts";
@@ -27,6 +28,31 @@ export interface Store {
 
 const DAMAGE = /not a database|malformed|corrupt|disk image/i;
 
+/** Whether `error` says the database file is damaged. */
+export function isDamage(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (DAMAGE.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** What to tell an admin whose database at `path` is damaged. */
+export function damageAdvice(path: string): string {
+  return `Keep a copy (for example "${path}.damaged"), then either recover what is readable with \`sqlite3 "${path}" .recover | sqlite3 "${path}.recovered"\` and move the recovered file in its place, or move the damaged one aside and start again to create a new one`;
+}
+
+/**
+ * `error` as the admin should read it: a damaged database becomes a
+ * {@linkcode StoreError} that says so and what to do; others are returned as they are.
+ */
+export function asStoreError(error: unknown, path: string): unknown {
+  if (error instanceof StoreError || !isDamage(error)) return error;
+  return new StoreError(
+    `The database "${path}" is damaged (${(error as Error).message}). ${damageAdvice(path)}.`,
+    { cause: error },
+  );
+}
+
 /**
  * Makes the database and its WAL and shared-memory files readable by their
  * owner only. SQLite would create them with the process umask (often 0644,
@@ -34,26 +60,15 @@ const DAMAGE = /not a database|malformed|corrupt|disk image/i;
  * the database file's mode, so creating that one 0600 first is enough for
  * new files, and existing ones are tightened.
  */
-async function keepPrivate(path: string): Promise<void> {
+async function keepDatabasePrivate(path: string): Promise<void> {
   try {
     await Deno.lstat(path);
   } catch (error) {
     if (!(error instanceof Deno.errors.NotFound)) throw error;
-    const file = await Deno.open(path, { createNew: true, write: true, mode: 0o600 });
+    const file = await Deno.open(path, { createNew: true, write: true, mode: PRIVATE_MODE });
     file.close();
   }
-  for (const name of [path, `${path}-wal`, `${path}-shm`]) {
-    try {
-      await Deno.chmod(name, 0o600);
-    } catch (error) {
-      // Absent, or owned by another user (a read-side command run by root on a user's directory).
-      if (
-        !(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.PermissionDenied)
-      ) {
-        throw error;
-      }
-    }
-  }
+  await keepPrivate([path, `${path}-wal`, `${path}-shm`]);
 }
 
 /**
@@ -81,7 +96,7 @@ async function migrationsPending(
 export async function openStore(path: string): Promise<Store> {
   let raw: DatabaseSync;
   try {
-    await keepPrivate(path);
+    await keepDatabasePrivate(path);
     raw = new DatabaseSync(path);
   } catch (error) {
     throw new StoreError(

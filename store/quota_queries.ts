@@ -84,3 +84,73 @@ export async function evictToFit(
   }
   return evictions;
 }
+
+/** SQLite's auto_vacuum modes, as `PRAGMA auto_vacuum` reports them. */
+const INCREMENTAL = 2;
+
+/** Whether the database can give free pages back to the disk (auto_vacuum is incremental). */
+export async function canReleasePages(db: Kysely<Database>): Promise<boolean> {
+  const row = await sql<{ auto_vacuum: number }>`PRAGMA auto_vacuum`.execute(db);
+  return Number(row.rows[0]?.auto_vacuum) === INCREMENTAL;
+}
+
+/**
+ * Makes the database give free pages back to the disk from now on: sets
+ * incremental auto-vacuum and rebuilds the file (VACUUM), which it needs
+ * once. Rebuilding needs as much free disk as the database takes; on a
+ * full disk it fails and the database stays as it was (try again later).
+ */
+export async function enableReleasingPages(db: Kysely<Database>): Promise<void> {
+  if (await canReleasePages(db)) return;
+  await sql`PRAGMA auto_vacuum = INCREMENTAL`.execute(db);
+  await sql`VACUUM`.execute(db);
+}
+
+/** Pages at most given back in one step: a few MiB, so that no step stalls the agent. */
+const RELEASE_STEP = 1024;
+
+/**
+ * Gives the database's free pages back to the disk, a few MiB at a time
+ * with a pause for other work between steps, then moves them out of the
+ * write-ahead log. Returns the bytes given back (0 where the database
+ * cannot release pages: see {@linkcode enableReleasingPages}).
+ */
+export async function releaseFreePages(db: Kysely<Database>): Promise<number> {
+  if (!(await canReleasePages(db))) return 0;
+  const pageSize = Number(
+    (await sql<{ page_size: number }>`PRAGMA page_size`.execute(db)).rows[0]?.page_size ?? 4096,
+  );
+  let released = 0;
+  while (true) {
+    const free = Number(
+      (await sql<{ freelist_count: number }>`PRAGMA freelist_count`.execute(db)).rows[0]
+        ?.freelist_count ?? 0,
+    );
+    if (free === 0) break;
+    const step = Math.min(free, RELEASE_STEP);
+    await sql`PRAGMA incremental_vacuum(${sql.lit(step)})`.execute(db);
+    released += step * pageSize;
+    // Let collection and the dashboard in between steps.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  if (released > 0) await checkpoint(db);
+  return released;
+}
+
+/**
+ * Moves what the write-ahead log holds into the database file and cuts the
+ * log back, without waiting: a reader holding an old snapshot (an export)
+ * makes this a partial checkpoint, finished by a later call. True when
+ * the log was emptied.
+ */
+export async function checkpoint(db: Kysely<Database>): Promise<boolean> {
+  await sql`PRAGMA busy_timeout = 0`.execute(db);
+  try {
+    const row = await sql<{ busy: number }>`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db);
+    return Number(row.rows[0]?.busy ?? 1) === 0;
+  } catch {
+    return false;
+  } finally {
+    await sql`PRAGMA busy_timeout = 5000`.execute(db);
+  }
+}

@@ -5,26 +5,61 @@
  *
  * @module
  */
+import { describeRefusal, readRegularFile, readRegularRange } from "../ffi/read_regular_file.ts";
+import { writePrivateFile } from "../files/private_file.ts";
 import { AGENT_LOG, INSTALL_LOG, logDirectory } from "../agent/agent_log.ts";
 import { dataPaths } from "../agent/data_dir.ts";
 import { buildHealth } from "../agent/health.ts";
-import { SUPPORT_PURPOSE } from "../agent/record_consent.ts";
 import type { Tier } from "../catalog/types.ts";
 import { gunzipStream, gzipStream } from "../export/gzip_stream.ts";
 import type { Identity } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/policy.ts";
-import { latestConsent } from "../store/consent_queries.ts";
+import type { Kysely } from "kysely";
+import { type Consent, latestConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
+import type { Database } from "../store/schema.ts";
 import { listEvents } from "../store/event_queries.ts";
 import type { Store } from "../store/open_store.ts";
 
 /** Support logs were asked for without consent. */
 export class ConsentRequiredError extends Error {
-  constructor() {
+  /** `latest`: the latest decision on record (a withdrawal), if any. */
+  constructor(latest?: Consent) {
     super(
-      "No consent to gather support logs is on record. The person responsible for this machine must grant it first: vitrine consent grant --actor NAME",
+      `${
+        latest
+          ? `Consent to gather support logs was withdrawn by ${latest.actor} at ${
+            new Date(latest.time).toISOString()
+          }`
+          : "No consent to gather support logs is on record"
+      }. The person responsible for this machine must grant it first: vitrine consent grant --actor NAME`,
     );
     this.name = "ConsentRequiredError";
   }
+}
+
+/** The consent in effect for support logs; throws {@linkcode ConsentRequiredError} without one. */
+export async function requireSupportConsent(db: Kysely<Database>): Promise<Consent> {
+  const consent = await latestConsent(db, SUPPORT_PURPOSE);
+  if (!consent?.granted) throw new ConsentRequiredError(consent);
+  return consent;
+}
+
+/** Deletes every bundle (and unfinished one) of `dataDir`; returns how many bundles went. */
+export async function deleteSupportBundles(dataDir: string): Promise<number> {
+  const { support } = dataPaths(dataDir);
+  let deleted = 0;
+  let entries: Deno.DirEntry[];
+  try {
+    entries = await Array.fromAsync(Deno.readDir(support));
+  } catch {
+    return 0;
+  }
+  for (const entry of entries) {
+    if (!BUNDLE_NAME.test(entry.name) && !entry.name.endsWith(".partial")) continue;
+    await Deno.remove(`${support}/${entry.name}`);
+    if (BUNDLE_NAME.test(entry.name)) deleted++;
+  }
+  return deleted;
 }
 
 /** A bundle written to disk. */
@@ -83,10 +118,26 @@ export function cutBundle(content: BundleContent, tiers: readonly Tier[]): Bundl
   return cut;
 }
 
+/** The largest bundle read back (vitrine's hold 500 events and 1 MiB of files at most). */
+const MAX_BUNDLE_BYTES = 64 * 1024 * 1024;
+
+/** The bytes of a bundle file; anything but a regular file of ours is refused unread. */
+async function bundleBytes(path: string): Promise<Uint8Array<ArrayBuffer>> {
+  const read = await readRegularFile(path, MAX_BUNDLE_BYTES, { noFollow: true });
+  if (read.kind !== "ok") {
+    throw new Error(
+      `The support bundle "${path}" ${
+        read.kind === "unchanged" ? "is unchanged" : describeRefusal(read)
+      }`,
+    );
+  }
+  return read.bytes;
+}
+
 /** Reads a bundle file's content. */
 export async function readBundleContent(path: string): Promise<BundleContent> {
-  const file = await Deno.open(path);
-  return JSON.parse(await new Response(gunzipStream(file.readable)).text());
+  const bytes = await bundleBytes(path);
+  return JSON.parse(await new Response(gunzipStream(new Response(bytes).body!)).text());
 }
 
 /**
@@ -98,18 +149,14 @@ export async function readSupportBundle(
   path: string,
   tiers: readonly Tier[],
 ): Promise<{ bytes: Uint8Array<ArrayBuffer>; sha256: string }> {
-  const content = await readBundleContent(path);
+  const stored = await bundleBytes(path);
+  const content: BundleContent = JSON.parse(
+    await new Response(gunzipStream(new Response(stored).body!)).text(),
+  );
   const bytes = content.tiers.every((tier) => tiers.includes(tier))
-    ? await Deno.readFile(path)
+    ? stored
     : await gzipJson(cutBundle(content, tiers));
   return { bytes, sha256: await sha256Hex(bytes) };
-}
-
-async function writePrivately(path: string, bytes: Uint8Array): Promise<void> {
-  const partial = `${path}.partial`;
-  await Deno.writeFile(partial, bytes, { mode: 0o600 });
-  await Deno.chmod(partial, 0o600);
-  await Deno.rename(partial, path);
 }
 
 /**
@@ -140,11 +187,10 @@ export async function recutSupportBundles(
     try {
       const content = await readBundleContent(path);
       if (content.tiers.every((tier) => tiers.includes(tier))) continue;
-      await writePrivately(path, await gzipJson(cutBundle(content, tiers)));
+      await writePrivateFile(path, await gzipJson(cutBundle(content, tiers)));
       outcome.recut++;
     } catch {
       await Deno.remove(path);
-      await Deno.remove(`${path}.partial`).catch(() => {});
       outcome.removed++;
     }
   }
@@ -170,14 +216,16 @@ async function bundledFile(
   tier: Tier,
 ): Promise<BundledFile | null> {
   try {
-    const bytes = await Deno.readFile(file);
-    const tail = bytes.subarray(Math.max(0, bytes.length - FILE_TAIL));
+    // Its end only, read without blocking: a FIFO or device is left out.
+    const size = await Deno.stat(file).then((info) => info.size, () => 0);
+    const read = await readRegularRange(file, Math.max(0, size - FILE_TAIL), FILE_TAIL);
+    if (read.kind !== "ok") return null;
     return {
       file,
       kind,
       tier,
-      text: new TextDecoder().decode(tail),
-      truncated: tail.length < bytes.length,
+      text: new TextDecoder().decode(read.bytes),
+      truncated: read.size > read.bytes.length,
     };
   } catch {
     return null;
@@ -214,8 +262,7 @@ export async function collectSupportBundle(
   identity: Identity,
   logDir: string | null = logDirectory(),
 ): Promise<SupportBundle> {
-  const consent = await latestConsent(store.db, SUPPORT_PURPOSE);
-  if (!consent?.granted) throw new ConsentRequiredError();
+  const consent = await requireSupportConsent(store.db);
   const { support } = dataPaths(dataDir);
   await Deno.mkdir(support, { recursive: true, mode: 0o700 });
   const tiers = allowedTiers(policy, "show");
@@ -230,7 +277,10 @@ export async function collectSupportBundle(
     files: (await bundledFiles(policy, logDir)).filter((file) => tiers.includes(file.tier)),
   };
   const compressed = await gzipJson(content);
-  const path = `${support}/vitrine-support-${content.created_at.replace(/[:.]/g, "-")}.json.gz`;
-  await writePrivately(path, compressed);
+  // The time, and a few random letters so that two bundles of one moment stay two.
+  const path = `${support}/vitrine-support-${content.created_at.replace(/[:.]/g, "-")}-${
+    crypto.randomUUID().slice(0, 8)
+  }.json.gz`;
+  await writePrivateFile(path, compressed);
   return { path, sha256: await sha256Hex(compressed), size: compressed.length };
 }

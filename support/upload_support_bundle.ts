@@ -7,17 +7,15 @@
  * @module
  */
 import { dataPaths } from "../agent/data_dir.ts";
-import { SUPPORT_PURPOSE } from "../agent/record_consent.ts";
 import { recordEvents } from "../agent/record_events.ts";
 import type { Identity } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/policy.ts";
-import { latestConsent } from "../store/consent_queries.ts";
 import type { Store } from "../store/open_store.ts";
 import { redactUploadUrl, uploadBlob, UploadError } from "../uplink/blob_upload.ts";
 import {
   collectSupportBundle,
-  ConsentRequiredError,
   readSupportBundle,
+  requireSupportConsent,
 } from "./collect_support_bundle.ts";
 
 /** What to upload, and where. */
@@ -82,8 +80,7 @@ export async function uploadSupportBundle(
   identity: Identity,
   request: UploadRequest,
 ): Promise<UploadReceipt> {
-  const consent = await latestConsent(store.db, SUPPORT_PURPOSE);
-  if (!consent?.granted) throw new ConsentRequiredError();
+  await requireSupportConsent(store.db);
   const path = await bundlePath(store, dataDir, policy, identity, request.bundle);
   const { bytes, sha256 } = await readSupportBundle(path, allowedTiers(policy, "show"));
   const link = { upload_id: crypto.randomUUID(), destination_host: request.url.host };

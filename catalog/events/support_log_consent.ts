@@ -23,5 +23,12 @@ export const SUPPORT_LOG_CONSENT_EVENT = defineEvent({
       "Who gave or withdrew it, as they named themselves.",
     ),
     vitrineField("purpose", "required", "string", "What the consent covers."),
+    vitrineField(
+      "bundles_deleted",
+      "required",
+      "integer",
+      "Support bundles deleted because consent was withdrawn: whatever was gathered under it goes.",
+      { unit: "count", nullable: "Consent was given, so nothing was deleted." },
+    ),
   ],
 });

@@ -8,7 +8,10 @@ import { eventSpec } from "../../catalog/key_spec.ts";
 import type { CounterFamily } from "../../catalog/types.ts";
 import { FAN } from "../../ffi/fanotify.ts";
 import { IN } from "../../ffi/inotify.ts";
-import type { KernelInterface } from "./reader_protocol.ts";
+import type { KernelInterface } from "./kernel_source.ts";
+
+/** The bit both interfaces set on events about a directory (FAN_ONDIR, IN_ISDIR). */
+export const DIRECTORY_BIT = 0x40000000;
 
 /** One counter as a reader applies it. */
 export interface Counter {
@@ -60,11 +63,12 @@ export class CounterTotals {
     for (const counter of counters) this.#totals[counter.field] = 0;
   }
 
-  /** Counts one event with kernel bits `mask` on a directory or not. */
-  count(mask: number, isDirectory: boolean): void {
+  /** Counts `times` events with kernel bits `mask` (on a directory when it holds the directory bit). */
+  count(mask: number, times = 1): void {
+    const isDirectory = (mask & DIRECTORY_BIT) !== 0;
     for (const counter of this.counters) {
       if ((mask & counter.mask) !== 0 && !(counter.filesOnly && isDirectory)) {
-        this.#totals[counter.field]!++;
+        this.#totals[counter.field]! += times;
         this.#changed = true;
       }
     }

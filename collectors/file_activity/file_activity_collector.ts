@@ -9,7 +9,7 @@ import { allowedTiers, type Policy } from "../../policy/policy.ts";
 import type { Collector } from "../collector.ts";
 import { FileActivitySubsystem, type SubsystemStatus } from "./file_activity_subsystem.ts";
 import { readerExclusions } from "./path_filter.ts";
-import type { KernelInterface } from "./reader_protocol.ts";
+import type { KernelInterface } from "./kernel_source.ts";
 
 /** Collects kernel_statistics on the file-activity interval. */
 export class FileActivityCollector implements Collector {
@@ -44,10 +44,9 @@ export class FileActivityCollector implements Collector {
     else await this.#subsystem.stop();
   }
 
-  async collect(policy: Policy): Promise<RawEvent[]> {
-    await this.#subsystem.ready();
+  collect(policy: Policy): Promise<RawEvent[]> {
     const fields = this.#subsystem.fields(allowedTiers(policy, "collect"));
-    return [{ type: "kernel_statistics", fields }];
+    return Promise.resolve([{ type: "kernel_statistics", fields }]);
   }
 
   problems(): string[] {

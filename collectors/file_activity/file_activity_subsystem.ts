@@ -1,7 +1,6 @@
 /**
- * The core side of the real-time file-activity subsystem: starts the
- * kernel reader on a message channel, acknowledges its batches and turns its totals into
- * kernel_statistics fields.
+ * The real-time file-activity subsystem: starts the kernel reader as the
+ * policy asks and turns its totals into kernel_statistics fields.
  *
  * @module
  */
@@ -10,15 +9,9 @@ import type { Tier } from "../../catalog/types.ts";
 import type { Fields } from "../../catalog/validate_event.ts";
 import { APP_VERSION } from "../../identity/identity.ts";
 import { type KernelReader, startKernelReader } from "./kernel_reader.ts";
+import type { KernelInterface } from "./kernel_source.ts";
+import type { Exclusion } from "./path_filter.ts";
 import { probeInterface } from "./probe_interface.ts";
-import type {
-  BatchMessage,
-  ConnectMessage,
-  Exclusion,
-  HelloMessage,
-  KernelInterface,
-  ReplyMessage,
-} from "./reader_protocol.ts";
 
 const KERNEL_FIELDS = eventSpec("kernel_statistics")?.fields ?? [];
 
@@ -31,46 +24,16 @@ export interface SubsystemOptions {
   observeKernel: boolean;
   /** Interfaces to try, in order (tests force inotify). */
   prefer?: readonly KernelInterface[];
-  /** How often the kernel queue is drained, in ms (default 1000; tests go faster). */
-  drainMs?: number;
 }
 
 /** What the subsystem is doing now. */
 export interface SubsystemStatus {
-  subsystem: HelloMessage["subsystem"] | "starting" | "stopped";
+  subsystem: KernelInterface | "unavailable" | "stopped";
   instanceId: string;
   problems: string[];
   /** Facts worth knowing that are not problems (such as a fallback). */
   notes: string[];
   overflows: number;
-}
-
-/** The channel counters the core keeps (catalogue `source.channel` names), all zero. */
-function coreCounters(): Record<
-  | "connects"
-  | "rejects"
-  | "acked"
-  | "nacked"
-  | "ack_no_conn"
-  | "nack_no_conn",
-  number
-> {
-  return {
-    connects: 0,
-    rejects: 0,
-    acked: 0,
-    nacked: 0,
-    ack_no_conn: 0,
-    nack_no_conn: 0,
-  };
-}
-
-function isBatch(message: unknown): message is BatchMessage {
-  const m = message as Partial<BatchMessage>;
-  return m.type === "batch" && Number.isInteger(m.seq) &&
-    typeof m.counters === "object" && m.counters !== null &&
-    typeof m.channel === "object" && m.channel !== null &&
-    Number.isInteger(m.overflows);
 }
 
 /** The real-time file-activity subsystem. */
@@ -82,49 +45,37 @@ export class FileActivitySubsystem {
   #subsystem: SubsystemStatus["subsystem"] = "stopped";
   #problems: string[] = [];
   #notes: string[] = [];
-  #masks = { vnode: 0, file_op: 0 };
-  #latest: BatchMessage | null = null;
-  #core = coreCounters();
+  #rejects = 0;
+  #totals: Record<string, number> = {};
 
   /**
    * Starts (or restarts, with a new instance id) the subsystem. At the
    * required level (`observeKernel` false) no reader is started: each
    * interface is only probed to learn which one this machine would use.
    */
-  start(options: SubsystemOptions): Promise<void> {
-    this.#stopReader();
+  async start(options: SubsystemOptions): Promise<void> {
+    await this.#stopReader();
     this.#options = options;
     this.#instanceId = crypto.randomUUID();
-    this.#subsystem = "starting";
     this.#problems = [];
     this.#notes = [];
-    this.#latest = null;
-    this.#masks = { vnode: 0, file_op: 0 };
-    this.#core = coreCounters();
+    this.#rejects = 0;
+    this.#totals = {};
     const prefer = options.prefer ?? ["fanotify", "inotify"];
     if (!options.observeKernel) {
       this.#probe(prefer, options.paths);
-      return Promise.resolve();
+      return;
     }
-    const connect: ConnectMessage = {
-      type: "connect",
+    const reader = startKernelReader({
       prefer,
       paths: options.paths,
       exclusions: options.exclusions,
-      drainMs: options.drainMs ?? 1000,
-    };
-    const reader: KernelReader = startKernelReader(
-      connect,
-      (batch) => this.#onBatch(batch, reader),
-    );
-    this.#reader = reader;
-    const { hello } = reader;
-    this.#core.connects++;
-    this.#subsystem = hello.subsystem;
-    this.#masks = hello.masks;
-    this.#problems.push(...hello.problems);
-    this.#notes.push(...hello.notes);
-    return Promise.resolve();
+    });
+    this.#reader = reader.subsystem === "unavailable" ? null : reader;
+    this.#subsystem = reader.subsystem;
+    this.#rejects = reader.rejects;
+    this.#problems.push(...reader.problems);
+    this.#notes.push(...reader.notes);
   }
 
   #probe(prefer: readonly KernelInterface[], paths: readonly string[]): void {
@@ -134,50 +85,32 @@ export class FileActivitySubsystem {
         probeInterface(kind, paths);
         this.#subsystem = kind;
         this.#notes = notes;
+        this.#rejects = notes.length;
         return;
       } catch (error) {
         notes.push(`${kind} is not usable: ${(error as Error).message}`);
       }
     }
     this.#subsystem = "unavailable";
+    this.#rejects = notes.length;
     this.#problems = notes;
   }
 
-  /** Takes a batch from `reader` and answers it. */
-  #onBatch(message: BatchMessage, reader: KernelReader): ReplyMessage {
-    const valid = isBatch(message);
-    const seq = Number.isInteger(message?.seq) ? message.seq : -1;
-    if (valid) {
-      if (this.#latest === null || message.seq > this.#latest.seq) this.#latest = message;
-      this.#core.acked++;
-    } else this.#core.nacked++;
-    if (this.#reader !== reader) {
-      if (valid) this.#core.ack_no_conn++;
-      else this.#core.nack_no_conn++;
-    }
-    return { type: valid ? "ack" : "nack", seq };
-  }
-
-  /** Resolves once the subsystem has started (kept for callers that wait). */
-  ready(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  #stopReader(): void {
-    this.#reader?.stop();
+  async #stopReader(): Promise<void> {
+    const reader = this.#reader;
     this.#reader = null;
+    await reader?.stop();
   }
 
   /** Stops the reader and closes its kernel descriptor. */
-  stop(): Promise<void> {
-    this.#stopReader();
-    if (this.#subsystem !== "stopped") this.#subsystem = "stopped";
-    return Promise.resolve();
+  async stop(): Promise<void> {
+    await this.#stopReader();
+    this.#subsystem = "stopped";
   }
 
   /** The status shown by health and the dashboard. */
   status(): SubsystemStatus {
-    const overflows = this.#latest?.overflows ?? 0;
+    const overflows = this.#reader?.counters().overflows ?? 0;
     const problems = [...this.#problems];
     if (overflows > 0) {
       problems.push(
@@ -201,34 +134,32 @@ export class FileActivitySubsystem {
     const active = this.#subsystem === "fanotify" || this.#subsystem === "inotify"
       ? this.#subsystem
       : null;
+    const reader = this.#reader;
     const fields: Fields = {
       version: APP_VERSION,
       instance_id: this.#instanceId,
       trace_level: this.#options?.traceLevel ?? "error",
       subsystem: active ?? "unavailable",
-      "ipc.connects": this.#core.connects,
-      "ipc.rejects": this.#core.rejects,
-      "ipc.connected": this.#reader !== null && active !== null,
+      "ipc.connects": reader ? 1 : 0,
+      "ipc.rejects": this.#rejects,
+      "ipc.connected": reader !== null,
     };
     if (!tiers.includes("optional")) return fields;
-    const channel: Record<string, number> = {
-      ...(this.#latest?.channel ?? {}),
-      ...this.#core,
-    };
+    if (reader) this.#totals = reader.totals().totals;
+    const counters = reader?.counters();
+    const masks = reader?.masks;
     for (const field of KERNEL_FIELDS) {
       const source = field.source;
       if (!source) continue;
       let value: number | null = null;
-      if (active !== null) {
-        if (source.maskOf) value = this.#masks[source.maskOf] || null;
-        else if (source.channel) value = channel[source.channel] ?? 0;
-        else if (source[active]) {
-          value = this.#latest?.counters[field.name] ?? 0;
-        }
+      if (active !== null && reader) {
+        if (source.maskOf) value = masks?.[source.maskOf] || null;
+        else if (source.reader) value = counters?.[source.reader] ?? 0;
+        else if (source[active]) value = this.#totals[field.name] ?? 0;
       }
       fields[field.name] = value;
     }
-    fields.queue_overflows = active === null ? null : this.#latest?.overflows ?? 0;
+    fields.queue_overflows = active === null || !reader ? null : counters?.overflows ?? 0;
     return fields;
   }
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import { IN, Inotify } from "../../ffi/inotify.ts";
-import type { KernelRecord, KernelSource } from "./kernel_source.ts";
+import type { KernelSink, KernelSource } from "./kernel_source.ts";
 
 /** Most directories watched; beyond it activity is not counted (and a problem says so). */
 export const MAX_WATCHES = 8192;
@@ -19,6 +19,10 @@ export function inotifyRoots(paths: readonly string[]): string[] {
     return ["/etc", "/tmp", ...(home && home !== "/" ? [home] : [])];
   }
   return [...paths];
+}
+
+function child(dir: string, name: string): string {
+  return `${dir === "/" ? "" : dir}/${name}`;
 }
 
 /**
@@ -52,9 +56,7 @@ export function openInotifySource(
       try {
         watches.set(instance.addWatch(dir, mask), dir);
         for (const entry of Deno.readDirSync(dir)) {
-          if (entry.isDirectory && !entry.isSymlink) {
-            stack.push(`${dir === "/" ? "" : dir}/${entry.name}`);
-          }
+          if (entry.isDirectory && !entry.isSymlink) stack.push(child(dir, entry.name));
         }
       } catch {
         // Unreadable or vanished directory: not counted.
@@ -64,38 +66,36 @@ export function openInotifySource(
   const roots = inotifyRoots(paths);
   for (const root of roots) watchTree(root);
   if (watches.size === 0) {
-    instance.close();
+    instance.closeNow();
     throw new Error(`inotify could not watch any of ${JSON.stringify(roots)}`);
   }
+  // Between the kernel and the loop's sink: watches follow the tree.
+  let downstream: KernelSink | null = null;
+  const sink: KernelSink = {
+    event(mask, watch) {
+      if (mask & IN.IGNORED) {
+        watches.delete(watch as number);
+        return;
+      }
+      const isDirectory = (mask & IN.ISDIR) !== 0;
+      if (isDirectory && (mask & (IN.CREATE | IN.MOVED_TO))) {
+        const dir = watches.get(watch as number);
+        if (dir !== undefined) watchTree(child(dir, instance.entryName()));
+      }
+      downstream!.event(mask, watch);
+    },
+    overflow: () => downstream!.overflow(),
+    malformed: () => downstream!.malformed(),
+  };
   return {
     kind: "inotify",
-    read() {
-      const batch = instance.read(0);
-      const records: KernelRecord[] = [];
-      for (const event of batch.events) {
-        if (event.mask & IN.Q_OVERFLOW) {
-          records.push({ overflow: true });
-          continue;
-        }
-        if (event.mask & IN.IGNORED) {
-          watches.delete(event.watch);
-          continue;
-        }
-        const dir = watches.get(event.watch);
-        if (dir === undefined) continue;
-        const path = event.name ? `${dir === "/" ? "" : dir}/${event.name}` : dir;
-        const isDirectory = (event.mask & IN.ISDIR) !== 0;
-        if (isDirectory && (event.mask & (IN.CREATE | IN.MOVED_TO))) watchTree(path);
-        records.push({
-          overflow: false,
-          mask: event.mask,
-          isDirectory,
-          path,
-          name: event.name || (dir.split("/").pop() ?? ""),
-        });
-      }
-      return { records, malformed: batch.malformed };
+    waitReadable: (timeoutMs) => instance.waitReadable(timeoutMs),
+    read(to) {
+      downstream = to;
+      return instance.readInto(sink);
     },
+    directoryPath: (watch) => watches.get(watch as number) ?? null,
+    entryName: () => instance.entryName(),
     close: () => instance.close(),
   };
 }

@@ -1,28 +1,41 @@
 /**
- * What the read loop needs from a kernel interface: records, normalised.
+ * What the read loop needs from a kernel interface: readiness, and events
+ * handed one at a time to a sink, with no object made per event.
  *
  * @module
  */
-import type { KernelInterface } from "./reader_protocol.ts";
 
-/** One kernel event, or a lost-events marker. */
-export type KernelRecord =
-  | { overflow: true }
-  | {
-    overflow: false;
-    /** The event's bits in its interface's numbering. */
-    mask: number;
-    isDirectory: boolean;
-    /** The full path, or null when the source was told paths are not needed. */
-    path: string | null;
-    /** The entry's name. */
-    name: string;
-  };
+/** The kernel interfaces the subsystem can read. */
+export type KernelInterface = "fanotify" | "inotify";
+
+/** A directory as a source names it: a handle key (fanotify) or a watch (inotify). */
+export type DirectoryRef = string | number;
+
+/** Where a source hands its events. */
+export interface KernelSink {
+  /**
+   * An event with kernel bits `mask` (in the interface's numbering; bit
+   * 0x40000000 marks a directory in both) on an entry of `directory`
+   * (null when the kernel named none).
+   */
+  event(mask: number, directory: DirectoryRef | null): void;
+  /** The kernel's queue overflowed: events were lost. */
+  overflow(): void;
+  /** A record that could not be parsed. */
+  malformed(): void;
+}
 
 /** A kernel interface being read. */
 export interface KernelSource {
   readonly kind: KernelInterface;
-  /** Reads what is queued now without waiting; empty when nothing is. */
-  read(): { records: KernelRecord[]; malformed: number };
-  close(): void;
+  /** Resolves true once events are queued; false after `timeoutMs` or when closed. */
+  waitReadable(timeoutMs: number): Promise<boolean>;
+  /** Reads what is queued now, without waiting, into `sink`; returns the bytes read (0: none). */
+  read(sink: KernelSink): number;
+  /** The path of a directory an event named; null when it is gone. */
+  directoryPath(directory: DirectoryRef): string | null;
+  /** The name of the entry of the event being delivered ("" for the directory itself). */
+  entryName(): string;
+  /** Ends any wait and closes the kernel descriptor. */
+  close(): Promise<void>;
 }

@@ -4,7 +4,12 @@
  * @module
  */
 import type { ExclusionSetting } from "../../policy/settings_spec.ts";
-import type { Exclusion } from "./reader_protocol.ts";
+
+/** An exclusion as the reader applies it. */
+export type Exclusion =
+  | { kind: "path"; path: string; isDirectory: boolean }
+  | { kind: "extension"; extension: string }
+  | { kind: "name"; name: string };
 
 function under(path: string, directory: string): boolean {
   return path.startsWith(directory.endsWith("/") ? directory : `${directory}/`);
@@ -49,9 +54,44 @@ export function pathFilter(
       : inScope(path, roots) && !isExcluded(path, name, exclusions);
 }
 
-/** Whether events need their full path to be filtered (not only their name). */
-export function needsPaths(roots: readonly string[], exclusions: readonly Exclusion[]): boolean {
-  return exclusions.some((e) => e.kind === "path") || roots.some((root) => root !== "/");
+/**
+ * What counts of the entries of one directory: every one, none (out of
+ * scope or excluded), or it depends on the entry's name (an exclusion
+ * names entries there, or a watched root lies inside).
+ */
+export type Entries = "all" | "none" | "by_name";
+
+/** `path` without trailing slashes ("/" stays "/"). */
+function trimmed(path: string): string {
+  const cut = path.replace(/\/+$/, "");
+  return cut === "" ? "/" : cut;
+}
+
+function parentOf(path: string): string {
+  const clean = trimmed(path);
+  const cut = clean.lastIndexOf("/");
+  return cut <= 0 ? "/" : clean.slice(0, cut);
+}
+
+/**
+ * The decision for the entries of the directory `dir`, made once per
+ * directory so that an event costs no path work: "by_name" only where an
+ * entry's name can change the answer.
+ */
+export function entriesOf(
+  dir: string,
+  roots: readonly string[],
+  exclusions: readonly Exclusion[],
+): Entries {
+  const here = trimmed(dir);
+  const inside = inScope(here, roots);
+  const rootBelow = !inside && roots.some((root) => parentOf(root) === here);
+  if (!inside && !rootBelow) return "none";
+  if (exclusions.some((e) => e.kind === "path" && e.isDirectory && isExcluded(here, "", [e]))) {
+    return "none";
+  }
+  const named = exclusions.some((e) => e.kind !== "path" || parentOf(e.path) === here);
+  return rootBelow || named ? "by_name" : "all";
 }
 
 /**

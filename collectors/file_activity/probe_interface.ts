@@ -6,7 +6,7 @@
 import { FAN, Fanotify } from "../../ffi/fanotify.ts";
 import { IN, Inotify } from "../../ffi/inotify.ts";
 import { inotifyRoots } from "./inotify_source.ts";
-import type { KernelInterface } from "./reader_protocol.ts";
+import type { KernelInterface } from "./kernel_source.ts";
 
 /**
  * Opens `kind`, marks or watches the first of `paths` as a reader would,
@@ -18,7 +18,7 @@ export function probeInterface(kind: KernelInterface, paths: readonly string[]):
     try {
       group.markFilesystem(paths[0] ?? "/", FAN.OPEN);
     } finally {
-      group.close();
+      group.closeNow();
     }
     return;
   }
@@ -26,6 +26,6 @@ export function probeInterface(kind: KernelInterface, paths: readonly string[]):
   try {
     instance.addWatch(inotifyRoots(paths)[0] ?? "/", IN.OPEN);
   } finally {
-    instance.close();
+    instance.closeNow();
   }
 }

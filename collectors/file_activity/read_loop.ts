@@ -1,74 +1,173 @@
 /**
- * The one read loop: drains a kernel source, filters, counts and sends
- * batches over the channel.
+ * The one read loop: waits until the kernel has events (on another thread,
+ * so the agent's own thread is free meanwhile), then drains them at once,
+ * filters them per directory and counts them. Waking on readiness rather
+ * than on a timer keeps the kernel's queue (16,384 events for fanotify)
+ * from overflowing under a flood.
  *
  * @module
  */
-import { alignedDelay } from "../aligned_timer.ts";
 import type { CounterTotals } from "./counter_totals.ts";
-import type { KernelSource } from "./kernel_source.ts";
-import type { ReaderChannel } from "./reader_channel.ts";
-import type { BatchMessage } from "./reader_protocol.ts";
+import type { DirectoryRef, KernelSink, KernelSource } from "./kernel_source.ts";
+import { type Entries, entriesOf, type Exclusion, pathFilter } from "./path_filter.ts";
 
-/** Reads per drain at most (256 KiB each), so that a flood cannot hold the event loop. */
-const ROUNDS = 16;
+/** Reads per drain at most (256 KiB each): a flood cannot hold the event loop for long. */
+const ROUNDS = 8;
+/** How long one wait for readiness lasts before it is simply made again. */
+const WAIT_MS = 60_000;
+/** Directories whose decision is remembered at most. */
+const MAX_DIRECTORIES = 65_536;
 
-/** Records read in one drain above which the next drain comes at once, not on the grid. */
-const BUSY = 1024;
-/** The pause between drains while the kernel delivers a flood. */
-const BUSY_PAUSE_MS = 20;
-
-/** Drains what `source` has queued now into `totals`; returns how many records it read. */
-export function drain(
-  source: KernelSource,
-  accept: (path: string | null, name: string) => boolean,
-  totals: CounterTotals,
-  channel: ReaderChannel,
-): number {
-  let read = 0;
-  try {
-    for (let round = 0; round < ROUNDS; round++) {
-      const { records, malformed } = source.read();
-      channel.add("bad_records", malformed);
-      if (records.length === 0) break;
-      read += records.length;
-      for (const record of records) {
-        if (record.overflow) channel.overflow();
-        else if (accept(record.path, record.name)) totals.count(record.mask, record.isDirectory);
-      }
-    }
-  } catch {
-    channel.add("read_failures");
-  }
-  return read;
+/** What the loop counts about its own reading. */
+export interface ReaderCounters {
+  /** Kernel queue overflows (events lost). */
+  overflows: number;
+  /** Records that could not be parsed. */
+  bad_records: number;
+  /** Reads or waits that failed. */
+  read_failures: number;
+  /** Times the kernel woke the loop. */
+  wakeups: number;
 }
 
-/**
- * Drains `source` every `drainMs` (on the agent's timer grid) and sends a
- * batch with `send` until the returned function is called (which closes
- * the source). The descriptor is non-blocking: a drain never waits. The
- * kernel queue holds what arrives between two drains (16,384 events for
- * fanotify; more is counted as an overflow), so while a drain finds a
- * flood the next one follows after a short pause instead.
- */
-export function startReadLoop(
-  source: KernelSource,
-  accept: (path: string | null, name: string) => boolean,
-  totals: CounterTotals,
-  channel: ReaderChannel,
-  send: (batch: BatchMessage) => void,
-  drainMs: number,
-): () => void {
-  let timer: ReturnType<typeof setTimeout>;
-  const tick = () => {
-    const read = drain(source, accept, totals, channel);
-    const batch = channel.nextBatch(totals.take());
-    if (batch) send(batch);
-    timer = setTimeout(tick, read >= BUSY ? BUSY_PAUSE_MS : alignedDelay(drainMs));
+interface DirectoryDecision {
+  path: string;
+  entries: Entries;
+}
+
+const GONE: DirectoryDecision = { path: "", entries: "none" };
+
+function child(dir: string, name: string): string {
+  return `${dir === "/" ? "" : dir}/${name}`;
+}
+
+/** Reads `source` into `totals` until stopped. */
+export class ReadLoop implements KernelSink {
+  readonly #source: KernelSource;
+  readonly #roots: readonly string[];
+  readonly #exclusions: readonly Exclusion[];
+  readonly #accept: (path: string | null, name: string) => boolean;
+  readonly #totals: CounterTotals;
+  readonly #directories = new Map<DirectoryRef, DirectoryDecision>();
+  /**
+   * Events per distinct mask in the drain under way, added to the totals at
+   * its end: a few masks, searched in order (cheaper than a map without a JIT).
+   */
+  readonly #masks: number[] = [];
+  readonly #times: number[] = [];
+  /** The last directory decided: a flood comes from few directories. */
+  #lastDirectory: DirectoryRef | null = null;
+  #lastDecision: DirectoryDecision = GONE;
+  readonly counters: ReaderCounters = {
+    overflows: 0,
+    bad_records: 0,
+    read_failures: 0,
+    wakeups: 0,
   };
-  timer = setTimeout(tick, alignedDelay(drainMs));
-  return () => {
-    clearTimeout(timer);
-    source.close();
-  };
+  #stopped = false;
+  readonly #running: Promise<void>;
+
+  /** Starts reading at once. */
+  constructor(
+    source: KernelSource,
+    roots: readonly string[],
+    exclusions: readonly Exclusion[],
+    totals: CounterTotals,
+  ) {
+    this.#source = source;
+    this.#roots = roots;
+    this.#exclusions = exclusions;
+    this.#accept = pathFilter(roots, exclusions);
+    this.#totals = totals;
+    this.#running = this.#run();
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopped) {
+      const started = performance.now();
+      let ready = false;
+      try {
+        ready = await this.#source.waitReadable(WAIT_MS);
+      } catch {
+        this.counters.read_failures++;
+      }
+      if (this.#stopped) return;
+      if (ready) {
+        this.counters.wakeups++;
+        this.drain();
+      } else if (performance.now() - started < 10) {
+        // A wait that fails at once must not spin.
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
+    }
+  }
+
+  /** Reads and counts what the kernel has queued now (the loop does this on every wake). */
+  drain(): void {
+    try {
+      for (let round = 0; round < ROUNDS; round++) {
+        if (this.#source.read(this) === 0) break;
+      }
+    } catch {
+      this.counters.read_failures++;
+    }
+    for (let i = 0; i < this.#masks.length; i++) {
+      this.#totals.count(this.#masks[i]!, this.#times[i]);
+    }
+    this.#masks.length = 0;
+    this.#times.length = 0;
+  }
+
+  event(mask: number, directory: DirectoryRef | null): void {
+    // An event the kernel did not place cannot be filtered: not counted.
+    if (directory === null) return;
+    let decision = this.#lastDecision;
+    if (directory !== this.#lastDirectory) {
+      decision = this.#directories.get(directory) ?? this.#decide(directory);
+      this.#lastDirectory = directory;
+      this.#lastDecision = decision;
+    }
+    if (decision.entries === "none") return;
+    if (decision.entries === "by_name") {
+      const name = this.#source.entryName();
+      const path = name === "" ? decision.path : child(decision.path, name);
+      if (!this.#accept(path, name === "" ? path.slice(path.lastIndexOf("/") + 1) : name)) return;
+    }
+    const masks = this.#masks;
+    for (let i = 0; i < masks.length; i++) {
+      if (masks[i] === mask) {
+        this.#times[i]!++;
+        return;
+      }
+    }
+    masks.push(mask);
+    this.#times.push(1);
+  }
+
+  #decide(directory: DirectoryRef): DirectoryDecision {
+    const path = this.#source.directoryPath(directory);
+    const decision = path === null
+      ? GONE
+      : { path, entries: entriesOf(path, this.#roots, this.#exclusions) };
+    if (this.#directories.size >= MAX_DIRECTORIES) this.#directories.clear();
+    // A handle names one directory for good: one that is gone stays gone.
+    this.#directories.set(directory, decision);
+    return decision;
+  }
+
+  overflow(): void {
+    this.counters.overflows++;
+  }
+
+  malformed(): void {
+    this.counters.bad_records++;
+  }
+
+  /** Stops reading and closes the source. */
+  async stop(): Promise<void> {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    await this.#source.close();
+    await this.#running;
+  }
 }

@@ -33,7 +33,7 @@ export function collectedNow(
   if (event?.type === "kernel_statistics") {
     if (!context.realTime) return { yes: false, why: "real-time protection is off" };
     const source = field.source;
-    if (source && !source.channel && !source.maskOf) {
+    if (source && !source.reader && !source.maskOf) {
       const active = context.subsystem === "fanotify" || context.subsystem === "inotify"
         ? context.subsystem
         : null;

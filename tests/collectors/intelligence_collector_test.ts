@@ -136,3 +136,145 @@ Deno.test("garbage, truncation and a vanished directory are reported, never a ma
     await agent.stop();
   }
 });
+
+/** Runs `work` with a FIFO at `path`, a writer-less named pipe (removed afterwards). */
+async function withFifo(path: string, work: () => Promise<void>): Promise<void> {
+  await Deno.remove(path).catch(() => {});
+  const made = await new Deno.Command("mkfifo", { args: [path] }).output();
+  ok(made.success, "mkfifo");
+  try {
+    await work();
+  } finally {
+    await Deno.remove(path).catch(() => {});
+  }
+}
+
+Deno.test("databases that go missing and come back unchanged are no update; health says they went missing", async () => {
+  await using dir = await tempDir();
+  const { agent, clamav } = await setUp(dir.path);
+  try {
+    // Pointed at an empty directory, then back.
+    await Deno.rename(clamav, `${clamav}.away`);
+    await Deno.mkdir(clamav);
+    await agent.collectNow("intelligence");
+    equal(agent.identity.sig_version, null);
+    const health = await buildHealth(agent.store, `${dir.path}/data`, agent.policy, agent.status());
+    ok(
+      health.problems.some((p) => /last seen at version 27815\) has been missing/.test(p)),
+      health.problems.join("\n"),
+    );
+    await Deno.remove(clamav);
+    await Deno.rename(`${clamav}.away`, clamav);
+    await agent.collectNow("intelligence");
+    equal(agent.identity.sig_version, "27815");
+    // Unreadable for a while (a damaged header), then readable again.
+    const good = await Deno.readFile(`${clamav}/daily.cvd`);
+    await Deno.writeTextFile(`${clamav}/daily.cvd`, "ClamAV-VDB:broken");
+    await agent.collectNow("intelligence");
+    await Deno.writeFile(`${clamav}/daily.cvd`, good);
+    await agent.collectNow("intelligence");
+    deepEqual(await updates(agent), [], "nothing was updated");
+    const after = await buildHealth(agent.store, `${dir.path}/data`, agent.policy, agent.status());
+    ok(!after.problems.some((p) => /has been missing/.test(p)), after.problems.join("\n"));
+    // A version that changed while the databases were unreadable is a real update.
+    await Deno.writeTextFile(`${clamav}/daily.cvd`, "");
+    await agent.collectNow("intelligence");
+    await Deno.writeFile(`${clamav}/daily.cvd`, databaseFile(27820));
+    await agent.collectNow("intelligence");
+    const recorded = await updates(agent);
+    equal(recorded.length, 1);
+    equal(recorded[0]!.parts.required!.from_version, "27815");
+    equal(recorded[0]!.parts.required!.to_version, "27820");
+  } finally {
+    await agent.stop();
+  }
+});
+
+const FAILED_RUN = [
+  "Tue Nov 24 06:26:00 2026 -> ClamAV update process started at Tue Nov 24 06:26:00 2026",
+  "Tue Nov 24 06:26:01 2026 -> ERROR: Database update process failed: HTTP GET failed",
+  "Tue Nov 24 06:26:01 2026 -> ERROR: Update failed.",
+  "",
+].join("\n");
+
+Deno.test("freshclam's first failure is recorded when its log appears only after the agent started", async () => {
+  await using dir = await tempDir();
+  const { agent } = await setUp(dir.path);
+  try {
+    await Deno.remove(`${dir.path}/freshclam.log`);
+    await agent.collectNow("intelligence");
+    await Deno.writeTextFile(`${dir.path}/freshclam.log`, FAILED_RUN);
+    await agent.collectNow("intelligence");
+    await agent.collectNow("intelligence");
+    equal((await updates(agent)).length, 1);
+  } finally {
+    await agent.stop();
+  }
+});
+
+Deno.test("binary bytes in freshclam's log never make a failure recorded twice", async () => {
+  await using dir = await tempDir();
+  const { agent } = await setUp(dir.path);
+  try {
+    const garbage = new Uint8Array(3000).map((_, i) => 0x80 + (i % 120));
+    await Deno.writeFile(`${dir.path}/freshclam.log`, garbage, { append: true });
+    await Deno.writeTextFile(`${dir.path}/freshclam.log`, `\n${FAILED_RUN}`, { append: true });
+    for (let i = 0; i < 5; i++) await agent.collectNow("intelligence");
+    equal((await updates(agent)).length, 1);
+  } finally {
+    await agent.stop();
+  }
+});
+
+Deno.test("a line longer than the reader's chunk is skipped with a count, and later failures are still seen", async () => {
+  await using dir = await tempDir();
+  const { agent } = await setUp(dir.path);
+  try {
+    await Deno.writeTextFile(`${dir.path}/freshclam.log`, "x".repeat(1_500_000), { append: true });
+    await agent.collectNow("intelligence");
+    await Deno.writeTextFile(`${dir.path}/freshclam.log`, `\n${FAILED_RUN}`, { append: true });
+    for (let i = 0; i < 4; i++) await agent.collectNow("intelligence");
+    equal((await updates(agent)).length, 1);
+    ok(
+      agent.status().problems.some((p) => /longer than 1048576 bytes/.test(p)),
+      agent.status().problems.join("\n"),
+    );
+  } finally {
+    await agent.stop();
+  }
+});
+
+Deno.test("FIFOs in place of a database, freshclam's configuration or its log never hang the agent or health", async () => {
+  await using dir = await tempDir();
+  const { agent, clamav } = await setUp(dir.path);
+  try {
+    for (const path of [`${clamav}/daily.cvd`, `${dir.path}/freshclam.log`]) {
+      await withFifo(path, async () => {
+        const started = performance.now();
+        await agent.collectNow("intelligence");
+        const health = await buildHealth(
+          agent.store,
+          `${dir.path}/data`,
+          agent.policy,
+          agent.status(),
+        );
+        ok(performance.now() - started < 3000, `${path} held the agent up`);
+        ok(
+          health.problems.some((p) => p.includes(path) && /FIFO/.test(p)),
+          `${path}: ${health.problems.join("\n")}`,
+        );
+      });
+    }
+    // The configuration matters only when something is recorded: a version change.
+    await withFifo(`${dir.path}/freshclam.conf`, async () => {
+      await Deno.writeFile(`${clamav}/daily.cvd`, databaseFile(27816));
+      await agent.collectNow("intelligence");
+      const recorded = await updates(agent);
+      equal(recorded.length, 1, "the change is recorded once, at once");
+      equal(recorded[0]!.parts.required!.using_proxy, false);
+      ok(agent.status().problems.some((p) => /freshclam.conf" is not a regular file/.test(p)));
+    });
+  } finally {
+    await agent.stop();
+  }
+});

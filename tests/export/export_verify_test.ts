@@ -66,7 +66,7 @@ async function exportText(
   options: ExportOptions,
 ): Promise<string> {
   const identity = await loadIdentity(store.db, policyAt("optional"));
-  return await new Response(utf8Stream(exportEvents(store.db, policyAt(level), identity, options)))
+  return await new Response(utf8Stream(exportEvents(store, policyAt(level), identity, options)))
     .text();
 }
 

@@ -50,3 +50,43 @@ Deno.test("without --managed-config the CLI reads the running agent's managed fi
     await agent.stdout.cancel().catch(() => {});
   }
 });
+
+Deno.test("vitrine dashboard names the port the running agent really serves, and a URL that answers", async () => {
+  await using dir = await tempDir();
+  const dataDir = `${dir.path}/data`;
+  const agent = spawnAgent([
+    "--data-dir",
+    dataDir,
+    "--port",
+    "0",
+    "--managed-config",
+    `${dir.path}/none.json`,
+  ]);
+  try {
+    const said = await readUntil(agent.stderr, "Dashboard:");
+    const port = Number(/127\.0\.0\.1:(\d+)/.exec(said.slice(said.indexOf("Dashboard:")))?.[1]);
+    ok(port > 0 && port !== 7878);
+    let result = await runCli(["dashboard", "--data-dir", dataDir]);
+    await waitFor("the agent to note its address", async () => {
+      result = await runCli(["dashboard", "--data-dir", dataDir]);
+      return result.stdout.includes(`:${port}/`);
+    }, 30_000);
+    equal(result.code, 0, result.stderr);
+    const url = result.stdout.trim();
+    match(url, new RegExp(`^http://127\\.0\\.0\\.1:${port}/\\?token=[0-9a-f]{64}$`));
+    const page = await fetch(url);
+    equal(page.status, 200);
+    await page.body?.cancel();
+    const told = await runCli(["dashboard", "--data-dir", dataDir, "--port", "7878"]);
+    match(told.stdout, new RegExp(`:${port}/`));
+    match(told.stderr, new RegExp(`listens on port ${port}, not 7878`));
+  } finally {
+    agent.kill("SIGTERM");
+    await agent.status;
+    await agent.stdout.cancel().catch(() => {});
+    await agent.stderr.cancel().catch(() => {});
+  }
+  const idle = await runCli(["dashboard", "--data-dir", dataDir]);
+  match(idle.stderr, /no agent serves a dashboard/);
+  match(idle.stdout, /:7878\//);
+});

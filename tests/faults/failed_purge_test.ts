@@ -25,7 +25,7 @@ async function nothingOptionalVisible(agent: Agent): Promise<void> {
   const shown = await listEvents(agent.store.db, { allowed: allowedTiers(agent.policy, "show") });
   ok(shown.every((e) => e.parts.optional === undefined), "no optional part is shown");
   const text = await new Response(
-    utf8Stream(exportEvents(agent.store.db, agent.policy, agent.identity, { format: "ndjson" })),
+    utf8Stream(exportEvents(agent.store, agent.policy, agent.identity, { format: "ndjson" })),
   ).text();
   ok(!text.includes('"optional":{'), "no optional part is exported");
   equal(allowedTiers(agent.policy, "send").includes("optional"), false);

@@ -31,8 +31,9 @@ Tue Nov 24 06:26:01 2026 -> ERROR: Update failed.
       `Tue Nov 24 07:26:00 2026 -> daily.cld database is up-to-date (version: 27815, sigs: 2069035, f-level: 90, builder: raynman)
 `,
     );
-  const { failures, used } = readFreshclamLog(log);
-  equal(used, log.length);
+  const bytes = new TextEncoder().encode(log);
+  const { failures, used } = readFreshclamLog(bytes);
+  equal(used, bytes.length);
   deepEqual(failures, [{
     error: 52,
     reason:
@@ -44,9 +45,19 @@ Tue Nov 24 06:26:01 2026 -> ERROR: Update failed.
 Deno.test("a run still under way is left to be read again", () => {
   const done = RUN("Tue Nov 24 06:26:01 2026 -> ERROR: Update failed.\n");
   const going = RUN("Tue Nov 24 06:27:00 2026 -> Trying to retrieve CVD header\n");
-  const { failures, used } = readFreshclamLog(done + going);
+  const { failures, used } = readFreshclamLog(new TextEncoder().encode(done + going));
   equal(failures.length, 1);
-  equal(used, done.length);
+  equal(used, new TextEncoder().encode(done).length);
+});
+
+Deno.test("offsets are bytes even where the log holds bytes that are not UTF-8", () => {
+  const garbage = new Uint8Array([0xff, 0xfe, 0x80, 0xc3, 0x28, 0x0a, 0xe2, 0x82]);
+  const done = new TextEncoder().encode(RUN("Tue Nov 24 06:26:01 2026 -> ERROR: Update failed.\n"));
+  const going = new TextEncoder().encode(RUN("Tue Nov 24 06:27:00 2026 -> Trying\n"));
+  const bytes = new Uint8Array([...garbage, 0x0a, ...done, ...going]);
+  const { failures, used } = readFreshclamLog(bytes);
+  equal(failures.length, 1);
+  equal(used, garbage.length + 1 + done.length, "the run under way starts where its bytes start");
 });
 
 Deno.test({
@@ -80,7 +91,7 @@ Deno.test({
     stderr: "null",
   }).output();
   const text = await Deno.readTextFile(`${dir.path}/freshclam.log`);
-  const { failures } = readFreshclamLog(text);
+  const { failures } = readFreshclamLog(new TextEncoder().encode(text));
   equal(failures.length, 1, text);
   match(failures[0]!.reason, /update process failed|Update failed/i);
   ok(failures[0]!.error === 52 || failures[0]!.error === 58, `error ${failures[0]!.error}`);

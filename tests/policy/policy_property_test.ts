@@ -21,6 +21,8 @@ import {
 } from "../../support/collect_support_bundle.ts";
 import { tempDir } from "../_helpers.ts";
 
+const NO_FACTS = { userNames: [], homes: [] };
+
 // A small deterministic generator, so a failure can be replayed.
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -227,8 +229,8 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
                 "cloudService.automaticSampleSubmissionConsent",
               );
               equal(effective, sample);
-              equal(decideSample(effective, ELF).submit, sample !== "none");
-              equal(decideSample(effective, PDF).submit, sample === "all");
+              equal(decideSample(effective, ELF, NO_FACTS).submit, sample !== "none");
+              equal(decideSample(effective, PDF, NO_FACTS).submit, sample === "all");
             } finally {
               await store.close();
             }

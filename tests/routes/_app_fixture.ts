@@ -71,7 +71,13 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
       return change;
     },
     recordConsent: async (granted, actor) => {
-      const result = await recordConsent(store.db, identity, policy.current, { granted, actor });
+      const result = await recordConsent(
+        store.db,
+        identity,
+        policy.current,
+        { granted, actor },
+        dir,
+      );
       if (result.ok) consents.push({ granted, actor: result.consent.actor });
       return result;
     },

@@ -182,8 +182,8 @@ Deno.test({
       const overflow = await phone.evaluate(() =>
         document.documentElement.scrollWidth - innerWidth
       );
-      ok(overflow <= 1, `the overview scrolls sideways by ${overflow}px at 375px`);
       await phone.screenshot({ path: `${SHOTS}/overview-narrow.png`, fullPage: true });
+      ok(overflow <= 1, `the overview scrolls sideways by ${overflow}px at 375px`);
       equal(errors.join("\n"), "", "no script errors in the browser");
     } finally {
       await browser.close();

@@ -1,5 +1,10 @@
-import { deepEqual, equal, ok } from "node:assert/strict";
-import { collectSupportBundle, readBundleContent } from "../../support/collect_support_bundle.ts";
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import { listEvents } from "../../store/event_queries.ts";
+import {
+  collectSupportBundle,
+  ConsentRequiredError,
+  readBundleContent,
+} from "../../support/collect_support_bundle.ts";
 import { startTestAgent, tempDir } from "../_helpers.ts";
 
 async function bundleAt(level: "required" | "optional") {
@@ -39,4 +44,32 @@ Deno.test("a bundle carries the install log and the managed file, and the agent 
   const kinds = (required.content.files as { kind: string }[]).map((f) => f.kind);
   deepEqual(kinds, ["install log", "configuration"]);
   ok(!JSON.stringify(required.content).includes("agent started"));
+});
+
+Deno.test("withdrawing consent deletes the bundles gathered under it, and the next refusal names the withdrawal", async () => {
+  await using dir = await tempDir();
+  const dataDir = `${dir.path}/data`;
+  const agent = await startTestAgent({ dataDir });
+  try {
+    equal((await agent.recordConsent(true, "Ada")).ok, true);
+    const first = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity);
+    await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity);
+    const withdrawn = await agent.recordConsent(false, "Grace");
+    ok(withdrawn.ok);
+    equal(withdrawn.bundlesDeleted, 2);
+    deepEqual(await Array.fromAsync(Deno.readDir(`${dataDir}/support`)), []);
+    ok(!(await Deno.stat(first.path).then(() => true, () => false)));
+    const [record] = await listEvents(agent.store.db, {
+      allowed: ["required"],
+      type: "support_log_consent",
+      limit: 1,
+    });
+    equal(record?.parts.required?.bundles_deleted, 2);
+    const refused = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity)
+      .then(() => null, (error: Error) => error);
+    ok(refused instanceof ConsentRequiredError);
+    match(refused.message, /withdrawn by Grace at 20\d\d-/);
+  } finally {
+    await agent.stop();
+  }
 });

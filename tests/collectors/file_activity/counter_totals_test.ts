@@ -40,11 +40,12 @@ Deno.test("family masks are the OR of each family's counters, as the catalogue a
   ok((masks.file_op & FAN.OPEN) !== 0);
 });
 
-Deno.test("an event counts once per counter whose bits it carries; files-only counters skip directories", () => {
+Deno.test("an event counts once per counter whose bits it carries (times its repeats); files-only counters skip directories", () => {
   const totals = new CounterTotals(countersFor("inotify"));
-  totals.count(IN.CREATE, false);
-  totals.count(IN.CREATE, true);
-  totals.count(IN.OPEN | IN.CLOSE_WRITE, false);
+  totals.count(IN.CREATE);
+  totals.count(IN.CREATE | IN.ISDIR);
+  totals.count(IN.OPEN | IN.CLOSE_WRITE);
+  totals.count(IN.MODIFY, 3);
   const { totals: now, changed } = totals.take();
   equal(changed, true);
   equal(now["ipc.kauth.vnode.create"], 2, "vnode counters count directories too");
@@ -53,5 +54,6 @@ Deno.test("an event counts once per counter whose bits it carries; files-only co
   equal(now["ipc.kauth.file_op.close"], 1);
   equal(now["ipc.kauth.file_op.close_modified"], 1);
   equal(now["ipc.kauth.vnode.read"], 0);
+  equal(now["ipc.kauth.vnode.write"], 3, "an event seen several times counts as many");
   equal(totals.take().changed, false, "nothing moved since");
 });

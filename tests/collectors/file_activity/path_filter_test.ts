@@ -1,12 +1,12 @@
 import { deepEqual, equal } from "node:assert/strict";
 import {
+  entriesOf,
   inScope,
   isExcluded,
-  needsPaths,
   pathFilter,
   readerExclusions,
 } from "../../../collectors/file_activity/path_filter.ts";
-import type { Exclusion } from "../../../collectors/file_activity/reader_protocol.ts";
+import type { Exclusion } from "../../../collectors/file_activity/path_filter.ts";
 
 const EXCLUSIONS: Exclusion[] = [
   { kind: "name", name: "secret.txt" },
@@ -53,10 +53,26 @@ Deno.test("without a path only name and extension exclusions can refuse an event
   equal(accept("/tmp/a.txt", "a.txt"), false, "out of scope");
 });
 
-Deno.test("paths are resolved only when scope or a path exclusion needs them", () => {
-  equal(needsPaths(["/"], [{ kind: "name", name: "x" }]), false);
-  equal(needsPaths(["/home"], []), true);
-  equal(needsPaths(["/"], [{ kind: "path", path: "/x", isDirectory: true }]), true);
+Deno.test("a directory's entries are decided once: all, none, or by name only where a name matters", () => {
+  equal(entriesOf("/home/u", ["/"], []), "all");
+  equal(entriesOf("/home/u", ["/home"], []), "all");
+  equal(entriesOf("/tmp", ["/home"], []), "none", "out of scope");
+  equal(entriesOf("/", ["/home"], []), "by_name", "the root /home is an entry of /");
+  equal(entriesOf("/srv/cache/a", ["/"], EXCLUSIONS), "none", "below an excluded directory");
+  equal(entriesOf("/srv/cache", ["/"], EXCLUSIONS), "none", "the excluded directory itself");
+  equal(
+    entriesOf("/srv", ["/"], [{ kind: "path", path: "/srv/cache", isDirectory: true }]),
+    "by_name",
+  );
+  equal(
+    entriesOf("/etc", ["/"], [{ kind: "path", path: "/etc/shadow", isDirectory: false }]),
+    "by_name",
+  );
+  equal(
+    entriesOf("/var", ["/"], [{ kind: "path", path: "/etc/shadow", isDirectory: false }]),
+    "all",
+  );
+  equal(entriesOf("/var", ["/"], [{ kind: "extension", extension: "log" }]), "by_name");
 });
 
 Deno.test("the exclusion setting becomes reader exclusions, with the data directory added", () => {

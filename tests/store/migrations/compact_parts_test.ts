@@ -100,7 +100,7 @@ Deno.test("the migration converts stored parts so that each reads back as the sa
   try {
     const identity = await loadIdentity(store.db, OPTIONAL);
     const text = await new Response(
-      utf8Stream(exportEvents(store.db, OPTIONAL, identity, { format: "ndjson" })),
+      utf8Stream(exportEvents(store, OPTIONAL, identity, { format: "ndjson" })),
     ).text();
     const report = await verifyExport(new Response(text).body!);
     equal(report.ok, true, JSON.stringify(report.problem));

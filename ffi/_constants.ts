@@ -1,0 +1,68 @@
+// The numbers of the Linux (x86-64 and arm64 share them) C interface that
+// the FFI wrappers pass or compare: written once, here.
+
+/** open(2) flags. */
+export const O = {
+  RDONLY: 0,
+  WRONLY: 0o1,
+  RDWR: 0o2,
+  CREAT: 0o100,
+  NOCTTY: 0o400,
+  NONBLOCK: 0o4000,
+  LARGEFILE: 0o100000,
+  DIRECTORY: 0o200000,
+  NOFOLLOW: 0o400000,
+  CLOEXEC: 0o2000000,
+  PATH: 0o10000000,
+} as const;
+
+/** The *at(2) calls' special directory and flags. */
+export const AT = {
+  FDCWD: -100,
+  SYMLINK_NOFOLLOW: 0x100,
+  EMPTY_PATH: 0x1000,
+} as const;
+
+/** poll(2) event bits. */
+export const POLL = {
+  IN: 0x1,
+  PRI: 0x2,
+  ERR: 0x8,
+  HUP: 0x10,
+  NVAL: 0x20,
+} as const;
+
+/** errno values, by name (asm-generic/errno-base.h and errno.h). */
+export const ERRNO = {
+  EPERM: 1,
+  ENOENT: 2,
+  ESRCH: 3,
+  EINTR: 4,
+  EIO: 5,
+  ENXIO: 6,
+  EBADF: 9,
+  EAGAIN: 11,
+  ENOMEM: 12,
+  EACCES: 13,
+  EFAULT: 14,
+  EBUSY: 16,
+  EEXIST: 17,
+  EXDEV: 18,
+  ENODEV: 19,
+  ENOTDIR: 20,
+  EISDIR: 21,
+  EINVAL: 22,
+  ENFILE: 23,
+  EMFILE: 24,
+  ENOSPC: 28,
+  ENAMETOOLONG: 36,
+  ENOSYS: 38,
+  ELOOP: 40,
+  EOVERFLOW: 75,
+  EOPNOTSUPP: 95,
+  ECONNREFUSED: 111,
+  ESTALE: 116,
+} as const;
+
+/** File type bits of st_mode / stx_mode. */
+export const S_IFMT = 0o170000;
