@@ -62,6 +62,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./cli/lifecycle_command.ts")).lifecycleCommand,
     summary: "record an install, upgrade or uninstall (what the package's scripts call)",
   },
+  stop: {
+    load: async () => (await import("./cli/stop_command.ts")).stopCommand,
+    summary: "stop the agent running on a data directory (it flushes first) and wait for it",
+  },
   dashboard: {
     load: async () => (await import("./cli/dashboard_command.ts")).dashboardCommand,
     summary: "print the dashboard URL with its access token",

@@ -14,7 +14,13 @@ import type { FileLock } from "../ffi/file_lock.ts";
 import { type Identity, loadIdentity } from "../identity/identity.ts";
 import type { PreferenceChange } from "../policy/check_preference_change.ts";
 import type { Policy } from "../policy/policy.ts";
-import type { Store } from "../store/open_store.ts";
+import {
+  asStoreError,
+  checkIntegrity,
+  damageAdvice,
+  isDamage,
+  type Store,
+} from "../store/open_store.ts";
 import { explainStorageError } from "../store/storage_error.ts";
 import { setMeta } from "../store/meta_queries.ts";
 import { Uplink } from "../uplink/uplink.ts";
@@ -79,6 +85,8 @@ export class Agent {
   #markerWrites: Promise<void> = Promise.resolve();
   /** Where the dashboard listens, once it does. */
   #dashboard: DashboardAddress | null = null;
+  /** The database's damage, as health tells it, once any was seen. */
+  #damage: string | null = null;
   /** What the start found wrong with the files of the previous run. */
   #startupProblems: string[] = [];
   /** Policy work runs one at a time; this chain never rejects. */
@@ -119,11 +127,40 @@ export class Agent {
   /** Starts an agent; throws an `AgentLockedError` when another one runs on the directory. */
   static async start(options: AgentOptions): Promise<Agent> {
     const { lock, store } = await lockDataDir(options.dataDir);
-    const policy = await currentPolicy(store.db, options.managedFile);
-    const identity = await loadIdentity(store.db, policy);
-    const agent = new Agent(options, lock, store, policy, identity);
-    await agent.#begin();
-    return agent;
+    try {
+      // Every page is read once at start: damage is told, not met later.
+      const started = performance.now();
+      const damage = await checkIntegrity(store.db);
+      options.log?.(
+        `Checked the database in ${((performance.now() - started) / 1000).toFixed(1)} s: ${
+          damage.length === 0 ? "intact" : "DAMAGED"
+        }`,
+      );
+      const policy = await currentPolicy(store.db, options.managedFile);
+      const identity = await loadIdentity(store.db, policy);
+      const agent = new Agent(options, lock, store, policy, identity);
+      if (damage.length > 0) agent.#noteDamage(damage.join("; "));
+      await agent.#begin();
+      return agent;
+    } catch (error) {
+      await store.close().catch(() => {});
+      lock.release();
+      throw asStoreError(error, store.path);
+    }
+  }
+
+  /** What is known of damage to the database, as health tells it (null: none seen). */
+  get damage(): string | null {
+    return this.#damage;
+  }
+
+  /** Notes that the database is damaged; health says so until the agent restarts on a sound one. */
+  #noteDamage(what: string): void {
+    if (this.#damage !== null) return;
+    this.#damage = `The database "${this.store.path}" is damaged (${
+      what.replace(/\s+/g, " ")
+    }). Collection goes on where it can. ${damageAdvice(this.store.path)}.`;
+    this.options.log?.(this.#damage);
   }
 
   async #begin(): Promise<void> {
@@ -171,6 +208,7 @@ export class Agent {
     try {
       return await recordEvents(this.store.db, this.#identity, this.#policy, events);
     } catch (error) {
+      if (isDamage(error)) this.#noteDamage((error as Error).message);
       throw explainStorageError(error, this.options.dataDir);
     }
   }
@@ -279,7 +317,12 @@ export class Agent {
   /** The agent's own status, as `vitrine health` shows it. */
   status(): AgentStatus {
     const collectors = this.#scheduler.status();
+    const damaged = collectors.find((task) =>
+      task.lastError && isDamage(new Error(task.lastError))
+    );
+    if (damaged) this.#noteDamage(damaged.lastError!);
     const problems = [
+      ...(this.#damage ? [this.#damage] : []),
       ...this.#startupProblems,
       ...this.#levels.problems(),
       ...this.#collectors.problems(),

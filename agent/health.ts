@@ -17,7 +17,7 @@ import { usedBytes } from "../store/quota_queries.ts";
 import type { AgentStatus } from "./agent_status.ts";
 import { type EvictionTotals, evictionTotals } from "./storage_keeper.ts";
 import { dataPaths } from "./data_dir.ts";
-import { uplinkHealth, type UplinkStatus } from "../uplink/uplink.ts";
+import { sendingTo, uplinkHealth, type UplinkStatus } from "../uplink/uplink.ts";
 import {
   type DatabaseDirectory,
   databaseProblems,
@@ -95,7 +95,16 @@ export async function buildHealth(
     : await readAgentStatus(store.db);
   const problems = policy.problems.map((p) => p.message);
   if (policy.managedState === "invalid") {
-    problems.push("The agent runs at the required tier only until the managed file is fixed.");
+    problems.push(
+      "The agent runs at the required tier only, and sends nothing, until the managed file is fixed; what waits to be sent and what is stored are kept meanwhile.",
+    );
+  }
+  if (policy.get("cloudService.enabled") && sendingTo(policy) === null) {
+    problems.push(
+      `Sending is on (cloudService.enabled) but cloudService.serviceUri ${
+        policy.get("cloudService.serviceUri") === null ? "is not set" : "cannot be used"
+      }: nothing is sent. Set it to the organisation's OTLP/HTTP endpoint.`,
+    );
   }
   if (agent?.running) problems.push(...agent.problems);
   const uplink = await uplinkHealth(store.db, policy);

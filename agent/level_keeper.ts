@@ -8,17 +8,11 @@
 import type { Kysely } from "kysely";
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Tier } from "../catalog/types.ts";
+import { DeletionGate } from "../policy/deletion_gate.ts";
 import type { Policy } from "../policy/policy.ts";
-import { deleteOptionalData } from "../store/event_queries.ts";
+import { deleteOptionalData } from "../store/purge_queries.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
-
-/**
- * How long the level may be held at required because the managed file is
- * invalid before stored optional data is deleted. An admin rewriting the
- * file in place makes it briefly empty; that must not cost the data.
- */
-export const FAIL_CLOSED_GRACE_MS = 5000;
 
 const STORED_LEVEL = "diagnostic_level";
 const PENDING_CHANGE = "pending_level_change";
@@ -28,7 +22,8 @@ export class LevelKeeper {
   readonly #db: Kysely<Database>;
   readonly #cutElsewhere: (tiers: Tier[]) => Promise<unknown>;
   readonly #log: ((message: string) => void) | undefined;
-  #failClosedSince: number | null = null;
+  /** Whether the policy may delete (an unambiguous instruction). */
+  readonly #gate = new DeletionGate();
   #problem: string | null = null;
   /** Whether data kept outside the database (support bundles) may still hold optional data. */
   #cutPending = true;
@@ -55,19 +50,21 @@ export class LevelKeeper {
   /**
    * Compares the level the stored data may hold with `policy`'s. Raising is
    * recorded at once. Lowering deletes every stored optional part and
-   * records how many, in the same transaction as the new stored level;
-   * when the lowering comes from an invalid managed file, only after it has
-   * stayed invalid for {@linkcode FAIL_CLOSED_GRACE_MS}. A failed deletion
-   * throws and is tried again on the next call; until then the policy
-   * already keeps optional data from being collected, shown, exported or sent.
+   * records how many, in the same transaction as the new stored level, but
+   * only on an unambiguous instruction: a local preference, or a valid
+   * managed file. A managed file that is invalid (being rewritten, say)
+   * never deletes anything: the policy keeps optional data from being
+   * collected, shown, exported or sent meanwhile, and it is all still there
+   * if the file comes back as it was. A managed file that vanished deletes
+   * only once it has stayed gone a while (see {@linkcode DeletionGate}). A failed
+   * deletion throws and is tried again on the next call.
    */
   async reconcile(
     policy: Policy,
     record: (events: RawEvent[]) => Promise<unknown>,
   ): Promise<void> {
     const source = policy.source("cloudService.diagnosticLevel");
-    if (source !== "fail_closed") this.#failClosedSince = null;
-    else this.#failClosedSince ??= Date.now();
+    const mayDelete = this.#gate.mayDelete(policy);
     const stored: Tier = (await getMeta(this.#db, STORED_LEVEL)) === "optional"
       ? "optional"
       : "required";
@@ -76,17 +73,12 @@ export class LevelKeeper {
         const change = { from_level: stored, to_level: policy.level, source, deleted_records: 0 };
         await setMeta(this.#db, PENDING_CHANGE, JSON.stringify({ ...change, deleted_at: null }));
         await setMeta(this.#db, STORED_LEVEL, "optional");
-      } else if (!this.#inGrace()) {
+      } else if (mayDelete) {
         await this.#purge(stored, source);
       }
     } else this.#problem = null;
     await this.#recordPending(record);
-    if (policy.level === "required" && !this.#inGrace()) await this.#cutOutside();
-  }
-
-  #inGrace(): boolean {
-    return this.#failClosedSince !== null &&
-      Date.now() - this.#failClosedSince < FAIL_CLOSED_GRACE_MS;
+    if (policy.level === "required" && mayDelete) await this.#cutOutside();
   }
 
   /** Deletes the stored optional data and notes the change, in one transaction. */

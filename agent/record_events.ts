@@ -10,7 +10,7 @@ import type { RawEvent } from "../catalog/raw_event.ts";
 import { validateAndSplit } from "../catalog/validate_event.ts";
 import type { Identity } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/policy.ts";
-import { insertEvents, type NewEvent } from "../store/event_queries.ts";
+import { insertEvents, type NewEvent } from "../store/insert_events.ts";
 import type { Database } from "../store/schema.ts";
 import { allowCrashSend, queueTiers } from "../uplink/uplink.ts";
 
@@ -52,6 +52,6 @@ export async function recordEvents(
       queue,
     });
   }
-  await insertEvents(db, rows);
+  await insertEvents(db, rows, { maxQueued: policy.get("outbox.maxRecords") });
   return rows.length;
 }

@@ -54,7 +54,7 @@ async function previousRunCrash(dataDir: string, problems: string[]): Promise<Ra
 }
 
 /** The three steps of an installation's life. */
-export type LifecycleCode = "install" | "upgrade" | "uninstall";
+export type LifecycleCode = "install" | "upgrade" | "reinstall" | "uninstall";
 
 /** One step, as the Debian package's scripts or the agent itself report it. */
 export interface LifecycleStep {
@@ -83,6 +83,7 @@ export async function lifecycleRecord(
     upgrade: `vitrine upgraded from ${
       step.from ?? "an unknown version"
     } to ${APP_VERSION} by ${step.by}`,
+    reinstall: `vitrine ${APP_VERSION} installed again over itself by ${step.by}`,
     uninstall:
       `vitrine ${APP_VERSION} removed by ${step.by}; data kept in ${step.dataDir} unless purged`,
   }[step.code];

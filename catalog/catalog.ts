@@ -50,7 +50,7 @@ export const EVENT_TYPES: readonly EventType[] = EVENTS.map((event) => event.typ
 
 /** The catalogue. Bump `version` whenever a field or event changes. */
 export const CATALOG: Catalog = {
-  version: "2026.12.1",
+  version: "2026.12.2",
   common: COMMON_FIELDS,
   events: EVENTS,
 };

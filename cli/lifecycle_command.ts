@@ -8,7 +8,7 @@ import { currentPolicy } from "../agent/current_policy.ts";
 import { dataPaths, DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
 import { recordEvents } from "../agent/record_events.ts";
 import { type LifecycleCode, lifecycleRecord } from "../agent/startup_records.ts";
-import { loadIdentity } from "../identity/identity.ts";
+import { APP_VERSION, loadIdentity } from "../identity/identity.ts";
 import { openStore } from "../store/open_store.ts";
 import { outboxDepth } from "../store/outbox_queries.ts";
 import { DATA_FLAGS, dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
@@ -27,6 +27,7 @@ Usage: vitrine lifecycle install|upgrade|uninstall [flags]
   --data-dir DIR, --managed-config FILE
 
 Records an install event (correlation_id, version, severity, code, text)
+(an upgrade from the version installed now is recorded as a reinstall)
 and notes the installed version, so that the agent does not record the
 step again at its next start. Creates the data directory if it is new.`;
 
@@ -60,15 +61,18 @@ export async function lifecycleCommand(args: string[]): Promise<number> {
   try {
     const policy = await currentPolicy(store.db, managedFile ?? DEFAULT_MANAGED_FILE);
     const identity = await loadIdentity(store.db, policy);
+    const from = typeof values.from === "string" ? values.from : null;
+    // The same version installed over itself is no upgrade.
+    const step = code === "upgrade" && from === APP_VERSION ? "reinstall" : code as LifecycleCode;
     const record = await lifecycleRecord(store.db, {
-      code: code as LifecycleCode,
-      from: typeof values.from === "string" ? values.from : null,
+      code: step,
+      from,
       ...(typeof correlationId === "string" ? { correlationId } : {}),
       by: typeof values.by === "string" ? values.by : "the Debian package",
       dataDir,
     });
     await recordEvents(store.db, identity, policy, [record]);
-    console.log(`Recorded ${code} of vitrine ${identity.app_version} in ${dataDir}.`);
+    console.log(`Recorded ${step} of vitrine ${identity.app_version} in ${dataDir}.`);
     if (flushSeconds !== undefined) {
       const { Uplink } = await import("../uplink/uplink.ts");
       const uplink = new Uplink(store.db, { delayMs: 0 });

@@ -166,6 +166,7 @@ export async function runCommand(args: string[]): Promise<number> {
       policy: () => agent.policy,
       identity: () => agent.identity,
       status: () => agent.status(),
+      damage: () => agent.damage,
       token,
       // Beyond loopback anyone on the network could read what is shown:
       // reads need a token too.

@@ -16,7 +16,7 @@ import {
   streamRawEvents,
 } from "../store/event_queries.ts";
 import { openSnapshot, type Snapshot } from "../store/open_snapshot.ts";
-import type { Store } from "../store/open_store.ts";
+import { checkIntegrity, damageAdvice, type Store, StoreError } from "../store/open_store.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 import { nextLinkOfCanonical, sha256Hex } from "./hash_chain.ts";
 
@@ -89,7 +89,8 @@ const POLICY_CHECK_MS = 1000;
  * The export is one snapshot of the database, taken on a connection of its
  * own when the stream starts: its counts, events and trailer agree whatever
  * the agent records, evicts or expires meanwhile, and the agent is never
- * held up by it. Nothing above the tier the policy allows for export is
+ * held up by it. Every page of the snapshot is checked first: a damaged
+ * database is refused (a {@linkcode StoreError}) rather than exported short. Nothing above the tier the policy allows for export is
  * read at all; when `policyNow` (asked about once a second) stops allowing
  * a tier the export holds, the stream errors with
  * {@linkcode ExportAbortedError} instead of finishing.
@@ -139,6 +140,15 @@ export function exportEvents(
   const begin = async (controller: ReadableStreamDefaultController<string>) => {
     snapshot = await openSnapshot(store.path);
     const { db } = snapshot;
+    // An export of a damaged database could miss records silently: it is refused.
+    const damage = await checkIntegrity(db);
+    if (damage.length > 0) {
+      throw new StoreError(
+        `The database "${store.path}" is damaged (${
+          damage.join("; ").replace(/\s+/g, " ")
+        }); no export is made from it. ${damageAdvice(store.path)}.`,
+      );
+    }
     const byType = await countByType(db, filter);
     total = await countEvents(db, filter);
     const settings: Manifest["policy"]["settings"] = {};

@@ -18,6 +18,8 @@ export type SettingType =
     readonly pattern?: RegExp;
     /** What a value matching `pattern` looks like, for messages. */
     readonly shape?: string;
+    /** What is wrong with a value that matches `pattern` all the same (null: nothing). */
+    readonly refine?: (value: string) => string | null;
     readonly example: string;
   }
   | { readonly kind: "strings"; readonly max: number }
@@ -70,7 +72,15 @@ const text = <N extends boolean>(
   nullable: N,
   pattern?: RegExp,
   shape?: string,
-) => ({ kind: "string", nullable, example, ...(pattern ? { pattern, shape } : {}) }) as const;
+  refine?: (value: string) => string | null,
+) =>
+  ({
+    kind: "string",
+    nullable,
+    example,
+    ...(pattern ? { pattern, shape } : {}),
+    ...(refine ? { refine } : {}),
+  }) as const;
 /**
  * An http(s) address of a host (name or bracketed IPv6), an optional port
  * and path: no user or password (secrets stay out of the policy), no query.
@@ -79,7 +89,15 @@ const URI_PATTERN =
   /^https?:\/\/(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?(?:\/[^\s?#@]*)?$/;
 const URI_SHAPE = "not an http:// or https:// address of a host with an optional port and path " +
   "(no user, password, query or fragment)";
-const uri = (example: string) => text(example, true, URI_PATTERN, URI_SHAPE);
+/** What the shape alone lets through: a port out of range, a host name too long. */
+function uriRefinement(value: string): string | null {
+  const port = /^https?:\/\/(?:[^/:\]]+|\[[^\]]*\]):(\d+)/.exec(value)?.[1];
+  if (port !== undefined && (Number(port) < 1 || Number(port) > 65535)) {
+    return `names port ${port}, which is not a port (1 to 65535)`;
+  }
+  return URL.parse(value) === null ? "not an address a URL parser accepts" : null;
+}
+const uri = (example: string) => text(example, true, URI_PATTERN, URI_SHAPE, uriRefinement);
 const ABSOLUTE_PATH = /^\/[^\0]*$/;
 
 /** The settings, in documentation order. */

@@ -77,8 +77,8 @@ function misfit(type: SettingType, value: unknown): string | null {
       if (value === null) return type.nullable ? null : "null is not allowed";
       if (typeof value !== "string") return "not a string";
       if (value.length === 0 || value.length > 1024) return "empty or too long";
-      if (!type.pattern || type.pattern.test(value)) return null;
-      return type.shape ?? "badly formed";
+      if (type.pattern && !type.pattern.test(value)) return type.shape ?? "badly formed";
+      return type.refine?.(value) ?? null;
     case "strings":
       if (!Array.isArray(value)) return "not an array";
       if (value.length > type.max) return "too many entries";

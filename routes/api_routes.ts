@@ -132,6 +132,9 @@ export function apiRoutes(deps: AppDeps): Hono {
       throw new RangeError(`The export format "${format}" is not json or ndjson`);
     }
     const gzip = query.gzip === "1" || query.gzip === "true";
+    // An export of a database known to be damaged could miss records silently.
+    const damage = deps.damage?.() ?? null;
+    if (damage !== null) throw new StoreError(`${damage} No export is made from it.`);
     const raw = exportEvents(
       deps.store,
       deps.policy(),

@@ -18,6 +18,8 @@ export interface AppDeps {
   identity(): Identity;
   /** The running agent's status; undefined when no agent runs. */
   status(): AgentStatus | undefined;
+  /** What the agent knows of damage to the database (null: none seen). */
+  damage?(): string | null;
   /** The per-installation token that state-changing requests must carry. */
   token: string;
   /** A token that allows reading only (scrapers), when there is one. */

@@ -1,36 +1,15 @@
 /**
- * Queries over stored events. Each takes the database first.
+ * Reading stored events: pages, one event, the export's stream, counts.
+ * Each query takes the database first.
  *
  * @module
  */
-import {
-  CompiledQuery,
-  type Dialect,
-  DummyDriver,
-  Kysely,
-  sql,
-  SqliteAdapter,
-  SqliteIntrospector,
-  SqliteQueryCompiler,
-} from "kysely";
+import { type Kysely, sql } from "kysely";
 import type { Tier } from "../catalog/types.ts";
-import type { Fields } from "../catalog/validate_event.ts";
-import type { TierParts } from "../catalog/validate_event.ts";
-import { canonicalJson } from "./canonical_json.ts";
-import { encodePart, partCanonicalJson, searchText, type Shape, shapeOf } from "./part_codec.ts";
-import { checkpoint, releaseFreePages } from "./quota_queries.ts";
+import type { Fields, TierParts } from "../catalog/validate_event.ts";
+import { partCanonicalJson } from "./part_codec.ts";
 import type { Database } from "./schema.ts";
-
-/** An event ready to be stored. */
-export interface NewEvent {
-  type: string;
-  /** Unix epoch milliseconds. */
-  time: number;
-  common: Fields;
-  parts: TierParts;
-  /** The tiers of its parts to queue for sending, in the same transaction. */
-  queue?: readonly Tier[];
-}
+import { shapesFor } from "./shape_memo.ts";
 
 /** A stored event with the parts of the tiers that were asked for. */
 export interface StoredEvent {
@@ -61,140 +40,6 @@ export interface EventFilter {
   limit?: number;
 }
 
-/** A dialect that only compiles SQLite queries (Kysely's recipe for building SQL without a database). */
-class SqliteQueryCompilerOnly implements Dialect {
-  createAdapter = () => new SqliteAdapter();
-  createDriver = () => new DummyDriver();
-  createIntrospector = (db: Kysely<unknown>) => new SqliteIntrospector(db);
-  createQueryCompiler = () => new SqliteQueryCompiler();
-}
-
-/** What is remembered per database: ids of common sets and shapes, and shapes by id. */
-interface Memo {
-  commons: Map<string, number>;
-  shapeIds: Map<string, number>;
-  shapes: Map<number, Shape>;
-}
-
-// Keyed by the database a caller holds (not by a transaction of it), so
-// that what one transaction learns the next one uses.
-const memos = new WeakMap<Kysely<Database>, Memo>();
-
-function memoOf(db: Kysely<Database>): Memo {
-  let memo = memos.get(db);
-  if (!memo) memos.set(db, memo = { commons: new Map(), shapeIds: new Map(), shapes: new Map() });
-  return memo;
-}
-
-/** Memos hold at most this many entries each; beyond, they start again. */
-const MEMO_LIMIT = 4096;
-
-function remember<K, V>(map: Map<K, V>, key: K, value: V): V {
-  if (map.size >= MEMO_LIMIT) map.clear();
-  map.set(key, value);
-  return value;
-}
-
-async function commonId(db: Kysely<Database>, memo: Memo, common: Fields): Promise<number> {
-  const fields = canonicalJson(common);
-  const known = memo.commons.get(fields);
-  if (known !== undefined) return known;
-  await db.insertInto("common_set").values({ fields })
-    .onConflict((oc) => oc.column("fields").doNothing()).execute();
-  const row = await db.selectFrom("common_set").select("id")
-    .where("fields", "=", fields).executeTakeFirstOrThrow();
-  return remember(memo.commons, fields, row.id);
-}
-
-async function shapeId(
-  db: Kysely<Database>,
-  memo: Memo,
-  tier: Tier,
-  keys: string,
-): Promise<number> {
-  const known = memo.shapeIds.get(`${tier} ${keys}`);
-  if (known !== undefined) return known;
-  await db.insertInto("part_shape").values({ tier, keys })
-    .onConflict((oc) => oc.columns(["tier", "keys"]).doNothing()).execute();
-  const row = await db.selectFrom("part_shape").select("id")
-    .where("tier", "=", tier).where("keys", "=", keys).executeTakeFirstOrThrow();
-  return remember(memo.shapeIds, `${tier} ${keys}`, row.id);
-}
-
-/** The shapes of `ids`, read once and then remembered. */
-export async function shapesFor(
-  db: Kysely<Database>,
-  ids: Iterable<number>,
-): Promise<Map<number, Shape>> {
-  const memo = memoOf(db);
-  const missing = [...new Set(ids)].filter((id) => !memo.shapes.has(id));
-  if (missing.length > 0) {
-    const rows = await db.selectFrom("part_shape").select(["id", "keys"])
-      .where("id", "in", missing).execute();
-    for (const row of rows) remember(memo.shapes, row.id, shapeOf(row.keys));
-  }
-  return memo.shapes;
-}
-
-/**
- * The inserts of {@linkcode insertEvents}, built once: they run several
- * times a second, and building a query costs more than running it.
- */
-const INSERTS = (() => {
-  const builder = new Kysely<Database>({ dialect: new SqliteQueryCompilerOnly() });
-  return {
-    event: builder.insertInto("event").values({ type: "", time: 0, common_id: 0 })
-      .returning("id").compile().sql,
-    part: builder.insertInto("event_part")
-      .values({ tier: "required", event_id: 0, shape_id: 0, data: "" }).compile().sql,
-    text: {
-      required: "INSERT INTO event_text_required(rowid, text) VALUES (?, ?)",
-      optional: "INSERT INTO event_text_optional(rowid, text) VALUES (?, ?)",
-    },
-    queue: builder.insertInto("outbox").values({ event_id: 0, tier: "required", queued_at: 0 })
-      .compile().sql,
-  } as const;
-})();
-
-/**
- * Stores events in one transaction. Callers validate and filter them by
- * policy first; this function stores what it is given.
- */
-export async function insertEvents(
-  db: Kysely<Database>,
-  events: readonly NewEvent[],
-): Promise<number[]> {
-  if (events.length === 0) return [];
-  const memo = memoOf(db);
-  return await db.transaction().execute(async (trx) => {
-    const ids: number[] = [];
-    for (const event of events) {
-      const common = await commonId(trx, memo, event.common);
-      const inserted = await trx.executeQuery<{ id: number }>(
-        CompiledQuery.raw(INSERTS.event, [event.type, event.time, common]),
-      );
-      const id = inserted.rows[0]!.id;
-      for (const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]) {
-        const encoded = encodePart(fields);
-        const shape = await shapeId(trx, memo, tier, encoded.keys);
-        await trx.executeQuery(
-          CompiledQuery.raw(INSERTS.part, [tier, id, shape, encoded.values]),
-        );
-        const text = searchText(fields);
-        if (text !== "") {
-          await trx.executeQuery(CompiledQuery.raw(INSERTS.text[tier], [id, text]));
-        }
-        // Queued with the event itself: nothing stored can miss the queue.
-        if (event.queue?.includes(tier)) {
-          await trx.executeQuery(CompiledQuery.raw(INSERTS.queue, [id, tier, Date.now()]));
-        }
-      }
-      ids.push(id);
-    }
-    return ids;
-  });
-}
-
 /** Quotes user words for an FTS5 query: every word must match, as a prefix. */
 export function ftsQuery(search: string): string | null {
   // Control characters (NUL among them) cannot appear in an FTS5 string.
@@ -209,7 +54,7 @@ export function ftsQuery(search: string): string | null {
  * A subquery that finds a part of `event.id` in one of `tiers`, through the
  * small (event_id, tier) index rather than the rows holding the values.
  */
-function partProbe(tiers: readonly Tier[]) {
+export function partProbe(tiers: readonly Tier[]): ReturnType<typeof sql<unknown>> {
   return sql`SELECT 1 FROM event_part INDEXED BY event_part_event
     WHERE event_part.event_id = event.id AND event_part.tier IN (${sql.join([...tiers])})`;
 }
@@ -489,40 +334,4 @@ export async function countByType(
     }
   }
   return counts;
-}
-
-/**
- * Deletes every stored optional part and its search index, and returns how
- * many parts were removed. `meta(count)` gives meta rows written in the
- * same transaction, so that what the deletion means is stored with it.
- */
-export async function deleteOptionalData(
-  db: Kysely<Database>,
-  meta: (deleted: number) => Record<string, string> = () => ({}),
-): Promise<number> {
-  const deleted = await db.transaction().execute(async (trx) => {
-    const result = await trx.deleteFrom("event_part")
-      .where("tier", "=", "optional").executeTakeFirst();
-    await sql`INSERT INTO event_text_optional(event_text_optional) VALUES ('delete-all')`
-      .execute(trx);
-    // An event whose data was all optional leaves nothing behind, not even
-    // the record that it happened.
-    await trx.deleteFrom("event").where(sql<boolean>`NOT EXISTS (${partProbe(["required"])})`)
-      .execute();
-    // The key names of optional parts go too.
-    await trx.deleteFrom("part_shape").where("tier", "=", "optional").execute();
-    const count = Number(result.numDeletedRows);
-    for (const [key, value] of Object.entries(meta(count))) {
-      await trx.insertInto("meta").values({ key, value })
-        .onConflict((oc) => oc.column("key").doUpdateSet({ value })).execute();
-    }
-    return count;
-  });
-  memos.delete(db);
-  // Give the freed (zeroed) pages back to the disk and move them out of
-  // the write-ahead log; an export reading meanwhile delays the last part
-  // to a later checkpoint (the agent's storage task), never the agent.
-  await releaseFreePages(db);
-  await checkpoint(db);
-  return deleted;
 }

@@ -8,6 +8,7 @@ import * as initial from "./migrations/2026_11_22_initial.ts";
 import * as partCounts from "./migrations/2026_11_22_part_counts.ts";
 import * as compactParts from "./migrations/2026_11_24_compact_parts.ts";
 import * as outbox from "./migrations/2026_11_24_outbox.ts";
+import * as outboxAccounting from "./migrations/2026_12_01_outbox_accounting.ts";
 import * as releasePages from "./migrations/2026_12_01_release_pages.ts";
 
 /** Supplies the migrations in the order they were written. */
@@ -18,6 +19,7 @@ export class CodeMigrationProvider implements MigrationProvider {
       "2026_11_22_part_counts": partCounts,
       "2026_11_24_compact_parts": compactParts,
       "2026_11_24_outbox": outbox,
+      "2026_12_01_outbox_accounting": outboxAccounting,
       "2026_12_01_release_pages": releasePages,
     });
   }

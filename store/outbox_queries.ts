@@ -5,9 +5,9 @@
  */
 import { type Kysely, sql } from "kysely";
 import type { Tier } from "../catalog/types.ts";
-import { shapesFor } from "./event_queries.ts";
 import { partCanonicalJson } from "./part_codec.ts";
-import type { Database, DeliveryTable } from "./schema.ts";
+import type { Database, DeliveryTable, OutboxLossReason } from "./schema.ts";
+import { shapesFor } from "./shape_memo.ts";
 
 /** An event waiting to be sent, with the parts queued for it (canonical JSON text). */
 export interface QueuedEvent {
@@ -18,13 +18,88 @@ export interface QueuedEvent {
   parts: Partial<Record<Tier, string>>;
 }
 
-/** Queued parts per tier. */
+/** Queued parts per tier (from the counts the triggers keep). */
 export async function outboxDepth(db: Kysely<Database>): Promise<Record<Tier, number>> {
-  const rows = await db.selectFrom("outbox")
-    .select(["tier", (eb) => eb.fn.countAll<number>().as("n")]).groupBy("tier").execute();
+  const rows = await db.selectFrom("outbox_count").select(["tier", "n"]).execute();
   const depth: Record<Tier, number> = { required: 0, optional: 0 };
   for (const row of rows) depth[row.tier] = Number(row.n);
   return depth;
+}
+
+/** Parts ever queued and ever delivered (since the outbox was counted). */
+export async function outboxFlow(
+  db: Kysely<Database>,
+): Promise<{ queued: number; delivered: number }> {
+  const flow = { queued: 0, delivered: 0 };
+  const rows = await db.selectFrom("outbox_flow").select(["kind", "n"]).execute();
+  for (const row of rows) flow[row.kind] = Number(row.n);
+  return flow;
+}
+
+/** Parts that left the outbox unsent, by why and tier, since the database was made. */
+export type OutboxLosses = Record<OutboxLossReason, Record<Tier, number>>;
+
+/** The parts that left the outbox unsent, by why. */
+export async function outboxLosses(db: Kysely<Database>): Promise<OutboxLosses> {
+  const losses: OutboxLosses = {
+    bound: { required: 0, optional: 0 },
+    withdrawn: { required: 0, optional: 0 },
+    with_data: { required: 0, optional: 0 },
+    refused: { required: 0, optional: 0 },
+  };
+  const rows = await db.selectFrom("outbox_loss").select(["reason", "tier", "n"]).execute();
+  for (const row of rows) losses[row.reason][row.tier] = Number(row.n);
+  return losses;
+}
+
+async function countLoss(
+  db: Kysely<Database>,
+  reason: OutboxLossReason,
+  tier: Tier,
+  n: number,
+): Promise<void> {
+  if (n <= 0) return;
+  await db.insertInto("outbox_loss").values({ reason, tier, n })
+    .onConflict((oc) => oc.columns(["reason", "tier"]).doUpdateSet({ n: sql`n + ${n}` }))
+    .execute();
+}
+
+/**
+ * Takes the oldest `count` parts of `tier` off the outbox, counting them
+ * as lost for `reason` (callers run it in a transaction). Returns how many went.
+ */
+async function dropOldest(
+  db: Kysely<Database>,
+  tier: Tier,
+  count: number,
+  reason: OutboxLossReason,
+): Promise<number> {
+  if (count <= 0) return 0;
+  const cut = await sql`DELETE FROM outbox WHERE tier = ${tier} AND event_id IN (
+    SELECT event_id FROM outbox WHERE tier = ${tier} ORDER BY event_id LIMIT ${count})`
+    .execute(db);
+  const dropped = Number(cut.numAffectedRows ?? 0);
+  await countLoss(db, reason, tier, dropped);
+  return dropped;
+}
+
+/**
+ * Holds the outbox to `maxParts`: the oldest parts go, optional before
+ * required, counted as lost to the bound. Called in the transaction that
+ * queued new parts, so that the bound holds at every insert.
+ */
+export async function holdOutboxTo(
+  db: Kysely<Database>,
+  maxParts: number,
+): Promise<Record<Tier, number>> {
+  const dropped: Record<Tier, number> = { required: 0, optional: 0 };
+  for (const tier of ["optional", "required"] as const) {
+    const depth = await outboxDepth(db);
+    const excess = depth.required + depth.optional - maxParts;
+    if (excess <= 0) break;
+    dropped[tier] = await dropOldest(db, tier, Math.min(excess, depth[tier]), "bound");
+  }
+  return dropped;
 }
 
 /**
@@ -107,11 +182,13 @@ export async function logDelivery(
     const { id } = await trx.insertInto("delivery").values(delivery).returning("id")
       .executeTakeFirstOrThrow();
     if (sent.length > 0) {
-      // Two statements for the whole batch, whatever its size.
+      // A few statements for the whole batch, whatever its size.
       const parts = partsJson(sent);
       await sql`INSERT OR REPLACE INTO sent_part (event_id, tier, delivery_id)
         SELECT value ->> 0, value ->> 1, ${id} FROM json_each(${parts})`.execute(trx);
-      await deleteParts(trx, parts);
+      const delivered = await deleteParts(trx, parts);
+      await trx.updateTable("outbox_flow").set({ n: sql`n + ${delivered}` })
+        .where("kind", "=", "delivered").execute();
     }
     // The log keeps the latest deliveries only.
     await trx.deleteFrom("delivery").where("id", "<=", id - DELIVERY_LOG).execute();
@@ -134,25 +211,49 @@ async function deleteParts(db: Kysely<Database>, parts: string): Promise<number>
 /** Deliveries kept in the log. */
 const DELIVERY_LOG = 5000;
 
-/** Takes parts off the outbox without sending them (a refusal, a bound); returns how many. */
+/**
+ * Takes parts a receiver refused for good off the outbox, counting them as
+ * refused in the same transaction; returns how many.
+ */
 export async function dropQueued(
   db: Kysely<Database>,
   parts: readonly { event_id: number; tier: Tier }[],
 ): Promise<number> {
-  return parts.length === 0 ? 0 : await deleteParts(db, partsJson(parts));
+  if (parts.length === 0) return 0;
+  return await db.transaction().execute(async (trx) => {
+    let dropped = 0;
+    for (const tier of ["required", "optional"] as const) {
+      const ofTier = parts.filter((part) => part.tier === tier);
+      if (ofTier.length === 0) continue;
+      const n = await deleteParts(trx, partsJson(ofTier));
+      await countLoss(trx, "refused", tier, n);
+      dropped += n;
+    }
+    return dropped;
+  });
 }
 
-/** Empties the outbox of `tiers` (all of it when none is named); returns how many parts went. */
+/**
+ * Empties the outbox of `tiers` (all of it when none is named), counting
+ * what went as withdrawn by the policy; returns how many parts went.
+ */
 export async function clearOutbox(db: Kysely<Database>, tiers?: readonly Tier[]): Promise<number> {
-  let query = db.deleteFrom("outbox");
-  if (tiers) query = query.where("tier", "in", [...tiers]);
-  return Number((await query.executeTakeFirst()).numDeletedRows);
+  return await db.transaction().execute(async (trx) => {
+    let cleared = 0;
+    for (const tier of tiers ?? ["required", "optional"] as const) {
+      const result = await trx.deleteFrom("outbox").where("tier", "=", tier).executeTakeFirst();
+      const n = Number(result.numDeletedRows);
+      await countLoss(trx, "withdrawn", tier, n);
+      cleared += n;
+    }
+    return cleared;
+  });
 }
 
 /**
  * Keeps the outbox within `maxParts` and `maxAgeMs`: parts queued before
- * `now - maxAgeMs` go, then the oldest, optional before required. Returns
- * how many of each tier went.
+ * `now - maxAgeMs` go, then the oldest, optional before required, each
+ * counted as lost to the bound. Returns how many of each tier went.
  */
 export async function boundOutbox(
   db: Kysely<Database>,
@@ -160,22 +261,19 @@ export async function boundOutbox(
   maxAgeMs: number,
   now: number,
 ): Promise<Record<Tier, number>> {
-  const dropped: Record<Tier, number> = { required: 0, optional: 0 };
-  for (const tier of ["optional", "required"] as const) {
-    const old = await db.deleteFrom("outbox").where("tier", "=", tier)
-      .where("queued_at", "<", now - maxAgeMs).executeTakeFirst();
-    dropped[tier] += Number(old.numDeletedRows);
-  }
-  for (const tier of ["optional", "required"] as const) {
-    const depth = await outboxDepth(db);
-    const excess = depth.required + depth.optional - maxParts;
-    if (excess <= 0) break;
-    const cut = await sql`DELETE FROM outbox WHERE tier = ${tier} AND event_id IN (
-      SELECT event_id FROM outbox WHERE tier = ${tier} ORDER BY event_id LIMIT ${excess})`
-      .execute(db);
-    dropped[tier] += Number(cut.numAffectedRows ?? 0);
-  }
-  return dropped;
+  return await db.transaction().execute(async (trx) => {
+    const dropped: Record<Tier, number> = { required: 0, optional: 0 };
+    for (const tier of ["optional", "required"] as const) {
+      const old = await trx.deleteFrom("outbox").where("tier", "=", tier)
+        .where("queued_at", "<", now - maxAgeMs).executeTakeFirst();
+      dropped[tier] += Number(old.numDeletedRows);
+      await countLoss(trx, "bound", tier, Number(old.numDeletedRows));
+    }
+    const held = await holdOutboxTo(trx, maxParts);
+    dropped.required += held.required;
+    dropped.optional += held.optional;
+    return dropped;
+  });
 }
 
 /** The latest deliveries (before delivery `before`, when given), newest first. */

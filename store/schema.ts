@@ -96,6 +96,28 @@ export interface DeliveryTable {
   error: string | null;
 }
 
+/** Queued parts per tier, kept by triggers. */
+export interface OutboxCountTable {
+  tier: Tier;
+  n: number;
+}
+
+/** Why parts left the outbox unsent. */
+export type OutboxLossReason = "bound" | "withdrawn" | "with_data" | "refused";
+
+/** Parts that left the outbox unsent, by why and tier. */
+export interface OutboxLossTable {
+  reason: OutboxLossReason;
+  tier: Tier;
+  n: number;
+}
+
+/** Parts ever queued and ever delivered. */
+export interface OutboxFlowTable {
+  kind: "queued" | "delivered";
+  n: number;
+}
+
 /** Which delivery carried an event part. */
 export interface SentPartTable {
   event_id: number;
@@ -114,6 +136,9 @@ export interface Database {
   preference: PreferenceTable;
   consent: ConsentTable;
   outbox: OutboxTable;
+  outbox_count: OutboxCountTable;
+  outbox_loss: OutboxLossTable;
+  outbox_flow: OutboxFlowTable;
   delivery: DeliveryTable;
   sent_part: SentPartTable;
 }

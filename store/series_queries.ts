@@ -7,7 +7,7 @@
 import { type Kysely, sql } from "kysely";
 import type { EventType } from "../catalog/catalog.ts";
 import { keySpec } from "../catalog/key_spec.ts";
-import { shapesFor } from "./event_queries.ts";
+import { shapesFor } from "./shape_memo.ts";
 import { partValue, type Shape } from "./part_codec.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Database } from "./schema.ts";

@@ -12,6 +12,7 @@ import type { Identity } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
 import { redactUploadUrl, uploadBlob, UploadError } from "../uplink/blob_upload.ts";
+import { Redactor } from "../uplink/redact.ts";
 import {
   collectSupportBundle,
   readSupportBundle,
@@ -97,12 +98,14 @@ export async function uploadSupportBundle(
       ...(request.blockBytes ? { blockBytes: request.blockBytes } : {}),
     }));
   } catch (error) {
+    // Whatever failed, its words pass through the redactor before they are kept.
+    const redactor = new Redactor(request.url);
     const failure = error instanceof UploadError
       ? error
-      : new UploadError((error as Error).message, null);
+      : new UploadError((error as Error).message, null, redactor);
     await recordEvents(store.db, identity, policy, [{
       type: "diagnostic_log_upload_failed",
-      fields: { ...link, error: failure.message, status: failure.status, sha256 },
+      fields: { ...link, error: redactor.redact(failure.message), status: failure.status, sha256 },
     }]);
     throw failure;
   }

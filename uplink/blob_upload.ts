@@ -7,43 +7,12 @@
  * @module
  */
 import { egress, EgressRefused, type EgressResponse, failureOf } from "./egress.ts";
+import { Redactor, redactUploadUrl } from "./redact.ts";
 
-/** Query parameters of pre-signed URLs that hold no secret, kept when redacting. */
-const HARMLESS = new Set([
-  // Azure SAS: version, services, resource types, permissions, expiry, start, protocol, resource.
-  "sv",
-  "ss",
-  "srt",
-  "sp",
-  "se",
-  "st",
-  "spr",
-  "sr",
-  // S3 (signature v4): algorithm, date, lifetime, signed header names.
-  "x-amz-algorithm",
-  "x-amz-date",
-  "x-amz-expires",
-  "x-amz-signedheaders",
-]);
+export { redactUploadUrl };
 
 /** Hosts that may be reached over plain http (nothing leaves the machine). */
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
-
-/**
- * `url` with its signature and every other credential replaced by
- * REDACTED: the address stays recognisable, never usable.
- */
-export function redactUploadUrl(url: URL): string {
-  const safe = new URL(url.href);
-  safe.username = "";
-  safe.password = "";
-  const params = [...safe.searchParams.entries()].map(([key, value]) =>
-    [key, HARMLESS.has(key.toLowerCase()) ? value : "REDACTED"] as const
-  );
-  safe.search = "";
-  for (const [key, value] of params) safe.searchParams.append(key, value);
-  return safe.href;
-}
 
 /**
  * The upload URL in `text`, or a RangeError saying what is wrong with it:
@@ -79,12 +48,16 @@ export function isAzureBlobUrl(url: URL): boolean {
     url.hostname.endsWith(".blob.core.windows.net");
 }
 
-/** An upload the service refused, or that got no answer. */
+/**
+ * An upload the service refused, or that got no answer. Its message never
+ * holds the URL's credentials: whatever it is made from (an error of the
+ * network, the SDK or the server's answer) goes through `redactor`.
+ */
 export class UploadError extends Error {
   /** The HTTP status of the refusal, or null when no answer came. */
   readonly status: number | null;
-  constructor(message: string, status: number | null) {
-    super(message);
+  constructor(message: string, status: number | null, redactor: Redactor) {
+    super(redactor.redact(message));
     this.name = "UploadError";
     this.status = status;
   }
@@ -106,15 +79,23 @@ function requestIdOf(headers: Headers): string | null {
     headers.get("x-request-id");
 }
 
-function refusal(url: URL, response: EgressResponse): UploadError {
-  const said = new TextDecoder().decode(response.body).slice(0, 300).replace(/\s+/g, " ");
+function refusal(url: URL, response: EgressResponse, redactor: Redactor): UploadError {
+  // Redacted whole before it is cut: a cut must not leave half a signature.
+  const said = redactor.redact(new TextDecoder().decode(response.body)).slice(0, 300)
+    .replace(/\s+/g, " ");
   return new UploadError(
     `${url.host} answered ${response.status}${said ? `: ${said}` : ""}`,
     response.status,
+    redactor,
   );
 }
 
-async function putOnce(url: URL, bytes: Uint8Array<ArrayBuffer>, options: UploadOptions) {
+async function putOnce(
+  url: URL,
+  bytes: Uint8Array<ArrayBuffer>,
+  options: UploadOptions,
+  redactor: Redactor,
+) {
   let response: EgressResponse;
   try {
     response = await egress(url, {
@@ -127,9 +108,9 @@ async function putOnce(url: URL, bytes: Uint8Array<ArrayBuffer>, options: Upload
     });
   } catch (error) {
     if (error instanceof EgressRefused) throw error;
-    throw new UploadError(`${url.host} could not be reached: ${failureOf(error)}`, null);
+    throw new UploadError(`${url.host} could not be reached: ${failureOf(error)}`, null, redactor);
   }
-  if (response.status < 200 || response.status >= 300) throw refusal(url, response);
+  if (response.status < 200 || response.status >= 300) throw refusal(url, response, redactor);
   return { requestId: requestIdOf(response.headers) };
 }
 
@@ -152,7 +133,7 @@ async function bodyBytes(body: unknown): Promise<Uint8Array<ArrayBuffer>> {
  * An HTTP client for the Azure pipeline that sends through egress: the
  * SDK's own transport never opens a connection.
  */
-function azureClient(origin: URL, options: UploadOptions) {
+function azureClient(origin: URL, options: UploadOptions, redactor: Redactor) {
   return {
     async sendRequest(resource: {
       url: string;
@@ -166,6 +147,7 @@ function azureClient(origin: URL, options: UploadOptions) {
         throw new UploadError(
           `the upload asked for a ${resource.method} request; only PUT is sent`,
           null,
+          redactor,
         );
       }
       const response = await egress(url, {
@@ -189,13 +171,18 @@ function azureClient(origin: URL, options: UploadOptions) {
   };
 }
 
-async function putAzure(url: URL, bytes: Uint8Array<ArrayBuffer>, options: UploadOptions) {
+async function putAzure(
+  url: URL,
+  bytes: Uint8Array<ArrayBuffer>,
+  options: UploadOptions,
+  redactor: Redactor,
+) {
   // Microsoft's SDK is loaded only when a bundle goes to Azure.
   const { BlockBlobClient, newPipeline, AnonymousCredential } = await import(
     "@azure/storage-blob"
   );
   const pipeline = newPipeline(new AnonymousCredential(), {
-    httpClient: azureClient(url, options) as never,
+    httpClient: azureClient(url, options, redactor) as never,
     retryOptions: { maxTries: 3, tryTimeoutInMs: options.timeoutMs },
   });
   const client = new BlockBlobClient(url.href, pipeline);
@@ -208,13 +195,17 @@ async function putAzure(url: URL, bytes: Uint8Array<ArrayBuffer>, options: Uploa
     });
     return { requestId: result.requestId ?? null };
   } catch (error) {
-    if (error instanceof EgressRefused) throw error;
+    if (error instanceof EgressRefused || error instanceof UploadError) throw error;
     const status = (error as { statusCode?: number }).statusCode;
     if (typeof status === "number" && status > 0) {
       const code = (error as { code?: string }).code;
-      throw new UploadError(`${url.host} answered ${status}${code ? ` (${code})` : ""}`, status);
+      throw new UploadError(
+        `${url.host} answered ${status}${code ? ` (${code})` : ""}`,
+        status,
+        redactor,
+      );
     }
-    throw new UploadError(`${url.host} could not be reached: ${failureOf(error)}`, null);
+    throw new UploadError(`${url.host} could not be reached: ${failureOf(error)}`, null, redactor);
   }
 }
 
@@ -227,5 +218,8 @@ export function uploadBlob(
   bytes: Uint8Array<ArrayBuffer>,
   options: UploadOptions,
 ): Promise<{ requestId: string | null }> {
-  return isAzureBlobUrl(url) ? putAzure(url, bytes, options) : putOnce(url, bytes, options);
+  const redactor = new Redactor(url);
+  return isAzureBlobUrl(url)
+    ? putAzure(url, bytes, options, redactor)
+    : putOnce(url, bytes, options, redactor);
 }

@@ -12,6 +12,7 @@ import { readRegularFile } from "../ffi/read_regular_file.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import { allowedTiers, type Policy } from "../policy/policy.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
+import { DeletionGate } from "../policy/deletion_gate.ts";
 import {
   boundOutbox,
   clearOutbox,
@@ -19,10 +20,13 @@ import {
   logDelivery,
   nextQueued,
   outboxDepth,
+  outboxFlow,
+  outboxLosses,
   queuedSince,
 } from "../store/outbox_queries.ts";
 import type { Database } from "../store/schema.ts";
 import { egress, failureOf } from "./egress.ts";
+import { Redactor } from "./redact.ts";
 
 /** Events per request at most. */
 const BATCH_EVENTS = 256;
@@ -44,18 +48,24 @@ const SEND_DELAY_MS = 5000;
 interface UplinkStats {
   lastSuccessAt: number | null;
   lastError: { at: number; message: string } | null;
-  /** Parts a receiver refused for good (a 4xx other than 408 and 429). */
-  deadLettered: number;
   /** Records receivers reported rejecting in a partial success. */
   rejected: number;
-  /** Parts that went unsent because the outbox was full or they were too old. */
-  dropped: Record<Tier, number>;
 }
 
 const STATS = "uplink_stats";
 
 /** What health and the dashboard show of the sending half. */
 export interface UplinkStatus extends UplinkStats {
+  /** Parts a receiver refused for good (a 4xx other than 408 and 429, a redirect). */
+  deadLettered: number;
+  /** Parts ever queued and delivered: queued = delivered + waiting + every kind of unsent. */
+  flow: { queued: number; delivered: number };
+  /** Parts that went unsent because the outbox was full or they were too old. */
+  dropped: Record<Tier, number>;
+  /** Parts taken off the outbox because the policy no longer let them leave. */
+  withdrawn: Record<Tier, number>;
+  /** Parts whose data was deleted while they waited (retention, size limit, a lowered level). */
+  deletedWithData: Record<Tier, number>;
   /** Whether the policy lets events be sent now, and where. */
   sending: boolean;
   endpoint: string | null;
@@ -97,8 +107,14 @@ export async function allowCrashSend(db: Kysely<Database>, limit: number): Promi
 /** The sending half as health shows it, read from the database and the policy. */
 export async function uplinkHealth(db: Kysely<Database>, policy: Policy): Promise<UplinkStatus> {
   const endpoint = sendingTo(policy);
+  const losses = await outboxLosses(db);
   return {
     ...(await loadStats(db)),
+    deadLettered: losses.refused.required + losses.refused.optional,
+    flow: await outboxFlow(db),
+    dropped: losses.bound,
+    withdrawn: losses.withdrawn,
+    deletedWithData: losses.with_data,
     sending: endpoint !== null,
     endpoint: endpoint?.host ?? null,
     depth: await outboxDepth(db),
@@ -108,13 +124,11 @@ export async function uplinkHealth(db: Kysely<Database>, policy: Policy): Promis
 
 async function loadStats(db: Kysely<Database>): Promise<UplinkStats> {
   const stored = await getMeta(db, STATS);
-  return stored ? JSON.parse(stored) : {
-    lastSuccessAt: null,
-    lastError: null,
-    deadLettered: 0,
-    rejected: 0,
-    dropped: { required: 0, optional: 0 },
-  };
+  const stats: UplinkStats = { lastSuccessAt: null, lastError: null, rejected: 0 };
+  if (!stored) return stats;
+  // Drop counts stored here by earlier versions now live with the outbox.
+  const { lastSuccessAt, lastError, rejected } = JSON.parse(stored) as UplinkStats;
+  return { ...stats, lastSuccessAt, lastError, rejected };
 }
 
 /** The number of seconds (or the date) of a Retry-After header, as a delay in ms. */
@@ -137,9 +151,13 @@ export class Uplink {
   #boundedAt = 0;
   /** Tiers still to take off the outbox because the last try failed (a full disk). */
   #toClear: readonly Tier[] | "all" | null = null;
+  /** Whether the policy is an instruction that may delete what waits. */
+  readonly #gate = new DeletionGate();
   /** Set by a stop: whatever waits goes now. */
   #flushing = false;
   readonly #shutdown = new AbortController();
+  /** Aborts the request under way when the policy stops letting its records leave. */
+  #withdrawal = new AbortController();
   readonly #delayMs: number;
   /** Events per batch: lowered when batches come out larger than BATCH_BYTES. */
   #batchEvents = BATCH_EVENTS;
@@ -153,20 +171,35 @@ export class Uplink {
 
   /**
    * Follows `policy`: with sending off the outbox is emptied, and parts of
-   * a tier the level no longer lets leave are taken off it, at once. Until
-   * that succeeds (a full disk), they are still never sent: each batch is
-   * read for the tiers the policy allows when it is sent.
+   * a tier the level no longer lets leave are taken off it (and counted as
+   * withdrawn), at once, when the policy says so unambiguously. A managed
+   * file that cannot be read or is invalid stops sending but keeps what
+   * waits: it leaves once the file is fixed, if the policy then lets it.
+   * Until a clearing succeeds (a full disk), nothing it covers is sent:
+   * each batch is read for the tiers the policy allows when it is sent.
    */
   async apply(policy: Policy): Promise<void> {
     const previous = this.#policy;
     this.#policy = policy;
+    // A request under way carrying what may no longer leave is abandoned
+    // (its records are read again, for what may leave, in the next round).
+    const before = previous ? queueTiers(previous) : [];
+    const now = queueTiers(policy);
+    if (before.some((tier) => !now.includes(tier))) {
+      this.#withdrawal.abort();
+      this.#withdrawal = new AbortController();
+    }
     if (previous && sendingTo(previous)?.href !== sendingTo(policy)?.href) {
       // A new endpoint gets a fresh start.
       this.#attempts = 0;
       this.#retryAt = 0;
     }
     const tiers = queueTiers(policy);
-    this.#toClear = tiers.includes("optional") ? null : tiers.length === 0 ? "all" : ["optional"];
+    this.#toClear = tiers.includes("optional") || !this.#gate.mayDelete(policy)
+      ? null
+      : tiers.length === 0
+      ? "all"
+      : ["optional"];
     await this.#clear();
   }
 
@@ -237,22 +270,21 @@ export class Uplink {
     if (!policy) return;
     const url = sendingTo(policy);
     const tiers = queueTiers(policy);
+    // A clearing held back (a managed file that vanished) goes once it may.
+    if (this.#toClear === null && !tiers.includes("optional") && this.#gate.mayDelete(policy)) {
+      this.#toClear = tiers.length === 0 ? "all" : ["optional"];
+    }
     await this.#clear();
     if (!url || tiers.length === 0) return;
+    // The size bound holds at every insert; age is looked at once a minute.
     if (Date.now() - this.#boundedAt > BOUND_EVERY_MS) {
       this.#boundedAt = Date.now();
-      const dropped = await boundOutbox(
+      await boundOutbox(
         this.#db,
         policy.get("outbox.maxRecords"),
         policy.get("outbox.maxAgeHours") * 3_600_000,
         Date.now(),
       );
-      if (dropped.required + dropped.optional > 0) {
-        await this.#saveStats((stats) => {
-          stats.dropped.required += dropped.required;
-          stats.dropped.optional += dropped.optional;
-        });
-      }
     }
     // Wait for a full batch, or for the oldest to have waited long enough
     // (a stop flushes whatever there is).
@@ -308,8 +340,10 @@ export class Uplink {
       rejected: 0,
     };
     let response;
+    let token: string | null = null;
+    const withdrawal = this.#withdrawal.signal;
     try {
-      const token = await this.#token(policy);
+      token = await this.#token(policy);
       if (token) headers.authorization = `Bearer ${token}`;
       response = await egress(url, {
         method: "POST",
@@ -318,10 +352,21 @@ export class Uplink {
         allowed: [url],
         timeoutMs: policy.get("cloudService.timeout") * 1000,
         proxy: policy.get("cloudService.proxy"),
-        signal: this.#shutdown.signal,
+        signal: AbortSignal.any([this.#shutdown.signal, withdrawal]),
       });
     } catch (error) {
-      const message = `Sending to ${url.host} failed: ${failureOf(error)}`;
+      if (withdrawal.aborted) {
+        // Not the receiver's failure: no back-off.
+        await logDelivery(this.#db, {
+          ...base,
+          status: "withdrawn",
+          error: "abandoned: the policy stopped letting these records leave while they were sent",
+        });
+        return false;
+      }
+      const message = new Redactor(url, [token]).redact(
+        `Sending to ${url.host} failed: ${failureOf(error)}`,
+      );
       await logDelivery(this.#db, { ...base, status: "no answer", error: message });
       await this.#retryLater(policy, null, message);
       return false;
@@ -346,9 +391,13 @@ export class Uplink {
       }
       return true;
     }
-    const said = new TextDecoder().decode(response.body).slice(0, 200).replace(/\s+/g, " ");
+    // A server may echo what it was sent, the token included.
+    const said = new Redactor(url, [token]).redact(new TextDecoder().decode(response.body))
+      .slice(0, 200).replace(/\s+/g, " ");
     const message = `The endpoint ${url.host} answered ${status}${said ? `: ${said}` : ""}`;
-    if (status === 408 || status === 429 || status >= 500 || (status >= 300 && status < 400)) {
+    // A redirect is not followed (egress stays on the origin the policy
+    // names) and would be answered the same way again: refused for good.
+    if (status === 408 || status === 429 || status >= 500) {
       await logDelivery(this.#db, { ...base, status: String(status), error: message });
       await this.#retryLater(policy, retryAfter(response.headers, Date.now()), message);
       return false;
@@ -362,7 +411,6 @@ export class Uplink {
     });
     this.#attempts = 0;
     await this.#saveStats((stats) => {
-      stats.deadLettered += dropped;
       stats.lastError = { at: Date.now(), message: `${message} (dead-lettered)` };
     });
     return true;

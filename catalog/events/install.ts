@@ -32,7 +32,7 @@ export const INSTALL_EVENT = defineEvent({
       values: ["Informational", "Warning", "Error"],
     }),
     seedField("code", "required", "string", "Which operation took place.", {
-      values: ["install", "upgrade", "uninstall"],
+      values: ["install", "upgrade", "reinstall", "uninstall"],
     }),
     seedField(
       "text",

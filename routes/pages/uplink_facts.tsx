@@ -11,7 +11,10 @@ import { Facts, TierBadge } from "./widgets.tsx";
 
 /** The state of sending, as facts. */
 export function UplinkFacts({ uplink }: { uplink: UplinkStatus }): VNode {
-  const dropped = uplink.dropped.required + uplink.dropped.optional;
+  const perTier = (counts: UplinkStatus["dropped"]) =>
+    counts.required + counts.optional === 0
+      ? "none"
+      : `${formatCount(counts.optional)} optional, ${formatCount(counts.required)} required`;
   return (
     <Facts
       rows={[
@@ -53,13 +56,11 @@ export function UplinkFacts({ uplink }: { uplink: UplinkStatus }): VNode {
         ],
         ["Refused for good (dead-lettered)", formatCount(uplink.deadLettered)],
         ["Rejected by the receiver (partial success)", formatCount(uplink.rejected)],
+        ["Unsent: outbox full or too old", perTier(uplink.dropped)],
+        ["Unsent: the policy stopped them leaving", perTier(uplink.withdrawn)],
         [
-          "Unsent: outbox full or too old",
-          dropped === 0
-            ? "none"
-            : `${formatCount(uplink.dropped.optional)} optional, ${
-              formatCount(uplink.dropped.required)
-            } required`,
+          "Unsent: deleted while waiting (retention, size limit, lowered level)",
+          perTier(uplink.deletedWithData),
         ],
       ]}
     />

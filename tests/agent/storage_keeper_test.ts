@@ -1,6 +1,6 @@
 import { equal, ok } from "node:assert/strict";
 import { sql } from "kysely";
-import { insertEvents, type NewEvent } from "../../store/event_queries.ts";
+import { insertEvents, type NewEvent } from "../../store/insert_events.ts";
 import { openStore } from "../../store/open_store.ts";
 import { canReleasePages } from "../../store/quota_queries.ts";
 import { startTestAgent, tempDir } from "../_helpers.ts";

@@ -1,10 +1,12 @@
-// Defect 5: rewriting a valid managed file in place (truncate, then write)
-// must not delete optional data; failing closed stops collecting at once
-// but deletes only after the invalid state has persisted.
+// Rewriting a valid managed file in place (truncate, then write) must not
+// delete optional data: failing closed stops collecting, showing and
+// sending at once, but deleting needs an unambiguous instruction, and an
+// invalid file never is one.
 import { equal, ok } from "node:assert/strict";
 import { sql } from "kysely";
 import type { Agent } from "../../agent/agent.ts";
-import { FAIL_CLOSED_GRACE_MS } from "../../agent/level_keeper.ts";
+import { VANISHED_GRACE_MS } from "../../policy/deletion_gate.ts";
+import { listEvents } from "../../store/event_queries.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 
 const OPTIONAL = new TextEncoder().encode(
@@ -50,7 +52,25 @@ Deno.test("hundreds of rewrites in place of a valid managed file delete nothing"
   equal(Number(lowered.rows[0]?.n), 1, "only the raise at start: the level was never lowered");
 });
 
-Deno.test("an invalid managed file stops optional collection at once but deletes only after the grace", async () => {
+Deno.test("a storm of rewrites in place for longer than any grace deletes nothing", async () => {
+  await using dir = await tempDir();
+  const managed = `${dir.path}/managed.json`;
+  await Deno.writeFile(managed, OPTIONAL);
+  await using agent = await startTestAgent({
+    dataDir: `${dir.path}/data`,
+    managedFile: managed,
+    policyPollMs: 20,
+  });
+  for (let i = 0; i < 3; i++) await agent.collectNow("system");
+  const before = await optionalParts(agent);
+  const until = Date.now() + VANISHED_GRACE_MS + 2000;
+  while (Date.now() < until) await rewriteInPlace(managed, 15);
+  await agent.reloadPolicy();
+  equal(agent.policy.level, "optional");
+  ok(await optionalParts(agent) >= before, "no optional record was lost");
+});
+
+Deno.test("an invalid managed file withholds optional data at once and deletes none of it, however long it stays", async () => {
   await using dir = await tempDir();
   const managed = `${dir.path}/managed.json`;
   await Deno.writeFile(managed, OPTIONAL);
@@ -61,25 +81,45 @@ Deno.test("an invalid managed file stops optional collection at once but deletes
   await agent.reloadPolicy();
   equal(agent.policy.level, "required", "fail closed at once");
   await agent.collectNow("system");
-  equal(await optionalParts(agent), before, "nothing optional collected, nothing deleted yet");
-  await waitFor("the grace to pass and the deletion to happen", async () => {
-    await agent.reloadPolicy();
-    return (await optionalParts(agent)) === 0;
-  }, FAIL_CLOSED_GRACE_MS + 5000);
+  const shown = await listEvents(agent.store.db, { allowed: ["required"], limit: 50 });
+  ok(shown.every((event) => event.parts.optional === undefined), "nothing optional is shown");
+  await new Promise((resolve) => setTimeout(resolve, VANISHED_GRACE_MS + 500));
+  await agent.reloadPolicy();
+  equal(await optionalParts(agent), before, "nothing optional collected, nothing deleted");
+  // Fixed as it was: everything is there again.
+  await Deno.writeFile(managed, OPTIONAL);
+  await agent.reloadPolicy();
+  equal(agent.policy.level, "optional");
+  ok(await optionalParts(agent) >= before, "all of it is there again");
+  // Fixed to say required: that is an instruction, and it deletes.
+  await Deno.writeTextFile(
+    managed,
+    JSON.stringify({ cloudService: { diagnosticLevel: "required" } }),
+  );
+  await agent.reloadPolicy();
+  equal(await optionalParts(agent), 0);
 });
 
-Deno.test("an empty managed file that stays empty also ends in a deletion after the grace", async () => {
+Deno.test("a managed file that vanishes deletes only once it has stayed gone", async () => {
   await using dir = await tempDir();
   const managed = `${dir.path}/managed.json`;
   await Deno.writeFile(managed, OPTIONAL);
   await using agent = await startTestAgent({ dataDir: `${dir.path}/data`, managedFile: managed });
   await agent.collectNow("system");
-  await Deno.writeTextFile(managed, "");
+  const before = await optionalParts(agent);
+  // rm; cp: gone for a moment.
+  await Deno.remove(managed);
   await agent.reloadPolicy();
-  equal(agent.policy.managedState, "invalid");
-  ok((await optionalParts(agent)) > 0);
-  await waitFor("the deletion", async () => {
+  equal(agent.policy.level, "required");
+  await Deno.writeFile(managed, OPTIONAL);
+  await agent.reloadPolicy();
+  ok(await optionalParts(agent) >= before, "back in time: nothing deleted");
+  // Gone for good.
+  await Deno.remove(managed);
+  await agent.reloadPolicy();
+  ok((await optionalParts(agent)) > 0, "not at once");
+  await waitFor("the deletion once the file stayed gone", async () => {
     await agent.reloadPolicy();
     return (await optionalParts(agent)) === 0;
-  }, FAIL_CLOSED_GRACE_MS + 5000);
+  }, VANISHED_GRACE_MS + 5000);
 });

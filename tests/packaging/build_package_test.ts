@@ -80,9 +80,44 @@ function throwaway(root: string) {
   };
 }
 
+/** Whether process `pid` still runs (a zombie does not). */
+function alive(pid: number): boolean {
+  try {
+    const stat = Deno.readTextFileSync(`/proc/${pid}/stat`);
+    return !/^\d+ \(.*\) [ZX] /.test(stat);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `vitrine run` from the installed package as an admin would by
+ * hand (detached, as with nohup) and returns its pid once it serves.
+ */
+async function startDetachedAgent(where: ReturnType<typeof paths>, root: string): Promise<number> {
+  const env = root ? `VITRINE_LIB=${where.lib} ` : "";
+  const managed = `${root}/etc/vitrine/managed.json`;
+  await sh("setsid", [
+    "sh",
+    "-c",
+    `${env}nohup ${where.launcher} run --data-dir ${where.data} --managed-config ${managed} --port 0 >/dev/null 2>&1 &`,
+  ]);
+  const deadline = Date.now() + 30_000;
+  while (Date.now() < deadline) {
+    try {
+      const marker = JSON.parse(await Deno.readTextFile(`${where.data}/running.json`));
+      if (marker.dashboard && alive(marker.pid)) return marker.pid;
+    } catch {
+      // Not written yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error("the agent started by hand never served");
+}
+
 function real() {
   return {
-    install: (deb: string) => sh("apt-get", ["install", "-y", deb]),
+    install: (deb: string) => sh("apt-get", ["install", "--reinstall", "-y", deb]),
     remove: () => sh("dpkg", ["-r", "vitrine"]),
     purge: () => sh("dpkg", ["--purge", "vitrine"]),
   };
@@ -136,7 +171,15 @@ Deno.test({
     }
 
     await steps.install(second.path, first.version);
+    // The same version again: a reinstall, not an upgrade from itself.
+    await steps.install(second.path, second.version);
+    // Without systemd, postinst tells the admin to start the agent by hand:
+    // removing the package must stop that agent (cleanly), not leave it
+    // running on deleted files.
+    const agentPid = await startDetachedAgent(where, root);
     await steps.remove();
+    ok(!alive(agentPid), "the agent started by hand was stopped on removal");
+    ok(!exists(`${where.data}/running.json`), "it stopped cleanly (its marker is gone)");
     ok(!exists(where.lib), "the program and its runtime are gone");
     ok(exists(where.data), "the data stays until purge");
 
@@ -150,7 +193,12 @@ Deno.test({
     }
     deepEqual(
       records.map((r) => [r.parts.required?.code, r.parts.required?.version]),
-      [["install", first.version], ["upgrade", second.version], ["uninstall", second.version]],
+      [
+        ["install", first.version],
+        ["upgrade", second.version],
+        ["reinstall", second.version],
+        ["uninstall", second.version],
+      ],
     );
     for (const record of records) {
       const fields = record.parts.required!;
@@ -163,6 +211,12 @@ Deno.test({
     for (const record of records) {
       ok(log.includes(String(record.parts.required!.correlation_id)), "install.log has each step");
     }
+    // One operation, one id: the upgrade's prerm line carries the upgrade record's id.
+    const upgradeId = String(records[1]!.parts.required!.correlation_id);
+    ok(
+      log.split("\n").some((line) => line.includes(upgradeId) && line.includes("prerm: stopping")),
+      `prerm and postinst of the upgrade share ${upgradeId}:\n${log}`,
+    );
     match(log, /systemd is not running here|vitrine\.service enabled and started/);
 
     await steps.purge();

@@ -1,15 +1,9 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
 import { openStore, StoreError } from "../../store/open_store.ts";
-import {
-  countByTier,
-  countByType,
-  deleteOptionalData,
-  ftsQuery,
-  insertEvents,
-  listEvents,
-  type NewEvent,
-} from "../../store/event_queries.ts";
+import { countByTier, countByType, ftsQuery, listEvents } from "../../store/event_queries.ts";
+import { insertEvents, type NewEvent } from "../../store/insert_events.ts";
+import { deleteOptionalData } from "../../store/purge_queries.ts";
 import { tempDir } from "../_helpers.ts";
 
 const COMMON = { platform: "linux", hostname: "box" };

@@ -1,9 +1,9 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { sql } from "kysely";
-import { insertEvents, type NewEvent } from "../../store/event_queries.ts";
+import { insertEvents, type NewEvent } from "../../store/insert_events.ts";
 import { openStore } from "../../store/open_store.ts";
 import { boundOutbox, logDelivery, outboxDepth, partsJourney } from "../../store/outbox_queries.ts";
-import { deleteOptionalData } from "../../store/event_queries.ts";
+import { deleteOptionalData } from "../../store/purge_queries.ts";
 import { tempDir } from "../_helpers.ts";
 
 function event(i: number): NewEvent {

@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
-import { insertEvents } from "../../store/event_queries.ts";
+import { insertEvents } from "../../store/insert_events.ts";
 import { openStore } from "../../store/open_store.ts";
 import {
   CHART_RANGES,

@@ -10,6 +10,8 @@ export interface Received {
   resource: Record<string, unknown>;
   contentType: string;
   authorization: string | null;
+  /** When the request carrying it arrived (epoch ms). */
+  at: number;
 }
 
 /** How the receiver answers the next requests. */
@@ -100,8 +102,10 @@ function keyValues(list: Uint8Array[]): Record<string, unknown> {
   return out;
 }
 
-function decodeProtobuf(body: Uint8Array): Omit<Received, "contentType" | "authorization">[] {
-  const out: Omit<Received, "contentType" | "authorization">[] = [];
+function decodeProtobuf(
+  body: Uint8Array,
+): Omit<Received, "contentType" | "authorization" | "at">[] {
+  const out: Omit<Received, "contentType" | "authorization" | "at">[] = [];
   for (const resourceLogs of fields(body)) {
     let resource: Record<string, unknown> = {};
     const scopes: Uint8Array[] = [];
@@ -162,10 +166,10 @@ function jsonAttributes(
   return Object.fromEntries(list.map((kv) => [kv.key, jsonValue(kv.value)]));
 }
 
-function decodeJson(body: Uint8Array): Omit<Received, "contentType" | "authorization">[] {
+function decodeJson(body: Uint8Array): Omit<Received, "contentType" | "authorization" | "at">[] {
   // deno-lint-ignore no-explicit-any
   const request = JSON.parse(text(body)) as any;
-  const out: Omit<Received, "contentType" | "authorization">[] = [];
+  const out: Omit<Received, "contentType" | "authorization" | "at">[] = [];
   for (const resourceLogs of request.resourceLogs ?? []) {
     const resource = jsonAttributes(resourceLogs.resource?.attributes ?? []);
     for (const scope of resourceLogs.scopeLogs ?? []) {
@@ -201,6 +205,7 @@ export function startReceiver(port = 0): Receiver {
   const answers: string[] = [];
   const hanging: (() => void)[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
+    const at = Date.now();
     const body = new Uint8Array(await request.arrayBuffer());
     const contentType = request.headers.get("content-type") ?? "";
     const authorization = request.headers.get("authorization");
@@ -219,7 +224,7 @@ export function startReceiver(port = 0): Receiver {
       });
     }
     const records = contentType.includes("json") ? decodeJson(body) : decodeProtobuf(body);
-    received.push(...records.map((r) => ({ ...r, contentType, authorization })));
+    received.push(...records.map((r) => ({ ...r, contentType, authorization, at })));
     answers.push("200");
     if (behaviour.kind === "huge") return new Response(new Uint8Array(behaviour.bytes).fill(32));
     if (behaviour.kind === "partial") {
