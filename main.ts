@@ -6,6 +6,7 @@
  */
 import { AgentLockedError } from "./agent/data_dir.ts";
 import { UsageError } from "./cli/usage_error.ts";
+import { InputError } from "./input/input_error.ts";
 import { APP_VERSION } from "./identity/identity.ts";
 import { StoreError } from "./store/open_store.ts";
 
@@ -108,6 +109,10 @@ export async function main(args: string[]): Promise<number> {
   } catch (error) {
     if (error instanceof UsageError) {
       console.error(error.message);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      console.error(`vitrine ${command}: ${error.message}`);
       return 2;
     }
     if (error instanceof AgentLockedError || error instanceof StoreError) {

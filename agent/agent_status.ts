@@ -3,7 +3,11 @@
  *
  * @module
  */
+import type { Kysely } from "kysely";
 import type { Tier } from "../catalog/types.ts";
+import { processAlive } from "../ffi/process.ts";
+import { getMeta, setMeta } from "../store/meta_queries.ts";
+import type { Database } from "../store/schema.ts";
 import type { SubsystemStatus } from "../collectors/file_activity/file_activity_subsystem.ts";
 import type { TaskStatus } from "./scheduler.ts";
 
@@ -23,4 +27,28 @@ export interface AgentStatus {
   /** When sending is next tried while retries back off (null when not waiting). */
   sendRetryAt: number | null;
   problems: string[];
+}
+
+/** An agent's status as stored, and whether that agent still runs. */
+export type PublishedStatus = AgentStatus & { running: boolean };
+
+const STATUS_KEY = "agent_status";
+
+/** Stores `status` for commands and later runs to read (`stoppedAt` once it stopped). */
+export async function publishStatus(
+  db: Kysely<Database>,
+  status: AgentStatus & { stoppedAt?: number },
+): Promise<void> {
+  await setMeta(db, STATUS_KEY, JSON.stringify(status));
+}
+
+/** The status the last agent on this database published, or null when none did. */
+export async function readAgentStatus(db: Kysely<Database>): Promise<PublishedStatus | null> {
+  const stored = await getMeta(db, STATUS_KEY);
+  if (!stored) return null;
+  const status = JSON.parse(stored) as AgentStatus & { stoppedAt?: number };
+  return {
+    ...status,
+    running: status.stoppedAt === undefined && status.pid !== Deno.pid && processAlive(status.pid),
+  };
 }

@@ -6,7 +6,8 @@
  */
 import type { Kysely } from "kysely";
 import type { Policy } from "../policy/policy.ts";
-import { combinePolicy, readManagedFile } from "../policy/resolve_policy.ts";
+import { combinePolicy } from "../policy/combine_policy.ts";
+import { readManagedFile } from "../policy/read_managed_file.ts";
 import { getPreferences } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 

@@ -5,7 +5,7 @@
  */
 import { geteuid } from "../ffi/euid.ts";
 import { type FileLock, tryLockFile } from "../ffi/file_lock.ts";
-import { openStore, type Store } from "../store/open_store.ts";
+import { checkIntegrity, openStore, type Store } from "../store/open_store.ts";
 
 /**
  * The data directory: `--data-dir`, else `VITRINE_DATA_DIR`, else
@@ -62,16 +62,29 @@ export class AgentLockedError extends Error {
 }
 
 /**
- * Creates `dataDir` if needed, takes its lock and opens its database.
- * Throws {@linkcode AgentLockedError} when another agent holds the lock.
+ * Creates `dataDir` if needed, takes its lock, opens its database and reads
+ * every page of it once (`damage`: what SQLite's quick check found, empty
+ * when nothing), so that damage is told at start, not met later. Throws
+ * {@linkcode AgentLockedError} when another agent holds the lock.
  */
-export async function lockDataDir(dataDir: string): Promise<{ lock: FileLock; store: Store }> {
+export async function lockDataDir(
+  dataDir: string,
+  log?: (message: string) => void,
+): Promise<{ lock: FileLock; store: Store; damage: string[] }> {
   const paths = dataPaths(dataDir);
   await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = tryLockFile(paths.lock);
   if (lock === null) throw new AgentLockedError(dataDir);
   try {
-    return { lock, store: await openStore(paths.database) };
+    const store = await openStore(paths.database);
+    const started = performance.now();
+    const damage = await checkIntegrity(store.db).catch((error: Error) => [error.message]);
+    log?.(
+      `Checked the database in ${((performance.now() - started) / 1000).toFixed(1)} s: ${
+        damage.length === 0 ? "intact" : "DAMAGED"
+      }`,
+    );
+    return { lock, store, damage };
   } catch (error) {
     lock.release();
     throw error;

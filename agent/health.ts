@@ -4,29 +4,23 @@
  *
  * @module
  */
-import type { Kysely } from "kysely";
 import type { Tier } from "../catalog/types.ts";
-import { processAlive } from "../ffi/process.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import type { ManagedState, Policy, PolicyEntry } from "../policy/policy.ts";
-import { countByTier } from "../store/event_queries.ts";
-import { getMeta } from "../store/meta_queries.ts";
+import { countByTier } from "../store/count_queries.ts";
 import type { Store } from "../store/open_store.ts";
-import type { Database } from "../store/schema.ts";
 import { usedBytes } from "../store/quota_queries.ts";
-import type { AgentStatus } from "./agent_status.ts";
-import { type EvictionTotals, evictionTotals } from "./storage_keeper.ts";
+import { type AgentStatus, type PublishedStatus, readAgentStatus } from "./agent_status.ts";
+import { type EvictionTotals, evictionTotals, storageLimitBytes } from "./storage_keeper.ts";
 import { dataPaths } from "./data_dir.ts";
-import { sendingTo, uplinkHealth, type UplinkStatus } from "../uplink/uplink.ts";
+import { sendingTo } from "../policy/tiers.ts";
+import { uplinkFailing, uplinkHealth, type UplinkStatus } from "../uplink/uplink_status.ts";
 import {
   type DatabaseDirectory,
   databaseProblems,
   readDatabaseDirectory,
   sigVersionOf,
 } from "../intelligence/clamav_databases.ts";
-
-/** An agent's status as stored, and whether that agent still runs. */
-export type PublishedStatus = AgentStatus & { running: boolean };
 
 /** The health report. */
 export interface Health {
@@ -66,17 +60,6 @@ async function fileSize(path: string): Promise<number> {
   }
 }
 
-/** The status the last agent on this database published, or null when none did. */
-export async function readAgentStatus(db: Kysely<Database>): Promise<PublishedStatus | null> {
-  const stored = await getMeta(db, "agent_status");
-  if (!stored) return null;
-  const status = JSON.parse(stored) as AgentStatus & { stoppedAt?: number };
-  return {
-    ...status,
-    running: status.stoppedAt === undefined && status.pid !== Deno.pid && processAlive(status.pid),
-  };
-}
-
 /**
  * Builds the report. `live` is the running agent's own status when the
  * caller is that agent; otherwise the last status it stored is used.
@@ -109,8 +92,7 @@ export async function buildHealth(
   if (agent?.running) problems.push(...agent.problems);
   const uplink = await uplinkHealth(store.db, policy);
   if (agent?.running) uplink.retryAt = agent.sendRetryAt ?? null;
-  const failing = uplink.lastError &&
-    (uplink.lastSuccessAt === null || uplink.lastError.at > uplink.lastSuccessAt);
+  const failing = uplinkFailing(uplink);
   if (uplink.sending && failing) {
     const waiting = uplink.depth.required + uplink.depth.optional;
     problems.push(`${uplink.lastError!.message} (${waiting} records wait in the outbox).`);
@@ -132,7 +114,7 @@ export async function buildHealth(
       path: database,
       bytes: (await fileSize(database)) + (await fileSize(`${database}-wal`)),
       usedBytes: await usedBytes(store.db),
-      limitBytes: policy.get("retention.maxSizeMB") * 1024 * 1024,
+      limitBytes: storageLimitBytes(policy),
       evictions: await evictionTotals(store.db),
     },
     counts: await countByTier(store.db),

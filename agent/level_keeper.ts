@@ -10,6 +10,7 @@ import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Tier } from "../catalog/types.ts";
 import { DeletionGate } from "../policy/deletion_gate.ts";
 import type { Policy } from "../policy/policy.ts";
+import { allowedTiers, tierOf } from "../policy/tiers.ts";
 import { deleteOptionalData } from "../store/purge_queries.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
@@ -65,9 +66,7 @@ export class LevelKeeper {
   ): Promise<void> {
     const source = policy.source("cloudService.diagnosticLevel");
     const mayDelete = this.#gate.mayDelete(policy);
-    const stored: Tier = (await getMeta(this.#db, STORED_LEVEL)) === "optional"
-      ? "optional"
-      : "required";
+    const stored: Tier = tierOf(await getMeta(this.#db, STORED_LEVEL));
     if (stored !== policy.level) {
       if (policy.level === "optional") {
         const change = { from_level: stored, to_level: policy.level, source, deleted_records: 0 };
@@ -78,7 +77,7 @@ export class LevelKeeper {
       }
     } else this.#problem = null;
     await this.#recordPending(record);
-    if (policy.level === "required" && mayDelete) await this.#cutOutside();
+    if (policy.level === "required" && mayDelete) await this.#cutOutside(policy);
   }
 
   /** Deletes the stored optional data and notes the change, in one transaction. */
@@ -106,10 +105,10 @@ export class LevelKeeper {
     }
   }
 
-  async #cutOutside(): Promise<void> {
+  async #cutOutside(policy: Policy): Promise<void> {
     if (!this.#cutPending) return;
     try {
-      await this.#cutElsewhere(["required"]);
+      await this.#cutElsewhere(allowedTiers(policy, "bundle"));
       this.#cutPending = false;
     } catch (error) {
       this.#problem = `Support bundles could not be cut to the required level; retrying: ${

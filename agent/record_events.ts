@@ -9,10 +9,11 @@ import type { Kysely } from "kysely";
 import type { RawEvent } from "../catalog/raw_event.ts";
 import { validateAndSplit } from "../catalog/validate_event.ts";
 import type { Identity } from "../identity/identity.ts";
-import { allowedTiers, type Policy } from "../policy/policy.ts";
+import type { Policy } from "../policy/policy.ts";
+import { allowedTiers } from "../policy/tiers.ts";
 import { insertEvents, type NewEvent } from "../store/insert_events.ts";
 import type { Database } from "../store/schema.ts";
-import { allowCrashSend, queueTiers } from "../uplink/uplink.ts";
+import { takeCrashSend } from "../store/crash_quota_queries.ts";
 
 export type { RawEvent };
 
@@ -29,7 +30,7 @@ export async function recordEvents(
   events: readonly RawEvent[],
 ): Promise<number> {
   const tiers = allowedTiers(policy, "store");
-  const sendable = queueTiers(policy);
+  const sendable = allowedTiers(policy, "send");
   const rows: NewEvent[] = [];
   for (const event of events) {
     const split = validateAndSplit(event.type, event.fields);
@@ -41,7 +42,7 @@ export async function recordEvents(
     if (Object.keys(parts).length === 0) continue;
     // Crash records are sent up to crashUploadDailyLimit a day; the rest stay here.
     const queue = sendable.length > 0 && event.type === "crash" &&
-        !(await allowCrashSend(db, policy.get("crashUploadDailyLimit")))
+        !(await takeCrashSend(db, policy.get("crashUploadDailyLimit")))
       ? []
       : sendable;
     rows.push({

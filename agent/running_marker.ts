@@ -108,3 +108,43 @@ export async function runningAgent(dataDir: string): Promise<RunningMarker | nul
   if (typeof pid !== "number" || pid === Deno.pid || !processAlive(pid)) return null;
   return found.marker as RunningMarker;
 }
+
+/**
+ * Writes one run's marker: each write as things stand when its turn comes,
+ * never two at once, and none after {@linkcode MarkerWriter.end}, which
+ * removes it (the run ended cleanly).
+ */
+export class MarkerWriter {
+  readonly #dataDir: string;
+  readonly #startedAt: number;
+  #dashboard: DashboardAddress | null = null;
+  #writes: Promise<void> = Promise.resolve();
+  #ended = false;
+
+  constructor(dataDir: string, startedAt: number) {
+    this.#dataDir = dataDir;
+    this.#startedAt = startedAt;
+  }
+
+  /** Where the dashboard listens, once it does (written at once). */
+  set dashboard(address: DashboardAddress) {
+    this.#dashboard = address;
+    this.write().catch(() => {});
+  }
+
+  /** Writes the marker (its last-seen time moves on). */
+  write(): Promise<void> {
+    const write = this.#writes.then(() =>
+      this.#ended ? undefined : writeRunningMarker(this.#dataDir, this.#startedAt, this.#dashboard)
+    );
+    this.#writes = write.catch(() => {});
+    return write;
+  }
+
+  /** Waits for the writes under way, then removes the marker. */
+  async end(): Promise<void> {
+    this.#ended = true;
+    await this.#writes;
+    await removeRunningMarker(this.#dataDir);
+  }
+}

@@ -20,6 +20,13 @@ export interface TaskStatus {
   nextRunAt: number | null;
 }
 
+/** A health problem for each task whose last run failed. */
+export function taskProblems(tasks: readonly TaskStatus[]): string[] {
+  return tasks.filter((task) => task.lastError).map((task) =>
+    `Task "${task.name}" failed ${task.consecutiveFailures} time(s): ${task.lastError}`
+  );
+}
+
 /** A task to schedule. */
 export interface TaskOptions {
   name: string;

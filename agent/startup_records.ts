@@ -5,6 +5,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import { type Tier, TIERS } from "../catalog/types.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
@@ -47,7 +48,7 @@ async function previousRunCrash(dataDir: string, problems: string[]): Promise<Ra
       collector_states: state && typeof state.collectors === "object" ? state.collectors : null,
       rss: epoch(state?.rssBytes),
       heap_used: epoch(state?.heapUsedBytes),
-      last_level: ["required", "optional"].includes(state?.level as string) ? state!.level : null,
+      last_level: TIERS.includes(state?.level as Tier) ? state!.level : null,
       managed_state: text(state?.managedState),
     },
   };
@@ -121,13 +122,16 @@ export interface StartupFindings {
 /**
  * The records of a start: a crash when the previous run left its marker or
  * a crash note behind, and an install or upgrade when this version is new
- * here. The caller clears the crash note once the records are stored.
+ * here (problems with the previous run's files go to `log` too). The
+ * caller clears the crash note once the records are stored.
  */
 export async function startupRecords(
   db: Kysely<Database>,
   dataDir: string,
+  log?: (message: string) => void,
 ): Promise<StartupFindings> {
   const problems: string[] = [];
   const records = [await previousRunCrash(dataDir, problems), await installRecord(db, dataDir)];
+  for (const problem of problems) log?.(problem);
   return { records: records.filter((record) => record !== null), problems };
 }

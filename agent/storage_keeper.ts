@@ -35,6 +35,11 @@ export async function evictionTotals(db: Kysely<Database>): Promise<EvictionTota
   return stored ? JSON.parse(stored) : { optional: 0, required: 0, lastAt: null };
 }
 
+/** The most bytes the database may take under `policy` (retention.maxSizeMB). */
+export function storageLimitBytes(policy: Policy): number {
+  return policy.get("retention.maxSizeMB") * 1024 * 1024;
+}
+
 /**
  * Keeps the database within what `policy` allows on disk: evicts what
  * exceeds the limit (see {@linkcode enforceSizeLimit}), gives free pages
@@ -73,7 +78,7 @@ export async function enforceSizeLimit(
   policy: Policy,
   record: (events: RawEvent[]) => Promise<unknown>,
 ): Promise<void> {
-  const limit = policy.get("retention.maxSizeMB") * 1024 * 1024;
+  const limit = storageLimitBytes(policy);
   const evictions = await evictToFit(db, limit, Math.floor(limit * TARGET));
   if (evictions.length === 0) return;
   const used = await usedBytes(db);

@@ -7,7 +7,7 @@ import { DatabaseSync } from "node:sqlite";
 import { validateAndSplit } from "../catalog/validate_event.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { loadIdentity } from "../identity/identity.ts";
-import { combinePolicy } from "../policy/resolve_policy.ts";
+import { combinePolicy } from "../policy/combine_policy.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 import { openStore } from "../store/open_store.ts";
 import { encodePart, searchText } from "../store/part_codec.ts";

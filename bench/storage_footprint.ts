@@ -9,7 +9,7 @@ import { validateAndSplit } from "../catalog/validate_event.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { FileActivitySubsystem } from "../collectors/file_activity/file_activity_subsystem.ts";
 import { loadIdentity } from "../identity/identity.ts";
-import { combinePolicy } from "../policy/resolve_policy.ts";
+import { combinePolicy } from "../policy/combine_policy.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 import { openStore } from "../store/open_store.ts";
 import { usedBytes } from "../store/quota_queries.ts";

@@ -10,6 +10,9 @@ export type Tier = "required" | "optional";
 /** The tiers, lowest first. */
 export const TIERS: readonly Tier[] = ["required", "optional"];
 
+/** The tiers in the order data goes when room must be made: optional first. */
+export const EVICTION_ORDER: readonly Tier[] = ["optional", "required"];
+
 /** Platforms named by the two privacy pages the catalogue follows. */
 export type Platform = "linux" | "macos";
 

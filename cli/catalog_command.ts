@@ -25,7 +25,7 @@ export function catalogCommand(args: string[]): number {
     console.log(CATALOG_HELP);
     return 0;
   }
-  if (typeof values.type === "string") {
+  if (values.type !== undefined) {
     const event = eventSpec(values.type);
     if (!event) {
       console.error(

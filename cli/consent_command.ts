@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { InputError } from "../input/input_error.ts";
 import { recordConsent } from "../agent/record_consent.ts";
 import { latestConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
 import { collectSupportBundle, ConsentRequiredError } from "../support/collect_support_bundle.ts";
@@ -59,7 +60,7 @@ export async function consentCommand(args: string[]): Promise<number> {
   if (!["grant", "revoke", "show"].includes(action ?? "") || positionals.length !== 1) {
     throw new UsageError("vitrine consent: expected `grant`, `revoke` or `show`");
   }
-  if (action !== "show" && typeof values.actor !== "string") {
+  if (action !== "show" && values.actor === undefined) {
     throw new UsageError(
       `vitrine consent ${action}: --actor NAME is required (who decides, up to 200 characters)`,
     );
@@ -74,7 +75,7 @@ export async function consentCommand(args: string[]): Promise<number> {
     }
     const result = await recordConsent(data.store.db, data.identity, data.policy, {
       granted: action === "grant",
-      actor: values.actor as string,
+      actor: values.actor ?? "",
     }, data.dataDir);
     if (!result.ok) throw new UsageError(`vitrine consent ${action}: --actor: ${result.message}`);
     const { consent } = result;
@@ -108,7 +109,7 @@ export async function supportCommand(args: string[]): Promise<number> {
   }
   let url: URL | undefined;
   if (action === "upload") {
-    if (typeof values.url !== "string") {
+    if (values.url === undefined) {
       throw new UsageError("vitrine support upload: --url URL is required (a pre-signed URL)");
     }
     const { checkUploadUrl } = await import("../uplink/blob_upload.ts");
@@ -122,7 +123,7 @@ export async function supportCommand(args: string[]): Promise<number> {
   }
   const data = await openDataFromFlags(values);
   try {
-    if (url) return await upload(data, url, values.bundle as string | undefined);
+    if (url) return await upload(data, url, values.bundle);
     const bundle = await collectSupportBundle(data.store, data.dataDir, data.policy, data.identity);
     console.log(
       `Support bundle written to ${bundle.path} (${bundle.size} bytes, sha256 ${bundle.sha256}).`,
@@ -162,7 +163,7 @@ async function upload(data: OpenData, url: URL, bundle: string | undefined): Pro
     );
     return 0;
   } catch (error) {
-    if (error instanceof RangeError) {
+    if (error instanceof InputError) {
       throw new UsageError(`vitrine support upload: ${error.message}`);
     }
     if (error instanceof UploadError) {

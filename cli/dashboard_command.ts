@@ -5,7 +5,8 @@
  */
 import { ensureToken } from "../agent/dashboard_token.ts";
 import { type DashboardAddress, runningAgent } from "../agent/running_marker.ts";
-import { dataLocation, parseFlags } from "./parse_flags.ts";
+import { DEFAULT_PORT } from "../input/whole_number.ts";
+import { dataLocation, parseFlags, parsePortFlag } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -34,10 +35,7 @@ export async function dashboardCommand(args: string[]): Promise<number> {
     console.log(DASHBOARD_HELP);
     return 0;
   }
-  const asked = values.port === undefined ? null : String(values.port);
-  if (asked !== null && (!/^\d{1,5}$/.test(asked) || Number(asked) > 65535)) {
-    throw new UsageError(`--port "${asked}" is not a port number`);
-  }
+  const asked = values.port === undefined ? null : parsePortFlag(values.port);
   const { dataDir } = dataLocation(values);
   try {
     await Deno.stat(dataDir);
@@ -52,12 +50,12 @@ export async function dashboardCommand(args: string[]): Promise<number> {
   }
   const running = await runningAgent(dataDir);
   const address: DashboardAddress = running?.dashboard ??
-    { listen: "127.0.0.1", port: Number(asked ?? 7878) };
+    { listen: "127.0.0.1", port: asked ?? DEFAULT_PORT };
   if (!running?.dashboard) {
     console.error(
       `Note: no agent serves a dashboard for "${dataDir}" now; this URL works once one runs on port ${address.port}.`,
     );
-  } else if (asked !== null && Number(asked) !== address.port) {
+  } else if (asked !== null && asked !== address.port) {
     console.error(
       `Note: the agent running on "${dataDir}" (pid ${running.pid}) listens on port ${address.port}, not ${asked}; the URL names its port.`,
     );

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { allowedTiers } from "../policy/policy.ts";
+import { allowedTiers } from "../policy/tiers.ts";
 import { listEvents } from "../store/event_queries.ts";
 import { openDataFromFlags } from "./open_data.ts";
 import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
@@ -38,8 +38,8 @@ export async function eventsCommand(args: string[]): Promise<number> {
     return 0;
   }
   const filter = filterFromFlags("events", values, {
-    limit: (values.limit as string | undefined) ?? "20",
-    q: values.search as string | undefined,
+    limit: values.limit ?? "20",
+    q: values.search,
   });
   const data = await openDataFromFlags(values);
   try {

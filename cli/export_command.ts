@@ -4,13 +4,17 @@
  * @module
  */
 import { currentPolicy } from "../agent/current_policy.ts";
-import { ExportAbortedError, exportEvents, type ExportProgress } from "../export/export_events.ts";
+import {
+  ExportAbortedError,
+  exportEvents,
+  exportFormat,
+  type ExportProgress,
+} from "../export/export_events.ts";
 import { gzipStream, utf8Stream } from "../export/gzip_stream.ts";
 import { createPrivateFile } from "../files/private_file.ts";
 import { asStoreError } from "../store/open_store.ts";
 import { openDataFromFlags } from "./open_data.ts";
 import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
-import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
 export const EXPORT_HELP = `vitrine export: write the audit export
@@ -90,13 +94,10 @@ export async function exportCommand(args: string[]): Promise<number> {
     console.log(EXPORT_HELP);
     return 0;
   }
-  const format = (values.format as string | undefined) ?? "json";
-  if (format !== "json" && format !== "ndjson") {
-    throw new UsageError(`vitrine export: --format "${format}" is not json or ndjson`);
-  }
+  const format = exportFormat(values.format);
   const filter = filterFromFlags("export", values);
   const data = await openDataFromFlags(values);
-  const out = typeof values.out === "string" ? values.out : null;
+  const out = values.out ?? null;
   const showProgress = Deno.stderr.isTerminal();
   const print = showProgress ? progressPrinter() : null;
   let bytes = 0;

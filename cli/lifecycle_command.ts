@@ -61,14 +61,14 @@ export async function lifecycleCommand(args: string[]): Promise<number> {
   try {
     const policy = await currentPolicy(store.db, managedFile ?? DEFAULT_MANAGED_FILE);
     const identity = await loadIdentity(store.db, policy);
-    const from = typeof values.from === "string" ? values.from : null;
+    const from = values.from ?? null;
     // The same version installed over itself is no upgrade.
     const step = code === "upgrade" && from === APP_VERSION ? "reinstall" : code as LifecycleCode;
     const record = await lifecycleRecord(store.db, {
       code: step,
       from,
       ...(typeof correlationId === "string" ? { correlationId } : {}),
-      by: typeof values.by === "string" ? values.by : "the Debian package",
+      by: values.by ?? "the Debian package",
       dataDir,
     });
     await recordEvents(store.db, identity, policy, [record]);

@@ -6,7 +6,7 @@
  */
 import { currentPolicy } from "../agent/current_policy.ts";
 import { dataPaths, DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
-import { type PublishedStatus, readAgentStatus } from "../agent/health.ts";
+import { type PublishedStatus, readAgentStatus } from "../agent/agent_status.ts";
 import { type Identity, loadIdentity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
 import { openStore, type Store } from "../store/open_store.ts";

@@ -5,32 +5,40 @@
  * @module
  */
 import { defaultDataDir } from "../agent/data_dir.ts";
-import { parseFilter, type UserFilter } from "../store/parse_filter.ts";
+import { parseFilter, type UserFilter } from "../input/parse_filter.ts";
+import { DEFAULT_PORT, parsePort, wholeNumber } from "../input/whole_number.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The flags a command takes: each a string or a boolean, with an optional one-letter form. */
-export type FlagSpec = Record<string, { type: "string" | "boolean"; short?: string }>;
+export type FlagSpec = Readonly<
+  Record<string, { readonly type: "string" | "boolean"; readonly short?: string }>
+>;
+
+/** The values of the flags of `S`, each typed by its spec (absent when not given). */
+export type FlagValues<S extends FlagSpec> = {
+  -readonly [K in keyof S]?: S[K]["type"] extends "string" ? string : boolean;
+};
 
 /** The flags every data-reading command takes. */
-export const DATA_FLAGS: FlagSpec = {
+export const DATA_FLAGS = {
   "data-dir": { type: "string" },
   "managed-config": { type: "string" },
   help: { type: "boolean", short: "h" },
-};
+} as const satisfies FlagSpec;
 
 /** Parsed flags and positional arguments. */
-export interface ParsedFlags {
-  values: Record<string, string | boolean | string[] | undefined>;
+export interface ParsedFlags<S extends FlagSpec = FlagSpec> {
+  values: FlagValues<S>;
   positionals: string[];
 }
 
 /** Parses `args` strictly; unknown flags become a {@linkcode UsageError}. */
-export function parseFlags(
+export function parseFlags<const S extends FlagSpec>(
   command: string,
   args: string[],
-  options: FlagSpec,
+  options: S,
   positionals = false,
-): ParsedFlags {
+): ParsedFlags<S> {
   const wrong = (message: string) =>
     new UsageError(
       `vitrine ${command}: ${message}. Run \`vitrine ${command} --help\` for the flags it takes.`,
@@ -38,7 +46,8 @@ export function parseFlags(
   const shorts = new Map(
     Object.entries(options).flatMap(([name, spec]) => spec.short ? [[spec.short, name]] : []),
   );
-  const parsed: ParsedFlags = { values: {}, positionals: [] };
+  const parsed: ParsedFlags<S> = { values: {}, positionals: [] };
+  const values = parsed.values as Record<string, string | boolean>;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     if (arg === "--") {
@@ -60,14 +69,14 @@ export function parseFlags(
     if (name === undefined || spec === undefined) throw wrong(`unknown flag "${arg}"`);
     if (spec.type === "boolean") {
       if (equals >= 0) throw wrong(`the flag "--${name}" takes no value`);
-      parsed.values[name] = true;
+      values[name] = true;
       continue;
     }
     const value = equals >= 0 ? arg.slice(equals + 1) : args[++i];
     if (value === undefined || (equals < 0 && value.startsWith("--"))) {
       throw wrong(`the flag "--${name}" needs a value`);
     }
-    parsed.values[name] = value;
+    values[name] = value;
   }
   return parsed;
 }
@@ -78,59 +87,58 @@ export function parseFlags(
  * agent's, else the default, is meant).
  */
 export function dataLocation(
-  values: ParsedFlags["values"],
+  values: { "data-dir"?: string; "managed-config"?: string },
 ): { dataDir: string; managedFile: string | undefined } {
   const dataDir = values["data-dir"];
-  const managed = values["managed-config"];
-  if (dataDir !== undefined && (typeof dataDir !== "string" || dataDir === "")) {
-    throw new UsageError("--data-dir needs a directory path");
-  }
-  return {
-    dataDir: typeof dataDir === "string" ? dataDir : defaultDataDir(),
-    managedFile: typeof managed === "string" ? managed : undefined,
-  };
+  if (dataDir === "") throw new UsageError("--data-dir needs a directory path");
+  return { dataDir: dataDir ?? defaultDataDir(), managedFile: values["managed-config"] };
 }
 
 /** A positive whole number of seconds from a flag value. */
 export function parseSeconds(
   flag: string,
-  value: unknown,
+  value: string | undefined,
   min = 1,
   max = 86400,
 ): number | undefined {
   if (value === undefined) return undefined;
-  const n = Number(value);
-  if (typeof value !== "string" || !/^\d+$/.test(value) || n < min || n > max) {
-    throw new UsageError(
-      `--${flag} "${String(value)}" is not a whole number of seconds from ${min} to ${max}`,
-    );
+  try {
+    return wholeNumber(`--${flag}`, value, min, max);
+  } catch (error) {
+    throw new UsageError(`${(error as Error).message} (seconds)`);
   }
-  return n;
+}
+
+/** A port from a flag value: `--port` of `vitrine run` admits 0 (any free port). */
+export function parsePortFlag(value: string | undefined, zero = false): number {
+  if (value === undefined) return DEFAULT_PORT;
+  try {
+    return parsePort("--port", value, zero);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }
 
 /** The event filter flags of `events` and `export`. */
-export const FILTER_FLAGS: FlagSpec = {
+export const FILTER_FLAGS = {
   type: { type: "string" },
   tier: { type: "string" },
   since: { type: "string" },
   until: { type: "string" },
-};
+} as const satisfies FlagSpec;
 
 /** Builds an event filter from parsed flags; bad values become a UsageError. */
 export function filterFromFlags(
   command: string,
-  values: ParsedFlags["values"],
+  values: FlagValues<typeof FILTER_FLAGS>,
   extra: Record<string, string | undefined> = {},
 ): UserFilter {
-  const text = (
-    name: string,
-  ) => (typeof values[name] === "string" ? values[name] as string : undefined);
   try {
     return parseFilter({
-      type: text("type"),
-      tier: text("tier"),
-      since: text("since"),
-      until: text("until"),
+      type: values.type,
+      tier: values.tier,
+      since: values.since,
+      until: values.until,
       ...extra,
     });
   } catch (error) {

@@ -5,13 +5,11 @@
  */
 import { Agent } from "../agent/agent.ts";
 import { AgentLog, logDirectory } from "../agent/agent_log.ts";
-import { ensureToken } from "../agent/dashboard_token.ts";
 import { watchLauncher } from "../agent/launcher_watch.ts";
 import { DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
-import { shortHostname } from "../identity/identity.ts";
-import type { Hono } from "hono";
-import type { AppDeps } from "../routes/app_deps.ts";
-import { dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
+import { InputError } from "../input/input_error.ts";
+import { type Dashboard, LISTEN_ADDRESSES, serveDashboard } from "../routes/serve_dashboard.ts";
+import { dataLocation, parseFlags, parsePortFlag, parseSeconds } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text of `vitrine run`. */
@@ -41,27 +39,6 @@ Usage: vitrine run [flags]
   -h, --help              this text
 
 Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
-
-/** Addresses that reach this machine only. */
-const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
-
-/** Addresses the agent may listen on. */
-const LISTEN_ADDRESSES = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"];
-
-/**
- * Host header values that reach this server: loopback names, and when
- * listening on every interface, this machine's name and addresses.
- */
-export function hostsFor(listen: string, port: number): string[] {
-  const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  if (listen === "0.0.0.0" || listen === "::") {
-    hosts.push(`${shortHostname()}:${port}`);
-    for (const nic of Deno.networkInterfaces()) {
-      hosts.push(nic.family === "IPv6" ? `[${nic.address}]:${port}` : `${nic.address}:${port}`);
-    }
-  }
-  return [...new Set(hosts)];
-}
 
 /**
  * Lets the tests (and anyone checking a deployment) make a running agent
@@ -104,15 +81,10 @@ export async function runCommand(args: string[]): Promise<number> {
     return 0;
   }
   const { dataDir, managedFile } = dataLocation(values);
-  const log = new AgentLog(
-    logDirectory(typeof values["log-dir"] === "string" ? values["log-dir"] : undefined),
-  );
-  const port = values.port === undefined ? 7878 : Number(values.port);
-  if (!/^\d+$/.test(String(values.port ?? "7878")) || port < 0 || port > 65535) {
-    throw new UsageError(`--port "${values.port}" is not a port number from 0 to 65535`);
-  }
-  const listen = typeof values.listen === "string" ? values.listen : "127.0.0.1";
-  if (!LISTEN_ADDRESSES.includes(listen)) {
+  const log = new AgentLog(logDirectory(values["log-dir"]));
+  const port = parsePortFlag(values.port, true);
+  const listen = values.listen ?? "127.0.0.1";
+  if (!(LISTEN_ADDRESSES as readonly string[]).includes(listen)) {
     throw new UsageError(
       `--listen "${listen}" is not one of ${
         LISTEN_ADDRESSES.join(", ")
@@ -120,24 +92,18 @@ export async function runCommand(args: string[]): Promise<number> {
     );
   }
   const every = parseSeconds("interval", values.interval);
-  const prefer = values.prefer === undefined
-    ? undefined
-    : String(values.prefer).split(",").map((p) => {
-      if (p !== "fanotify" && p !== "inotify") {
-        throw new UsageError(`--prefer "${p}" is not fanotify or inotify`);
-      }
-      return p;
-    });
+  const prefer = values.prefer === undefined ? undefined : values.prefer.split(",").map((p) => {
+    if (p !== "fanotify" && p !== "inotify") {
+      throw new UsageError(`--prefer "${p}" is not fanotify or inotify`);
+    }
+    return p;
+  });
   const intervals: Record<string, number> = {};
-  for (
-    const [name, flag] of [["system", "system-interval"], [
-      "file_activity",
-      "file-activity-interval",
-    ]]
-  ) {
-    const seconds = parseSeconds(flag!, values[flag!]) ?? every;
-    if (seconds !== undefined) intervals[name!] = seconds;
-  }
+  const system = parseSeconds("system-interval", values["system-interval"]) ?? every;
+  const fileActivity = parseSeconds("file-activity-interval", values["file-activity-interval"]) ??
+    every;
+  if (system !== undefined) intervals.system = system;
+  if (fileActivity !== undefined) intervals.file_activity = fileActivity;
   // Listen for signals before anything starts, so that a stop request
   // during start-up still ends in a flush (it is acted on once started).
   const { promise: stopped, resolve } = Promise.withResolvers<string>();
@@ -153,63 +119,17 @@ export async function runCommand(args: string[]): Promise<number> {
     intervals,
     log: (message) => log.write(message),
   });
-  const token = await ensureToken(dataDir);
-  const beyondLoopback = !LOOPBACK.includes(listen);
-  const shutdown = new AbortController();
-  let server: Deno.HttpServer;
-  // Filled in once the server is bound, so that --port 0 works too.
-  const allowedHosts: string[] = [];
+  let dashboard: Dashboard;
   try {
-    const deps: AppDeps = {
-      store: agent.store,
-      dataDir,
-      policy: () => agent.policy,
-      identity: () => agent.identity,
-      status: () => agent.status(),
-      damage: () => agent.damage,
-      token,
-      // Beyond loopback anyone on the network could read what is shown:
-      // reads need a token too.
-      readsNeedToken: beyondLoopback,
-      ...(beyondLoopback ? { readToken: await ensureToken(dataDir, "read") } : {}),
-      allowedHosts,
-      changePreference: (key, value) => agent.changePreference(key, value),
-      recordConsent: (granted, actor) => agent.recordConsent(granted, actor),
-    };
-    // The web app is loaded by the first request: an agent nobody looks at
-    // never holds the dashboard's code.
-    let app: Promise<Hono> | undefined;
-    const serve = async (request: Request) =>
-      (await (app ??= import("../routes/app.ts").then(({ createApp }) => createApp(deps))))
-        .fetch(request);
-    server = Deno.serve({
-      hostname: listen,
+    dashboard = await serveDashboard(agent, {
+      listen,
       port,
-      signal: shutdown.signal,
-      onListen: ({ port: bound }) => {
-        allowedHosts.push(...hostsFor(listen, bound));
-        // Where it listens, for `vitrine dashboard` to find.
-        agent.announceDashboard({ listen, port: bound }).catch((error) =>
-          log.write(`Could not note the dashboard's address: ${(error as Error).message}`)
-        );
-        if (beyondLoopback) {
-          log.write(
-            `Warning: the dashboard listens on ${listen}, reachable beyond this machine. Every request, reads included, needs a token: the dashboard URL's (vitrine dashboard) or the read-only one (vitrine dashboard --read-token) as "Authorization: Bearer TOKEN".`,
-          );
-        }
-        log.write(`vitrine ${agent.identity.app_version} collecting into ${dataDir}`);
-        log.write(
-          `Dashboard: http://127.0.0.1:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`,
-        );
-      },
-    }, serve);
+      dataDir,
+      log: (message) => log.write(message),
+    });
   } catch (error) {
     await agent.stop();
-    if (error instanceof Deno.errors.AddrInUse) {
-      throw new UsageError(
-        `Port ${port} on ${listen} is already in use. Pass --port with a free port.`,
-      );
-    }
+    if (error instanceof InputError) throw new UsageError(error.message);
     throw error;
   }
   injectFault(Deno.env.get("VITRINE_FAULT"));
@@ -219,8 +139,7 @@ export async function runCommand(args: string[]): Promise<number> {
   const signal = await stopped;
   unwatch();
   log.write(`Stopping on ${signal}: flushing first.`);
-  shutdown.abort();
-  await server.finished.catch(() => {});
+  await dashboard.close();
   await agent.stop();
   Deno.removeSignalListener("SIGTERM", term);
   Deno.removeSignalListener("SIGINT", int);

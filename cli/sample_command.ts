@@ -38,7 +38,7 @@ export async function sampleCommand(args: string[]): Promise<number> {
     throw new UsageError("vitrine sample: expected `vitrine sample check FILE`");
   }
   const path = positionals[1]!;
-  let level = values.level as string | undefined;
+  let level = values.level;
   if (level !== undefined && !["none", "safe", "all"].includes(level)) {
     throw new UsageError(`vitrine sample: --level "${level}" is not none, safe or all`);
   }

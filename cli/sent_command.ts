@@ -36,8 +36,8 @@ export async function sentCommand(args: string[]): Promise<number> {
   let page;
   try {
     page = parseSentPage({
-      limit: values.limit as string | undefined,
-      before: values.before as string | undefined,
+      limit: values.limit,
+      before: values.before,
     });
   } catch (error) {
     throw new UsageError(`vitrine sent: ${(error as Error).message}`);

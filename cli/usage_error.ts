@@ -4,7 +4,10 @@
  *
  * @module
  */
-export class UsageError extends Error {
+import { InputError } from "../input/input_error.ts";
+
+/** Wrong input on the command line (an {@linkcode InputError} the CLI tells and exits 2 on). */
+export class UsageError extends InputError {
   constructor(message: string) {
     super(message);
     this.name = "UsageError";

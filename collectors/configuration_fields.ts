@@ -78,3 +78,17 @@ export function configurationEvents(policy: Policy): RawEvent[] {
     },
   ];
 }
+
+/** Records a configuration snapshot whenever the policy in effect differs from the last recorded. */
+export class ConfigurationSnapshots {
+  /** The signature of the policy recorded last. */
+  #recorded = "";
+
+  /** Records `policy`'s snapshot with `record`, unless it is the one recorded last. */
+  async record(policy: Policy, record: (events: RawEvent[]) => Promise<unknown>): Promise<void> {
+    const signature = policy.signature();
+    if (signature === this.#recorded) return;
+    await record(configurationEvents(policy));
+    this.#recorded = signature;
+  }
+}

@@ -4,7 +4,8 @@
  * @module
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
-import { allowedTiers, type Policy } from "../policy/policy.ts";
+import type { Policy } from "../policy/policy.ts";
+import { allowedTiers } from "../policy/tiers.ts";
 import { collectSystem } from "./collect_system.ts";
 import type { Collector } from "./collector.ts";
 

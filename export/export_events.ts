@@ -4,28 +4,44 @@
  *
  * @module
  */
+import { InputError } from "../input/input_error.ts";
 import { CATALOG } from "../catalog/catalog.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Identity } from "../identity/identity.ts";
 import { APP_VERSION } from "../identity/identity.ts";
-import { allowedTiers, type Policy } from "../policy/policy.ts";
-import {
-  countByType,
-  countEvents,
-  type EventFilter,
-  streamRawEvents,
-} from "../store/event_queries.ts";
+import type { Policy } from "../policy/policy.ts";
+import { allowedTiers } from "../policy/tiers.ts";
+import { countByType, countEvents } from "../store/count_queries.ts";
+import type { EventFilter } from "../store/event_queries.ts";
+import { streamRawEvents } from "../store/stream_queries.ts";
 import { openSnapshot, type Snapshot } from "../store/open_snapshot.ts";
 import { checkIntegrity, damageAdvice, type Store, StoreError } from "../store/open_store.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
+import { eventLine, manifestLines, trailerLines } from "./export_layout.ts";
 import { nextLinkOfCanonical, sha256Hex } from "./hash_chain.ts";
 
 /** The version of the export format. */
 export const EXPORT_SCHEMA_VERSION = 1;
 
+/** The formats of the export. */
+export const EXPORT_FORMATS = ["json", "ndjson"] as const;
+/** A format of the export. */
+export type ExportFormat = (typeof EXPORT_FORMATS)[number];
+
+/** The format `text` names (undefined: json); an InputError when it names none. */
+export function exportFormat(text: string | undefined): ExportFormat {
+  const format = text ?? "json";
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new InputError(
+      `The export format "${format}" is not one of ${EXPORT_FORMATS.join(", ")}`,
+    );
+  }
+  return format as ExportFormat;
+}
+
 /** What to export. */
 export interface ExportOptions {
-  format: "json" | "ndjson";
+  format: ExportFormat;
   tier?: Tier;
   type?: string;
   /** Epoch ms, inclusive. */
@@ -110,7 +126,6 @@ export function exportEvents(
     ...(options.since !== undefined ? { since: options.since } : {}),
     ...(options.until !== undefined ? { until: options.until } : {}),
   };
-  const ndjson = options.format === "ndjson";
   let events: ReturnType<typeof streamRawEvents> | null = null;
   let link = "";
   let count = 0;
@@ -173,11 +188,7 @@ export function exportEvents(
     };
     manifestHash = sha256Hex(canonicalJson(manifest));
     link = manifestHash;
-    controller.enqueue(
-      ndjson
-        ? `${JSON.stringify({ record: "manifest", manifest })}\n`
-        : `{"manifest":${JSON.stringify(manifest)},\n"events":[`,
-    );
+    controller.enqueue(manifestLines(options.format, JSON.stringify(manifest)));
     events = streamRawEvents(db, filter);
   };
   const page = async (controller: ReadableStreamDefaultController<string>) => {
@@ -206,9 +217,7 @@ export function exportEvents(
       const next = await events.next();
       if (next.done) {
         const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };
-        text += ndjson
-          ? `${JSON.stringify({ record: "trailer", trailer })}\n`
-          : `${count > 0 ? "\n" : ""}],\n"trailer":${JSON.stringify(trailer)}}\n`;
+        text += trailerLines(options.format, JSON.stringify(trailer), count);
         controller.enqueue(text);
         controller.close();
         finished = true;
@@ -228,8 +237,7 @@ export function exportEvents(
         }}`;
       link = nextLinkOfCanonical(link, event);
       count++;
-      const record = `"seq":${count},"hash":"${link}","event":${event}}`;
-      text += ndjson ? `{"record":"event",${record}\n` : `${count > 1 ? ",\n" : "\n"}{${record}`;
+      text += eventLine(options.format, count, link, event);
     }
     onProgress?.({ records: count, total });
     controller.enqueue(text);

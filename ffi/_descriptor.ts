@@ -4,9 +4,6 @@ import { ERRNO, O, POLL } from "./_constants.ts";
 import { check, cString, lastErrno, libc } from "./libc.ts";
 import { SyscallError } from "./syscall_error.ts";
 
-const EFD_NONBLOCK = 0o4000;
-const EFD_CLOEXEC = 0o2000000;
-
 /** Reads from a non-blocking descriptor; 0 when nothing is queued. */
 export function readAvailable(fd: number, buffer: Uint8Array): number {
   const count = Number(libc().read(fd, buffer, BigInt(buffer.length)));
@@ -61,7 +58,8 @@ export class Readiness {
   /** Watches `fd` (which the caller owns and closes). */
   constructor(fd: number) {
     this.#fd = fd;
-    this.#wakeFd = check("eventfd", libc().eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC));
+    // EFD_NONBLOCK and EFD_CLOEXEC are O_NONBLOCK and O_CLOEXEC.
+    this.#wakeFd = check("eventfd", libc().eventfd(0, O.NONBLOCK | O.CLOEXEC));
     new DataView(this.#one.buffer).setBigUint64(0, 1n, true);
   }
 

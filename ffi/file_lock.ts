@@ -3,16 +3,13 @@
  *
  * @module
  */
+import { ERRNO, O } from "./_constants.ts";
 import { check, cString, lastErrno, libc } from "./libc.ts";
 import { SyscallError } from "./syscall_error.ts";
 
-const O_RDWR = 0o2;
-const O_CREAT = 0o100;
-const O_CLOEXEC = 0o2000000;
 const LOCK_EX = 2;
 const LOCK_NB = 4;
 const LOCK_UN = 8;
-const EWOULDBLOCK = 11;
 
 /** A held lock; release it with {@linkcode FileLock.release}. */
 export interface FileLock {
@@ -27,13 +24,13 @@ export interface FileLock {
 export function tryLockFile(path: string): FileLock | null {
   const fd = check(
     "open",
-    libc().open(cString(path), O_RDWR | O_CREAT | O_CLOEXEC, 0o600),
+    libc().open(cString(path), O.RDWR | O.CREAT | O.CLOEXEC, 0o600),
     `path "${path}"`,
   );
   if (libc().flock(fd, LOCK_EX | LOCK_NB) < 0) {
     const errno = lastErrno();
     libc().close(fd);
-    if (errno === EWOULDBLOCK) return null;
+    if (errno === ERRNO.EAGAIN) return null;
     throw new SyscallError("flock", errno, `path "${path}"`);
   }
   let held = true;

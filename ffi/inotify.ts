@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { O } from "./_constants.ts";
 import { FSNOTIFY_BITS } from "./_fsnotify_bits.ts";
 import { check, cString, libc } from "./libc.ts";
 import { closeQuietly, readAvailable, Readiness } from "./_descriptor.ts";
@@ -15,8 +16,6 @@ export const IN = {
   ISDIR: 0x40000000,
 } as const;
 
-const IN_NONBLOCK = 0o4000;
-const IN_CLOEXEC = 0o2000000;
 const HEADER_SIZE = 16;
 
 /** Where the events of one read go, one call each, in the order the kernel queued them. */
@@ -53,7 +52,8 @@ export class Inotify {
   /** Creates a non-blocking instance. */
   static open(): Inotify {
     return new Inotify(
-      check("inotify_init1", libc().inotify_init1(IN_NONBLOCK | IN_CLOEXEC)),
+      // IN_NONBLOCK and IN_CLOEXEC are O_NONBLOCK and O_CLOEXEC.
+      check("inotify_init1", libc().inotify_init1(O.NONBLOCK | O.CLOEXEC)),
     );
   }
 

@@ -1,16 +1,13 @@
 /**
  * The mount table of /proc/self/mountinfo, read again only when the kernel
- * says it changed (poll(2) reports POLLPRI on the open file then).
+ * says it changed (poll(2) reports POLL.PRI on the open file then).
  *
  * @module
  */
+import { O, POLL } from "./_constants.ts";
 import { check, cString, libc } from "./libc.ts";
 import { closeQuietly } from "./_descriptor.ts";
 
-const O_RDONLY = 0;
-const O_CLOEXEC = 0o2000000;
-const POLLPRI = 0x2;
-const POLLERR = 0x8;
 const PATH = "/proc/self/mountinfo";
 
 /** A watched copy of the mount table's text. */
@@ -29,16 +26,16 @@ export class MountTable {
   #changed(): boolean {
     const view = new DataView(this.#pollfd.buffer);
     view.setInt32(0, this.#fd, true);
-    view.setInt16(4, POLLPRI, true);
+    view.setInt16(4, POLL.PRI, true);
     view.setInt16(6, 0, true);
     const ready = libc().poll(this.#pollfd, 1n, 0);
-    return ready !== 0 || (view.getInt16(6, true) & (POLLPRI | POLLERR)) !== 0;
+    return ready !== 0 || (view.getInt16(6, true) & (POLL.PRI | POLL.ERR)) !== 0;
   }
 
   #reload(): void {
     this.close();
     // A fresh descriptor starts from the table as it is now.
-    this.#fd = check("open", libc().open(cString(PATH), O_RDONLY | O_CLOEXEC, 0), PATH);
+    this.#fd = check("open", libc().open(cString(PATH), O.RDONLY | O.CLOEXEC, 0), PATH);
     const decoder = new TextDecoder();
     let text = "";
     while (true) {

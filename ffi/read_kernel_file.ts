@@ -7,11 +7,10 @@
  *
  * @module
  */
+import { O } from "./_constants.ts";
 import { check, cString, libc } from "./libc.ts";
 import { closeQuietly } from "./_descriptor.ts";
 
-const O_RDONLY = 0;
-const O_CLOEXEC = 0o2000000;
 const CHUNK = 64 * 1024;
 const MAX_BYTES = 16 * 1024 * 1024;
 
@@ -28,7 +27,7 @@ export function readKernelFile(path: string): string {
   if (!/^\/(proc|sys)\/[^\0]*$/.test(path) || path.includes("/../")) {
     throw new RangeError(`Only files under /proc and /sys may be read this way, not "${path}"`);
   }
-  const fd = check("open", libc().open(cString(path), O_RDONLY | O_CLOEXEC, 0), `path "${path}"`);
+  const fd = check("open", libc().open(cString(path), O.RDONLY | O.CLOEXEC, 0), `path "${path}"`);
   try {
     let text = "";
     let total = 0;

@@ -67,6 +67,18 @@ function statx(dirfd: number, path: string, flags: number): Stat {
   };
 }
 
+/**
+ * What `path` holds now, as a stamp that changes whenever it does (inode,
+ * size, times; "absent" when nothing is there). Nothing is opened or read.
+ */
+export function pathStamp(path: string): string {
+  try {
+    return statx(AT.FDCWD, path, 0).stamp;
+  } catch (error) {
+    return error instanceof SyscallError && error.code === "ENOENT" ? "absent" : "unreadable";
+  }
+}
+
 /** Why a path could not be read as a regular file (no content was read). */
 export type Refusal =
   | { kind: "absent" }

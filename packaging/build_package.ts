@@ -12,28 +12,33 @@ import denoConfig from "../deno.json" with { type: "json" };
 const ROOT = new URL("../", import.meta.url).pathname;
 const HERE = new URL("./", import.meta.url).pathname;
 
-/** The program's folders and files that go into the package (not tests, benchmarks or sources of bundles). */
-const PROGRAM = [
-  "main.ts",
-  "deno.json",
-  "deno.lock",
-  "agent",
-  "catalog",
-  "cli",
-  "collectors",
-  "export",
-  "ffi",
-  "files",
-  "identity",
-  "intelligence",
-  "policy",
-  "routes",
-  "schema",
-  "static",
-  "store",
-  "support",
-  "uplink",
-];
+/** Folders of the repository that are not the program: tests, tools, sources of bundles. */
+const NOT_PROGRAM = new Set([
+  ".git",
+  ".ci",
+  ".scratch",
+  "bench",
+  "deploy",
+  "dist",
+  "islands",
+  "node_modules",
+  "packaging",
+  "soak",
+  "test-artefacts",
+  "tests",
+]);
+
+/**
+ * The program's folders and files that go into the package: every folder
+ * of the repository but those above (so that a new one cannot be left
+ * out), with main.ts, deno.json and deno.lock.
+ */
+function programItems(): string[] {
+  const folders = [...Deno.readDirSync(ROOT)]
+    .filter((entry) => entry.isDirectory && !NOT_PROGRAM.has(entry.name))
+    .map((entry) => entry.name).sort();
+  return ["main.ts", "deno.json", "deno.lock", ...folders];
+}
 
 /** Imports that only tests and the islands' bundling use. */
 const DEV_ONLY = ["playwright-core", "uplot"];
@@ -185,7 +190,7 @@ export async function buildPackage(
       await Deno.chmod(`${lib}/deno`, 0o755);
       progress("copying the program");
       await Deno.mkdir(`${lib}/app`);
-      for (const item of PROGRAM) await copyTree(`${ROOT}${item}`, `${lib}/app/${item}`);
+      for (const item of programItems()) await copyTree(`${ROOT}${item}`, `${lib}/app/${item}`);
       // The program's own configuration: its imports without the tools only
       // tests and bundling use (a browser driver, the chart library's sources).
       const { imports, compilerOptions } = denoConfig;

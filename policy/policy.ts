@@ -5,6 +5,7 @@
  */
 import type { Tier } from "../catalog/types.ts";
 import { type SettingKey, SETTINGS, type Settings } from "./settings_spec.ts";
+import { tierOf } from "./tiers.ts";
 import type { SettingProblem } from "./validate_settings.ts";
 
 /** Where the value of a setting comes from. */
@@ -31,17 +32,18 @@ export interface PolicyParts {
   sources: Readonly<Record<SettingKey, SettingSource>>;
   managedFile: string;
   managedState: ManagedState;
+  /** What the managed file's path held when it was read (null: not known). */
+  managedStamp?: string | null;
   problems: readonly PolicyProblem[];
 }
-
-/** The boundaries that data crosses, each governed by the policy. */
-export type Boundary = "collect" | "store" | "show" | "export" | "send";
 
 /** The policy in effect. Values are read through {@linkcode Policy.get}. */
 export class Policy {
   readonly managedFile: string;
   readonly managedState: ManagedState;
   readonly problems: readonly PolicyProblem[];
+  /** What the managed file's path held when it was read (null: not known). */
+  readonly managedStamp: string | null;
   /** The diagnostic level in effect. */
   readonly level: Tier;
   readonly #values: Settings;
@@ -53,9 +55,8 @@ export class Policy {
     this.managedFile = parts.managedFile;
     this.managedState = parts.managedState;
     this.problems = parts.problems;
-    this.level = parts.values["cloudService.diagnosticLevel"] === "optional"
-      ? "optional"
-      : "required";
+    this.managedStamp = parts.managedStamp ?? null;
+    this.level = tierOf(parts.values["cloudService.diagnosticLevel"]);
   }
 
   /** The value in effect of `key`. */
@@ -81,10 +82,4 @@ export class Policy {
   signature(): string {
     return JSON.stringify([this.entries(), this.managedFile, this.managedState, this.problems]);
   }
-}
-
-/** The tiers the policy lets through `boundary`. */
-export function allowedTiers(policy: Policy, boundary: Boundary): Tier[] {
-  if (boundary === "send" && policy.get("cloudService.enabled") !== true) return [];
-  return policy.level === "optional" ? ["required", "optional"] : ["required"];
 }

@@ -1,8 +1,9 @@
 // Reading events for the API and the pages alike: one page of a filter,
 // or one event, always within what the policy lets be shown.
-import { allowedTiers } from "../policy/policy.ts";
+import { wholeNumberOrNull } from "../input/whole_number.ts";
+import { allowedTiers } from "../policy/tiers.ts";
 import { getEvent, listEvents, type StoredEvent } from "../store/event_queries.ts";
-import type { UserFilter } from "../store/parse_filter.ts";
+import type { UserFilter } from "../input/parse_filter.ts";
 import type { AppDeps } from "./app_deps.ts";
 
 /** Events per page when the filter names no limit. */
@@ -25,8 +26,7 @@ export async function pageOfEvents(
 
 /** The event id in `text`, or null when it is not a positive integer. */
 export function parseEventId(text: string): number | null {
-  const id = Number(text);
-  return /^\d+$/.test(text) && Number.isSafeInteger(id) && id > 0 ? id : null;
+  return wholeNumberOrNull(text, 1, Number.MAX_SAFE_INTEGER);
 }
 
 /** Event `id` with what the policy lets be shown, or undefined when nothing of it may be. */

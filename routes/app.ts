@@ -6,12 +6,12 @@
 import { Hono, type MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { setCookie } from "hono/cookie";
-import { apiRoutes } from "./api_routes.ts";
+import { apiRoutes } from "./api/api_routes.ts";
 import type { AppDeps } from "./app_deps.ts";
 import { hostGuard } from "./host_guard.ts";
 import { metricsRoutes } from "./metrics_routes.ts";
 import { pageRoutes } from "./page_routes.tsx";
-import { pathOnThisServer, requireToken, TOKEN_COOKIE } from "./require_token.ts";
+import { pathOnThisServer, requireToken, sameToken, TOKEN_COOKIE } from "./require_token.ts";
 import { securityHeaders } from "./security_headers.ts";
 import { staticRoutes } from "./static_routes.ts";
 
@@ -23,7 +23,7 @@ function tokenLanding(token: string): MiddlewareHandler {
   return async (c, next) => {
     const given = c.req.query("token");
     if (c.req.method !== "GET" || given === undefined) return await next();
-    if (given === token) {
+    if (given !== undefined && sameToken(given, token)) {
       setCookie(c, TOKEN_COOKIE, token, { httpOnly: true, sameSite: "Strict", path: "/" });
     }
     return c.redirect(pathOnThisServer(new URL(c.req.url)), 303);

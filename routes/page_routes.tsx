@@ -3,18 +3,20 @@
  *
  * @module
  */
+import { InputError } from "../input/input_error.ts";
 import { Hono } from "hono";
 import type { VNode } from "preact";
 import { render } from "preact-render-to-string";
 import { buildHealth } from "../agent/health.ts";
-import { allowedTiers } from "../policy/policy.ts";
+import { allowedTiers } from "../policy/tiers.ts";
 import type { Tier } from "../catalog/types.ts";
 import { latestConsent } from "../store/consent_queries.ts";
-import { countByTier, countByType, listEvents } from "../store/event_queries.ts";
-import { CHART_RANGES } from "../store/series_queries.ts";
+import { countByTier, countByType } from "../store/count_queries.ts";
+import { listEvents } from "../store/event_queries.ts";
+import { CHART_RANGES } from "../catalog/charts.ts";
 import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
 import type { AppDeps } from "./app_deps.ts";
-import { parseFilter, type UserFilter } from "../store/parse_filter.ts";
+import { parseFilter, type UserFilter } from "../input/parse_filter.ts";
 import { CatalogPage } from "./pages/catalog_page.tsx";
 import { ChartsPage } from "./pages/charts_page.tsx";
 import { EventPage } from "./pages/event_page.tsx";
@@ -24,8 +26,8 @@ import { OverviewPage } from "./pages/overview_page.tsx";
 import { PrivacyPage } from "./pages/privacy_page.tsx";
 import { SentPage } from "./pages/sent_page.tsx";
 import { type Frame, FrameContext } from "./pages/layout.tsx";
-import { sendingTo } from "../uplink/uplink.ts";
-import { partsJourney } from "../store/outbox_queries.ts";
+import { sendingTo, tierOf } from "../policy/tiers.ts";
+import { partsJourney } from "../store/delivery_queries.ts";
 import { parseSentPage, sentReport } from "../uplink/sent_report.ts";
 
 /** Renders a page as a complete HTML document, in the frame of the policy in effect. */
@@ -69,7 +71,7 @@ export function pageRoutes(deps: AppDeps): Hono {
     try {
       filter = parseFilter(query);
     } catch (e) {
-      if (!(e instanceof RangeError)) throw e;
+      if (!(e instanceof InputError)) throw e;
       error = e.message;
     }
     const page = error ? { events: [], next: null } : await pageOfEvents(deps, filter);
@@ -108,7 +110,7 @@ export function pageRoutes(deps: AppDeps): Hono {
         404,
       );
     }
-    const view: Tier = c.req.query("view") === "optional" ? "optional" : "required";
+    const view: Tier = tierOf(c.req.query("view"));
     return c.html(html(
       <EventPage
         hostname={deps.identity().hostname}
@@ -164,7 +166,7 @@ export function pageRoutes(deps: AppDeps): Hono {
     try {
       page = parseSentPage({ limit: c.req.query("limit"), before: c.req.query("before") });
     } catch (error) {
-      if (!(error instanceof RangeError)) throw error;
+      if (!(error instanceof InputError)) throw error;
       return c.json({ error: error.message }, 400);
     }
     const retryAt = deps.status()?.sendRetryAt ?? null;

@@ -19,7 +19,8 @@ export interface Tokens {
   read?: string;
 }
 
-function sameToken(a: string, b: string): boolean {
+/** Whether `a` is `b`, compared in constant time (a token's prefix is never told). */
+export function sameToken(a: string, b: string): boolean {
   if (a.length !== b.length) return false;
   let diff = 0;
   for (let i = 0; i < a.length; i++) diff |= a.charCodeAt(i) ^ b.charCodeAt(i);

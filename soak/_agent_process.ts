@@ -23,10 +23,37 @@ async function marker(
   }
 }
 
-/** Starts `deno task start -- FLAGS` and waits until its agent serves. */
-export async function startAgent(dataDir: string, flags: string[]): Promise<AgentProcess> {
-  const task = new Deno.Command(Deno.execPath(), {
-    args: ["task", "--quiet", "start", "--data-dir", dataDir, "--port", "0", ...flags],
+function alive(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) [ZX] /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Starts `deno task start -- FLAGS` and waits until its agent serves (a
+ * marker of a live process that is not `previous`, which a kill -9 left).
+ */
+export async function startAgent(
+  dataDir: string,
+  flags: string[],
+  previous?: number,
+): Promise<AgentProcess> {
+  // In a session of its own, `deno task` leads the agent's process group:
+  // the agent follows its launcher (--exit-with-launcher), whatever runs the soak.
+  const task = new Deno.Command("setsid", {
+    args: [
+      Deno.execPath(),
+      "task",
+      "--quiet",
+      "start",
+      "--data-dir",
+      dataDir,
+      "--port",
+      "0",
+      ...flags,
+    ],
     cwd: ROOT,
     env: { NO_COLOR: "1" },
     stdout: "piped",
@@ -44,7 +71,7 @@ export async function startAgent(dataDir: string, flags: string[]): Promise<Agen
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     const found = await marker(dataDir);
-    if (found?.dashboard) {
+    if (found?.dashboard && found.pid !== previous && alive(found.pid)) {
       return { task, pid: found.pid, port: found.dashboard.port, output: () => said };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

@@ -12,6 +12,8 @@
 import { DatabaseSync } from "node:sqlite";
 import { eventSpec } from "../catalog/key_spec.ts";
 import { CATALOG } from "../catalog/catalog.ts";
+import { currentPolicy } from "../agent/current_policy.ts";
+import { loadIdentity } from "../identity/identity.ts";
 import { insertEvents } from "../store/insert_events.ts";
 import { openStore } from "../store/open_store.ts";
 import { CLI_PERMISSIONS, ROOT } from "../tests/_helpers.ts";
@@ -114,6 +116,8 @@ function policySteps(url: string): PolicyStep[] {
 async function seed(): Promise<void> {
   const store = await openStore(`${dataDir}/vitrine.db`);
   try {
+    const policy = await currentPolicy(store.db, managed);
+    const common = { ...(await loadIdentity(store.db, policy)) };
     const start = Date.now() - 86_400_000;
     for (let first = 0; first < 6_000; first += 500) {
       await insertEvents(
@@ -121,7 +125,7 @@ async function seed(): Promise<void> {
         Array.from({ length: 500 }, (_, i) => ({
           type: "system_statistics",
           time: start + (first + i) * 1000,
-          common: { platform: "linux" },
+          common,
           parts: {
             required: { uptime: first + i },
             optional: { "vmstat.pgfault": first + i, note: `${first + i} `.repeat(800) },
@@ -183,7 +187,7 @@ note(`idle RSS ${(idleRss / 1048576).toFixed(1)} MiB`);
 
 // ------------------------------------------------------------- the load
 /** When each policy was written, and what it allowed. */
-const policyLog: { at: number; step: PolicyStep }[] = [{ at: Date.now(), step: steps[0]! }];
+const policyLog: { at: number; step: PolicyStep }[] = [{ at: 0, step: steps[0]! }];
 const health = { requests: 0, slowest: 0, failures: [] as string[] };
 const exports = { completed: 0, verified: 0, stopped: 0, failures: [] as string[] };
 let kills = 0;
@@ -222,6 +226,7 @@ const loops = [
     if (step.name !== "a FIFO as the managed file") await Deno.remove(managed).catch(() => {});
     await step.write(managed);
     policyLog.push({ at: Date.now(), step });
+    note(`policy: ${step.name}`);
   }),
   // Exports, each verified.
   every("export", 7000, load.signal, async (round) => {
@@ -272,7 +277,7 @@ const loops = [
       await killHard(agent);
       kills++;
       note(`kill -9 of the agent (pid ${agent.pid})`);
-      agent = await startAgent(dataDir, agentFlags);
+      agent = await startAgent(dataDir, agentFlags, agent.pid);
       agentUp = true;
       note(`agent restarted (pid ${agent.pid}, port ${agent.port})`);
     }

@@ -1,12 +1,13 @@
 /**
- * The outbox of event parts waiting to be sent, and the log of deliveries.
+ * The outbox of event parts waiting to be sent, and the accounts of what
+ * left it unsent.
  *
  * @module
  */
 import { type Kysely, sql } from "kysely";
-import type { Tier } from "../catalog/types.ts";
+import { EVICTION_ORDER, type Tier } from "../catalog/types.ts";
 import { partCanonicalJson } from "./part_codec.ts";
-import type { Database, DeliveryTable, OutboxLossReason } from "./schema.ts";
+import type { Database, OutboxLossReason } from "./schema.ts";
 import { shapesFor } from "./shape_memo.ts";
 
 /** An event waiting to be sent, with the parts queued for it (canonical JSON text). */
@@ -93,7 +94,7 @@ export async function holdOutboxTo(
   maxParts: number,
 ): Promise<Record<Tier, number>> {
   const dropped: Record<Tier, number> = { required: 0, optional: 0 };
-  for (const tier of ["optional", "required"] as const) {
+  for (const tier of EVICTION_ORDER) {
     const depth = await outboxDepth(db);
     const excess = depth.required + depth.optional - maxParts;
     if (excess <= 0) break;
@@ -166,50 +167,17 @@ export async function queuedSince(
   return { count: Number(row.count), oldest: Number(row.oldest ?? 0) };
 }
 
-/** A delivery as the log keeps it. */
-export type Delivery = Omit<DeliveryTable, "id"> & { id: number };
-
-/**
- * Logs a delivery attempt; when it carried `parts` (a 2xx), marks them sent
- * and takes them off the outbox in the same transaction. Returns its id.
- */
-export async function logDelivery(
-  db: Kysely<Database>,
-  delivery: Omit<Delivery, "id">,
-  sent: readonly { event_id: number; tier: Tier }[] = [],
-): Promise<number> {
-  return await db.transaction().execute(async (trx) => {
-    const { id } = await trx.insertInto("delivery").values(delivery).returning("id")
-      .executeTakeFirstOrThrow();
-    if (sent.length > 0) {
-      // A few statements for the whole batch, whatever its size.
-      const parts = partsJson(sent);
-      await sql`INSERT OR REPLACE INTO sent_part (event_id, tier, delivery_id)
-        SELECT value ->> 0, value ->> 1, ${id} FROM json_each(${parts})`.execute(trx);
-      const delivered = await deleteParts(trx, parts);
-      await trx.updateTable("outbox_flow").set({ n: sql`n + ${delivered}` })
-        .where("kind", "=", "delivered").execute();
-    }
-    // The log keeps the latest deliveries only.
-    await trx.deleteFrom("delivery").where("id", "<=", id - DELIVERY_LOG).execute();
-    return id;
-  });
-}
-
 /** Parts as a JSON array of [event_id, tier] pairs, for json_each. */
-function partsJson(parts: readonly { event_id: number; tier: Tier }[]): string {
+export function partsJson(parts: readonly { event_id: number; tier: Tier }[]): string {
   return JSON.stringify(parts.map((part) => [part.event_id, part.tier]));
 }
 
 /** Takes the parts of a JSON array of [event_id, tier] off the outbox; returns how many. */
-async function deleteParts(db: Kysely<Database>, parts: string): Promise<number> {
+export async function deleteParts(db: Kysely<Database>, parts: string): Promise<number> {
   const result = await sql`DELETE FROM outbox WHERE (event_id, tier) IN
     (SELECT value ->> 0, value ->> 1 FROM json_each(${parts}))`.execute(db);
   return Number(result.numAffectedRows ?? 0);
 }
-
-/** Deliveries kept in the log. */
-const DELIVERY_LOG = 5000;
 
 /**
  * Takes parts a receiver refused for good off the outbox, counting them as
@@ -234,13 +202,13 @@ export async function dropQueued(
 }
 
 /**
- * Empties the outbox of `tiers` (all of it when none is named), counting
- * what went as withdrawn by the policy; returns how many parts went.
+ * Empties the outbox of `tiers`, counting what went as withdrawn by the
+ * policy; returns how many parts went.
  */
-export async function clearOutbox(db: Kysely<Database>, tiers?: readonly Tier[]): Promise<number> {
+export async function clearOutbox(db: Kysely<Database>, tiers: readonly Tier[]): Promise<number> {
   return await db.transaction().execute(async (trx) => {
     let cleared = 0;
-    for (const tier of tiers ?? ["required", "optional"] as const) {
+    for (const tier of tiers) {
       const result = await trx.deleteFrom("outbox").where("tier", "=", tier).executeTakeFirst();
       const n = Number(result.numDeletedRows);
       await countLoss(trx, "withdrawn", tier, n);
@@ -263,7 +231,7 @@ export async function boundOutbox(
 ): Promise<Record<Tier, number>> {
   return await db.transaction().execute(async (trx) => {
     const dropped: Record<Tier, number> = { required: 0, optional: 0 };
-    for (const tier of ["optional", "required"] as const) {
+    for (const tier of EVICTION_ORDER) {
       const old = await trx.deleteFrom("outbox").where("tier", "=", tier)
         .where("queued_at", "<", now - maxAgeMs).executeTakeFirst();
       dropped[tier] += Number(old.numDeletedRows);
@@ -274,48 +242,4 @@ export async function boundOutbox(
     dropped.optional += held.optional;
     return dropped;
   });
-}
-
-/** The latest deliveries (before delivery `before`, when given), newest first. */
-export async function listDeliveries(
-  db: Kysely<Database>,
-  limit = 100,
-  before?: number,
-): Promise<Delivery[]> {
-  let query = db.selectFrom("delivery").selectAll();
-  if (before !== undefined) query = query.where("id", "<", before);
-  return await query.orderBy("id", "desc").limit(Math.max(1, Math.min(limit, 1000))).execute();
-}
-
-/** Where the parts of an event went, or wait to go. */
-export interface Journey {
-  sent: { tier: Tier; delivery: Delivery }[];
-  queued: Tier[];
-}
-
-/** Where the parts of event `id` went, or wait to go. */
-export async function partsJourney(db: Kysely<Database>, id: number): Promise<Journey> {
-  const sent = await db.selectFrom("sent_part as s").innerJoin(
-    "delivery as d",
-    "d.id",
-    "s.delivery_id",
-  )
-    .select([
-      "s.tier",
-      "d.id",
-      "d.at",
-      "d.endpoint",
-      "d.records",
-      "d.bytes",
-      "d.status",
-      "d.attempts",
-      "d.rejected",
-      "d.error",
-    ])
-    .where("s.event_id", "=", id).execute();
-  const queued = await db.selectFrom("outbox").select("tier").where("event_id", "=", id).execute();
-  return {
-    sent: sent.map(({ tier, ...delivery }) => ({ tier, delivery })),
-    queued: queued.map((row) => row.tier),
-  };
 }

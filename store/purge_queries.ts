@@ -4,7 +4,7 @@
  * @module
  */
 import { type Kysely, sql } from "kysely";
-import { partProbe } from "./event_queries.ts";
+import { partProbe } from "./_event_filter.ts";
 import { checkpoint, releaseFreePages } from "./quota_queries.ts";
 import type { Database } from "./schema.ts";
 import { forgetShapes } from "./shape_memo.ts";

@@ -4,7 +4,7 @@
  * @module
  */
 import { type Kysely, sql } from "kysely";
-import type { Tier } from "../catalog/types.ts";
+import { EVICTION_ORDER, type Tier } from "../catalog/types.ts";
 import type { Database } from "./schema.ts";
 
 /** Bytes the database's data takes: its pages, less the free ones that new data reuses. */
@@ -72,7 +72,7 @@ export async function evictToFit(
 ): Promise<Eviction[]> {
   if (await usedBytes(db) <= limitBytes) return [];
   const evictions: Eviction[] = [];
-  for (const tier of ["optional", "required"] as const) {
+  for (const tier of EVICTION_ORDER) {
     let evicted = 0;
     while (await usedBytes(db) > targetBytes) {
       const removed = await evictBatch(db, tier);

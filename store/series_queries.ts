@@ -5,118 +5,12 @@
  * @module
  */
 import { type Kysely, sql } from "kysely";
-import type { EventType } from "../catalog/catalog.ts";
-import { keySpec } from "../catalog/key_spec.ts";
+import { fieldTier, keyTier, type Metric, METRICS, type SeriesField } from "../catalog/charts.ts";
+import { InputError } from "../input/input_error.ts";
 import { shapesFor } from "./shape_memo.ts";
 import { partValue, type Shape } from "./part_codec.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Database } from "./schema.ts";
-
-/** One named value of a series, computed from stored fields. */
-export interface SeriesField {
-  /** The label in the chart. */
-  label: string;
-  /** The catalogue fields it reads (their tiers decide who may see it). */
-  keys: readonly string[];
-  /** The value from the values of `keys` (the first key's value by default). */
-  combine?: (...values: (number | null)[]) => number | null;
-}
-
-/** A chartable metric. */
-export interface Metric {
-  type: EventType;
-  unit: string;
-  fields: readonly SeriesField[];
-  /** Counters since subsystem start: chart their rate per second. */
-  rate?: boolean;
-}
-
-const difference = (a: number | null, b: number | null) => a === null || b === null ? null : a - b;
-
-/** The metrics the charts page offers. */
-export const METRICS: Readonly<Record<string, Metric>> = {
-  memory: {
-    type: "system_statistics",
-    unit: "bytes",
-    fields: [
-      {
-        label: "used",
-        keys: ["memory.total", "memory.available", "memory.free"],
-        combine: (total, available, free) => difference(total, available ?? free),
-      },
-      { label: "total", keys: ["memory.total"] },
-      { label: "swap used", keys: ["swap.total", "swap.free"], combine: difference },
-    ],
-  },
-  load: {
-    type: "system_statistics",
-    unit: "load",
-    fields: [
-      { label: "1 min", keys: ["load.1m"] },
-      { label: "5 min", keys: ["load.5m"] },
-      { label: "15 min", keys: ["load.15m"] },
-    ],
-  },
-  disk: {
-    type: "system_statistics",
-    unit: "bytes",
-    fields: [
-      { label: "/ used", keys: ["root_fs.total", "root_fs.free"], combine: difference },
-      { label: "/ size", keys: ["root_fs.total"] },
-    ],
-  },
-  agent: {
-    type: "system_statistics",
-    unit: "bytes",
-    fields: [{ label: "agent RSS", keys: ["agent.rss"] }],
-  },
-  file_activity: {
-    type: "kernel_statistics",
-    unit: "per second",
-    rate: true,
-    fields: [
-      { label: "opens", keys: ["ipc.kauth_file_op.open"] },
-      { label: "closes", keys: ["ipc.kauth.file_op.close"] },
-      { label: "writes", keys: ["ipc.kauth.vnode.write"] },
-      { label: "creates", keys: ["ipc.kauth.file_op.create"] },
-      { label: "removes", keys: ["ipc.kauth.file_op.remove"] },
-    ],
-  },
-};
-
-/** The tier of a field of `type`, from the catalogue. */
-function tierOf(type: EventType, key: string): Tier {
-  const spec = keySpec(type, key);
-  if (spec?.kind !== "field") throw new TypeError(`"${key}" is not a field of "${type}"`);
-  return spec.spec.tier;
-}
-
-/** The highest tier a series field reads. */
-function fieldTier(type: EventType, field: SeriesField): Tier {
-  return field.keys.some((key) => tierOf(type, key) === "optional") ? "optional" : "required";
-}
-
-/** The chart ranges offered, by name, with their span in ms. */
-export const CHART_RANGES: Readonly<Record<string, number>> = {
-  "15m": 15 * 60_000,
-  "1h": 3_600_000,
-  "6h": 6 * 3_600_000,
-  "24h": 24 * 3_600_000,
-  "7d": 7 * 86_400_000,
-  "30d": 30 * 86_400_000,
-};
-
-/** The named chart range ending now (a second ahead, so the newest event is in). */
-export function rangeEndingNow(name: string): { since: number; until: number } {
-  const span = CHART_RANGES[name];
-  if (span === undefined) {
-    throw new RangeError(
-      `The range "${name}" is not one of ${Object.keys(CHART_RANGES).join(", ")}`,
-    );
-  }
-  const until = Date.now() + 1000;
-  return { since: until - span, until };
-}
 
 /**
  * SQL of the bucket number of `e.time`: an integer, whatever type the
@@ -160,7 +54,7 @@ export async function readSeries(
 ): Promise<Series> {
   const metric = METRICS[metricName];
   if (!metric) {
-    throw new RangeError(
+    throw new InputError(
       `Unknown metric "${metricName}"; metrics are ${Object.keys(METRICS).join(", ")}`,
     );
   }
@@ -274,8 +168,8 @@ function aggregate(
     const required = shapes.get(row.r_shape);
     const optional = row.o_shape === undefined ? undefined : shapes.get(row.o_shape);
     const read = (key: string): number | null => {
-      const shape = tierOf(metric.type, key) === "required" ? required : optional;
-      const data = tierOf(metric.type, key) === "required" ? row.r_data : row.o_data;
+      const shape = keyTier(metric.type, key) === "required" ? required : optional;
+      const data = keyTier(metric.type, key) === "required" ? row.r_data : row.o_data;
       if (!shape || data === undefined) return null;
       const value = partValue(shape, data, key);
       return typeof value === "number" ? value : null;

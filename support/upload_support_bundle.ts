@@ -6,10 +6,12 @@
  *
  * @module
  */
+import { InputError } from "../input/input_error.ts";
 import { dataPaths } from "../agent/data_dir.ts";
 import { recordEvents } from "../agent/record_events.ts";
 import type { Identity } from "../identity/identity.ts";
-import { allowedTiers, type Policy } from "../policy/policy.ts";
+import type { Policy } from "../policy/policy.ts";
+import { allowedTiers } from "../policy/tiers.ts";
 import type { Store } from "../store/open_store.ts";
 import { redactUploadUrl, uploadBlob, UploadError } from "../uplink/blob_upload.ts";
 import { Redactor } from "../uplink/redact.ts";
@@ -57,11 +59,11 @@ async function bundlePath(
   try {
     real = await Deno.realPath(named);
   } catch {
-    throw new RangeError(`The bundle "${named}" does not exist`);
+    throw new InputError(`The bundle "${named}" does not exist`);
   }
   const folder = await Deno.realPath(support).catch(() => support);
   if (!real.startsWith(`${folder}/`) || !/\/vitrine-support-[^/]*\.json\.gz$/.test(real)) {
-    throw new RangeError(
+    throw new InputError(
       `The bundle "${named}" is not a support bundle in ${support}; only bundles vitrine gathered are sent`,
     );
   }
@@ -70,7 +72,7 @@ async function bundlePath(
 
 /**
  * Uploads a bundle under `request`. Throws {@linkcode ConsentRequiredError}
- * without consent (nothing is gathered or sent), a RangeError for a bundle
+ * without consent (nothing is gathered or sent), an InputError for a bundle
  * that is not one of ours, and {@linkcode UploadError} when the upload
  * fails (after recording the failure).
  */

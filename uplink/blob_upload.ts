@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { InputError } from "../input/input_error.ts";
 import { egress, EgressRefused, type EgressResponse, failureOf } from "./egress.ts";
 import { Redactor, redactUploadUrl } from "./redact.ts";
 
@@ -15,7 +16,7 @@ export { redactUploadUrl };
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 
 /**
- * The upload URL in `text`, or a RangeError saying what is wrong with it:
+ * The upload URL in `text`, or an InputError saying what is wrong with it:
  * http(s) only, no user or password in it, and https unless the host is
  * this machine (a pre-signed URL over plain http would give its signature
  * away).
@@ -23,17 +24,17 @@ const LOOPBACK = /^(127\.\d+\.\d+\.\d+|localhost|\[::1\])$/;
 export function checkUploadUrl(text: string): URL {
   const url = URL.parse(text);
   if (!url || !/^https?:$/.test(url.protocol)) {
-    throw new RangeError(`The upload URL "${text}" is not an http(s) URL`);
+    throw new InputError(`The upload URL "${text}" is not an http(s) URL`);
   }
   if (url.username || url.password) {
-    throw new RangeError(
+    throw new InputError(
       `The upload URL "${
         redactUploadUrl(url)
       }" carries a user or password; use a pre-signed URL instead`,
     );
   }
   if (url.protocol === "http:" && !LOOPBACK.test(url.hostname)) {
-    throw new RangeError(
+    throw new InputError(
       `The upload URL "${
         redactUploadUrl(url)
       }" uses plain http to another host, which would expose its signature; use https`,

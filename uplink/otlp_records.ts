@@ -63,12 +63,12 @@ export interface CarriedPart {
 }
 
 /**
- * The log records of `events`, with only the parts of `tiers` (the level
- * in effect now, whatever it was when they were queued).
+ * The log records of `events`, with the parts they were read with (the
+ * outbox is read for the tiers the policy lets leave now, whatever they
+ * were when the parts were queued).
  */
 export function logRecordsOf(
   events: readonly QueuedEvent[],
-  tiers: readonly Tier[],
 ): { records: ReadableLogRecord[]; carried: CarriedPart[] } {
   const resources = new Map<string, Resource>();
   const scope = { name: "vitrine", version: APP_VERSION };
@@ -76,9 +76,7 @@ export function logRecordsOf(
   const carried: CarriedPart[] = [];
   for (const event of events) {
     const fields: Record<string, unknown> = {};
-    for (const tier of tiers) {
-      const part = event.parts[tier];
-      if (part === undefined) continue;
+    for (const [tier, part] of Object.entries(event.parts) as [Tier, string][]) {
       Object.assign(fields, JSON.parse(part));
       carried.push({ event_id: event.id, tier });
     }

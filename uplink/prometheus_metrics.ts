@@ -9,7 +9,8 @@
 import type { Kysely } from "kysely";
 import { CATALOG } from "../catalog/catalog.ts";
 import type { FieldSpec, Measure, Tier, Unit } from "../catalog/types.ts";
-import { allowedTiers, type Policy } from "../policy/policy.ts";
+import type { Policy } from "../policy/policy.ts";
+import { allowedTiers } from "../policy/tiers.ts";
 import { listEvents } from "../store/event_queries.ts";
 import type { Database } from "../store/schema.ts";
 
@@ -150,7 +151,8 @@ export async function exposeMetrics(db: Kysely<Database>, policy: Policy): Promi
   // prom-client is loaded only when something scrapes.
   const { Counter, Gauge, Registry } = await import("prom-client");
   const registry = new Registry();
-  const allowed = allowedTiers(policy, "show");
+  // The tiers are decided once, by the read: what is not read is not served.
+  const allowed = allowedTiers(policy, "metrics");
   const measured = new Gauge({
     name: "vitrine_statistics_timestamp_seconds",
     help: "When the statistics exposed here were measured, per event type.",
@@ -162,12 +164,12 @@ export async function exposeMetrics(db: Kysely<Database>, policy: Policy): Promi
   for (const type of events) {
     const [event] = await listEvents(db, { allowed, type, limit: 1 });
     if (!event) continue;
-    latest.set(type, Object.assign({}, ...allowed.map((tier) => event.parts[tier] ?? {})));
+    latest.set(type, { ...event.parts.required, ...event.parts.optional });
     measured.set({ event: type }, event.time / 1000);
   }
   for (const metric of METRICS) {
     const fields = latest.get(metric.event);
-    if (!fields || !allowed.includes(metric.tier)) continue;
+    if (!fields) continue;
     const samples = samplesOf(metric, fields);
     if (samples.length === 0) continue;
     const labelNames = [...new Set(samples.flatMap((sample) => Object.keys(sample.labels)))];

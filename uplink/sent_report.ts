@@ -7,10 +7,10 @@
  */
 import type { Kysely } from "kysely";
 import type { Policy } from "../policy/policy.ts";
-import { parseCount } from "../store/parse_filter.ts";
-import { type Delivery, listDeliveries } from "../store/outbox_queries.ts";
+import { parseCount } from "../input/parse_filter.ts";
+import { type Delivery, listDeliveries } from "../store/delivery_queries.ts";
 import type { Database } from "../store/schema.ts";
-import { uplinkHealth, type UplinkStatus } from "./uplink.ts";
+import { uplinkHealth, type UplinkStatus } from "./uplink_status.ts";
 
 /** Deliveries per page unless asked otherwise. */
 export const SENT_PAGE = 100;
@@ -29,7 +29,7 @@ export interface SentPage {
   before?: number;
 }
 
-/** A page from query or flag text; a bad value throws a RangeError naming it. */
+/** A page from query or flag text; a bad value throws an InputError naming it. */
 export function parseSentPage(values: { limit?: string; before?: string }): SentPage {
   const page: SentPage = { limit: SENT_PAGE };
   if (values.limit !== undefined && values.limit !== "") {

@@ -7,36 +7,32 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import type { Tier } from "../catalog/types.ts";
-import { readRegularFile } from "../ffi/read_regular_file.ts";
-import { APP_VERSION } from "../identity/identity.ts";
-import { allowedTiers, type Policy } from "../policy/policy.ts";
-import { getMeta, setMeta } from "../store/meta_queries.ts";
+import { type Tier, TIERS } from "../catalog/types.ts";
 import { DeletionGate } from "../policy/deletion_gate.ts";
+import { pathStamp } from "../ffi/read_regular_file.ts";
+import type { Policy } from "../policy/policy.ts";
+import { allowedTiers, sendingTo } from "../policy/tiers.ts";
 import {
   boundOutbox,
   clearOutbox,
-  dropQueued,
-  logDelivery,
   nextQueued,
   outboxDepth,
-  outboxFlow,
-  outboxLosses,
+  type QueuedEvent,
   queuedSince,
 } from "../store/outbox_queries.ts";
 import type { Database } from "../store/schema.ts";
-import { egress, failureOf } from "./egress.ts";
-import { Redactor } from "./redact.ts";
+import { deliverBatch } from "./deliver_batch.ts";
+import { encodeBatch } from "./otlp_batch.ts";
+import { retryDelay } from "./retry_timing.ts";
+import { loadStats, saveStats, uplinkFailing, type UplinkStats } from "./uplink_status.ts";
 
 /** Events per request at most. */
 const BATCH_EVENTS = 256;
-/** Bytes per request at most (a larger batch is halved until it fits). */
+/** Bytes per request at most (a larger batch carries fewer events). */
 const BATCH_BYTES = 1024 * 1024;
-/** The first retry waits this long; each further one twice as long, up to connectionRetryTimeout. */
-const FIRST_RETRY_MS = 1000;
 /** How often the time of the last success is written down while all goes well. */
 const STATS_EVERY_MS = 10_000;
-/** How often the outbox is held to its bounds. */
+/** How often the outbox is held to its age bound. */
 const BOUND_EVERY_MS = 60_000;
 /**
  * How long events may wait to fill a batch: one request per few seconds,
@@ -44,100 +40,16 @@ const BOUND_EVERY_MS = 60_000;
  */
 const SEND_DELAY_MS = 5000;
 
-/** What is kept between runs (in meta). */
-interface UplinkStats {
-  lastSuccessAt: number | null;
-  lastError: { at: number; message: string } | null;
-  /** Records receivers reported rejecting in a partial success. */
-  rejected: number;
+/** Whether the managed file still holds what `policy` was read from. */
+function policyCurrent(policy: Policy): boolean {
+  return policy.managedStamp === null || pathStamp(policy.managedFile) === policy.managedStamp;
 }
 
-const STATS = "uplink_stats";
-
-/** What health and the dashboard show of the sending half. */
-export interface UplinkStatus extends UplinkStats {
-  /** Parts a receiver refused for good (a 4xx other than 408 and 429, a redirect). */
-  deadLettered: number;
-  /** Parts ever queued and delivered: queued = delivered + waiting + every kind of unsent. */
-  flow: { queued: number; delivered: number };
-  /** Parts that went unsent because the outbox was full or they were too old. */
-  dropped: Record<Tier, number>;
-  /** Parts taken off the outbox because the policy no longer let them leave. */
-  withdrawn: Record<Tier, number>;
-  /** Parts whose data was deleted while they waited (retention, size limit, a lowered level). */
-  deletedWithData: Record<Tier, number>;
-  /** Whether the policy lets events be sent now, and where. */
-  sending: boolean;
-  endpoint: string | null;
-  depth: Record<Tier, number>;
-  /** When the next attempt may be made, while retries back off. */
-  retryAt: number | null;
-}
-
-/** Where events go under `policy`, or null while sending is off. */
-export function sendingTo(policy: Policy): URL | null {
-  const uri = policy.get("cloudService.serviceUri");
-  if (!policy.get("cloudService.enabled") || uri === null) return null;
-  // Validation admits only http(s) host addresses; anything else sends nothing.
-  const url = URL.parse(`${uri.replace(/\/+$/, "")}/v1/logs`);
-  return url && /^https?:$/.test(url.protocol) ? url : null;
-}
-
-/** The tiers `policy` lets be queued for sending now (none while sending is off). */
-export function queueTiers(policy: Policy): Tier[] {
-  return sendingTo(policy) ? allowedTiers(policy, "send") : [];
-}
-
-const CRASH_SENDS = "crash_sends";
-
-/**
- * Whether one more crash record may be queued today under `limit`
- * (crashUploadDailyLimit); counts it when it may.
- */
-export async function allowCrashSend(db: Kysely<Database>, limit: number): Promise<boolean> {
-  const today = new Date().toISOString().slice(0, 10);
-  const stored = await getMeta(db, CRASH_SENDS);
-  const sends = stored ? JSON.parse(stored) as { day: string; count: number } : null;
-  const count = sends?.day === today ? sends.count : 0;
-  if (count >= limit) return false;
-  await setMeta(db, CRASH_SENDS, JSON.stringify({ day: today, count: count + 1 }));
-  return true;
-}
-
-/** The sending half as health shows it, read from the database and the policy. */
-export async function uplinkHealth(db: Kysely<Database>, policy: Policy): Promise<UplinkStatus> {
-  const endpoint = sendingTo(policy);
-  const losses = await outboxLosses(db);
-  return {
-    ...(await loadStats(db)),
-    deadLettered: losses.refused.required + losses.refused.optional,
-    flow: await outboxFlow(db),
-    dropped: losses.bound,
-    withdrawn: losses.withdrawn,
-    deletedWithData: losses.with_data,
-    sending: endpoint !== null,
-    endpoint: endpoint?.host ?? null,
-    depth: await outboxDepth(db),
-    retryAt: null,
-  };
-}
-
-async function loadStats(db: Kysely<Database>): Promise<UplinkStats> {
-  const stored = await getMeta(db, STATS);
-  const stats: UplinkStats = { lastSuccessAt: null, lastError: null, rejected: 0 };
-  if (!stored) return stats;
-  // Drop counts stored here by earlier versions now live with the outbox.
-  const { lastSuccessAt, lastError, rejected } = JSON.parse(stored) as UplinkStats;
-  return { ...stats, lastSuccessAt, lastError, rejected };
-}
-
-/** The number of seconds (or the date) of a Retry-After header, as a delay in ms. */
-function retryAfter(headers: Headers, now: number): number | null {
-  const value = headers.get("retry-after");
-  if (value === null) return null;
-  if (/^\d+$/.test(value.trim())) return Number(value) * 1000;
-  const date = Date.parse(value);
-  return Number.isFinite(date) ? Math.max(0, date - now) : null;
+/** The tiers `policy` does not let leave: what the outbox may no longer hold (null: none). */
+function unsendable(policy: Policy): Tier[] | null {
+  const sendable = allowedTiers(policy, "send");
+  const not = TIERS.filter((tier) => !sendable.includes(tier));
+  return not.length > 0 ? not : null;
 }
 
 /** The sending half of the agent. */
@@ -149,8 +61,8 @@ export class Uplink {
   #attempts = 0;
   #retryAt = 0;
   #boundedAt = 0;
-  /** Tiers still to take off the outbox because the last try failed (a full disk). */
-  #toClear: readonly Tier[] | "all" | null = null;
+  /** Tiers to take off the outbox (kept when a try fails, a full disk say), or null. */
+  #toClear: readonly Tier[] | null = null;
   /** Whether the policy is an instruction that may delete what waits. */
   readonly #gate = new DeletionGate();
   /** Set by a stop: whatever waits goes now. */
@@ -183,8 +95,8 @@ export class Uplink {
     this.#policy = policy;
     // A request under way carrying what may no longer leave is abandoned
     // (its records are read again, for what may leave, in the next round).
-    const before = previous ? queueTiers(previous) : [];
-    const now = queueTiers(policy);
+    const before = previous ? allowedTiers(previous, "send") : [];
+    const now = allowedTiers(policy, "send");
     if (before.some((tier) => !now.includes(tier))) {
       this.#withdrawal.abort();
       this.#withdrawal = new AbortController();
@@ -194,13 +106,13 @@ export class Uplink {
       this.#attempts = 0;
       this.#retryAt = 0;
     }
-    const tiers = queueTiers(policy);
-    this.#toClear = tiers.includes("optional") || !this.#gate.mayDelete(policy)
-      ? null
-      : tiers.length === 0
-      ? "all"
-      : ["optional"];
+    this.#toClear = this.#gate.mayDelete(policy) ? unsendable(policy) : null;
     await this.#clear();
+  }
+
+  /** Takes `policy`, read afresh but the same in effect as the one applied. */
+  renew(policy: Policy): void {
+    if (this.#policy?.signature() === policy.signature()) this.#policy = policy;
   }
 
   /** Takes off the outbox what the policy no longer lets leave; on failure, tries again next round. */
@@ -209,9 +121,7 @@ export class Uplink {
     if (clear === null) return;
     try {
       const depth = await outboxDepth(this.#db);
-      if (depth.optional + (clear === "all" ? depth.required : 0) > 0) {
-        await clearOutbox(this.#db, clear === "all" ? undefined : clear);
-      }
+      if (clear.some((tier) => depth[tier] > 0)) await clearOutbox(this.#db, clear);
       if (this.#toClear === clear) this.#toClear = null;
     } catch (error) {
       await this.#saveStats((stats) => {
@@ -261,7 +171,7 @@ export class Uplink {
   async #saveStats(change: (stats: UplinkStats) => void): Promise<void> {
     this.#stats ??= await loadStats(this.#db);
     change(this.#stats);
-    await setMeta(this.#db, STATS, JSON.stringify(this.#stats));
+    await saveStats(this.#db, this.#stats);
     this.#savedAt = Date.now();
   }
 
@@ -269,10 +179,10 @@ export class Uplink {
     const policy = this.#policy;
     if (!policy) return;
     const url = sendingTo(policy);
-    const tiers = queueTiers(policy);
+    const tiers = allowedTiers(policy, "send");
     // A clearing held back (a managed file that vanished) goes once it may.
-    if (this.#toClear === null && !tiers.includes("optional") && this.#gate.mayDelete(policy)) {
-      this.#toClear = tiers.length === 0 ? "all" : ["optional"];
+    if (this.#toClear === null && this.#gate.mayDelete(policy)) {
+      this.#toClear = unsendable(policy);
     }
     await this.#clear();
     if (!url || tiers.length === 0) return;
@@ -295,166 +205,67 @@ export class Uplink {
     if (!due) return;
     // One batch after another while they go through; a failure ends the round.
     while (!this.#shutdown.signal.aborted) {
+      // Never under a managed file that changed since it was read: the
+      // policy poll applies the change first (a stop sends what it may).
+      if (!this.#flushing && !policyCurrent(policy)) return;
       const events = await nextQueued(this.#db, tiers, this.#batchEvents);
       if (events.length === 0) return;
-      if (!await this.#send(policy, url, tiers, events)) return;
+      if (!await this.#send(policy, url, events)) return;
     }
   }
 
   /** Sends one batch; true when it left the outbox (delivered or refused for good). */
-  async #send(
-    policy: Policy,
-    url: URL,
-    tiers: Tier[],
-    events: Awaited<ReturnType<typeof nextQueued>>,
-  ): Promise<boolean> {
-    const json = policy.get("cloudService.encoding") === "json";
-    // OpenTelemetry's packages cost 15 MB: loaded only once something is sent.
-    const [{ JsonLogsSerializer, ProtobufLogsSerializer }, { logRecordsOf }] = await Promise.all([
-      import("@opentelemetry/otlp-transformer"),
-      import("./otlp_records.ts"),
-    ]);
-    const serializer = json ? JsonLogsSerializer : ProtobufLogsSerializer;
-    let batch = events;
-    let built = logRecordsOf(batch, tiers);
-    let body = serializer.serializeRequest(built.records) ?? new Uint8Array();
-    while (body.length > BATCH_BYTES && batch.length > 1) {
-      // Later batches start at a size that fits, so that this happens once.
-      const fits = Math.floor(batch.length * BATCH_BYTES / body.length * 0.9);
-      this.#batchEvents = Math.max(1, Math.min(fits, batch.length - 1));
-      batch = batch.slice(0, this.#batchEvents);
-      built = logRecordsOf(batch, tiers);
-      body = serializer.serializeRequest(built.records) ?? new Uint8Array();
-    }
-    const headers: Record<string, string> = {
-      "content-type": json ? "application/json" : "application/x-protobuf",
-      "user-agent": `vitrine/${APP_VERSION}`,
-    };
-    const attempt = this.#attempts + 1;
-    const base = {
-      at: Date.now(),
-      endpoint: url.host,
-      records: batch.length,
-      bytes: body.length,
-      attempts: attempt,
-      rejected: 0,
-    };
-    let response;
-    let token: string | null = null;
-    const withdrawal = this.#withdrawal.signal;
-    try {
-      token = await this.#token(policy);
-      if (token) headers.authorization = `Bearer ${token}`;
-      response = await egress(url, {
-        method: "POST",
-        headers,
-        body: new Uint8Array(body),
-        allowed: [url],
-        timeoutMs: policy.get("cloudService.timeout") * 1000,
-        proxy: policy.get("cloudService.proxy"),
-        signal: AbortSignal.any([this.#shutdown.signal, withdrawal]),
-      });
-    } catch (error) {
-      if (withdrawal.aborted) {
-        // Not the receiver's failure: no back-off.
-        await logDelivery(this.#db, {
-          ...base,
-          status: "withdrawn",
-          error: "abandoned: the policy stopped letting these records leave while they were sent",
+  async #send(policy: Policy, url: URL, events: QueuedEvent[]): Promise<boolean> {
+    const batch = await encodeBatch(
+      events,
+      policy.get("cloudService.encoding") === "json" ? "json" : "protobuf",
+      BATCH_BYTES,
+    );
+    // Later batches start at a size that fits, so that cutting happens once.
+    if (batch.events < events.length) this.#batchEvents = batch.events;
+    const outcome = await deliverBatch(this.#db, policy, batch, {
+      url,
+      attempt: this.#attempts + 1,
+      shutdown: this.#shutdown.signal,
+      withdrawal: this.#withdrawal.signal,
+    });
+    switch (outcome.kind) {
+      case "delivered":
+        await this.#succeeded(outcome.rejected);
+        return true;
+      case "refused":
+        this.#attempts = 0;
+        await this.#saveStats((stats) => {
+          stats.lastError = { at: Date.now(), message: outcome.message };
         });
+        return true;
+      case "retry":
+        await this.#retryLater(policy, outcome.asked, outcome.message);
         return false;
-      }
-      const message = new Redactor(url, [token]).redact(
-        `Sending to ${url.host} failed: ${failureOf(error)}`,
-      );
-      await logDelivery(this.#db, { ...base, status: "no answer", error: message });
-      await this.#retryLater(policy, null, message);
-      return false;
+      case "withdrawn":
+        return false;
     }
-    const { status } = response;
-    if (status >= 200 && status < 300) {
-      const rejected = this.#rejected(serializer, response.body, response.truncated);
-      await logDelivery(
-        this.#db,
-        { ...base, status: String(status), rejected, error: null },
-        built.carried,
-      );
-      this.#attempts = 0;
-      this.#stats ??= await loadStats(this.#db);
-      const stats = this.#stats;
-      const recovered = stats.lastError !== null && (stats.lastSuccessAt ?? 0) < stats.lastError.at;
-      stats.lastSuccessAt = Date.now();
-      stats.rejected += rejected;
-      // Written at once when it changes what health says, else at most every few seconds.
-      if (recovered || rejected > 0 || Date.now() - this.#savedAt > STATS_EVERY_MS) {
-        await this.#saveStats(() => {});
-      }
-      return true;
-    }
-    // A server may echo what it was sent, the token included.
-    const said = new Redactor(url, [token]).redact(new TextDecoder().decode(response.body))
-      .slice(0, 200).replace(/\s+/g, " ");
-    const message = `The endpoint ${url.host} answered ${status}${said ? `: ${said}` : ""}`;
-    // A redirect is not followed (egress stays on the origin the policy
-    // names) and would be answered the same way again: refused for good.
-    if (status === 408 || status === 429 || status >= 500) {
-      await logDelivery(this.#db, { ...base, status: String(status), error: message });
-      await this.#retryLater(policy, retryAfter(response.headers, Date.now()), message);
-      return false;
-    }
-    // Refused for good: retrying would be refused again.
-    const dropped = await dropQueued(this.#db, built.carried);
-    await logDelivery(this.#db, {
-      ...base,
-      status: String(status),
-      error: `${message}; ${dropped} parts dead-lettered`,
-    });
-    this.#attempts = 0;
-    await this.#saveStats((stats) => {
-      stats.lastError = { at: Date.now(), message: `${message} (dead-lettered)` };
-    });
-    return true;
   }
 
-  #rejected(
-    serializer: { deserializeResponse(data: Uint8Array): unknown },
-    body: Uint8Array,
-    truncated: boolean,
-  ): number {
-    if (body.length === 0 || truncated) return 0;
-    try {
-      const answer = serializer.deserializeResponse(body) as {
-        partialSuccess?: { rejectedLogRecords?: number | string };
-      };
-      return Number(answer?.partialSuccess?.rejectedLogRecords ?? 0) || 0;
-    } catch {
-      return 0;
+  async #succeeded(rejected: number): Promise<void> {
+    this.#attempts = 0;
+    this.#stats ??= await loadStats(this.#db);
+    const stats = this.#stats;
+    const recovered = uplinkFailing(stats);
+    stats.lastSuccessAt = Date.now();
+    stats.rejected += rejected;
+    // Written at once when it changes what health says, else at most every few seconds.
+    if (recovered || rejected > 0 || Date.now() - this.#savedAt > STATS_EVERY_MS) {
+      await this.#saveStats(() => {});
     }
   }
 
   async #retryLater(policy: Policy, asked: number | null, message: string): Promise<void> {
     this.#attempts++;
-    const cap = policy.get("connectionRetryTimeout") * 1000;
-    const backoff = FIRST_RETRY_MS * 2 ** Math.min(this.#attempts - 1, 20);
-    // Jitter spreads a fleet that failed together.
-    const jittered = backoff * (0.5 + Math.random() / 2);
-    this.#retryAt = Date.now() + Math.min(cap, Math.max(jittered, asked ?? 0));
+    this.#retryAt = Date.now() +
+      retryDelay(this.#attempts, policy.get("connectionRetryTimeout") * 1000, asked);
     await this.#saveStats((stats) => {
       stats.lastError = { at: Date.now(), message };
     });
-  }
-
-  async #token(policy: Policy): Promise<string | null> {
-    const path = policy.get("cloudService.tokenFile");
-    if (path === null) return null;
-    const read = await readRegularFile(path, 16 * 1024);
-    if (read.kind !== "ok") {
-      throw new Error(`the token file "${path}" cannot be used (${read.kind.replace("_", " ")})`);
-    }
-    const token = new TextDecoder().decode(read.bytes).trim();
-    if (!/^[\x21-\x7e]+$/.test(token)) {
-      throw new Error(`the token file "${path}" does not hold one printable token`);
-    }
-    return token;
   }
 }

@@ -5,7 +5,8 @@
  * @module
  */
 import type { RawEvent } from "../../catalog/raw_event.ts";
-import { allowedTiers, type Policy } from "../../policy/policy.ts";
+import type { Policy } from "../../policy/policy.ts";
+import { allowedTiers } from "../../policy/tiers.ts";
 import type { Collector } from "../collector.ts";
 import { FileActivitySubsystem, type SubsystemStatus } from "./file_activity_subsystem.ts";
 import { readerExclusions } from "./path_filter.ts";

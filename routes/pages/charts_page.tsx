@@ -4,7 +4,7 @@
  * @module
  */
 import type { VNode } from "preact";
-import { CHART_RANGES } from "../../store/series_queries.ts";
+import { CHART_RANGES } from "../../catalog/charts.ts";
 import { Layout } from "./layout.tsx";
 
 const CHARTS = [

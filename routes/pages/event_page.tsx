@@ -9,7 +9,7 @@ import type { VNode } from "preact";
 import { commonField, eventSpec, keySpec } from "../../catalog/key_spec.ts";
 import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
-import type { Journey } from "../../store/outbox_queries.ts";
+import type { Journey } from "../../store/delivery_queries.ts";
 import { formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { DataTable, TierBadge } from "./widgets.tsx";

@@ -5,7 +5,7 @@
  */
 import type { VNode } from "preact";
 import type { StoredEvent } from "../../store/event_queries.ts";
-import type { UserFilter } from "../../store/parse_filter.ts";
+import type { UserFilter } from "../../input/parse_filter.ts";
 import { formatTime } from "./format.ts";
 import { FilterFields } from "./filter_fields.tsx";
 import { Layout } from "./layout.tsx";

@@ -5,7 +5,7 @@
  * @module
  */
 import type { VNode } from "preact";
-import type { UplinkStatus } from "../../uplink/uplink.ts";
+import { uplinkFailing, type UplinkStatus } from "../../uplink/uplink_status.ts";
 import { formatCount, formatTime } from "./format.ts";
 import { Facts, TierBadge } from "./widgets.tsx";
 
@@ -40,7 +40,7 @@ export function UplinkFacts({ uplink }: { uplink: UplinkStatus }): VNode {
           "Last error",
           uplink.lastError
             ? (
-              <span class={uplink.lastError.at > (uplink.lastSuccessAt ?? 0) ? "bad" : undefined}>
+              <span class={uplinkFailing(uplink) ? "bad" : undefined}>
                 {formatTime(uplink.lastError.at)}: {uplink.lastError.message}
               </span>
             )

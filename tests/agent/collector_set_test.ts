@@ -4,7 +4,7 @@ import { Scheduler } from "../../agent/scheduler.ts";
 import type { RawEvent } from "../../catalog/raw_event.ts";
 import type { Collector, IntervalSetting } from "../../collectors/collector.ts";
 import type { Policy } from "../../policy/policy.ts";
-import { combinePolicy } from "../../policy/resolve_policy.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
 
 function policyWith(systemInterval: number, level: string): Policy {
   return combinePolicy(

@@ -4,7 +4,7 @@ import { recordEvents } from "../../agent/record_events.ts";
 import type { RawEvent } from "../../catalog/raw_event.ts";
 import { loadIdentity } from "../../identity/identity.ts";
 import type { Policy } from "../../policy/policy.ts";
-import { combinePolicy } from "../../policy/resolve_policy.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
 import { openStore } from "../../store/open_store.ts";
 import { tempDir } from "../_helpers.ts";
 

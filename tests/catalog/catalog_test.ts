@@ -2,7 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { CATALOG, EVENT_TYPES } from "../../catalog/catalog.ts";
 import { CPU_TIME_FIELDS, PRESSURE_LINES } from "../../catalog/events/system_statistics.ts";
 import { commonField, declaredField, eventSpec, keySpec } from "../../catalog/key_spec.ts";
-import { METRICS } from "../../store/series_queries.ts";
+import { METRICS } from "../../catalog/charts.ts";
 import type { FieldSpec } from "../../catalog/types.ts";
 import { parseSeedPage, type SeedField } from "./_seed_tables.ts";
 import { ROOT } from "../_helpers.ts";

@@ -12,7 +12,7 @@ import { gzipStream, utf8Stream } from "../../export/gzip_stream.ts";
 import { verifyExport } from "../../export/verify_export.ts";
 import { loadIdentity } from "../../identity/identity.ts";
 import type { Policy } from "../../policy/policy.ts";
-import { combinePolicy } from "../../policy/resolve_policy.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
 import { openStore, type Store } from "../../store/open_store.ts";
 import { ROOT, runCli, tempDir } from "../_helpers.ts";
 

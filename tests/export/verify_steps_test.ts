@@ -1,5 +1,6 @@
 import { deepEqual, equal, match } from "node:assert/strict";
-import { ChainCheck, decodeJsonLine, decodeNdjsonLine } from "../../export/verify_export.ts";
+import { ChainCheck } from "../../export/chain_check.ts";
+import { decodeJsonLine, decodeNdjsonLine } from "../../export/verify_lines.ts";
 import { nextLink, sha256Hex } from "../../export/hash_chain.ts";
 import { canonicalJson } from "../../store/canonical_json.ts";
 

@@ -2,7 +2,7 @@
 // (a FIFO, a device, a kernel pseudo-file, a dangling link) is reported in
 // the admin's terms, fails closed, and never blocks the agent.
 import { equal, match, ok } from "node:assert/strict";
-import { readManagedFile } from "../../policy/resolve_policy.ts";
+import { readManagedFile } from "../../policy/read_managed_file.ts";
 import { readUntil, sh, spawnAgent, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 
 async function problemOf(path: string): Promise<string> {

@@ -8,7 +8,7 @@ import type { Agent } from "../../agent/agent.ts";
 import { buildHealth } from "../../agent/health.ts";
 import { utf8Stream } from "../../export/gzip_stream.ts";
 import { exportEvents } from "../../export/export_events.ts";
-import { allowedTiers } from "../../policy/policy.ts";
+import { allowedTiers } from "../../policy/tiers.ts";
 import { listEvents } from "../../store/event_queries.ts";
 import { CAN_MOUNT, fillDisk, mountTmpfs, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 

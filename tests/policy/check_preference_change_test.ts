@@ -1,6 +1,6 @@
 import { deepEqual, equal, match } from "node:assert/strict";
 import { checkPreferenceChange } from "../../policy/check_preference_change.ts";
-import { combinePolicy } from "../../policy/resolve_policy.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
 
 const managed = combinePolicy(
   "/etc/vitrine/managed.json",

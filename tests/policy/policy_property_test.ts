@@ -9,8 +9,9 @@ import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { Fields } from "../../catalog/validate_event.ts";
 import { gunzipStream } from "../../export/gzip_stream.ts";
 import { loadIdentity } from "../../identity/identity.ts";
-import { allowedTiers } from "../../policy/policy.ts";
-import { combinePolicy, readManagedFile } from "../../policy/resolve_policy.ts";
+import { allowedTiers } from "../../policy/tiers.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
+import { readManagedFile } from "../../policy/read_managed_file.ts";
 import { decideSample, type SampleLevel } from "../../policy/sample_decision.ts";
 import { createApp } from "../../routes/app.ts";
 import { insertConsent } from "../../store/consent_queries.ts";
@@ -113,6 +114,8 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
               diagnosticLevel: level,
               automaticSampleSubmissionConsent: sample,
               enabled: cloud,
+              // Sending needs somewhere to go as well.
+              serviceUri: "https://collector.example",
             };
             const local = new Map<string, unknown>();
             if (source === "managed") {

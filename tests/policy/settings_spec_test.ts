@@ -1,5 +1,5 @@
 import { equal, match } from "node:assert/strict";
-import { combinePolicy } from "../../policy/resolve_policy.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
 import { isSettingKey, SETTINGS, settingSpec } from "../../policy/settings_spec.ts";
 import { ROOT, tempDir } from "../_helpers.ts";
 

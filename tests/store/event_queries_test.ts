@@ -1,7 +1,9 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
 import { openStore, StoreError } from "../../store/open_store.ts";
-import { countByTier, countByType, ftsQuery, listEvents } from "../../store/event_queries.ts";
+import { ftsQuery } from "../../store/_event_filter.ts";
+import { countByTier, countByType } from "../../store/count_queries.ts";
+import { listEvents } from "../../store/event_queries.ts";
 import { insertEvents, type NewEvent } from "../../store/insert_events.ts";
 import { deleteOptionalData } from "../../store/purge_queries.ts";
 import { tempDir } from "../_helpers.ts";

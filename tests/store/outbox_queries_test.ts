@@ -2,7 +2,8 @@ import { deepEqual, equal } from "node:assert/strict";
 import { sql } from "kysely";
 import { insertEvents, type NewEvent } from "../../store/insert_events.ts";
 import { openStore } from "../../store/open_store.ts";
-import { boundOutbox, logDelivery, outboxDepth, partsJourney } from "../../store/outbox_queries.ts";
+import { logDelivery, partsJourney } from "../../store/delivery_queries.ts";
+import { boundOutbox, outboxDepth } from "../../store/outbox_queries.ts";
 import { deleteOptionalData } from "../../store/purge_queries.ts";
 import { tempDir } from "../_helpers.ts";
 

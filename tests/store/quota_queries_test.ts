@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { sql } from "kysely";
 import { enforceSizeLimit, evictionTotals } from "../../agent/storage_keeper.ts";
-import { combinePolicy } from "../../policy/resolve_policy.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
 import { listEvents } from "../../store/event_queries.ts";
 import { insertEvents, type NewEvent } from "../../store/insert_events.ts";
 import { openStore, type Store } from "../../store/open_store.ts";

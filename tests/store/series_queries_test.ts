@@ -1,12 +1,8 @@
 import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { insertEvents } from "../../store/insert_events.ts";
 import { openStore } from "../../store/open_store.ts";
-import {
-  CHART_RANGES,
-  rangeEndingNow,
-  readEventCounts,
-  readSeries,
-} from "../../store/series_queries.ts";
+import { CHART_RANGES, rangeEndingNow } from "../../catalog/charts.ts";
+import { readEventCounts, readSeries } from "../../store/series_queries.ts";
 import { tempDir } from "../_helpers.ts";
 
 const HOUR = 3_600_000;

@@ -1,7 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { Agent } from "../../agent/agent.ts";
 import { createApp } from "../../routes/app.ts";
-import { listDeliveries } from "../../store/outbox_queries.ts";
+import { listDeliveries } from "../../store/delivery_queries.ts";
 import { runCli, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 import { startReceiver } from "./_otlp_receiver.ts";
 

@@ -4,7 +4,8 @@ import { buildHealth } from "../../agent/health.ts";
 import { keySpec } from "../../catalog/key_spec.ts";
 import { CATALOG } from "../../catalog/catalog.ts";
 import { listEvents } from "../../store/event_queries.ts";
-import { listDeliveries, outboxDepth } from "../../store/outbox_queries.ts";
+import { listDeliveries } from "../../store/delivery_queries.ts";
+import { outboxDepth } from "../../store/outbox_queries.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 import { type Received, startReceiver } from "./_otlp_receiver.ts";
 

@@ -8,7 +8,7 @@ import { utf8Stream } from "../../../export/gzip_stream.ts";
 import { exportEvents } from "../../../export/export_events.ts";
 import { verifyExport } from "../../../export/verify_export.ts";
 import { loadIdentity } from "../../../identity/identity.ts";
-import { combinePolicy } from "../../../policy/resolve_policy.ts";
+import { combinePolicy } from "../../../policy/combine_policy.ts";
 import { canonicalJson } from "../../../store/canonical_json.ts";
 import { listEvents } from "../../../store/event_queries.ts";
 import { nodeSqliteDatabase } from "../../../store/node_sqlite_database.ts";

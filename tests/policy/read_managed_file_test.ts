@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { allowedTiers } from "../../policy/policy.ts";
-import { combinePolicy, readManagedFile } from "../../policy/resolve_policy.ts";
+import { allowedTiers } from "../../policy/tiers.ts";
+import { combinePolicy } from "../../policy/combine_policy.ts";
+import { readManagedFile } from "../../policy/read_managed_file.ts";
 import { ROOT, tempDir } from "../_helpers.ts";
 import expected from "./malformed_expected.json" with { type: "json" };
 

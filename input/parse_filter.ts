@@ -6,7 +6,9 @@
  */
 import { eventSpec } from "../catalog/key_spec.ts";
 import { type Tier, TIERS } from "../catalog/types.ts";
-import type { EventFilter } from "./event_queries.ts";
+import { type EventFilter, MAX_PAGE } from "../store/event_queries.ts";
+import { InputError } from "./input_error.ts";
+import { wholeNumber } from "./whole_number.ts";
 
 /** A filter as the user gave it, before the policy's ceiling is applied. */
 export type UserFilter = Omit<EventFilter, "allowed" | "after">;
@@ -18,12 +20,12 @@ export const MAX_TIME = 8.64e15;
 export function parseTime(name: string, text: string): number {
   const value = /^\d{1,16}$/.test(text) ? Number(text) : Date.parse(text);
   if (!Number.isFinite(value)) {
-    throw new RangeError(
+    throw new InputError(
       `The ${name} time "${text}" is not a date; use ISO 8601 (2026-11-22T10:00:00Z) or epoch milliseconds`,
     );
   }
   if (value > MAX_TIME || value < 0) {
-    throw new RangeError(
+    throw new InputError(
       `The ${name} time "${text}" is out of range: times go from 1970 (epoch 0) to year 275760 (epoch milliseconds ${MAX_TIME})`,
     );
   }
@@ -32,26 +34,22 @@ export function parseTime(name: string, text: string): number {
 
 /** Parses a positive integer within bounds. */
 export function parseCount(name: string, text: string, max: number): number {
-  const value = Number(text);
-  if (!/^\d+$/.test(text) || value < 1 || value > max) {
-    throw new RangeError(`The ${name} "${text}" is not a whole number from 1 to ${max}`);
-  }
-  return value;
+  return wholeNumber(`The ${name}`, text, 1, max);
 }
 
-/** Builds a filter from named string values; throws RangeError when bad. */
+/** Builds a filter from named string values; throws an InputError when one is bad. */
 export function parseFilter(values: Record<string, string | undefined>): UserFilter {
   const filter: UserFilter = {};
   const { tier, type, since, until, q, before, limit } = values;
   if (tier !== undefined && tier !== "") {
     if (!TIERS.includes(tier as Tier)) {
-      throw new RangeError(`The tier "${tier}" is not one of ${TIERS.join(", ")}`);
+      throw new InputError(`The tier "${tier}" is not one of ${TIERS.join(", ")}`);
     }
     filter.tier = tier as Tier;
   }
   if (type !== undefined && type !== "") {
     if (eventSpec(type) === undefined) {
-      throw new RangeError(
+      throw new InputError(
         `The event type "${type}" is not in the catalogue; see \`vitrine catalog\``,
       );
     }
@@ -60,12 +58,12 @@ export function parseFilter(values: Record<string, string | undefined>): UserFil
   if (since !== undefined && since !== "") filter.since = parseTime("since", since);
   if (until !== undefined && until !== "") filter.until = parseTime("until", until);
   if (q !== undefined && q.trim() !== "") {
-    if (q.length > 200) throw new RangeError("The search text is longer than 200 characters");
+    if (q.length > 200) throw new InputError("The search text is longer than 200 characters");
     filter.search = q;
   }
   if (before !== undefined && before !== "") {
     filter.before = parseCount("before cursor", before, Number.MAX_SAFE_INTEGER);
   }
-  if (limit !== undefined && limit !== "") filter.limit = parseCount("limit", limit, 1000);
+  if (limit !== undefined && limit !== "") filter.limit = parseCount("limit", limit, MAX_PAGE);
   return filter;
 }

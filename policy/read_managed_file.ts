@@ -1,12 +1,12 @@
 /**
- * Combines defaults, local preferences and the managed file into the
- * policy in effect.
+ * Reads and checks the managed file: without ever blocking on what the
+ * path holds, re-reading a file caught half-written, and not reading a
+ * file again while it has not changed.
  *
  * @module
  */
-import { type ManagedState, Policy, type PolicyProblem, type SettingSource } from "./policy.ts";
-import { type SettingKey, SETTINGS, type Settings } from "./settings_spec.ts";
-import { readRegularFile, type RegularFileRead } from "../ffi/read_regular_file.ts";
+import type { ManagedState, PolicyProblem } from "./policy.ts";
+import { pathStamp, readRegularFile, type RegularFileRead } from "../ffi/read_regular_file.ts";
 import { SyscallError } from "../ffi/syscall_error.ts";
 import { parsePolicyDocument } from "./parse_policy_document.ts";
 import { validateSettings } from "./validate_settings.ts";
@@ -17,17 +17,12 @@ export interface ManagedFileReading {
   /** The valid values it sets, by key. */
   values: Map<string, unknown>;
   problems: PolicyProblem[];
+  /** What the path held when it was read (see pathStamp): a later change shows as another. */
+  stamp?: string;
 }
 
 /** The largest managed file read; a larger one is refused. */
 export const MAX_MANAGED_BYTES = 1024 * 1024;
-
-// Keys pinned to their most private value while the managed file is bad.
-const FAIL_CLOSED: ReadonlyMap<SettingKey, unknown> = new Map<SettingKey, unknown>([
-  ["cloudService.diagnosticLevel", "required"],
-  ["cloudService.automaticSampleSubmissionConsent", "none"],
-  ["cloudService.enabled", false],
-]);
 
 /** A file changed this recently may be caught half-written: an unreadable one is read again. */
 const SETTLE_MS = 2000;
@@ -145,53 +140,12 @@ async function readOnce(path: string): Promise<{ reading: ManagedFileReading; fr
  * since a rewrite in place (`echo … > managed.json`) is briefly empty.
  */
 export async function readManagedFile(path: string): Promise<ManagedFileReading> {
+  // Taken before the read: a change during it shows as a changed stamp later.
+  const stamp = pathStamp(path);
   let attempt = await readOnce(path);
   for (let i = 0; i < REREADS && attempt.fresh && attempt.reading.state === "invalid"; i++) {
     await new Promise((resolve) => setTimeout(resolve, REREAD_DELAY_MS));
     attempt = await readOnce(path);
   }
-  return attempt.reading;
-}
-
-/** Merges the sources: managed over local over default, or fail closed. */
-export function combinePolicy(
-  managedFile: string,
-  managed: ManagedFileReading,
-  local: ReadonlyMap<string, unknown>,
-): Policy {
-  const values: Record<string, unknown> = {};
-  const sources: Record<string, SettingSource> = {};
-  const useManaged = managed.state === "valid";
-  for (const spec of SETTINGS) {
-    const pinned = FAIL_CLOSED.get(spec.key);
-    if (managed.state === "invalid" && pinned !== undefined) {
-      values[spec.key] = pinned;
-      sources[spec.key] = "fail_closed";
-    } else if (useManaged && managed.values.has(spec.key)) {
-      values[spec.key] = managed.values.get(spec.key);
-      sources[spec.key] = "managed";
-    } else if (local.has(spec.key)) {
-      values[spec.key] = local.get(spec.key);
-      sources[spec.key] = "local";
-    } else {
-      values[spec.key] = structuredClone(spec.default);
-      sources[spec.key] = "default";
-    }
-  }
-  // Exclusions add up across sources unless the admin says otherwise.
-  const key: SettingKey = "antivirusEngine.exclusions";
-  if (
-    sources[key] === "managed" && local.has(key) &&
-    values["antivirusEngine.exclusionsMergePolicy"] !== "admin_only"
-  ) {
-    values[key] = [...(values[key] as unknown[]), ...(local.get(key) as unknown[])];
-  }
-  // Every value was checked against its spec (or is the spec's default).
-  return new Policy({
-    values: values as unknown as Settings,
-    sources: sources as Record<SettingKey, SettingSource>,
-    managedFile,
-    managedState: managed.state,
-    problems: managed.problems,
-  });
+  return { ...attempt.reading, stamp };
 }

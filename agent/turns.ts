@@ -1,0 +1,22 @@
+/**
+ * Work that must run one call at a time, in order of asking: each call
+ * starts once the one before it ended, whatever became of it.
+ *
+ * @module
+ */
+export class Turns {
+  /** The last call asked for; never rejects. */
+  #last: Promise<void> = Promise.resolve();
+
+  /** Runs `work` after every call asked for before it; its error is returned to this caller only. */
+  run(work: () => Promise<void>): Promise<void> {
+    const turn = this.#last.then(work);
+    this.#last = turn.catch(() => {});
+    return turn;
+  }
+
+  /** Resolves once every call asked for so far has ended. */
+  idle(): Promise<void> {
+    return this.#last;
+  }
+}

@@ -1,0 +1,41 @@
+/**
+ * Which tiers of data cross each boundary under a policy: the one home of
+ * that decision. Every reader of stored data asks here for its boundary
+ * and reads only those tiers; none filters again.
+ *
+ * @module
+ */
+import type { Tier } from "../catalog/types.ts";
+import type { Policy } from "./policy.ts";
+
+/**
+ * The boundaries data crosses: collected, stored, shown (dashboard, API,
+ * CLI), exported, sent (OTLP), served as metrics, put in a support bundle.
+ */
+export type Boundary = "collect" | "store" | "show" | "export" | "send" | "metrics" | "bundle";
+
+/**
+ * Where events go under `policy` (`<serviceUri>/v1/logs`), or null while
+ * sending is off or has nowhere to go.
+ */
+export function sendingTo(policy: Policy): URL | null {
+  const uri = policy.get("cloudService.serviceUri");
+  if (!policy.get("cloudService.enabled") || uri === null) return null;
+  // Validation admits only http(s) host addresses; anything else sends nothing.
+  const url = URL.parse(`${uri.replace(/\/+$/, "")}/v1/logs`);
+  return url && /^https?:$/.test(url.protocol) ? url : null;
+}
+
+/**
+ * The tiers `policy` lets through `boundary`: the diagnostic level's, and
+ * for sending none at all while sending is off.
+ */
+export function allowedTiers(policy: Policy, boundary: Boundary): Tier[] {
+  if (boundary === "send" && sendingTo(policy) === null) return [];
+  return policy.level === "optional" ? ["required", "optional"] : ["required"];
+}
+
+/** A tier named in text ("optional", anything else is "required"): for values stored by vitrine. */
+export function tierOf(text: unknown): Tier {
+  return text === "optional" ? "optional" : "required";
+}
