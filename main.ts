@@ -8,7 +8,7 @@ import { AgentLockedError } from "./agent/data_dir.ts";
 import { UsageError } from "./cli/usage_error.ts";
 import { InputError } from "./input/input_error.ts";
 import { APP_VERSION } from "./identity/identity.ts";
-import { StoreError } from "./store/open_store.ts";
+import { StoreError } from "./store/store_error.ts";
 
 type Command = (args: string[]) => number | Promise<number>;
 

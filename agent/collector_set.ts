@@ -7,7 +7,7 @@
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Collector } from "../collectors/collector.ts";
 import type { Policy } from "../policy/policy.ts";
-import { isDiskFull } from "../store/storage_error.ts";
+import { isDiskFull } from "../store/store_error.ts";
 import type { Scheduler } from "./scheduler.ts";
 
 /** A list of collectors and the scheduler that runs them. */

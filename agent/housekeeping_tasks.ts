@@ -10,7 +10,7 @@ import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
 import { releaseFreePages } from "../store/quota_queries.ts";
 import { deleteEventsBefore } from "../store/retention_queries.ts";
-import { isDiskFull } from "../store/storage_error.ts";
+import { isDiskFull } from "../store/store_error.ts";
 import type { Uplink } from "../uplink/uplink.ts";
 import type { TaskOptions } from "./scheduler.ts";
 import { keepStorage } from "./storage_keeper.ts";

@@ -5,7 +5,7 @@
  *
  * @module
  */
-import { damageAdvice, isDamage } from "../store/open_store.ts";
+import { damageAdvice, isDamage } from "../store/store_error.ts";
 
 /** Damage seen to one database. */
 export class StoreDamage {

@@ -191,3 +191,16 @@ export function row(r: Row): Row {
 export function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
+
+/**
+ * Runs one benchmark on its own (`deno run bench/x.ts`) in a temporary
+ * directory that is removed afterwards, whatever happens.
+ */
+export async function runAlone(bench: (dir: string) => Promise<Row[]>): Promise<void> {
+  const dir = await Deno.makeTempDir({ prefix: "vitrine-bench-" });
+  try {
+    await bench(dir);
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+}

@@ -1,6 +1,7 @@
 // The running agent's memory and CPU, each against a baseline measured in
 // the same run: an idle Deno process for memory, and Prometheus's
 // node exporter scraped every second for CPU.
+import type { Row } from "./_measure.ts";
 import {
   agentIn,
   available,
@@ -8,8 +9,8 @@ import {
   freePort,
   memoryOf,
   mib,
-  type Row,
   row,
+  runAlone,
   sleep,
   stop,
 } from "./_measure.ts";
@@ -129,11 +130,4 @@ export async function agentFootprintBench(dir: string): Promise<Row[]> {
   return rows;
 }
 
-if (import.meta.main) {
-  const dir = await Deno.makeTempDir({ prefix: "vitrine-bench-" });
-  try {
-    await agentFootprintBench(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+if (import.meta.main) await runAlone(agentFootprintBench);

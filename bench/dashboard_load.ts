@@ -2,17 +2,8 @@
 // against the same clients asking for a static file of the same server
 // (the baseline): latency under load, the agent's memory at its peak, and
 // how soon it comes back to where it was idle.
-import {
-  available,
-  freePort,
-  memoryOf,
-  mib,
-  type Row,
-  row,
-  sleep,
-  startAgent,
-  stop,
-} from "./_measure.ts";
+import type { Row } from "./_measure.ts";
+import { available, freePort, memoryOf, mib, row, sleep, startAgent, stop } from "./_measure.ts";
 
 const CLIENTS = 50;
 const SECONDS = Number(Deno.env.get("BENCH_LOAD_SECONDS") ?? 20);

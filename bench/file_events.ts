@@ -14,26 +14,26 @@ const PARENT = Deno.env.get("BENCH_FILE_DIR") ?? "/dev/shm";
 const NATIVE = new URL("./native/", import.meta.url).pathname;
 const CREATES = "ipc.kauth.file_op.create";
 
-/** Compiles the C helpers into `dir`; null (and why) when gcc is missing. */
-async function build(dir: string): Promise<{ flood: string; count: string } | string> {
-  const out = { flood: `${dir}/file_flood`, count: `${dir}/notify_count` };
-  for (const [name, binary] of [["file_flood", out.flood], ["notify_count", out.count]]) {
-    try {
-      const result = await new Deno.Command("gcc", {
-        args: ["-O2", "-o", binary!, `${NATIVE}${name}.c`],
-        stderr: "piped",
-      }).output();
-      if (!result.success) return `gcc failed: ${new TextDecoder().decode(result.stderr)}`;
-    } catch {
-      return "gcc is not installed";
-    }
+/** Compiles the native half into `dir`; its path, or why it could not be built. */
+async function build(dir: string): Promise<{ binary: string } | string> {
+  const binary = `${dir}/notify_bench`;
+  try {
+    const result = await new Deno.Command("gcc", {
+      args: ["-O2", "-o", binary, `${NATIVE}notify_bench.c`],
+      stderr: "piped",
+    }).output();
+    if (!result.success) return `gcc failed: ${new TextDecoder().decode(result.stderr)}`;
+  } catch {
+    return "gcc is not installed";
   }
-  return out;
+  return { binary };
 }
 
 async function flood(binary: string, dir: string): Promise<number> {
-  const out = await new Deno.Command(binary, { args: [dir, String(SECONDS)], stdout: "piped" })
-    .output();
+  const out = await new Deno.Command(binary, {
+    args: ["flood", dir, String(SECONDS)],
+    stdout: "piped",
+  }).output();
   return Number(new TextDecoder().decode(out.stdout).trim());
 }
 
@@ -49,13 +49,19 @@ async function inFreshDir<T>(prefix: string, work: (dir: string) => Promise<T>):
 
 /** The C reference reader watching while the generator runs. */
 async function withReference(
-  binaries: { flood: string; count: string },
+  native: { binary: string },
   kind: "fanotify" | "inotify",
 ): Promise<{ made: number; counted: number; overflows: number }> {
   return await inFreshDir("vitrine-bench-c-", async (dir) => {
-    const reader = new Deno.Command(binaries.count, {
+    const reader = new Deno.Command(native.binary, {
       // The bits vitrine subscribes to, so that both readers see the same events.
-      args: [kind, dir, String(SECONDS + 30), String(new CounterTotals(countersFor(kind)).mask)],
+      args: [
+        "count",
+        kind,
+        dir,
+        String(SECONDS + 30),
+        String(new CounterTotals(countersFor(kind)).mask),
+      ],
       stdout: "piped",
     }).spawn();
     const lines = reader.stdout.pipeThrough(new TextDecoderStream()).getReader();
@@ -65,7 +71,7 @@ async function withReference(
       if (next.done) throw new Error(`the reference reader stopped: ${said}`);
       said += next.value;
     }
-    const made = await flood(binaries.flood, dir);
+    const made = await flood(native.binary, dir);
     await sleep(1000);
     reader.kill("SIGTERM");
     while (true) {
@@ -112,7 +118,7 @@ async function settledCounters(database: string): Promise<Record<string, unknown
 
 /** The agent, as `deno task start` runs it, watching while the generator runs. */
 async function withAgent(
-  binaries: { flood: string; count: string },
+  native: { binary: string },
   kind: "fanotify" | "inotify",
   work: string,
 ): Promise<{ made: number; counted: number; overflows: number }> {
@@ -124,7 +130,7 @@ async function withAgent(
     try {
       const database = `${work}/agent-${kind}/data/vitrine.db`;
       const before = await settledCounters(database);
-      const made = await flood(binaries.flood, dir);
+      const made = await flood(native.binary, dir);
       const after = await settledCounters(database);
       return {
         made,
@@ -139,12 +145,12 @@ async function withAgent(
 
 /** Runs the benchmark in `work` and returns its rows. */
 export async function fileEventsBench(work: string): Promise<Row[]> {
-  const binaries = await build(work);
-  if (typeof binaries === "string") {
+  const native = await build(work);
+  if (typeof native === "string") {
     return [row({
       measure: "file-activity flood",
       vitrine: "not measured",
-      baseline: binaries,
+      baseline: native,
       ratio: "—",
       target: "—",
       met: null,
@@ -156,10 +162,10 @@ export async function fileEventsBench(work: string): Promise<Row[]> {
     : ["inotify"];
   for (const kind of kinds) {
     // Each watched run right after a run alone, on the same filesystem.
-    const aloneForC = await inFreshDir("vitrine-bench-", (dir) => flood(binaries.flood, dir));
-    const reference = await withReference(binaries, kind);
-    const aloneForAgent = await inFreshDir("vitrine-bench-", (dir) => flood(binaries.flood, dir));
-    const agent = await withAgent(binaries, kind, work);
+    const aloneForC = await inFreshDir("vitrine-bench-", (dir) => flood(native.binary, dir));
+    const reference = await withReference(native, kind);
+    const aloneForAgent = await inFreshDir("vitrine-bench-", (dir) => flood(native.binary, dir));
+    const agent = await withAgent(native, kind, work);
     const rate = (n: number) => `${Math.round(n / SECONDS).toLocaleString("en-US")}/s`;
     const share = (r: { made: number; counted: number }) =>
       `${(100 * r.counted / r.made).toFixed(2)} %`;

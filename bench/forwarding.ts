@@ -9,7 +9,8 @@ import { loadIdentity } from "../identity/identity.ts";
 import { openStore } from "../store/open_store.ts";
 import { outboxDepth } from "../store/outbox_queries.ts";
 import { Uplink } from "../uplink/uplink.ts";
-import { agentIn, cpuOf, type Row, row, sleep, stop } from "./_measure.ts";
+import type { Row } from "./_measure.ts";
+import { agentIn, cpuOf, row, runAlone, sleep, stop } from "./_measure.ts";
 
 const BACKLOG = Number(Deno.env.get("BENCH_FORWARD_EVENTS") ?? 20_000);
 const SECONDS = Number(Deno.env.get("BENCH_AGENT_SECONDS") ?? 30);
@@ -141,11 +142,4 @@ export async function forwardingBench(dir: string): Promise<Row[]> {
   ];
 }
 
-if (import.meta.main) {
-  const dir = await Deno.makeTempDir({ prefix: "vitrine-bench-" });
-  try {
-    for (const r of await forwardingBench(dir)) console.log(r);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+if (import.meta.main) await runAlone(forwardingBench);

@@ -13,7 +13,8 @@ import { combinePolicy } from "../policy/combine_policy.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 import { openStore } from "../store/open_store.ts";
 import { usedBytes } from "../store/quota_queries.ts";
-import { mib, type Row, row } from "./_measure.ts";
+import type { Row } from "./_measure.ts";
+import { mib, row, runAlone } from "./_measure.ts";
 
 /** One simulated hour at one-second intervals: a system and a kernel event each second. */
 const SECONDS = Number(Deno.env.get("BENCH_STORAGE_SECONDS") ?? 3600);
@@ -156,11 +157,4 @@ async function sizeLimitRow(
   }
 }
 
-if (import.meta.main) {
-  const dir = await Deno.makeTempDir({ prefix: "vitrine-bench-" });
-  try {
-    await storageFootprintBench(dir);
-  } finally {
-    await Deno.remove(dir, { recursive: true });
-  }
-}
+if (import.meta.main) await runAlone(storageFootprintBench);

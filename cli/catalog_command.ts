@@ -5,7 +5,7 @@
  */
 import { CATALOG, EVENT_TYPES } from "../catalog/catalog.ts";
 import { eventSpec } from "../catalog/key_spec.ts";
-import { parseFlags } from "./parse_flags.ts";
+import { commandFlags } from "./parse_flags.ts";
 
 /** Help text. */
 export const CATALOG_HELP = `vitrine catalog: print every event type and field as JSON
@@ -17,14 +17,9 @@ Usage: vitrine catalog [--type TYPE]
 
 /** Prints the catalogue. */
 export function catalogCommand(args: string[]): number {
-  const { values } = parseFlags("catalog", args, {
-    type: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(CATALOG_HELP);
-    return 0;
-  }
+  const flags = commandFlags("catalog", args, CATALOG_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   if (values.type !== undefined) {
     const event = eventSpec(values.type);
     if (!event) {

@@ -7,7 +7,7 @@ import { changePreference } from "../agent/change_preference.ts";
 import { SETTINGS } from "../policy/settings_spec.ts";
 import { describeType } from "../policy/validate_settings.ts";
 import { openDataFromFlags } from "./open_data.ts";
-import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
+import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -58,10 +58,12 @@ function usage(
 
 /** Runs a config subcommand. */
 export async function configCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("config", args, DATA_FLAGS, true);
-  if (values.help || positionals.length === 0) {
+  const flags = commandFlags("config", args, CONFIG_HELP, true);
+  if (flags === null) return 0;
+  const { values, positionals } = flags;
+  if (positionals.length === 0) {
     console.log(CONFIG_HELP);
-    return values.help ? 0 : 2;
+    return 2;
   }
   const [action, key, value, ...rest] = positionals;
   if (action === "keys") {

@@ -10,7 +10,7 @@ import { latestConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
 import { collectSupportBundle, ConsentRequiredError } from "../support/collect_support_bundle.ts";
 import { dataPaths } from "../agent/data_dir.ts";
 import { type OpenData, openDataFromFlags } from "./open_data.ts";
-import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
+import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text of consent. */
@@ -48,15 +48,10 @@ Flags: --data-dir DIR, --managed-config FILE`;
 
 /** Runs `vitrine consent`. */
 export async function consentCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("consent", args, {
-    ...DATA_FLAGS,
-    actor: { type: "string" },
-  }, true);
+  const flags = commandFlags("consent", args, CONSENT_HELP, true);
+  if (flags === null) return 0;
+  const { values, positionals } = flags;
   const [action] = positionals;
-  if (values.help) {
-    console.log(CONSENT_HELP);
-    return 0;
-  }
   if (!["grant", "revoke", "show"].includes(action ?? "") || positionals.length !== 1) {
     throw new UsageError("vitrine consent: expected `grant`, `revoke` or `show`");
   }
@@ -94,15 +89,9 @@ export async function consentCommand(args: string[]): Promise<number> {
 
 /** Runs `vitrine support`. */
 export async function supportCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("support", args, {
-    ...DATA_FLAGS,
-    url: { type: "string" },
-    bundle: { type: "string" },
-  }, true);
-  if (values.help) {
-    console.log(SUPPORT_HELP);
-    return 0;
-  }
+  const flags = commandFlags("support", args, SUPPORT_HELP, true);
+  if (flags === null) return 0;
+  const { values, positionals } = flags;
   const [action] = positionals;
   if (positionals.length !== 1 || (action !== "collect" && action !== "upload")) {
     throw new UsageError("vitrine support: expected `collect` or `upload --url URL`");

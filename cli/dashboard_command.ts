@@ -6,7 +6,7 @@
 import { ensureToken } from "../agent/dashboard_token.ts";
 import { type DashboardAddress, runningAgent } from "../agent/running_marker.ts";
 import { DEFAULT_PORT } from "../input/whole_number.ts";
-import { dataLocation, parseFlags, parsePortFlag } from "./parse_flags.ts";
+import { commandFlags, dataLocation, parsePortFlag } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -25,16 +25,9 @@ no agent runs there (default 7878).
 
 /** Prints the URL. */
 export async function dashboardCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("dashboard", args, {
-    "data-dir": { type: "string" },
-    port: { type: "string" },
-    "read-token": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(DASHBOARD_HELP);
-    return 0;
-  }
+  const flags = commandFlags("dashboard", args, DASHBOARD_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   const asked = values.port === undefined ? null : parsePortFlag(values.port);
   const { dataDir } = dataLocation(values);
   try {

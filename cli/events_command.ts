@@ -6,7 +6,7 @@
 import { allowedTiers } from "../policy/tiers.ts";
 import { listEvents } from "../store/event_queries.ts";
 import { openDataFromFlags } from "./open_data.ts";
-import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
+import { commandFlags, filterFromFlags } from "./parse_flags.ts";
 
 /** Help text. */
 export const EVENTS_HELP = `vitrine events: print stored events as JSON, newest first
@@ -27,16 +27,9 @@ Only what the policy in effect allows to be shown is printed.`;
 
 /** Prints events. */
 export async function eventsCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("events", args, {
-    ...DATA_FLAGS,
-    ...FILTER_FLAGS,
-    limit: { type: "string" },
-    search: { type: "string" },
-  });
-  if (values.help) {
-    console.log(EVENTS_HELP);
-    return 0;
-  }
+  const flags = commandFlags("events", args, EVENTS_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   const filter = filterFromFlags("events", values, {
     limit: values.limit ?? "20",
     q: values.search,

@@ -12,9 +12,9 @@ import {
 } from "../export/export_events.ts";
 import { gzipStream, utf8Stream } from "../export/gzip_stream.ts";
 import { createPrivateFile } from "../files/private_file.ts";
-import { asStoreError } from "../store/open_store.ts";
+import { asStoreError } from "../store/store_error.ts";
 import { openDataFromFlags } from "./open_data.ts";
-import { DATA_FLAGS, FILTER_FLAGS, filterFromFlags, parseFlags } from "./parse_flags.ts";
+import { commandFlags, filterFromFlags } from "./parse_flags.ts";
 
 /** Help text. */
 export const EXPORT_HELP = `vitrine export: write the audit export
@@ -83,17 +83,9 @@ async function writeText(
 
 /** Writes an export. */
 export async function exportCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("export", args, {
-    ...DATA_FLAGS,
-    out: { type: "string", short: "o" },
-    format: { type: "string" },
-    gzip: { type: "boolean" },
-    ...FILTER_FLAGS,
-  });
-  if (values.help) {
-    console.log(EXPORT_HELP);
-    return 0;
-  }
+  const flags = commandFlags("export", args, EXPORT_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   const format = exportFormat(values.format);
   const filter = filterFromFlags("export", values);
   const data = await openDataFromFlags(values);

@@ -5,7 +5,7 @@
  */
 import { buildHealth } from "../agent/health.ts";
 import { openDataFromFlags } from "./open_data.ts";
-import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
+import { commandFlags } from "./parse_flags.ts";
 
 /** Help text. */
 export const HEALTH_HELP = `vitrine health: print the agent's health as JSON
@@ -18,11 +18,9 @@ run (as the running agent last published them), and every problem.`;
 
 /** Prints health. */
 export async function healthCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("health", args, DATA_FLAGS);
-  if (values.help) {
-    console.log(HEALTH_HELP);
-    return 0;
-  }
+  const flags = commandFlags("health", args, HEALTH_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   const data = await openDataFromFlags(values);
   try {
     const health = await buildHealth(data.store, data.dataDir, data.policy, undefined, data.notes);

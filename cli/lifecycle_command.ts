@@ -11,7 +11,7 @@ import { type LifecycleCode, lifecycleRecord } from "../agent/startup_records.ts
 import { APP_VERSION, loadIdentity } from "../identity/identity.ts";
 import { openStore } from "../store/open_store.ts";
 import { outboxDepth } from "../store/outbox_queries.ts";
-import { DATA_FLAGS, dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
+import { commandFlags, dataLocation, parseSeconds } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -33,17 +33,9 @@ step again at its next start. Creates the data directory if it is new.`;
 
 /** Records one step. */
 export async function lifecycleCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("lifecycle", args, {
-    ...DATA_FLAGS,
-    from: { type: "string" },
-    "correlation-id": { type: "string" },
-    by: { type: "string" },
-    "flush-seconds": { type: "string" },
-  }, true);
-  if (values.help) {
-    console.log(LIFECYCLE_HELP);
-    return 0;
-  }
+  const flags = commandFlags("lifecycle", args, LIFECYCLE_HELP, true);
+  if (flags === null) return 0;
+  const { values, positionals } = flags;
   const [code] = positionals;
   if (positionals.length !== 1 || !["install", "upgrade", "uninstall"].includes(code!)) {
     throw new UsageError("vitrine lifecycle: expected `install`, `upgrade` or `uninstall`");

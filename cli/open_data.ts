@@ -10,7 +10,7 @@ import { type PublishedStatus, readAgentStatus } from "../agent/agent_status.ts"
 import { type Identity, loadIdentity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
 import { openStore, type Store } from "../store/open_store.ts";
-import { dataLocation, type ParsedFlags } from "./parse_flags.ts";
+import { dataLocation } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** An opened data directory with the policy in effect. */
@@ -72,7 +72,9 @@ export async function openData(
  * Opens the data directory the flags name (`--data-dir`, `--managed-config`)
  * and tells standard error where this command and the running agent differ.
  */
-export async function openDataFromFlags(values: ParsedFlags["values"]): Promise<OpenData> {
+export async function openDataFromFlags(
+  values: { "data-dir"?: string; "managed-config"?: string },
+): Promise<OpenData> {
   const { dataDir, managedFile } = dataLocation(values);
   const data = await openData(dataDir, managedFile);
   for (const note of data.notes) console.error(`Note: ${note}`);

@@ -7,6 +7,7 @@
 import { defaultDataDir } from "../agent/data_dir.ts";
 import { parseFilter, type UserFilter } from "../input/parse_filter.ts";
 import { DEFAULT_PORT, parsePort, wholeNumber } from "../input/whole_number.ts";
+import { COMMAND_FLAGS, type CommandName, SHORT_FLAGS } from "./command_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** The flags a command takes: each a string or a boolean, with an optional one-letter form. */
@@ -18,13 +19,6 @@ export type FlagSpec = Readonly<
 export type FlagValues<S extends FlagSpec> = {
   -readonly [K in keyof S]?: S[K]["type"] extends "string" ? string : boolean;
 };
-
-/** The flags every data-reading command takes. */
-export const DATA_FLAGS = {
-  "data-dir": { type: "string" },
-  "managed-config": { type: "string" },
-  help: { type: "boolean", short: "h" },
-} as const satisfies FlagSpec;
 
 /** Parsed flags and positional arguments. */
 export interface ParsedFlags<S extends FlagSpec = FlagSpec> {
@@ -81,6 +75,40 @@ export function parseFlags<const S extends FlagSpec>(
   return parsed;
 }
 
+/** The values of `command`'s flags, each typed by the table (absent when not given). */
+export type CommandValues<C extends CommandName> =
+  & {
+    -readonly [K in keyof (typeof COMMAND_FLAGS)[C]]?: (typeof COMMAND_FLAGS)[C][K] extends "string"
+      ? string
+      : boolean;
+  }
+  & { help?: boolean };
+
+/**
+ * Parses the flags of `command` (from {@linkcode COMMAND_FLAGS}) and
+ * answers `--help` with `help`: null then (the command has nothing more to do).
+ */
+export function commandFlags<C extends CommandName>(
+  command: C,
+  args: string[],
+  help: string,
+  positionals = false,
+): { values: CommandValues<C>; positionals: string[] } | null {
+  const spec: Record<string, { type: "string" | "boolean"; short?: string }> = {
+    help: { type: "boolean", short: "h" },
+  };
+  for (const [name, type] of Object.entries(COMMAND_FLAGS[command])) {
+    const short = Object.entries(SHORT_FLAGS).find(([, long]) => long === name)?.[0];
+    spec[name] = { type: type as "string" | "boolean", ...(short ? { short } : {}) };
+  }
+  const parsed = parseFlags(command, args, spec, positionals);
+  if (parsed.values.help !== true) {
+    return parsed as { values: CommandValues<C>; positionals: string[] };
+  }
+  console.log(help);
+  return null;
+}
+
 /**
  * The data directory the flags name (or the default one) and the managed
  * file they name (undefined without `--managed-config`: the running
@@ -119,18 +147,10 @@ export function parsePortFlag(value: string | undefined, zero = false): number {
   }
 }
 
-/** The event filter flags of `events` and `export`. */
-export const FILTER_FLAGS = {
-  type: { type: "string" },
-  tier: { type: "string" },
-  since: { type: "string" },
-  until: { type: "string" },
-} as const satisfies FlagSpec;
-
 /** Builds an event filter from parsed flags; bad values become a UsageError. */
 export function filterFromFlags(
   command: string,
-  values: FlagValues<typeof FILTER_FLAGS>,
+  values: { type?: string; tier?: string; since?: string; until?: string },
   extra: Record<string, string | undefined> = {},
 ): UserFilter {
   try {

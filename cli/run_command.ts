@@ -9,7 +9,7 @@ import { watchLauncher } from "../agent/launcher_watch.ts";
 import { DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
 import { InputError } from "../input/input_error.ts";
 import { type Dashboard, LISTEN_ADDRESSES, serveDashboard } from "../routes/serve_dashboard.ts";
-import { dataLocation, parseFlags, parsePortFlag, parseSeconds } from "./parse_flags.ts";
+import { commandFlags, dataLocation, parsePortFlag, parseSeconds } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text of `vitrine run`. */
@@ -63,23 +63,9 @@ function injectFault(fault: string | undefined): void {
 
 /** Runs the agent until a signal stops it. */
 export async function runCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("run", args, {
-    "data-dir": { type: "string" },
-    "managed-config": { type: "string" },
-    port: { type: "string" },
-    listen: { type: "string" },
-    interval: { type: "string" },
-    "system-interval": { type: "string" },
-    "file-activity-interval": { type: "string" },
-    "prefer": { type: "string" },
-    "log-dir": { type: "string" },
-    "exit-with-launcher": { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(RUN_HELP);
-    return 0;
-  }
+  const flags = commandFlags("run", args, RUN_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   const { dataDir, managedFile } = dataLocation(values);
   const log = new AgentLog(logDirectory(values["log-dir"]));
   const port = parsePortFlag(values.port, true);

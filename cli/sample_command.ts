@@ -7,7 +7,7 @@ import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
 import { readMachineFacts } from "../policy/personal_data.ts";
 import { decideSample, MAX_CHECKED_BYTES, type SampleLevel } from "../policy/sample_decision.ts";
 import { openDataFromFlags } from "./open_data.ts";
-import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
+import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -25,15 +25,9 @@ found (never the data itself).`;
 
 /** Runs the subcommand. */
 export async function sampleCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("sample", args, {
-    ...DATA_FLAGS,
-    level: { type: "string" },
-    json: { type: "boolean" },
-  }, true);
-  if (values.help) {
-    console.log(SAMPLE_HELP);
-    return 0;
-  }
+  const flags = commandFlags("sample", args, SAMPLE_HELP, true);
+  if (flags === null) return 0;
+  const { values, positionals } = flags;
   if (positionals[0] !== "check" || positionals.length !== 2) {
     throw new UsageError("vitrine sample: expected `vitrine sample check FILE`");
   }

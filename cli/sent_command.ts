@@ -5,7 +5,7 @@
  */
 import { parseSentPage, sentReport } from "../uplink/sent_report.ts";
 import { openDataFromFlags } from "./open_data.ts";
-import { DATA_FLAGS, parseFlags } from "./parse_flags.ts";
+import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -24,15 +24,9 @@ records, bytes, status and attempts.
 
 /** Prints the delivery log. */
 export async function sentCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("sent", args, {
-    ...DATA_FLAGS,
-    limit: { type: "string" },
-    before: { type: "string" },
-  });
-  if (values.help) {
-    console.log(SENT_HELP);
-    return 0;
-  }
+  const flags = commandFlags("sent", args, SENT_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   let page;
   try {
     page = parseSentPage({

@@ -7,7 +7,7 @@
  */
 import { runningAgent } from "../agent/running_marker.ts";
 import { processAlive, signalProcess } from "../ffi/process.ts";
-import { dataLocation, parseFlags, parseSeconds } from "./parse_flags.ts";
+import { commandFlags, dataLocation, parseSeconds } from "./parse_flags.ts";
 
 /** Help text. */
 export const STOP_HELP = `vitrine stop: stop the agent running on a data directory
@@ -20,15 +20,9 @@ when it stopped or none was running, 1 when it did not stop in time.`;
 
 /** Stops the agent. */
 export async function stopCommand(args: string[]): Promise<number> {
-  const { values } = parseFlags("stop", args, {
-    "data-dir": { type: "string" },
-    timeout: { type: "string" },
-    help: { type: "boolean", short: "h" },
-  });
-  if (values.help) {
-    console.log(STOP_HELP);
-    return 0;
-  }
+  const flags = commandFlags("stop", args, STOP_HELP);
+  if (flags === null) return 0;
+  const { values } = flags;
   const timeout = parseSeconds("timeout", values.timeout, 1, 600) ?? 15;
   const { dataDir } = dataLocation(values);
   const agent = await runningAgent(dataDir);

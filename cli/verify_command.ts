@@ -4,7 +4,7 @@
  * @module
  */
 import { verifyExport } from "../export/verify_export.ts";
-import { parseFlags } from "./parse_flags.ts";
+import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
 /** Help text. */
@@ -22,14 +22,9 @@ position of the first bad record and what is wrong with it otherwise.
 
 /** Verifies a file. */
 export async function verifyCommand(args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags("verify", args, {
-    json: { type: "boolean" },
-    help: { type: "boolean", short: "h" },
-  }, true);
-  if (values.help) {
-    console.log(VERIFY_HELP);
-    return 0;
-  }
+  const flags = commandFlags("verify", args, VERIFY_HELP, true);
+  if (flags === null) return 0;
+  const { values, positionals } = flags;
   if (positionals.length !== 1) {
     throw new UsageError("vitrine verify: name exactly one export FILE (`-` for standard input)");
   }

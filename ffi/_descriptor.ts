@@ -104,3 +104,64 @@ export class Readiness {
     closeQuietly(this.#wakeFd);
   }
 }
+
+const decoder = new TextDecoder();
+
+/**
+ * What fanotify and inotify descriptors share: a non-blocking descriptor,
+ * a wait for readiness on another thread, one read buffer, the name of the
+ * event being delivered (decoded only when asked for), and closing.
+ */
+export class NotifyDescriptor {
+  protected readonly fd: number;
+  protected readonly buffer: Uint8Array<ArrayBuffer> = new Uint8Array(256 * 1024);
+  protected readonly view: DataView<ArrayBuffer> = new DataView(this.buffer.buffer);
+  /** Where the name field of the event being delivered lies in the buffer (NUL-ended). */
+  protected nameStart = 0;
+  protected nameEnd = 0;
+  readonly #readiness: Readiness;
+  #closed = false;
+
+  protected constructor(fd: number) {
+    this.fd = fd;
+    this.#readiness = new Readiness(fd);
+  }
+
+  /** Resolves true once events are queued (false after `timeoutMs` or on close). */
+  waitReadable(timeoutMs: number): Promise<boolean> {
+    return this.#readiness.wait(timeoutMs);
+  }
+
+  /** Reads what is queued now into the buffer; the bytes read, 0 when none (or closed). */
+  protected fill(): number {
+    return this.#closed ? 0 : readAvailable(this.fd, this.buffer);
+  }
+
+  /** The name of the entry of the event being delivered ("" for the directory itself). */
+  entryName(): string {
+    let stop = this.nameStart;
+    while (stop < this.nameEnd && this.buffer[stop] !== 0) stop++;
+    return decoder.decode(this.buffer.subarray(this.nameStart, stop));
+  }
+
+  /** Descriptors of its own a subclass closes with it. */
+  protected closeMore(): void {}
+
+  /** Closes the descriptor once no wait is under way. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    await this.#readiness.close();
+    this.closeMore();
+    closeQuietly(this.fd);
+  }
+
+  /** Closes a descriptor that was never waited on (probes). */
+  closeNow(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    void this.#readiness.close();
+    this.closeMore();
+    closeQuietly(this.fd);
+  }
+}

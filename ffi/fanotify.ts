@@ -7,7 +7,7 @@ import { AT, O } from "./_constants.ts";
 import { FSNOTIFY_BITS } from "./_fsnotify_bits.ts";
 import { check, cString, lastErrno, libc } from "./libc.ts";
 import { SyscallError } from "./syscall_error.ts";
-import { closeQuietly, openPath, readAvailable, Readiness, readLink } from "./_descriptor.ts";
+import { closeQuietly, NotifyDescriptor, openPath, readLink } from "./_descriptor.ts";
 
 /** fanotify event bits (linux/fanotify.h). */
 export const FAN = {
@@ -16,14 +16,11 @@ export const FAN = {
   ONDIR: 0x40000000,
 } as const;
 
-const FAN_CLOEXEC = 0x1;
-const FAN_NONBLOCK = 0x2;
-const FAN_REPORT_DFID_NAME = 0xc00;
-const FAN_MARK_ADD = 0x1;
-const FAN_MARK_FILESYSTEM = 0x100;
+/** fanotify_init(2) and fanotify_mark(2) flags, and the record layout (linux/fanotify.h). */
+const INIT = { CLOEXEC: 0x1, NONBLOCK: 0x2, REPORT_DFID_NAME: 0xc00 } as const;
+const MARK = { ADD: 0x1, FILESYSTEM: 0x100 } as const;
 const METADATA_SIZE = 24;
-const INFO_DFID_NAME = 2;
-const INFO_DFID = 3;
+const INFO = { DFID_NAME: 2, DFID: 3 } as const;
 
 /** Where the events of one read go, one call each, in the order the kernel queued them. */
 export interface FanotifySink {
@@ -40,29 +37,14 @@ export interface FanotifySink {
   malformed(): void;
 }
 
-const decoder = new TextDecoder();
-
 /** A fanotify group in FID mode with filesystem marks. */
-export class Fanotify {
-  readonly #fd: number;
-  readonly #readiness: Readiness;
+export class Fanotify extends NotifyDescriptor {
   readonly #mountFds: number[] = [];
   readonly #handles = new Map<string, Uint8Array<ArrayBuffer>>();
   readonly #paths = new Map<string, string>();
-  readonly #buffer = new Uint8Array(256 * 1024);
-  readonly #view = new DataView(this.#buffer.buffer);
   /** The handle bytes of the last directory seen, and its key: floods come from few directories. */
   #lastHandle = new Uint8Array(0);
   #lastKey = "";
-  /** Where the name field of the event being delivered lies in the buffer (NUL-terminated). */
-  #nameStart = 0;
-  #nameEnd = 0;
-  #closed = false;
-
-  private constructor(fd: number) {
-    this.#fd = fd;
-    this.#readiness = new Readiness(fd);
-  }
 
   /**
    * Creates the group. Throws a {@linkcode SyscallError} with `EPERM` when
@@ -73,7 +55,7 @@ export class Fanotify {
     const fd = check(
       "fanotify_init",
       libc().fanotify_init(
-        FAN_CLOEXEC | FAN_NONBLOCK | FAN_REPORT_DFID_NAME,
+        INIT.CLOEXEC | INIT.NONBLOCK | INIT.REPORT_DFID_NAME,
         O.RDONLY | O.LARGEFILE,
       ),
     );
@@ -83,8 +65,8 @@ export class Fanotify {
   /** Marks the whole filesystem holding `path` for the events in `mask`. */
   markFilesystem(path: string, mask: number): void {
     const result = libc().fanotify_mark(
-      this.#fd,
-      FAN_MARK_ADD | FAN_MARK_FILESYSTEM,
+      this.fd,
+      MARK.ADD | MARK.FILESYSTEM,
       BigInt(mask),
       AT.FDCWD,
       cString(path),
@@ -96,19 +78,13 @@ export class Fanotify {
     this.#mountFds.push(openPath(path, O.RDONLY | O.DIRECTORY));
   }
 
-  /** Resolves true once events are queued (false after `timeoutMs` or on close). */
-  waitReadable(timeoutMs: number): Promise<boolean> {
-    return this.#readiness.wait(timeoutMs);
-  }
-
   /**
    * Reads what is queued now, without waiting, and hands each event to
    * `sink`. Returns the bytes read: 0 when nothing was queued.
    */
   readInto(sink: FanotifySink): number {
-    if (this.#closed) return 0;
-    const length = readAvailable(this.#fd, this.#buffer);
-    const view = this.#view;
+    const length = this.fill();
+    const view = this.view;
     let offset = 0;
     while (offset + METADATA_SIZE <= length) {
       const eventLength = view.getUint32(offset, true);
@@ -131,17 +107,17 @@ export class Fanotify {
         continue;
       }
       let directory: string | null = null;
-      this.#nameStart = this.#nameEnd = 0;
+      this.nameStart = this.nameEnd = 0;
       let info = offset - eventLength + metadataLength;
       let broken = false;
       while (info + 4 <= end) {
-        const type = this.#buffer[info]!;
+        const type = this.buffer[info]!;
         const infoLength = view.getUint16(info + 2, true);
         if (infoLength < 4 || info + infoLength > end) {
           broken = true;
           break;
         }
-        if (type === INFO_DFID_NAME || type === INFO_DFID) {
+        if (type === INFO.DFID_NAME || type === INFO.DFID) {
           // header(4) fsid(8) handle_bytes(4) handle_type(4) f_handle[] name
           const handleEnd = info + 20 + view.getUint32(info + 12, true);
           if (handleEnd > info + infoLength) {
@@ -149,10 +125,10 @@ export class Fanotify {
             break;
           }
           directory = this.#keyOf(info + 4, handleEnd);
-          if (type === INFO_DFID_NAME) {
+          if (type === INFO.DFID_NAME) {
             // The name's end is found only if someone asks for it.
-            this.#nameStart = handleEnd;
-            this.#nameEnd = info + infoLength;
+            this.nameStart = handleEnd;
+            this.nameEnd = info + infoLength;
           }
         }
         info += infoLength;
@@ -166,16 +142,9 @@ export class Fanotify {
     return length;
   }
 
-  /** The name of the entry of the event being delivered ("" for the directory itself). */
-  entryName(): string {
-    let stop = this.#nameStart;
-    while (stop < this.#nameEnd && this.#buffer[stop] !== 0) stop++;
-    return decoder.decode(this.#buffer.subarray(this.#nameStart, stop));
-  }
-
   /** The key of the handle in `[start, end)` of the buffer (fsid, size, type, handle). */
   #keyOf(start: number, end: number): string {
-    const buffer = this.#buffer;
+    const buffer = this.buffer;
     const last = this.#lastHandle;
     if (last.length === end - start) {
       let same = true;
@@ -198,6 +167,10 @@ export class Fanotify {
     this.#lastHandle = bytes;
     this.#lastKey = key;
     return key;
+  }
+
+  protected override closeMore(): void {
+    for (const fd of this.#mountFds) closeQuietly(fd);
   }
 
   /**
@@ -223,23 +196,5 @@ export class Fanotify {
       }
     }
     return null;
-  }
-
-  /** Closes the group and its mount descriptors, once no wait is under way. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#readiness.close();
-    for (const fd of this.#mountFds) closeQuietly(fd);
-    closeQuietly(this.#fd);
-  }
-
-  /** Closes a group that was never waited on (probes). */
-  closeNow(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    void this.#readiness.close();
-    for (const fd of this.#mountFds) closeQuietly(fd);
-    closeQuietly(this.#fd);
   }
 }

@@ -6,7 +6,7 @@
 import { O } from "./_constants.ts";
 import { FSNOTIFY_BITS } from "./_fsnotify_bits.ts";
 import { check, cString, libc } from "./libc.ts";
-import { closeQuietly, readAvailable, Readiness } from "./_descriptor.ts";
+import { NotifyDescriptor } from "./_descriptor.ts";
 
 /** inotify event bits (linux/inotify.h). */
 export const IN = {
@@ -31,24 +31,8 @@ export interface InotifySink {
   malformed(): void;
 }
 
-const decoder = new TextDecoder();
-
 /** An inotify instance. */
-export class Inotify {
-  readonly #fd: number;
-  readonly #readiness: Readiness;
-  readonly #buffer = new Uint8Array(256 * 1024);
-  readonly #view = new DataView(this.#buffer.buffer);
-  /** Where the name field of the event being delivered lies in the buffer (NUL-padded). */
-  #nameStart = 0;
-  #nameEnd = 0;
-  #closed = false;
-
-  private constructor(fd: number) {
-    this.#fd = fd;
-    this.#readiness = new Readiness(fd);
-  }
-
+export class Inotify extends NotifyDescriptor {
   /** Creates a non-blocking instance. */
   static open(): Inotify {
     return new Inotify(
@@ -61,14 +45,9 @@ export class Inotify {
   addWatch(path: string, mask: number): number {
     return check(
       "inotify_add_watch",
-      libc().inotify_add_watch(this.#fd, cString(path), mask),
+      libc().inotify_add_watch(this.fd, cString(path), mask),
       `path "${path}"`,
     );
-  }
-
-  /** Resolves true once events are queued (false after `timeoutMs` or on close). */
-  waitReadable(timeoutMs: number): Promise<boolean> {
-    return this.#readiness.wait(timeoutMs);
   }
 
   /**
@@ -76,9 +55,8 @@ export class Inotify {
    * `sink`. Returns the bytes read: 0 when nothing was queued.
    */
   readInto(sink: InotifySink): number {
-    if (this.#closed) return 0;
-    const length = readAvailable(this.#fd, this.#buffer);
-    const view = this.#view;
+    const length = this.fill();
+    const view = this.view;
     let offset = 0;
     while (offset + HEADER_SIZE <= length) {
       const nameLength = view.getUint32(offset + 12, true);
@@ -94,33 +72,10 @@ export class Inotify {
         continue;
       }
       // The name's end is found only if someone asks for it.
-      this.#nameStart = start;
-      this.#nameEnd = offset;
+      this.nameStart = start;
+      this.nameEnd = offset;
       sink.event(mask, view.getInt32(start - HEADER_SIZE, true));
     }
     return length;
-  }
-
-  /** The name of the entry of the event being delivered ("" for the watched directory itself). */
-  entryName(): string {
-    let stop = this.#nameStart;
-    while (stop < this.#nameEnd && this.#buffer[stop] !== 0) stop++;
-    return decoder.decode(this.#buffer.subarray(this.#nameStart, stop));
-  }
-
-  /** Closes the instance, once no wait is under way. */
-  async close(): Promise<void> {
-    if (this.#closed) return;
-    this.#closed = true;
-    await this.#readiness.close();
-    closeQuietly(this.#fd);
-  }
-
-  /** Closes an instance that was never waited on (probes). */
-  closeNow(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    void this.#readiness.close();
-    closeQuietly(this.#fd);
   }
 }

@@ -12,12 +12,8 @@ import { check, cString, lastErrno, libc } from "./libc.ts";
 import { closeQuietly, readLink } from "./_descriptor.ts";
 import { SyscallError } from "./syscall_error.ts";
 
-const STATX_TYPE = 0x1;
-const STATX_MTIME = 0x40;
-const STATX_CTIME = 0x80;
-const STATX_INO = 0x100;
-const STATX_SIZE = 0x200;
-const STATX_SIZE_BYTES = 256;
+/** statx(2) mask bits (linux/stat.h), and the size of struct statx. */
+const STATX = { TYPE: 0x1, MTIME: 0x40, CTIME: 0x80, INO: 0x100, SIZE: 0x200, BYTES: 256 } as const;
 
 const FILE_TYPES: Readonly<Record<number, string>> = {
   0o140000: "a socket",
@@ -40,14 +36,14 @@ interface Stat {
 }
 
 function statx(dirfd: number, path: string, flags: number): Stat {
-  const buffer = new Uint8Array(STATX_SIZE_BYTES);
+  const buffer = new Uint8Array(STATX.BYTES);
   check(
     "statx",
     libc().statx(
       dirfd,
       cString(path),
       flags,
-      STATX_TYPE | STATX_SIZE | STATX_MTIME | STATX_CTIME | STATX_INO,
+      STATX.TYPE | STATX.SIZE | STATX.MTIME | STATX.CTIME | STATX.INO,
       buffer,
     ),
     `path "${path}"`,

@@ -16,6 +16,7 @@ import { listEvents } from "../store/event_queries.ts";
 import { CHART_RANGES } from "../catalog/charts.ts";
 import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
 import type { AppDeps } from "./app_deps.ts";
+import type { Policy } from "../policy/policy.ts";
 import { parseFilter, type UserFilter } from "../input/parse_filter.ts";
 import { CatalogPage } from "./pages/catalog_page.tsx";
 import { ChartsPage } from "./pages/charts_page.tsx";
@@ -40,8 +41,14 @@ export function renderPage(page: VNode, frame: Frame): string {
 /** The page sub-app. */
 export function pageRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  const html = (page: VNode): string =>
-    renderPage(page, { sendingTo: sendingTo(deps.policy())?.host ?? null });
+  // A page's frame shows the policy its data was read under, where the handler read one.
+  const html = (page: VNode, policy: Policy = deps.policy()): string => {
+    return renderPage(page, {
+      hostname: deps.identity().hostname,
+      level: policy.level,
+      sendingTo: sendingTo(policy)?.host ?? null,
+    });
+  };
 
   app.get("/", async (c) => {
     const policy = deps.policy();
@@ -60,11 +67,11 @@ export function pageRoutes(deps: AppDeps): Hono {
         latestSystem={system[0]}
         latestKernel={kernel[0]}
       />,
+      policy,
     ));
   });
 
   app.get("/events", async (c) => {
-    const policy = deps.policy();
     const query = c.req.query();
     let filter: UserFilter = {};
     let error: string | undefined;
@@ -78,8 +85,6 @@ export function pageRoutes(deps: AppDeps): Hono {
     return c.html(
       html(
         <EventsPage
-          hostname={deps.identity().hostname}
-          level={policy.level}
           filter={filter}
           query={query}
           {...page}
@@ -91,15 +96,12 @@ export function pageRoutes(deps: AppDeps): Hono {
   });
 
   app.get("/events/:id", async (c) => {
-    const policy = deps.policy();
     const id = parseEventId(c.req.param("id"));
     const event = id === null ? undefined : await visibleEvent(deps, id);
     if (!event) {
       return c.html(
         html(
           <EventsPage
-            hostname={deps.identity().hostname}
-            level={policy.level}
             filter={{}}
             query={{}}
             events={[]}
@@ -113,12 +115,9 @@ export function pageRoutes(deps: AppDeps): Hono {
     const view: Tier = tierOf(c.req.query("view"));
     return c.html(html(
       <EventPage
-        hostname={deps.identity().hostname}
-        level={policy.level}
         event={event}
         view={view}
         journey={await partsJourney(deps.store.db, event.id)}
-        sendingTo={sendingTo(policy)?.host ?? null}
       />,
     ));
   });
@@ -127,8 +126,6 @@ export function pageRoutes(deps: AppDeps): Hono {
     const range = c.req.query("range") ?? "24h";
     return c.html(html(
       <ChartsPage
-        hostname={deps.identity().hostname}
-        level={deps.policy().level}
         range={range in CHART_RANGES ? range : "24h"}
       />,
     ));
@@ -138,13 +135,13 @@ export function pageRoutes(deps: AppDeps): Hono {
     const policy = deps.policy();
     return c.html(html(
       <CatalogPage
-        hostname={deps.identity().hostname}
         context={{
           level: policy.level,
           subsystem: deps.status()?.subsystem.subsystem,
           realTime: policy.get("antivirusEngine.enableRealTimeProtection"),
         }}
       />,
+      policy,
     ));
   });
 
@@ -152,11 +149,11 @@ export function pageRoutes(deps: AppDeps): Hono {
     const policy = deps.policy();
     return c.html(html(
       <PrivacyPage
-        hostname={deps.identity().hostname}
         policy={policy}
         optionalRecords={(await countByTier(deps.store.db)).optional}
         consent={await latestConsent(deps.store.db, "support_logs")}
       />,
+      policy,
     ));
   });
 
@@ -172,19 +169,15 @@ export function pageRoutes(deps: AppDeps): Hono {
     const retryAt = deps.status()?.sendRetryAt ?? null;
     return c.html(html(
       <SentPage
-        hostname={deps.identity().hostname}
-        level={policy.level}
         report={await sentReport(deps.store.db, policy, page, retryAt)}
       />,
+      policy,
     ));
   });
 
   app.get("/export", async (c) => {
-    const policy = deps.policy();
     return c.html(html(
       <ExportPage
-        hostname={deps.identity().hostname}
-        level={policy.level}
         counts={await countByTier(deps.store.db)}
       />,
     ));

@@ -1,5 +1,6 @@
 // The agent under soak: started as the README starts it (`deno task start`
 // with flags), found by its running marker, killed with -9 or stopped.
+import { runningAgent } from "../agent/running_marker.ts";
 import { ROOT } from "../tests/_helpers.ts";
 
 /** A running `deno task start`, and the agent it runs. */
@@ -10,25 +11,6 @@ export interface AgentProcess {
   port: number;
   /** What it printed so far. */
   output: () => string;
-}
-
-/** The running marker of `dataDir`, when there is one. */
-async function marker(
-  dataDir: string,
-): Promise<{ pid: number; dashboard?: { port: number } } | null> {
-  try {
-    return JSON.parse(await Deno.readTextFile(`${dataDir}/running.json`));
-  } catch {
-    return null;
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) [ZX] /.test(Deno.readTextFileSync(`/proc/${pid}/stat`));
-  } catch {
-    return false;
-  }
 }
 
 /**
@@ -70,8 +52,8 @@ export async function startAgent(
   drain(task.stderr).catch(() => {});
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
-    const found = await marker(dataDir);
-    if (found?.dashboard && found.pid !== previous && alive(found.pid)) {
+    const found = await runningAgent(dataDir);
+    if (found?.dashboard && found.pid !== previous) {
       return { task, pid: found.pid, port: found.dashboard.port, output: () => said };
     }
     await new Promise((resolve) => setTimeout(resolve, 100));

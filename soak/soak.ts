@@ -9,9 +9,6 @@
 //
 //   deno task soak                 # 10 minutes
 //   deno task soak --seconds 90    # the short form CI runs
-import { DatabaseSync } from "node:sqlite";
-import { eventSpec } from "../catalog/key_spec.ts";
-import { CATALOG } from "../catalog/catalog.ts";
 import { currentPolicy } from "../agent/current_policy.ts";
 import { loadIdentity } from "../identity/identity.ts";
 import { insertEvents } from "../store/insert_events.ts";
@@ -19,27 +16,13 @@ import { openStore } from "../store/open_store.ts";
 import { CLI_PERMISSIONS, ROOT } from "../tests/_helpers.ts";
 import { type Receiver, startReceiver } from "../tests/uplink/_otlp_receiver.ts";
 import { type AgentProcess, killHard, rssOf, startAgent, stopAgent } from "./_agent_process.ts";
+import { checkInvariants, waitForDrain } from "./_invariants.ts";
+import { type PolicyStep, policySteps, policyText, writeAtomically } from "./_policy_steps.ts";
 
 const args = Deno.args;
 const SECONDS = Number(args[args.indexOf("--seconds") + 1] ?? 0) ||
   Number(Deno.env.get("SOAK_SECONDS") ?? 600);
 const KEEP = args.includes("--keep");
-
-/** A policy the soak writes, and what it allows. */
-interface PolicyStep {
-  name: string;
-  /** Writes it (to `managed`). */
-  write: (managed: string) => Promise<void>;
-  optional: boolean;
-  sending: boolean;
-}
-
-/** One invariant's verdict. */
-interface Verdict {
-  name: string;
-  ok: boolean;
-  detail: string;
-}
 
 const work = await Deno.makeTempDir({ prefix: "vitrine-soak-" });
 const dataDir = `${work}/data`;
@@ -52,65 +35,6 @@ const note = (line: string) => {
   log.push(stamped);
   console.log(stamped);
 };
-
-function policyText(receiverUrl: string, level: string, enabled: boolean): string {
-  return JSON.stringify({
-    cloudService: {
-      enabled,
-      serviceUri: receiverUrl,
-      diagnosticLevel: level,
-      timeout: 2,
-    },
-    connectionRetryTimeout: 2,
-    retention: { maxSizeMB: 16 },
-    fileActivity: { paths: [floodDir] },
-    securityIntelligence: { databaseDirectory: clamavDir, checkInterval: 2 },
-  });
-}
-
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await Deno.writeTextFile(`${path}.new`, text);
-  await Deno.rename(`${path}.new`, path);
-}
-
-function policySteps(url: string): PolicyStep[] {
-  const valid = (level: string, enabled: boolean) => (path: string) =>
-    writeAtomically(path, policyText(url, level, enabled));
-  return [
-    { name: "optional, sending", write: valid("optional", true), optional: true, sending: true },
-    { name: "required (lowered)", write: valid("required", true), optional: false, sending: true },
-    { name: "optional again", write: valid("optional", true), optional: true, sending: true },
-    { name: "cloud off", write: valid("optional", false), optional: false, sending: false },
-    { name: "optional, sending", write: valid("optional", true), optional: true, sending: true },
-    {
-      name: "invalid JSON",
-      write: (path) => writeAtomically(path, '{"cloudService": {"diagnosticLevel": '),
-      optional: false,
-      sending: false,
-    },
-    {
-      name: "rewritten in place (empty, then valid)",
-      write: async (path) => {
-        const file = await Deno.open(path, { write: true, truncate: true, create: true });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        await file.write(new TextEncoder().encode(policyText(url, "optional", true)));
-        file.close();
-      },
-      optional: true,
-      sending: true,
-    },
-    {
-      name: "a FIFO as the managed file",
-      write: async (path) => {
-        await Deno.remove(path).catch(() => {});
-        await new Deno.Command("mkfifo", { args: [path] }).output();
-      },
-      optional: false,
-      sending: false,
-    },
-    { name: "optional, sending", write: valid("optional", true), optional: true, sending: true },
-  ];
-}
 
 /** Seeds the data directory with some 20 MB, so that the 16 MiB cap evicts. */
 async function seed(): Promise<void> {
@@ -173,8 +97,9 @@ await Deno.mkdir(clamavDir);
 let receiver: Receiver = startReceiver();
 const receiverPort = receiver.port;
 const receivers: Receiver[] = [receiver];
-const steps = policySteps(receiver.url);
-await writeAtomically(managed, policyText(receiver.url, "optional", true));
+const paths = { receiverUrl: receiver.url, floodDir, clamavDir };
+const steps = policySteps(paths);
+await writeAtomically(managed, policyText(paths, "optional", true));
 note(`soak for ${SECONDS} s in ${work}`);
 await seed();
 const agentFlags = ["--managed-config", managed, "--interval", "1"];
@@ -294,8 +219,7 @@ await Deno.remove(managed).catch(() => {});
 await stable.write(managed);
 policyLog.push({ at: Date.now(), step: stable });
 receiver.behave({ kind: "accept" });
-const verdicts: Verdict[] = [];
-const drained = await waitForDrain(90_000);
+const drained = await waitForDrain(dataDir, 90_000);
 let rssAfter = rssOf(agent.pid);
 const rssDeadline = Date.now() + 60_000;
 while (rssAfter > 1.5 * idleRss && Date.now() < rssDeadline) {
@@ -305,136 +229,18 @@ while (rssAfter > 1.5 * idleRss && Date.now() < rssDeadline) {
 const exitCode = await stopAgent(agent);
 agentUp = false;
 
-async function waitForDrain(ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    const db = new DatabaseSync(`${dataDir}/vitrine.db`, { readOnly: true });
-    try {
-      const row = db.prepare("SELECT coalesce(sum(n), 0) AS n FROM outbox_count").get() as {
-        n: number;
-      };
-      if (Number(row.n) === 0) return true;
-    } catch {
-      // Busy for a moment.
-    } finally {
-      db.close();
-    }
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-  }
-  return false;
-}
-
-const db = new DatabaseSync(`${dataDir}/vitrine.db`, { readOnly: true });
-const scalar = (query: string) => Number((db.prepare(query).get() as { n: number }).n);
-const flow = {
-  queued: scalar("SELECT n FROM outbox_flow WHERE kind = 'queued'"),
-  delivered: scalar("SELECT n FROM outbox_flow WHERE kind = 'delivered'"),
-  waiting: scalar("SELECT coalesce(sum(n), 0) AS n FROM outbox_count"),
-  lost: scalar("SELECT coalesce(sum(n), 0) AS n FROM outbox_loss"),
-};
-const losses = db.prepare("SELECT reason, tier, n FROM outbox_loss").all();
-const sentIds = (db.prepare("SELECT DISTINCT event_id AS id FROM sent_part").all() as {
-  id: number;
-}[]).map((row) => Number(row.id));
-const crashes = scalar(
-  "SELECT count(*) AS n FROM event WHERE type = 'crash'",
-);
-db.close();
-const received = receivers.flatMap((r) => r.received);
-const receivedIds = new Set(received.map((record) => record.eventId));
-
-verdicts.push({
-  name: "every part queued is delivered, waiting, or counted as unsent",
-  ok: flow.queued === flow.delivered + flow.waiting + flow.lost,
-  detail:
-    `queued ${flow.queued} = delivered ${flow.delivered} + waiting ${flow.waiting} + unsent ${flow.lost} (${
-      JSON.stringify(losses)
-    })`,
+const verdicts = checkInvariants({
+  dataDir,
+  received: receivers.flatMap((r) => r.received),
+  policyLog,
+  exports,
+  health,
+  kills,
+  drained,
+  exitCode,
+  idleRss,
+  rssAfter,
 });
-const unseen = sentIds.filter((id) => !receivedIds.has(id));
-verdicts.push({
-  name: "every part the agent says it delivered reached the receiver (at least once)",
-  ok: unseen.length === 0 && sentIds.length > 0,
-  detail: `${sentIds.length} events delivered, ${unseen.length} of them never received${
-    unseen.length ? `: ${unseen.slice(0, 10).join(", ")}` : ""
-  }`,
-});
-verdicts.push({
-  name: "the outbox empties once the receiver accepts",
-  ok: drained,
-  detail: drained ? "empty" : `${flow.waiting} parts still waiting after 90 s`,
-});
-
-// Optional fields on the wire while the policy in effect withheld them.
-const optionalFields = new Set(
-  CATALOG.events.flatMap((event) =>
-    event.fields.filter((field) => field.tier === "optional").map((field) =>
-      `${event.type} ${field.name}`
-    )
-  ),
-);
-const GRACE_MS = 2500;
-const policyAt = (at: number) => {
-  // A policy written within the grace may not be in effect yet: no verdict then.
-  const recent = policyLog.filter((entry) => entry.at <= at);
-  const last = recent.at(-1)!;
-  return at - last.at < GRACE_MS ? null : last.step;
-};
-const leaks = received.filter((record) => {
-  const step = policyAt(record.at);
-  if (step === null) return false;
-  if (!step.sending) return true;
-  if (step.optional) return false;
-  return Object.keys(record.attributes).some((key) =>
-    optionalFields.has(`${record.eventName} ${key}`) || (eventSpec(record.eventName as never)
-      ?.fields.some((field) => field.tier === "optional" && key.startsWith(`${field.name}.`)) ??
-      false)
-  );
-});
-verdicts.push({
-  name: "nothing above the policy left while the policy withheld it",
-  ok: leaks.length === 0,
-  detail:
-    `${received.length} records received; ${leaks.length} arrived while their tier (or any sending) was withheld${
-      leaks.length
-        ? `: ${leaks.slice(0, 5).map((r) => `${r.eventName}#${r.eventId}`).join(", ")}`
-        : ""
-    }`,
-});
-verdicts.push({
-  name: "every export verifies",
-  ok: exports.failures.length === 0 && exports.completed > 0 &&
-    exports.verified === exports.completed,
-  detail:
-    `${exports.completed} completed, ${exports.verified} verified, ${exports.stopped} stopped by a lowered level${
-      exports.failures.length ? `; ${exports.failures.join(" | ")}` : ""
-    }`,
-});
-verdicts.push({
-  name: "nothing hung: every health request was answered",
-  ok: health.failures.length === 0 && health.requests > 0,
-  detail: `${health.requests} answered, slowest ${Math.round(health.slowest)} ms${
-    health.failures.length ? `; ${health.failures.join(", ")}` : ""
-  }`,
-});
-verdicts.push({
-  name: "each kill -9 is recorded at the next start",
-  ok: crashes >= kills,
-  detail: `${kills} kills, ${crashes} crash records`,
-});
-verdicts.push({
-  name: "the last stop flushed and exited 0",
-  ok: exitCode === 0,
-  detail: `exit code ${exitCode}`,
-});
-verdicts.push({
-  name: "RSS back near idle (within 1.5x in 60 s)",
-  ok: rssAfter <= 1.5 * idleRss,
-  detail: `idle ${(idleRss / 1048576).toFixed(1)} MiB, after the load ${
-    (rssAfter / 1048576).toFixed(1)
-  } MiB`,
-});
-
 for (const r of receivers) await r[Symbol.asyncDispose]().catch(() => {});
 console.log("\nInvariants:");
 for (const verdict of verdicts) {

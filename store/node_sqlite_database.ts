@@ -4,8 +4,10 @@
  *
  * @module
  */
-import type { DatabaseSync, SQLInputValue } from "node:sqlite";
-import type { SqliteDatabase, SqliteStatement } from "kysely";
+import { DatabaseSync, type SQLInputValue } from "node:sqlite";
+import { Kysely, sql, type SqliteDatabase, SqliteDialect, type SqliteStatement } from "kysely";
+import { StoreError } from "./store_error.ts";
+import type { Database } from "./schema.ts";
 
 function toInput(parameters: ReadonlyArray<unknown>): SQLInputValue[] {
   // node:sqlite binds no booleans; SQLite itself stores them as 0 and 1.
@@ -58,4 +60,23 @@ export function nodeSqliteDatabase(database: DatabaseSync): SqliteDatabase {
       return wrapped;
     },
   };
+}
+
+/**
+ * Opens the SQLite file at `path` for Kysely, waiting up to 5 s for a lock
+ * another connection holds; `failure` names what could not be done when
+ * the file cannot be opened at all.
+ */
+export async function connect(path: string, failure: string): Promise<Kysely<Database>> {
+  let raw: DatabaseSync;
+  try {
+    raw = new DatabaseSync(path);
+  } catch (error) {
+    throw new StoreError(`${failure}: ${(error as Error).message}`, { cause: error });
+  }
+  const db = new Kysely<Database>({
+    dialect: new SqliteDialect({ database: nodeSqliteDatabase(raw) }),
+  });
+  await sql`PRAGMA busy_timeout = 5000`.execute(db);
+  return db;
 }

@@ -5,11 +5,10 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
-import { Kysely, sql, SqliteDialect } from "kysely";
-import { nodeSqliteDatabase } from "./node_sqlite_database.ts";
+import { type Kysely, sql } from "kysely";
+import { connect } from "./node_sqlite_database.ts";
 import type { Database } from "./schema.ts";
-import { StoreError } from "./open_store.ts";
+import { StoreError } from "./store_error.ts";
 
 /** An open snapshot; close it (or `await using` it) to let the WAL be checkpointed again. */
 export interface Snapshot {
@@ -24,20 +23,8 @@ export interface Snapshot {
  * this returns.
  */
 export async function openSnapshot(path: string): Promise<Snapshot> {
-  let raw: DatabaseSync;
+  const db = await connect(path, `Cannot open the database "${path}" for reading`);
   try {
-    raw = new DatabaseSync(path);
-  } catch (error) {
-    throw new StoreError(
-      `Cannot open the database "${path}" for reading: ${(error as Error).message}`,
-      { cause: error },
-    );
-  }
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: nodeSqliteDatabase(raw) }),
-  });
-  try {
-    await sql`PRAGMA busy_timeout = 5000`.execute(db);
     // Nothing is ever written through a snapshot.
     await sql`PRAGMA query_only = ON`.execute(db);
     await sql`BEGIN`.execute(db);

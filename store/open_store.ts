@@ -3,54 +3,19 @@
  *
  * @module
  */
-import { DatabaseSync } from "node:sqlite";
-import { Kysely, sql, SqliteDialect } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { Migrator } from "kysely/migration";
 import { keepPrivate, PRIVATE_MODE } from "../files/private_file.ts";
-import { nodeSqliteDatabase } from "./node_sqlite_database.ts";
+import { connect } from "./node_sqlite_database.ts";
 import { CodeMigrationProvider } from "./migration_provider.ts";
 import type { Database } from "./schema.ts";
-
-/** The database could not be used as it is; the message says what to do. */
-export class StoreError extends Error {
-  constructor(message: string, options?: ErrorOptions) {
-    super(message, options);
-    this.name = "StoreError";
-  }
-}
+import { isDamage, StoreError } from "./store_error.ts";
 
 /** An open database. */
 export interface Store {
   readonly db: Kysely<Database>;
   readonly path: string;
   close(): Promise<void>;
-}
-
-const DAMAGE = /not a database|malformed|corrupt|disk image/i;
-
-/** Whether `error` says the database file is damaged. */
-export function isDamage(error: unknown): boolean {
-  for (let e: unknown = error; e instanceof Error; e = e.cause) {
-    if (DAMAGE.test(e.message)) return true;
-  }
-  return false;
-}
-
-/** What to tell an admin whose database at `path` is damaged. */
-export function damageAdvice(path: string): string {
-  return `Keep a copy (for example "${path}.damaged"), then either recover what is readable with \`sqlite3 "${path}" .recover | sqlite3 "${path}.recovered"\` and move the recovered file in its place, or move the damaged one aside and start again to create a new one`;
-}
-
-/**
- * `error` as the admin should read it: a damaged database becomes a
- * {@linkcode StoreError} that says so and what to do; others are returned as they are.
- */
-export function asStoreError(error: unknown, path: string): unknown {
-  if (error instanceof StoreError || !isDamage(error)) return error;
-  return new StoreError(
-    `The database "${path}" is damaged (${(error as Error).message}). ${damageAdvice(path)}.`,
-    { cause: error },
-  );
 }
 
 /**
@@ -104,23 +69,12 @@ async function migrationsPending(
  * and is left untouched.
  */
 export async function openStore(path: string): Promise<Store> {
-  let raw: DatabaseSync;
+  await keepDatabasePrivate(path).catch(() => {});
+  const db = await connect(
+    path,
+    `Cannot open the database "${path}" (check that the data directory exists and is writable)`,
+  );
   try {
-    await keepDatabasePrivate(path);
-    raw = new DatabaseSync(path);
-  } catch (error) {
-    throw new StoreError(
-      `Cannot open the database "${path}": ${
-        (error as Error).message
-      }. Check that the data directory exists and is writable.`,
-      { cause: error },
-    );
-  }
-  const db = new Kysely<Database>({
-    dialect: new SqliteDialect({ database: nodeSqliteDatabase(raw) }),
-  });
-  try {
-    await sql`PRAGMA busy_timeout = 5000`.execute(db);
     await sql`PRAGMA journal_mode = WAL`.execute(db);
     // Keep the write-ahead log near 1 MiB: checkpoint every 256 pages and
     // cut the file back after each checkpoint, so disk use is the data's.
@@ -139,7 +93,7 @@ export async function openStore(path: string): Promise<Store> {
   } catch (error) {
     await db.destroy().catch(() => {});
     const message = (error as Error).message ?? String(error);
-    if (DAMAGE.test(message)) {
+    if (isDamage(error)) {
       throw new StoreError(
         `The database "${path}" is damaged or is not a vitrine database (${message}). vitrine leaves it untouched: move it aside (for example to "${path}.damaged") and start again to create a new one.`,
         { cause: error },

@@ -266,7 +266,7 @@ export async function collectSupportBundle(
   const consent = await requireSupportConsent(store.db);
   const { support } = dataPaths(dataDir);
   await Deno.mkdir(support, { recursive: true, mode: 0o700 });
-  const tiers = allowedTiers(policy, "show");
+  const tiers = allowedTiers(policy, "bundle");
   const content: BundleContent = {
     format: "vitrine-support-bundle",
     tiers,

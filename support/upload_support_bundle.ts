@@ -85,7 +85,7 @@ export async function uploadSupportBundle(
 ): Promise<UploadReceipt> {
   await requireSupportConsent(store.db);
   const path = await bundlePath(store, dataDir, policy, identity, request.bundle);
-  const { bytes, sha256 } = await readSupportBundle(path, allowedTiers(policy, "show"));
+  const { bytes, sha256 } = await readSupportBundle(path, allowedTiers(policy, "bundle"));
   const link = { upload_id: crypto.randomUUID(), destination_host: request.url.host };
   await recordEvents(store.db, identity, policy, [{
     type: "diagnostic_log_upload_started",

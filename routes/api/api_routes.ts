@@ -7,8 +7,7 @@
 import { Hono } from "hono";
 import { InputError } from "../../input/input_error.ts";
 import { newestEventId } from "../../store/count_queries.ts";
-import { asStoreError, StoreError } from "../../store/open_store.ts";
-import { StorageFullError } from "../../store/storage_error.ts";
+import { asStoreError, StorageFullError, StoreError } from "../../store/store_error.ts";
 import type { AppDeps } from "../app_deps.ts";
 import { responseCache } from "../response_cache.ts";
 import { eventRoutes } from "./event_routes.ts";

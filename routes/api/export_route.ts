@@ -7,7 +7,7 @@ import { Hono } from "hono";
 import { exportEvents, exportFormat } from "../../export/export_events.ts";
 import { gzipStream, utf8Stream } from "../../export/gzip_stream.ts";
 import { parseFilter } from "../../input/parse_filter.ts";
-import { asStoreError, StoreError } from "../../store/open_store.ts";
+import { asStoreError, StoreError } from "../../store/store_error.ts";
 import type { AppDeps } from "../app_deps.ts";
 
 /** GET /export: the export, one snapshot, streamed. */

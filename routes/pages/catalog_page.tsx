@@ -79,13 +79,11 @@ function FieldTable(
 }
 
 /** Renders the catalogue page. */
-export function CatalogPage(props: { hostname: string; context: CollectionContext }): VNode {
+export function CatalogPage(props: { context: CollectionContext }): VNode {
   return (
     <Layout
       title="Catalogue"
       active="/catalog"
-      hostname={props.hostname}
-      level={props.context.level}
     >
       <p>
         Catalogue version{" "}

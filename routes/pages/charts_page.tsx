@@ -16,13 +16,11 @@ const CHARTS = [
 ];
 
 /** Renders the charts page. */
-export function ChartsPage(props: { hostname: string; level: string; range: string }): VNode {
+export function ChartsPage(props: { range: string }): VNode {
   return (
     <Layout
       title="Charts"
       active="/charts"
-      hostname={props.hostname}
-      level={props.level}
       islands={["charts_island"]}
       live
     >

@@ -11,20 +11,16 @@ import type { FieldSpec, Tier } from "../../catalog/types.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
 import type { Journey } from "../../store/delivery_queries.ts";
 import { formatTime } from "./format.ts";
-import { Layout } from "./layout.tsx";
+import { Layout, useFrame } from "./layout.tsx";
 import { DataTable, TierBadge } from "./widgets.tsx";
 
 /** What the event page shows. */
 export interface EventPageData {
-  hostname: string;
-  level: Tier;
   event: StoredEvent;
   /** The level whose outgoing fields are highlighted. */
   view: Tier;
   /** Where its parts went, or wait to go. */
   journey: Journey;
-  /** The host events are sent to now, or null while sending is off. */
-  sendingTo: string | null;
 }
 
 interface Row {
@@ -75,7 +71,8 @@ function wentFor(tier: Tier | undefined, journey: Journey, common: boolean): str
 }
 
 /** The truth about this event's sending, in sentences. */
-function JourneyText({ journey, sendingTo }: { journey: Journey; sendingTo: string | null }) {
+function JourneyText({ journey }: { journey: Journey }): VNode {
+  const { sendingTo } = useFrame();
   const lines: string[] = [];
   for (const { tier, delivery } of journey.sent) {
     lines.push(
@@ -103,7 +100,7 @@ function JourneyText({ journey, sendingTo }: { journey: Journey; sendingTo: stri
 
 /** Renders the event page. */
 export function EventPage(
-  { hostname, level, event, view, journey, sendingTo }: EventPageData,
+  { event, view, journey }: EventPageData,
 ): VNode {
   const spec = eventSpec(event.type);
   const leaves = (tier: Tier | undefined) =>
@@ -111,7 +108,7 @@ export function EventPage(
   const all = rows(event);
   const leaving = all.filter((r) => leaves(r.spec?.tier)).length;
   return (
-    <Layout title={spec?.title ?? event.type} active="/events" hostname={hostname} level={level}>
+    <Layout title={spec?.title ?? event.type} active="/events">
       <p>
         <a href="/events">← All events</a> · event {event.id} · <code>{event.type}</code> ·{" "}
         {formatTime(event.time)}
@@ -119,7 +116,7 @@ export function EventPage(
       {spec && <p class="muted">{spec.description}</p>}
       <section class="card" aria-labelledby="leave-title">
         <h2 id="leave-title">What leaves this machine</h2>
-        <JourneyText journey={journey} sendingTo={sendingTo} />
+        <JourneyText journey={journey} />
         <div role="group" aria-label="Diagnostic level to show" class="segmented">
           {(["required", "optional"] as const).map((l) => (
             <a

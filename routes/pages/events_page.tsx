@@ -13,8 +13,6 @@ import { DataTable, TierBadge } from "./widgets.tsx";
 
 /** What the events page shows. */
 export interface EventsPageData {
-  hostname: string;
-  level: string;
   filter: UserFilter;
   /** The raw query values, to refill the form. */
   query: Record<string, string>;
@@ -55,7 +53,7 @@ function withQuery(
 export function EventsPage(props: EventsPageData): VNode {
   const q = props.query;
   return (
-    <Layout title="Events" active="/events" hostname={props.hostname} level={props.level}>
+    <Layout title="Events" active="/events">
       <form class="filters" method="get" action="/events" role="search" aria-label="Filter events">
         <label>
           Search field names and values

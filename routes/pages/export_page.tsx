@@ -7,14 +7,15 @@ import type { VNode } from "preact";
 import type { Tier } from "../../catalog/types.ts";
 import { formatCount } from "./format.ts";
 import { FilterFields } from "./filter_fields.tsx";
-import { Layout } from "./layout.tsx";
+import { Layout, useFrame } from "./layout.tsx";
 
 /** Renders the export page. */
 export function ExportPage(
-  props: { hostname: string; level: Tier; counts: Record<Tier, number> },
+  props: { counts: Record<Tier, number> },
 ): VNode {
+  const { level } = useFrame();
   return (
-    <Layout title="Export" active="/export" hostname={props.hostname} level={props.level}>
+    <Layout title="Export" active="/export">
       <p>
         The audit export holds a manifest (this machine's identity, the catalogue, the policy in
         effect, the filter and counts), every matching event, and a trailer with the head of a hash
@@ -23,7 +24,7 @@ export function ExportPage(
         found.
       </p>
       <p class="notice">
-        At the <strong>{props.level}</strong> level the export holds {props.level === "required"
+        At the <strong>{level}</strong> level the export holds {level === "required"
           ? `required data only (${formatCount(props.counts.required)} records).`
           : `required and optional data (${formatCount(props.counts.required)} and ${
             formatCount(props.counts.optional)

@@ -5,6 +5,7 @@
  */
 import { type ComponentChildren, createContext, type VNode } from "preact";
 import { useContext } from "preact/hooks";
+import type { Tier } from "../../catalog/types.ts";
 
 /** The pages of the dashboard, in menu order. */
 export const PAGES = [
@@ -17,8 +18,11 @@ export const PAGES = [
   { path: "/export", label: "Export" },
 ] as const;
 
-/** What every page says about where data goes, from the policy in effect. */
+/** What every page says about this machine and where its data goes, from the policy in effect. */
 export interface Frame {
+  hostname: string;
+  /** The diagnostic level in effect. */
+  level: Tier;
   /** The host events are sent to, or null while sending is off. */
   sendingTo: string | null;
 }
@@ -26,14 +30,21 @@ export interface Frame {
 /** The frame of the page being rendered (set once per response). */
 export const FrameContext = createContext<Frame | null>(null);
 
-function Footer(props: { level: string }): VNode {
+/** The frame of the page being rendered; a page rendered outside one is a programming error. */
+export function useFrame(): Frame {
   const frame = useContext(FrameContext);
+  if (!frame) throw new Error("a dashboard page was rendered without its frame (renderPage)");
+  return frame;
+}
+
+function Footer(): VNode {
+  const frame = useFrame();
   return (
     <footer class="foot">
-      {frame?.sendingTo
+      {frame.sendingTo
         ? (
           <>
-            vitrine keeps this data on this machine and sends what the {props.level} level allows to
+            vitrine keeps this data on this machine and sends what the {frame.level} level allows to
             {" "}
             <code>{frame.sendingTo}</code> only: <a href="/sent">see what left</a>.
           </>
@@ -47,8 +58,6 @@ function Footer(props: { level: string }): VNode {
 export interface LayoutProps {
   title: string;
   active: string;
-  hostname: string;
-  level: string;
   /** Client island bundles in /static (name without extension). */
   islands?: ("charts_island" | "privacy_island")[];
   /** Whether the page follows live updates. */
@@ -58,12 +67,13 @@ export interface LayoutProps {
 
 /** The page frame: header, navigation, main. */
 export function Layout(props: LayoutProps): VNode {
+  const frame = useFrame();
   return (
     <html lang="en">
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />
-        <title>{`${props.title} · vitrine · ${props.hostname}`}</title>
+        <title>{`${props.title} · vitrine · ${frame.hostname}`}</title>
         <link rel="stylesheet" href="/static/vitrine.css" />
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         {props.islands?.includes("charts_island") && (
@@ -79,7 +89,7 @@ export function Layout(props: LayoutProps): VNode {
           <div class="brand">
             <img src="/static/favicon.svg" alt="" width="24" height="24" />
             <span>vitrine</span>
-            <span class="host" title="Host name">{props.hostname}</span>
+            <span class="host" title="Host name">{frame.hostname}</span>
           </div>
           <nav aria-label="Main">
             <ul>
@@ -95,15 +105,15 @@ export function Layout(props: LayoutProps): VNode {
               ))}
             </ul>
           </nav>
-          <span class={`level level-${props.level}`} title="Diagnostic level in effect">
-            {props.level}
+          <span class={`level level-${frame.level}`} title="Diagnostic level in effect">
+            {frame.level}
           </span>
         </header>
         <main id="main" tabIndex={-1}>
           <h1>{props.title}</h1>
           {props.children}
         </main>
-        <Footer level={props.level} />
+        <Footer />
       </body>
     </html>
   );

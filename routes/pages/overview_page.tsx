@@ -31,33 +31,204 @@ const PRIVACY_KEYS: readonly SettingKey[] = [
   "releaseRing",
 ];
 
-/** Renders the overview page. */
-export function OverviewPage(
-  { identity, health, byType, latestSystem, latestKernel }: OverviewData,
-): VNode {
-  const sys = { ...latestSystem?.parts.required, ...latestSystem?.parts.optional } as Record<
+function StoredDataCard({ health }: { health: Health }): VNode {
+  const { counts, database } = health;
+  return (
+    <Card title="Stored data">
+      <div class="big-numbers">
+        <div>
+          <span class="big">{formatCount(counts.required)}</span>
+          <TierBadge tier="required" /> records
+        </div>
+        <div>
+          <span class="big">{formatCount(counts.optional)}</span>
+          <TierBadge tier="optional" /> records
+        </div>
+      </div>
+      <Meter
+        label="Database size limit"
+        used={database.usedBytes}
+        total={database.limitBytes}
+        text={`${formatBytes(database.usedBytes)} of ${formatBytes(database.limitBytes)}`}
+      />
+      <p class="muted">
+        {formatBytes(database.bytes)} on disk in <code>{health.dataDir}</code>.{" "}
+        {database.evictions.lastAt === null
+          ? "Nothing was ever evicted to stay within the limit."
+          : `Evicted to stay within the limit: ${
+            formatCount(database.evictions.optional)
+          } optional and ${formatCount(database.evictions.required)} required records, last on ${
+            formatTime(database.evictions.lastAt)
+          }.`}
+      </p>
+    </Card>
+  );
+}
+
+function MachineCard({ latest }: { latest: StoredEvent | undefined }): VNode {
+  if (!latest) {
+    return (
+      <Card title="This machine now">
+        <p class="muted">
+          No system statistics yet: the first collection runs when the agent starts.
+        </p>
+      </Card>
+    );
+  }
+  const sys = { ...latest.parts.required, ...latest.parts.optional } as Record<
     string,
     number | string | null
-  >;
-  const kernel = { ...latestKernel?.parts.required, ...latestKernel?.parts.optional } as Record<
-    string,
-    unknown
   >;
   const num = (key: string) => (typeof sys[key] === "number" ? sys[key] as number : null);
   const memTotal = num("memory.total");
   const memAvail = num("memory.available") ?? num("memory.free");
   const rootTotal = num("root_fs.total");
   const rootFree = num("root_fs.free");
-  const rootAvail = num("root_fs.available");
+  return (
+    <Card title="This machine now">
+      {memTotal !== null && memAvail !== null && (
+        <Meter
+          label="Memory in use"
+          used={memTotal - memAvail}
+          total={memTotal}
+          text={`${formatBytes(memTotal - memAvail)} of ${formatBytes(memTotal)}`}
+        />
+      )}
+      {rootTotal !== null && rootFree !== null && (
+        <Meter
+          label="Disk / in use"
+          used={rootTotal - rootFree}
+          total={rootTotal}
+          text={`${formatBytes(rootTotal - rootFree)} of ${formatBytes(rootTotal)}, ${
+            formatBytes(num("root_fs.available"))
+          } available`}
+        />
+      )}
+      <Facts
+        rows={[
+          [
+            "Load (1, 5, 15 min)",
+            [num("load.1m"), num("load.5m"), num("load.15m")].map((l) => l?.toFixed(2) ?? "—")
+              .join(" · "),
+          ],
+          ["Uptime", formatDuration(num("uptime"))],
+          ["Processes", formatCount(num("processes"))],
+          ["CPUs online", formatCount(num("cpu.online"))],
+          [
+            "Kernel",
+            `${sys["kernel.sysname"] ?? ""} ${sys["kernel.release"] ?? ""} (${
+              sys["kernel.machine"] ?? ""
+            })`,
+          ],
+          ["Measured", formatTime(latest.time)],
+        ]}
+      />
+    </Card>
+  );
+}
+
+function AgentCard(
+  { health, latestKernel }: { health: Health; latestKernel: StoredEvent | undefined },
+): VNode {
+  const agent = health.agent;
+  const kernel: Record<string, unknown> = {
+    ...latestKernel?.parts.required,
+    ...latestKernel?.parts.optional,
+  };
+  const subsystem = kernel.subsystem ?? agent?.subsystem.subsystem;
+  return (
+    <Card title="Agent health">
+      <Facts
+        rows={[
+          ["Agent", agent?.running ? `running (pid ${agent.pid})` : "not running"],
+          ["File-activity subsystem", String(subsystem ?? "—")],
+          [
+            "Own CPU",
+            agent?.cpuShare === null || agent?.cpuShare === undefined
+              ? "—"
+              : `${(agent.cpuShare * 100).toFixed(2)} % of one core`,
+          ],
+          ["Own memory (RSS)", formatBytes(agent?.rssBytes)],
+          ["Version", health.version],
+        ]}
+      />
+      {(agent?.subsystem.notes ?? []).map((note) => <p key={note} class="muted">{note}</p>)}
+      {agent && (
+        <DataTable
+          headers={["Collector", "Every", "Last run", "State"]}
+          compact
+          caption="Collectors"
+        >
+          {agent.collectors.map((c) => (
+            <tr>
+              <td>{c.name}</td>
+              <td>{formatDuration(c.intervalMs / 1000)}</td>
+              <td>{formatTime(c.lastRunAt)}</td>
+              <td>{c.lastError ? <span class="bad">failing</span> : <span class="ok">ok</span>}</td>
+            </tr>
+          ))}
+        </DataTable>
+      )}
+    </Card>
+  );
+}
+
+function PolicyCard({ health }: { health: Health }): VNode {
   const settings = new Map(health.policy.settings.map((s) => [s.key, s]));
   return (
-    <Layout
-      title="Overview"
-      active="/"
-      hostname={identity.hostname}
-      level={health.level}
-      islands={["charts_island"]}
-    >
+    <Card title="Privacy policy in effect">
+      <Facts
+        rows={PRIVACY_KEYS.map((key) => {
+          const s = settings.get(key);
+          return [
+            key,
+            (
+              <>
+                <code>{JSON.stringify(s?.value)}</code>{" "}
+                <span class={`source source-${s?.source}`}>
+                  {s?.source === "managed" ? "🔒 managed" : s?.source}
+                </span>
+              </>
+            ),
+          ];
+        })}
+      />
+      <p class="muted">
+        Managed file <code>{health.policy.managedFile}</code>: {health.policy.managedState}.{" "}
+        <a href="/privacy">Change settings</a>
+      </p>
+    </Card>
+  );
+}
+
+function TypesCard({ byType }: { byType: OverviewData["byType"] }): VNode {
+  return (
+    <Card title="Events stored, by type" wide>
+      <Bars
+        rows={Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map((
+          [type, tiers],
+        ) => ({
+          label: type,
+          values: [
+            { tier: "required", value: tiers.required ?? 0 },
+            { tier: "optional", value: tiers.optional ?? 0 },
+          ],
+        }))}
+      />
+      <p class="legend">
+        <span class="swatch fill-required"></span> required{" "}
+        <span class="swatch fill-optional"></span> optional
+      </p>
+    </Card>
+  );
+}
+
+/** Renders the overview page. */
+export function OverviewPage(
+  { identity, health, byType, latestSystem, latestKernel }: OverviewData,
+): VNode {
+  return (
+    <Layout title="Overview" active="/" islands={["charts_island"]}>
       {health.problems.length > 0 && (
         <div class="alert" role="alert">
           <strong>
@@ -67,140 +238,18 @@ export function OverviewPage(
         </div>
       )}
       <div class="grid">
-        <Card title="Stored data">
-          <div class="big-numbers">
-            <div>
-              <span class="big">{formatCount(health.counts.required)}</span>
-              <TierBadge tier="required" /> records
-            </div>
-            <div>
-              <span class="big">{formatCount(health.counts.optional)}</span>
-              <TierBadge tier="optional" /> records
-            </div>
-          </div>
-          <Meter
-            label="Database size limit"
-            used={health.database.usedBytes}
-            total={health.database.limitBytes}
-            text={`${formatBytes(health.database.usedBytes)} of ${
-              formatBytes(health.database.limitBytes)
-            }`}
-          />
-          <p class="muted">
-            {formatBytes(health.database.bytes)} on disk in <code>{health.dataDir}</code>.{" "}
-            {health.database.evictions.lastAt === null
-              ? "Nothing was ever evicted to stay within the limit."
-              : `Evicted to stay within the limit: ${
-                formatCount(health.database.evictions.optional)
-              } optional and ${
-                formatCount(health.database.evictions.required)
-              } required records, last on ${formatTime(health.database.evictions.lastAt)}.`}
-          </p>
-        </Card>
+        <StoredDataCard health={health} />
         <Card title="Sending">
           <UplinkFacts uplink={health.uplink} />
           <p class="muted">
             <a href="/sent">Every delivery</a>
           </p>
         </Card>
-        <Card title="This machine now">
-          {latestSystem
-            ? (
-              <>
-                {memTotal !== null && memAvail !== null && (
-                  <Meter
-                    label="Memory in use"
-                    used={memTotal - memAvail}
-                    total={memTotal}
-                    text={`${formatBytes(memTotal - memAvail)} of ${formatBytes(memTotal)}`}
-                  />
-                )}
-                {rootTotal !== null && rootFree !== null && (
-                  <Meter
-                    label="Disk / in use"
-                    used={rootTotal - rootFree}
-                    total={rootTotal}
-                    text={`${formatBytes(rootTotal - rootFree)} of ${formatBytes(rootTotal)}, ${
-                      formatBytes(rootAvail)
-                    } available`}
-                  />
-                )}
-                <Facts
-                  rows={[
-                    [
-                      "Load (1, 5, 15 min)",
-                      [num("load.1m"), num("load.5m"), num("load.15m")].map((l) =>
-                        l?.toFixed(2) ?? "—"
-                      ).join(" · "),
-                    ],
-                    ["Uptime", formatDuration(num("uptime"))],
-                    ["Processes", formatCount(num("processes"))],
-                    ["CPUs online", formatCount(num("cpu.online"))],
-                    [
-                      "Kernel",
-                      `${sys["kernel.sysname"] ?? ""} ${sys["kernel.release"] ?? ""} (${
-                        sys["kernel.machine"] ?? ""
-                      })`,
-                    ],
-                    ["Measured", formatTime(latestSystem.time)],
-                  ]}
-                />
-              </>
-            )
-            : (
-              <p class="muted">
-                No system statistics yet: the first collection runs when the agent starts.
-              </p>
-            )}
-        </Card>
-        <Card title="Agent health">
-          <Facts
-            rows={[
-              [
-                "Agent",
-                health.agent?.running ? `running (pid ${health.agent.pid})` : "not running",
-              ],
-              [
-                "File-activity subsystem",
-                String(kernel.subsystem ?? health.agent?.subsystem.subsystem ?? "—"),
-              ],
-              [
-                "Own CPU",
-                health.agent?.cpuShare === null || health.agent?.cpuShare === undefined
-                  ? "—"
-                  : `${(health.agent.cpuShare * 100).toFixed(2)} % of one core`,
-              ],
-              ["Own memory (RSS)", formatBytes(health.agent?.rssBytes)],
-              ["Version", health.version],
-            ]}
-          />
-          {(health.agent?.subsystem.notes ?? []).map((note) => (
-            <p key={note} class="muted">{note}</p>
-          ))}
-          {health.agent && (
-            <DataTable
-              headers={["Collector", "Every", "Last run", "State"]}
-              compact
-              caption="Collectors"
-            >
-              {health.agent.collectors.map((c) => (
-                <tr>
-                  <td>{c.name}</td>
-                  <td>{formatDuration(c.intervalMs / 1000)}</td>
-                  <td>{formatTime(c.lastRunAt)}</td>
-                  <td>
-                    {c.lastError ? <span class="bad">failing</span> : <span class="ok">ok</span>}
-                  </td>
-                </tr>
-              ))}
-            </DataTable>
-          )}
-        </Card>
+        <MachineCard latest={latestSystem} />
+        <AgentCard health={health} latestKernel={latestKernel} />
         <Card title="Device identity (common fields)">
           <Facts
-            rows={Object.entries(identity).map((
-              [k, v],
-            ) => [
+            rows={Object.entries(identity).map(([k, v]) => [
               k,
               <code key={k}>
                 {v === null ? "null" : Array.isArray(v) ? v.join(", ") : String(v)}
@@ -208,29 +257,7 @@ export function OverviewPage(
             ])}
           />
         </Card>
-        <Card title="Privacy policy in effect">
-          <Facts
-            rows={PRIVACY_KEYS.map((key) => {
-              const s = settings.get(key);
-              return [
-                key,
-                (
-                  <>
-                    <code>{JSON.stringify(s?.value)}</code>{" "}
-                    <span class={`source source-${s?.source}`}>
-                      {s?.source === "managed" ? "🔒 managed" : s?.source}
-                    </span>
-                  </>
-                ),
-              ];
-            })}
-          />
-          <p class="muted">
-            Managed file <code>{health.policy.managedFile}</code>: {health.policy.managedState}.
-            {" "}
-            <a href="/privacy">Change settings</a>
-          </p>
-        </Card>
+        <PolicyCard health={health} />
         <Card title="Records stored over the last 24 hours, by tier" wide>
           <div
             class="chart"
@@ -241,23 +268,7 @@ export function OverviewPage(
           >
           </div>
         </Card>
-        <Card title="Events stored, by type" wide>
-          <Bars
-            rows={Object.entries(byType).sort(([a], [b]) => a.localeCompare(b)).map((
-              [type, tiers],
-            ) => ({
-              label: type,
-              values: [
-                { tier: "required", value: tiers.required ?? 0 },
-                { tier: "optional", value: tiers.optional ?? 0 },
-              ],
-            }))}
-          />
-          <p class="legend">
-            <span class="swatch fill-required"></span> required{" "}
-            <span class="swatch fill-optional"></span> optional
-          </p>
-        </Card>
+        <TypesCard byType={byType} />
       </div>
     </Layout>
   );

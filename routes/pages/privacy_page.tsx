@@ -14,7 +14,6 @@ import { DataTable } from "./widgets.tsx";
 
 /** What the privacy page shows. */
 export interface PrivacyPageData {
-  hostname: string;
   policy: Policy;
   optionalRecords: number;
   consent: Consent | undefined;
@@ -75,14 +74,12 @@ function Setting(
 
 /** Renders the privacy page. */
 export function PrivacyPage(
-  { hostname, policy, optionalRecords, consent }: PrivacyPageData,
+  { policy, optionalRecords, consent }: PrivacyPageData,
 ): VNode {
   return (
     <Layout
       title="Privacy"
       active="/privacy"
-      hostname={hostname}
-      level={policy.level}
       islands={["privacy_island"]}
     >
       {policy.managedState === "invalid" && (

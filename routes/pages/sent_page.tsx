@@ -4,7 +4,6 @@
  * @module
  */
 import type { VNode } from "preact";
-import type { Tier } from "../../catalog/types.ts";
 import type { SentReport } from "../../uplink/sent_report.ts";
 import { formatBytes, formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
@@ -13,8 +12,6 @@ import { Bars, Card, DataTable } from "./widgets.tsx";
 
 /** What the Sent page shows. */
 export interface SentPageData {
-  hostname: string;
-  level: Tier;
   report: SentReport;
 }
 
@@ -35,11 +32,11 @@ const OUTCOMES = {
 } as const;
 
 /** Renders the Sent page. */
-export function SentPage({ hostname, level, report }: SentPageData): VNode {
+export function SentPage({ report }: SentPageData): VNode {
   const records = { delivered: 0, retried: 0, refused: 0 };
   for (const delivery of report.deliveries) records[outcome(delivery.status)] += delivery.records;
   return (
-    <Layout title="Sent" active="/sent" hostname={hostname} level={level}>
+    <Layout title="Sent" active="/sent">
       <p class="muted">
         Events leave this machine only for the endpoint the policy names, over OTLP/HTTP, with the
         fields the level in effect allows when they are sent. Every attempt is listed here.

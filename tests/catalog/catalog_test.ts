@@ -1,5 +1,5 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { CATALOG, EVENT_TYPES } from "../../catalog/catalog.ts";
+import { CATALOG } from "../../catalog/catalog.ts";
 import { CPU_TIME_FIELDS, PRESSURE_LINES } from "../../catalog/events/system_statistics.ts";
 import { commonField, declaredField, eventSpec, keySpec } from "../../catalog/key_spec.ts";
 import { METRICS } from "../../catalog/charts.ts";
@@ -49,21 +49,27 @@ Deno.test("no catalogued seed field claims a platform whose page does not name i
   deepEqual(extra, []);
 });
 
-Deno.test("the seed fixture is what the privacy pages say, where the pages are present", async (t) => {
-  let linux: string;
-  let macos: string;
+const SEEDS_PRESENT = [`${SEEDS}/linux-privacy.md`, `${SEEDS}/mac-privacy.md`].every((path) => {
   try {
-    linux = await Deno.readTextFile(`${SEEDS}/linux-privacy.md`);
-    macos = await Deno.readTextFile(`${SEEDS}/mac-privacy.md`);
+    return Deno.statSync(path).isFile;
   } catch {
-    console.warn(
-      `skipped: the privacy pages are not at ${SEEDS}; the committed fixture is used alone`,
-    );
-    return;
+    return false;
   }
-  await t.step("pages parse to the fixture", () => {
+});
+if (!SEEDS_PRESENT) {
+  console.warn(
+    `skipped: the privacy pages are not at ${SEEDS}; the committed fixture is used alone`,
+  );
+}
+
+Deno.test({
+  name: "the seed fixture is what the privacy pages say",
+  ignore: !SEEDS_PRESENT,
+  fn: async () => {
+    const linux = await Deno.readTextFile(`${SEEDS}/linux-privacy.md`);
+    const macos = await Deno.readTextFile(`${SEEDS}/mac-privacy.md`);
     deepEqual([...parseSeedPage(linux, "linux"), ...parseSeedPage(macos, "macos")], seedFields);
-  });
+  },
 });
 
 Deno.test("the ten common fields are required and every event type is unique", () => {
@@ -107,7 +113,6 @@ Deno.test("every kernel-observed counter names its family, and masks name theirs
 });
 
 Deno.test("the name lists the collectors use are fields of the catalogue", () => {
-  deepEqual(EVENT_TYPES, CATALOG.events.map((e) => e.type));
   const system = (name: string) => keySpec("system_statistics", name)?.kind === "field";
   ok(CPU_TIME_FIELDS.every(({ field }) => system(field)));
   ok(

@@ -1,6 +1,7 @@
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
-import { openStore, StoreError } from "../../store/open_store.ts";
+import { openStore } from "../../store/open_store.ts";
+import { StoreError } from "../../store/store_error.ts";
 import { ftsQuery } from "../../store/_event_filter.ts";
 import { countByTier, countByType } from "../../store/count_queries.ts";
 import { listEvents } from "../../store/event_queries.ts";

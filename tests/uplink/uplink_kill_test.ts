@@ -98,6 +98,7 @@ Deno.test("kill -9 during a send: the batch under way is sent again after the ne
   await waitFor("a send under way", () => receiver.answers.includes("hang"), 15_000);
   await kill(first, "SIGKILL");
   const ids = await storedIds(dir.path);
+  ok(ids.length >= 3, `events stored before the kill: ${ids.length}`);
 
   receiver.behave({ kind: "accept" });
   const second = await startAgent(dir.path);

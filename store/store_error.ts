@@ -1,9 +1,45 @@
 /**
- * Storage failures told in the admin's terms.
+ * Storage failures told in the admin's terms, with what to do: a database
+ * that cannot be used as it is, a disk that is full.
  *
  * @module
  */
 import { statvfs } from "../ffi/statvfs.ts";
+
+/** The database could not be used as it is; the message says what to do. */
+export class StoreError extends Error {
+  constructor(message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "StoreError";
+  }
+}
+
+const DAMAGE = /not a database|malformed|corrupt|disk image/i;
+
+/** Whether `error` says the database file is damaged. */
+export function isDamage(error: unknown): boolean {
+  for (let e: unknown = error; e instanceof Error; e = e.cause) {
+    if (DAMAGE.test(e.message)) return true;
+  }
+  return false;
+}
+
+/** What to tell an admin whose database at `path` is damaged. */
+export function damageAdvice(path: string): string {
+  return `Keep a copy (for example "${path}.damaged"), then either recover what is readable with \`sqlite3 "${path}" .recover | sqlite3 "${path}.recovered"\` and move the recovered file in its place, or move the damaged one aside and start again to create a new one`;
+}
+
+/**
+ * `error` as the admin should read it: a damaged database becomes a
+ * {@linkcode StoreError} that says so and what to do; others are returned as they are.
+ */
+export function asStoreError(error: unknown, path: string): unknown {
+  if (error instanceof StoreError || !isDamage(error)) return error;
+  return new StoreError(
+    `The database "${path}" is damaged (${(error as Error).message}). ${damageAdvice(path)}.`,
+    { cause: error },
+  );
+}
 
 /** The disk holding the data directory is full. */
 export class StorageFullError extends Error {
