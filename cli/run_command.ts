@@ -28,6 +28,8 @@ Usage: vitrine run [flags]
   --system-interval S     interval of the system collector only
   --file-activity-interval S
                           interval of the file-activity collector only
+  --prefer LIST           the kernel interfaces to try for file activity, in order
+                          (default fanotify,inotify; fanotify needs root)
   --managed-config FILE   the admin's managed policy (default /etc/vitrine/managed.json)
   --log-dir DIR           also write messages to DIR/vitrine.log, capped at 1 MiB (default
                           /var/log/vitrine when it exists and this is root; never under the
