@@ -1,6 +1,8 @@
 // Measurement helpers for the benchmark scripts.
 import denoConfig from "../deno.json" with { type: "json" };
 import { getrusage } from "../ffi/rusage.ts";
+import { combinePolicy } from "../policy/combine_policy.ts";
+import type { Policy } from "../policy/policy.ts";
 
 /** The repository root. */
 export const ROOT = new URL("../", import.meta.url).pathname;
@@ -62,6 +64,20 @@ export function agentCommand(extra: string[]): { env: Record<string, string>; ar
   const args = words.slice(1).filter((arg) => arg !== "--exit-with-launcher")
     .map((arg) => arg === "main.ts" ? `${ROOT}main.ts` : arg);
   return { env, args: [...args, ...extra] };
+}
+
+/**
+ * The command that runs `script` (with `args`) under the agent's runtime
+ * settings (those of `deno task start`): for measuring the agent's own code
+ * outside the agent, as it runs there (without a JIT, say).
+ */
+export function asAgentRuns(
+  script: string,
+  args: string[],
+): { env: Record<string, string>; args: string[] } {
+  const { env, args: words } = agentCommand([]);
+  const at = words.indexOf(`${ROOT}main.ts`);
+  return { env, args: [...words.slice(0, at), script, ...args] };
 }
 
 /** Starts the agent as `deno task start` does; resolves once it serves. */
@@ -203,4 +219,13 @@ export async function runAlone(bench: (dir: string) => Promise<Row[]>): Promise<
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/** The policy of local preferences `preferences` (keys as in `vitrine config keys`), with no managed file. */
+export function preferencePolicy(preferences: Record<string, unknown> = {}): Policy {
+  return combinePolicy(
+    "/nonexistent",
+    { state: "absent", values: new Map(), problems: [] },
+    new Map(Object.entries(preferences)),
+  );
 }

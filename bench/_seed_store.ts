@@ -7,8 +7,8 @@ import { DatabaseSync } from "node:sqlite";
 import { validateAndSplit } from "../catalog/validate_event.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { loadIdentity } from "../identity/identity.ts";
-import { combinePolicy } from "../policy/combine_policy.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
+import { preferencePolicy } from "./_measure.ts";
 import { openStore } from "../store/open_store.ts";
 import { encodePart, searchText } from "../store/part_codec.ts";
 
@@ -31,11 +31,7 @@ export async function seedStore(
   progress = true,
 ): Promise<void> {
   const store = await openStore(path);
-  const policy = combinePolicy(
-    "/nonexistent",
-    { state: "absent", values: new Map(), problems: [] },
-    new Map(),
-  );
+  const policy = preferencePolicy();
   const identity = await loadIdentity(store.db, policy);
   await store.close();
   const db = new DatabaseSync(path);

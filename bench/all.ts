@@ -11,6 +11,7 @@ import type { Row } from "./_measure.ts";
 import { seedStore } from "./_seed_store.ts";
 import { storageFootprintBench } from "./storage_footprint.ts";
 import { systemCollectionBench } from "./system_collection.ts";
+import { writePathBench } from "./write_path.ts";
 
 const COUNT = Number(Deno.env.get("BENCH_EVENTS") ?? 1_000_000);
 
@@ -43,6 +44,7 @@ try {
   const sections: [string, () => Promise<Row[]>][] = [
     ["Agent footprint", () => agentFootprintBench(dir)],
     ["Storage footprint", () => storageFootprintBench(dir)],
+    ["Write path", () => writePathBench(dir)],
     ["System collection", systemCollectionBench],
     ["File-activity throughput", () => fileEventsBench(dir)],
     ["Forwarding", () => forwardingBench(dir)],

@@ -9,12 +9,11 @@ import { validateAndSplit } from "../catalog/validate_event.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { FileActivitySubsystem } from "../collectors/file_activity/file_activity_subsystem.ts";
 import { loadIdentity } from "../identity/identity.ts";
-import { combinePolicy } from "../policy/combine_policy.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 import { openStore } from "../store/open_store.ts";
 import { usedBytes } from "../store/quota_queries.ts";
 import type { Row } from "./_measure.ts";
-import { mib, row, runAlone } from "./_measure.ts";
+import { mib, preferencePolicy, row, runAlone } from "./_measure.ts";
 
 /** One simulated hour at one-second intervals: a system and a kernel event each second. */
 const SECONDS = Number(Deno.env.get("BENCH_STORAGE_SECONDS") ?? 3600);
@@ -27,11 +26,7 @@ async function onDisk(path: string): Promise<number> {
   return bytes;
 }
 
-const optional = combinePolicy(
-  "/nonexistent",
-  { state: "absent", values: new Map(), problems: [] },
-  new Map([["cloudService.diagnosticLevel", "optional"]]),
-);
+const optional = preferencePolicy({ "cloudService.diagnosticLevel": "optional" });
 
 /** Runs the benchmark in `dir` and returns its rows. */
 export async function storageFootprintBench(dir: string): Promise<Row[]> {
@@ -109,14 +104,10 @@ async function sizeLimitRow(
   identity: Awaited<ReturnType<typeof loadIdentity>>,
 ): Promise<Row> {
   const limitMiB = 16;
-  const policy = combinePolicy(
-    "/nonexistent",
-    { state: "absent", values: new Map(), problems: [] },
-    new Map<string, unknown>([
-      ["cloudService.diagnosticLevel", "optional"],
-      ["retention.maxSizeMB", limitMiB],
-    ]),
-  );
+  const policy = preferencePolicy({
+    "cloudService.diagnosticLevel": "optional",
+    "retention.maxSizeMB": limitMiB,
+  });
   const path = `${dir}/capped.db`;
   const store = await openStore(path);
   let written = 0;

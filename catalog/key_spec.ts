@@ -18,7 +18,12 @@ interface EventIndex {
   exact: Map<string, FieldSpec>;
   groups: Map<string, Map<string, FieldSpec>>;
   patterns: { prefix: string; spec: FieldSpec }[];
+  /** Keys already looked up (collectors send the same ones every tick), null for unknown. */
+  resolved: Map<string, KeySpec | null>;
 }
+
+/** Keys remembered per event type at most; beyond, the memo starts again. */
+const RESOLVED_LIMIT = 8192;
 
 const COMMON_NAMES = new Map(
   CATALOG.common.map((field) => [field.name, field]),
@@ -31,6 +36,7 @@ for (const event of CATALOG.events) {
     exact: new Map(),
     groups: new Map(),
     patterns: [],
+    resolved: new Map(),
   };
   for (const field of event.fields) {
     const group = field.name.indexOf("[].");
@@ -71,6 +77,15 @@ export function commonField(name: string): FieldSpec | undefined {
 export function keySpec(type: string, key: string): KeySpec | undefined {
   const index = INDEX.get(type);
   if (index === undefined) return undefined;
+  const known = index.resolved.get(key);
+  if (known !== undefined) return known ?? undefined;
+  const found = resolve(index, key);
+  if (index.resolved.size >= RESOLVED_LIMIT) index.resolved.clear();
+  index.resolved.set(key, found ?? null);
+  return found;
+}
+
+function resolve(index: EventIndex, key: string): KeySpec | undefined {
   const exact = index.exact.get(key);
   if (exact) return { kind: "field", spec: exact };
   const members = index.groups.get(key);

@@ -13,37 +13,47 @@ export type Fields = Record<string, unknown>;
 /** An event's fields, one part per tier; a tier with nothing is absent. */
 export type TierParts = Partial<Record<Tier, Fields>>;
 
-function typeProblem(
-  where: string,
-  spec: FieldSpec,
-  value: unknown,
-): string | null {
-  if (value === null) {
-    return spec.nullable ? null : `${where} is null but the catalogue does not allow null`;
-  }
-  const fail = (expected: string) =>
-    `${where} should be ${expected} but is ${JSON.stringify(value)}`;
+/** Whether `value` is of the type `spec` declares (null where it allows null). */
+function fits(spec: FieldSpec, value: unknown): boolean {
+  if (value === null) return Boolean(spec.nullable);
   switch (spec.type) {
     case "string":
-      if (typeof value !== "string") return fail("a string");
-      if (spec.values && !spec.values.includes(value)) {
-        return fail(`one of ${spec.values.map((v) => `"${v}"`).join(", ")}`);
-      }
-      return null;
+      return typeof value === "string" && (!spec.values || spec.values.includes(value));
     case "integer":
-      return Number.isSafeInteger(value) ? null : fail("an integer");
+      return Number.isSafeInteger(value);
     case "number":
-      return typeof value === "number" && Number.isFinite(value) ? null : fail("a finite number");
+      return typeof value === "number" && Number.isFinite(value);
     case "boolean":
-      return typeof value === "boolean" ? null : fail("a boolean");
+      return typeof value === "boolean";
     case "string[]":
-      return Array.isArray(value) &&
-          value.every((item) => typeof item === "string")
-        ? null
-        : fail("an array of strings");
+      return Array.isArray(value) && value.every((item) => typeof item === "string");
     case "object":
-      return typeof value === "object" && !Array.isArray(value) ? null : fail("an object");
+      return typeof value === "object" && !Array.isArray(value);
   }
+}
+
+/** What is wrong with `value` at `where`, or null. Checked without allocating: every field of every tick goes through it. */
+function typeProblem(where: string, spec: FieldSpec, value: unknown): string | null {
+  if (fits(spec, value)) return null;
+  if (value === null) return `${where} is null but the catalogue does not allow null`;
+  const expected = spec.type === "string" && spec.values
+    ? `one of ${spec.values.map((v) => `"${v}"`).join(", ")}`
+    : EXPECTED[spec.type];
+  return `${where} should be ${expected} but is ${JSON.stringify(value)}`;
+}
+
+const EXPECTED: Record<FieldSpec["type"], string> = {
+  string: "a string",
+  integer: "an integer",
+  number: "a finite number",
+  boolean: "a boolean",
+  "string[]": "an array of strings",
+  object: "an object",
+};
+
+function hasAny(fields: Fields): boolean {
+  for (const _key in fields) return true;
+  return false;
 }
 
 /**
@@ -53,9 +63,9 @@ function typeProblem(
  */
 function walk(type: string, fields: Fields, problems: string[] | null): TierParts {
   const parts: TierParts = {};
-  const put = (tier: Tier, key: string, value: unknown) => {
-    (parts[tier] ??= {})[key] = value;
-  };
+  // Most fields are plain and of one tier or the other: those go straight in.
+  const required: Fields = {};
+  const optional: Fields = {};
   for (const key in fields) {
     const value = fields[key];
     const spec = keySpec(type, key);
@@ -64,9 +74,12 @@ function walk(type: string, fields: Fields, problems: string[] | null): TierPart
       continue;
     }
     if (spec.kind === "field") {
-      const problem = problems && typeProblem(`Field "${key}"`, spec.spec, value);
-      if (problem) problems.push(problem);
-      put(spec.spec.tier, key, value);
+      const field = spec.spec;
+      if (problems && !fits(field, value)) {
+        problems.push(typeProblem(`Field "${key}"`, field, value)!);
+      }
+      if (field.tier === "required") required[key] = value;
+      else optional[key] = value;
       continue;
     }
     if (!Array.isArray(value)) {
@@ -95,8 +108,13 @@ function walk(type: string, fields: Fields, problems: string[] | null): TierPart
         (items[tier] ??= []).push(part);
       }
     });
-    for (const [tier, list] of Object.entries(items) as [Tier, Fields[]][]) put(tier, key, list);
+    for (const [tier, list] of Object.entries(items) as [Tier, Fields[]][]) {
+      (tier === "required" ? required : optional)[key] = list;
+    }
   }
+  // A tier with nothing is absent.
+  if (hasAny(required)) parts.required = required;
+  if (hasAny(optional)) parts.optional = optional;
   return parts;
 }
 

@@ -16,10 +16,9 @@ import { MountTable } from "../ffi/mount_table.ts";
 import {
   type Mount,
   parseCpuTicks,
-  parseMeminfo,
   parseMountinfo,
   parsePressure,
-  parseVmstat,
+  ProcCounters,
 } from "./proc_readers.ts";
 
 function readOptional(path: string): string | null {
@@ -31,6 +30,10 @@ function readOptional(path: string): string | null {
 }
 
 const mountTable = new MountTable();
+const meminfoReader = new ProcCounters("meminfo", (key) => `meminfo.${key.replace(/[()]/g, "_")}`);
+const vmstatReader = new ProcCounters("vmstat", (key) => `vmstat.${key}`);
+/** The kernel's names and release: they change only with a reboot, which restarts the agent. */
+let kernelNames: ReturnType<typeof uname> | null = null;
 let mounts: { text: string; list: Mount[] } = { text: "", list: [] };
 
 /** The real filesystems mounted now, parsed again only when the mount table changed. */
@@ -52,10 +55,11 @@ function realMounts(): Mount[] {
  */
 export function collectSystem(tiers: readonly Tier[]): Fields {
   const info = sysinfo();
-  const kernel = uname();
+  const kernel = kernelNames ??= uname();
   const root = statvfs("/");
   const usage = getrusage();
-  const meminfo = parseMeminfo(readOptional("/proc/meminfo") ?? "");
+  const meminfo: Fields = {};
+  meminfoReader.read(readOptional("/proc/meminfo") ?? "", meminfo);
   const ticks = sysconf("clockTicks");
   const fields: Fields = {
     uptime: info.uptimeSeconds,
@@ -64,7 +68,7 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
     "load.15m": info.loads[2],
     "memory.total": info.totalRamBytes,
     "memory.free": info.freeRamBytes,
-    "memory.available": meminfo.MemAvailable ?? null,
+    "memory.available": meminfo["meminfo.MemAvailable"] ?? null,
     "memory.shared": info.sharedRamBytes,
     "memory.buffers": info.bufferRamBytes,
     "swap.total": info.totalSwapBytes,
@@ -116,16 +120,8 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
       if (value !== undefined) fields[field] = value / ticks;
     });
   }
-  for (
-    const [key, value] of Object.entries(
-      parseVmstat(readOptional("/proc/vmstat") ?? ""),
-    )
-  ) {
-    fields[`vmstat.${key}`] = value;
-  }
-  for (const [key, value] of Object.entries(meminfo)) {
-    fields[`meminfo.${key.replace(/[()]/g, "_")}`] = value;
-  }
+  vmstatReader.read(readOptional("/proc/vmstat") ?? "", fields);
+  Object.assign(fields, meminfo);
   const pressure = new Map<string, ReturnType<typeof parsePressure>>();
   for (const line of PRESSURE_LINES) {
     if (!pressure.has(line.resource)) {

@@ -4,33 +4,75 @@
  * @module
  */
 
+/**
+ * Reads the counters of /proc/vmstat (`key value`) or the sizes of
+ * /proc/meminfo (`Key:   value kB`, kibibytes made bytes) into fields
+ * named by `name` from each key. The kernel writes the
+ * same keys in the same order every time: each line's key is recognised
+ * where it was last time, without making a new string, so that reading
+ * the file each second costs little more than its numbers.
+ */
+export class ProcCounters {
+  readonly #name: (key: string) => string;
+  readonly #meminfo: boolean;
+  /** The key text of each line last read, and the field it was named as. */
+  #keys: string[] = [];
+  #names: string[] = [];
+
+  constructor(kind: "vmstat" | "meminfo", name: (key: string) => string = (key) => key) {
+    this.#meminfo = kind === "meminfo";
+    this.#name = name;
+  }
+
+  /** Adds the file's values to `into`; a line that is not a whole non-negative number is skipped. */
+  read(text: string, into: Record<string, unknown>): void {
+    const separator = this.#meminfo ? ":" : " ";
+    let line = 0;
+    for (let start = 0; start < text.length; line++) {
+      let end = text.indexOf("\n", start);
+      if (end < 0) end = text.length;
+      const known = this.#keys[line];
+      let keyEnd: number;
+      if (
+        known !== undefined && text.startsWith(known, start) &&
+        text[start + known.length] === separator
+      ) {
+        keyEnd = start + known.length;
+      } else {
+        keyEnd = text.indexOf(separator, start);
+        if (keyEnd < 0 || keyEnd > end) {
+          start = end + 1;
+          continue;
+        }
+        const key = text.slice(start, keyEnd);
+        this.#keys[line] = key;
+        this.#names[line] = this.#name(key);
+      }
+      let value = text.slice(keyEnd + 1, end).trim();
+      let scale = 1;
+      if (this.#meminfo && value.endsWith(" kB")) {
+        value = value.slice(0, -3).trimEnd();
+        scale = 1024;
+      }
+      // Counters and sizes are whole numbers; anything else is not one.
+      const number = value === "" ? NaN : +value;
+      if (Number.isSafeInteger(number) && number >= 0) into[this.#names[line]!] = number * scale;
+      start = end + 1;
+    }
+  }
+}
+
 /** /proc/meminfo as bytes per key (lines in kB are converted). */
 export function parseMeminfo(text: string): Record<string, number> {
   const out: Record<string, number> = {};
-  for (const line of text.split("\n")) {
-    const match = /^([^:]+):\s+(\d+)(\s+kB)?$/.exec(line.trim());
-    if (match) out[match[1]!] = Number(match[2]) * (match[3] ? 1024 : 1);
-  }
+  new ProcCounters("meminfo").read(text, out);
   return out;
 }
 
 /** /proc/vmstat as counters per key. */
 export function parseVmstat(text: string): Record<string, number> {
   const out: Record<string, number> = {};
-  let start = 0;
-  while (start < text.length) {
-    let end = text.indexOf("\n", start);
-    if (end < 0) end = text.length;
-    const space = text.indexOf(" ", start);
-    if (space > start && space < end) {
-      const value = text.slice(space + 1, end);
-      // Counters are whole numbers; anything else is not a counter.
-      if (value !== "" && Number.isSafeInteger(+value) && +value >= 0) {
-        out[text.slice(start, space)] = +value;
-      }
-    }
-    start = end + 1;
-  }
+  new ProcCounters("vmstat").read(text, out);
   return out;
 }
 

@@ -213,7 +213,6 @@ export async function buildPackage(
         ...[...Deno.readDirSync(`${lib}/app/cli`)].map((e) => `cli/${e.name}`),
         "routes/app.ts",
         "uplink/uplink.ts",
-        "uplink/otlp_records.ts",
         "uplink/prometheus_metrics.ts",
         "uplink/blob_upload.ts",
         "support/upload_support_bundle.ts",

@@ -126,8 +126,9 @@ export async function nextQueued(
     .where(
       "q.event_id",
       "in",
+      // `limit` events, however many of their parts wait.
       (eb) =>
-        eb.selectFrom("outbox").select("event_id").where("tier", "in", [...tiers])
+        eb.selectFrom("outbox").select("event_id").distinct().where("tier", "in", [...tiers])
           .orderBy("event_id").limit(limit),
     )
     .orderBy("e.id").execute();

@@ -21,19 +21,42 @@ export interface EncodedPart {
 const byCodeUnit = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 // A collector builds the same keys in the same order tick after tick: their
-// canonical order is worked out once per key list and remembered.
-const orders = new Map<string, { keys: string[]; text: string }>();
+// canonical order is worked out once per key list and remembered, found by
+// the count, first and last key, and checked key by key.
+interface Order {
+  own: readonly string[];
+  keys: string[];
+  text: string;
+}
+const orders = new Map<string, Order[]>();
+let remembered = 0;
 
-function canonicalOrder(fields: Fields): { keys: string[]; text: string } {
-  const own = Object.keys(fields).filter((key) => fields[key] !== undefined);
-  const signature = own.join("\n");
-  let order = orders.get(signature);
-  if (!order) {
-    const keys = own.sort(byCodeUnit);
-    order = { keys, text: JSON.stringify(keys) };
-    if (orders.size >= 256) orders.clear();
-    orders.set(signature, order);
+function sameKeys(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+function canonicalOrder(fields: Fields): Order {
+  let own = Object.keys(fields);
+  for (let i = 0; i < own.length; i++) {
+    if (fields[own[i]!] === undefined) {
+      own = own.filter((key) => fields[key] !== undefined);
+      break;
+    }
   }
+  const probe = `${own.length}\n${own[0]}\n${own[own.length - 1]}`;
+  const candidates = orders.get(probe);
+  const known = candidates?.find((order) => sameKeys(order.own, own));
+  if (known) return known;
+  const keys = [...own].sort(byCodeUnit);
+  const order = { own, keys, text: JSON.stringify(keys) };
+  if (remembered >= 256) {
+    orders.clear();
+    remembered = 0;
+  }
+  orders.set(probe, [...(candidates ?? []), order]);
+  remembered++;
   return order;
 }
 
@@ -43,15 +66,27 @@ function canonicalOrder(fields: Fields): { keys: string[]; text: string } {
  */
 export function encodePart(fields: Fields): EncodedPart {
   const { keys, text } = canonicalOrder(fields);
-  let values = "";
+  // Numbers, booleans and nulls (most statistics) hold no comma: one JSON
+  // text of them all, cut at the commas, is each value's JSON. Strings and
+  // objects stand in as null there and are encoded one by one.
+  const plain: unknown[] = new Array(keys.length);
+  let others: number[] | null = null;
   for (let i = 0; i < keys.length; i++) {
     const value = fields[keys[i]!];
-    const json = typeof value === "object" && value !== null
-      ? canonicalJson(value)
-      : JSON.stringify(value);
-    values += i === 0 ? json : `\n${json}`;
+    if (typeof value === "string" || (typeof value === "object" && value !== null)) {
+      plain[i] = null;
+      (others ??= []).push(i);
+    } else plain[i] = value;
   }
-  return { keys: text, values };
+  if (keys.length === 0) return { keys: text, values: "" };
+  const json = JSON.stringify(plain).slice(1, -1);
+  if (others === null) return { keys: text, values: json.replaceAll(",", "\n") };
+  const items = json.split(",");
+  for (const i of others) {
+    const value = fields[keys[i]!];
+    items[i] = typeof value === "string" ? JSON.stringify(value) : canonicalJson(value);
+  }
+  return { keys: text, values: items.join("\n") };
 }
 
 /** A shape ready for decoding: each key already written as `"key":`. */
@@ -70,11 +105,10 @@ export function shapeOf(keys: string): Shape {
 export function partCanonicalJson(shape: Shape, values: string): string {
   if (shape.keys.length === 0) return "{}";
   const items = values.split("\n");
-  let out = "{";
-  for (let i = 0; i < shape.prefixes.length; i++) {
-    out += (i === 0 ? "" : ",") + shape.prefixes[i] + items[i];
-  }
-  return `${out}}`;
+  const prefixes = shape.prefixes;
+  for (let i = 0; i < items.length; i++) items[i] = prefixes[i] + items[i]!;
+  // One join makes the text flat at once (a chain of concatenations is flattened later, at a copy).
+  return `{${items.join(",")}}`;
 }
 
 /** The value of `key` in a part, or undefined when the part has no such key. */
@@ -91,14 +125,26 @@ export function partValue(shape: Shape, values: string, key: string): unknown {
  * are not indexed: they are not words, and they made most of the index.
  */
 export function searchText(fields: Fields): string {
+  let text = "";
+  for (const key in fields) {
+    const value = fields[key];
+    // Numbers, most values, are passed over first.
+    if (typeof value === "number" || typeof value === "boolean" || value === null) continue;
+    const words = wordsOf(key, value);
+    if (words !== "") text = text === "" ? words : `${text}\n${words}`;
+  }
+  return text;
+}
+
+function wordsOf(key: string, value: unknown): string {
+  if (typeof value === "string") return `${key} ${value}`;
   const words: string[] = [];
-  const add = (key: string, value: unknown) => {
-    if (typeof value === "string") words.push(`${key} ${value}`);
-    else if (Array.isArray(value)) { for (const item of value) add(key, item); }
-    else if (typeof value === "object" && value !== null) {
-      for (const [member, inner] of Object.entries(value)) add(`${key}.${member}`, inner);
+  if (Array.isArray(value)) {
+    for (const item of value) words.push(wordsOf(key, item));
+  } else if (typeof value === "object" && value !== null) {
+    for (const member in value) {
+      words.push(wordsOf(`${key}.${member}`, (value as Record<string, unknown>)[member]));
     }
-  };
-  for (const [key, value] of Object.entries(fields)) add(key, value);
-  return words.join("\n");
+  }
+  return words.filter((word) => word !== "").join("\n");
 }

@@ -15,7 +15,8 @@ import type { Database } from "./schema.ts";
 /** What is remembered per database: ids of common sets and shapes, and shapes by id. */
 interface Memo {
   commons: Map<string, number>;
-  shapeIds: Map<string, number>;
+  /** By tier, then by the keys' JSON text (the same string each tick: its hash is kept). */
+  shapeIds: Record<Tier, Map<string, number>>;
   shapes: Map<number, Shape>;
 }
 
@@ -26,7 +27,14 @@ const memos = new WeakMap<Kysely<Database>, Memo>();
 /** The memo of `db`. */
 export function memoOf(db: Kysely<Database>): Memo {
   let memo = memos.get(db);
-  if (!memo) memos.set(db, memo = { commons: new Map(), shapeIds: new Map(), shapes: new Map() });
+  if (!memo) {
+    memo = {
+      commons: new Map(),
+      shapeIds: { required: new Map(), optional: new Map() },
+      shapes: new Map(),
+    };
+    memos.set(db, memo);
+  }
   return memo;
 }
 
@@ -67,13 +75,13 @@ export async function shapeId(
   tier: Tier,
   keys: string,
 ): Promise<number> {
-  const known = memo.shapeIds.get(`${tier} ${keys}`);
+  const known = memo.shapeIds[tier].get(keys);
   if (known !== undefined) return known;
   await db.insertInto("part_shape").values({ tier, keys })
     .onConflict((oc) => oc.columns(["tier", "keys"]).doNothing()).execute();
   const row = await db.selectFrom("part_shape").select("id")
     .where("tier", "=", tier).where("keys", "=", keys).executeTakeFirstOrThrow();
-  return remember(memo.shapeIds, `${tier} ${keys}`, row.id);
+  return remember(memo.shapeIds[tier], keys, row.id);
 }
 
 /** The shapes of `ids`, read once and then remembered. */

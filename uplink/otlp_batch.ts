@@ -5,7 +5,9 @@
  * @module
  */
 import type { QueuedEvent } from "../store/outbox_queries.ts";
-import type { CarriedPart } from "./otlp_records.ts";
+import { encodeLogsJson, rejectedInJson } from "./otlp_json.ts";
+import { encodeLogsProtobuf, rejectedInProtobuf } from "./otlp_protobuf.ts";
+import { type CarriedPart, logRecordsOf } from "./otlp_records.ts";
 
 /** A request body and what it carries. */
 export interface EncodedBatch {
@@ -18,45 +20,30 @@ export interface EncodedBatch {
   rejectedIn(answer: Uint8Array): number;
 }
 
-/**
- * Encodes `events` (as many as fit in `maxBytes`, at least one) with the
- * OpenTelemetry serializer of `encoding`.
- */
-export async function encodeBatch(
+const ENCODINGS = {
+  protobuf: {
+    encode: encodeLogsProtobuf,
+    contentType: "application/x-protobuf",
+    rejectedIn: rejectedInProtobuf,
+  },
+  json: { encode: encodeLogsJson, contentType: "application/json", rejectedIn: rejectedInJson },
+} as const;
+
+/** Encodes `events` (as many as fit in `maxBytes`, at least one) in `encoding`. */
+export function encodeBatch(
   events: readonly QueuedEvent[],
   encoding: "protobuf" | "json",
   maxBytes: number,
-): Promise<EncodedBatch> {
-  // OpenTelemetry's packages cost 15 MB: loaded only once something is sent.
-  const [{ JsonLogsSerializer, ProtobufLogsSerializer }, { logRecordsOf }] = await Promise.all([
-    import("@opentelemetry/otlp-transformer"),
-    import("./otlp_records.ts"),
-  ]);
-  const serializer = encoding === "json" ? JsonLogsSerializer : ProtobufLogsSerializer;
+): EncodedBatch {
+  const { encode, contentType, rejectedIn } = ENCODINGS[encoding];
   let batch = events;
   let built = logRecordsOf(batch);
-  let body = serializer.serializeRequest(built.records) ?? new Uint8Array();
+  let body = encode(built.request);
   while (body.length > maxBytes && batch.length > 1) {
     const fits = Math.floor(batch.length * maxBytes / body.length * 0.9);
     batch = batch.slice(0, Math.max(1, Math.min(fits, batch.length - 1)));
     built = logRecordsOf(batch);
-    body = serializer.serializeRequest(built.records) ?? new Uint8Array();
+    body = encode(built.request);
   }
-  return {
-    body: new Uint8Array(body),
-    contentType: encoding === "json" ? "application/json" : "application/x-protobuf",
-    events: batch.length,
-    carried: built.carried,
-    rejectedIn(answer) {
-      if (answer.length === 0) return 0;
-      try {
-        const response = serializer.deserializeResponse(answer) as {
-          partialSuccess?: { rejectedLogRecords?: number | string };
-        };
-        return Number(response?.partialSuccess?.rejectedLogRecords ?? 0) || 0;
-      } catch {
-        return 0;
-      }
-    },
-  };
+  return { body, contentType, events: batch.length, carried: built.carried, rejectedIn };
 }

@@ -216,13 +216,17 @@ export class Uplink {
 
   /** Sends one batch; true when it left the outbox (delivered or refused for good). */
   async #send(policy: Policy, url: URL, events: QueuedEvent[]): Promise<boolean> {
-    const batch = await encodeBatch(
+    const batch = encodeBatch(
       events,
       policy.get("cloudService.encoding") === "json" ? "json" : "protobuf",
       BATCH_BYTES,
     );
-    // Later batches start at a size that fits, so that cutting happens once.
+    // Later batches start at a size that fits, so that cutting happens once;
+    // after a batch well under the byte limit, they grow back.
     if (batch.events < events.length) this.#batchEvents = batch.events;
+    else if (batch.body.length < BATCH_BYTES / 2) {
+      this.#batchEvents = Math.min(BATCH_EVENTS, this.#batchEvents * 2);
+    }
     const outcome = await deliverBatch(this.#db, policy, batch, {
       url,
       attempt: this.#attempts + 1,

@@ -3,7 +3,7 @@ import { sql } from "kysely";
 import { insertEvents, type NewEvent } from "../../store/insert_events.ts";
 import { openStore } from "../../store/open_store.ts";
 import { logDelivery, partsJourney } from "../../store/delivery_queries.ts";
-import { boundOutbox, outboxDepth } from "../../store/outbox_queries.ts";
+import { boundOutbox, nextQueued, outboxDepth } from "../../store/outbox_queries.ts";
 import { deleteOptionalData } from "../../store/purge_queries.ts";
 import { tempDir } from "../_helpers.ts";
 
@@ -28,6 +28,23 @@ Deno.test("an event's parts are queued with it, in the same transaction", async 
   const store = await queued(dir.path, 3);
   try {
     deepEqual(await outboxDepth(store.db), { required: 3, optional: 3 });
+  } finally {
+    await store.close();
+  }
+});
+
+Deno.test("the next batch holds as many events as asked, each with every part that waits", async () => {
+  await using dir = await tempDir();
+  const store = await queued(dir.path, 10);
+  try {
+    const batch = await nextQueued(store.db, ["required", "optional"], 4);
+    // Four events, not four parts: a batch once halved itself each round.
+    deepEqual(batch.map((e) => e.id), [1, 2, 3, 4]);
+    for (const e of batch) deepEqual(Object.keys(e.parts).sort(), ["optional", "required"]);
+    deepEqual(
+      (await nextQueued(store.db, ["required"], 3)).map((e) => Object.keys(e.parts)),
+      [["required"], ["required"], ["required"]],
+    );
   } finally {
     await store.close();
   }

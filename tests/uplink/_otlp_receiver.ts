@@ -102,7 +102,8 @@ function keyValues(list: Uint8Array[]): Record<string, unknown> {
   return out;
 }
 
-function decodeProtobuf(
+/** The records of a protobuf request, decoded by this file's own reader. */
+export function decodeProtobuf(
   body: Uint8Array,
 ): Omit<Received, "contentType" | "authorization" | "at">[] {
   const out: Omit<Received, "contentType" | "authorization" | "at">[] = [];
@@ -166,7 +167,10 @@ function jsonAttributes(
   return Object.fromEntries(list.map((kv) => [kv.key, jsonValue(kv.value)]));
 }
 
-function decodeJson(body: Uint8Array): Omit<Received, "contentType" | "authorization" | "at">[] {
+/** The records of a JSON request. */
+export function decodeJson(
+  body: Uint8Array,
+): Omit<Received, "contentType" | "authorization" | "at">[] {
   // deno-lint-ignore no-explicit-any
   const request = JSON.parse(text(body)) as any;
   const out: Omit<Received, "contentType" | "authorization" | "at">[] = [];
