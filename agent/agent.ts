@@ -208,6 +208,8 @@ export class Agent {
     // Sending follows at once (and sends nothing the level no longer allows
     // even while taking it off the outbox fails).
     await this.#uplink.apply(next);
+    // Commands compare their policy with the agent's: tell them at once.
+    await publishStatus(this.store.db, this.status()).catch(() => {});
   }
 
   /**
@@ -261,6 +263,7 @@ export class Agent {
       updatedAt: Date.now(),
       managedFile: this.options.managedFile,
       level: this.#policy.level,
+      policy: this.#policy.fingerprint(),
       collectors,
       subsystem: this.#fileActivity.status(),
       cpuShare: this.#cpuShare,

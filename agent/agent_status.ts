@@ -19,6 +19,8 @@ export interface AgentStatus {
   /** The managed file this agent reads, and the level it runs at. */
   managedFile: string;
   level: Tier;
+  /** The fingerprint of the policy this agent applies (see `Policy.fingerprint`). */
+  policy: string;
   collectors: TaskStatus[];
   subsystem: SubsystemStatus;
   /** Share of one CPU used since the previous status, 0..cores. */
@@ -51,4 +53,25 @@ export async function readAgentStatus(db: Kysely<Database>): Promise<PublishedSt
     ...status,
     running: status.stoppedAt === undefined && status.pid !== Deno.pid && processAlive(status.pid),
   };
+}
+
+/**
+ * Waits up to `timeoutMs` for the running agent to publish that it applies
+ * the policy with `fingerprint` (it does on every change it applies).
+ * Returns the agent's status when it does; the last status read otherwise
+ * (null when no agent runs).
+ */
+export async function agentApplying(
+  db: Kysely<Database>,
+  fingerprint: string,
+  timeoutMs: number,
+): Promise<{ status: PublishedStatus | null; applied: boolean }> {
+  const deadline = Date.now() + timeoutMs;
+  while (true) {
+    const status = await readAgentStatus(db);
+    if (!status?.running) return { status: null, applied: false };
+    if (status.policy === fingerprint) return { status, applied: true };
+    if (Date.now() >= deadline) return { status, applied: false };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }

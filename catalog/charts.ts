@@ -104,6 +104,35 @@ export const CHART_RANGES: Readonly<Record<string, number>> = {
   "30d": 30 * 86_400_000,
 };
 
+/** A range in words ("15 minutes", "hour", "7 days"), for titles and the range picker. */
+export function rangeWords(name: string): string {
+  const ms = CHART_RANGES[name];
+  if (ms === undefined) return name;
+  const count = (unit: number, word: string) => ms === unit ? word : `${ms / unit} ${word}s`;
+  if (ms < 3_600_000) return count(60_000, "minute");
+  if (ms < 86_400_000) return count(3_600_000, "hour");
+  return count(86_400_000, "day");
+}
+
+/** The event types the charts draw from. */
+export const CHARTED_TYPES: readonly EventType[] = ["system_statistics", "kernel_statistics"];
+
+/** The range charts open at when none is asked for: at most a day. */
+const LONGEST_DEFAULT = "24h";
+
+/**
+ * The smallest range that holds every statistic stored since `oldest`
+ * (epoch ms; null: none yet), at most a day: a first run shows its first
+ * minutes across the chart, not a sliver at its right edge.
+ */
+export function defaultRange(oldest: number | null, now = Date.now()): string {
+  if (oldest === null) return "15m";
+  for (const [name, span] of Object.entries(CHART_RANGES)) {
+    if (now - oldest <= span || name === LONGEST_DEFAULT) return name;
+  }
+  return LONGEST_DEFAULT;
+}
+
 /** The named chart range ending now (a second ahead, so the newest event is in). */
 export function rangeEndingNow(name: string): { since: number; until: number } {
   const span = CHART_RANGES[name];

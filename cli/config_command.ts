@@ -3,10 +3,12 @@
  *
  * @module
  */
+import { agentApplying } from "../agent/agent_status.ts";
 import { changePreference } from "../agent/change_preference.ts";
+import { currentPolicy } from "../agent/current_policy.ts";
 import { SETTINGS } from "../policy/settings_spec.ts";
 import { describeType } from "../policy/validate_settings.ts";
-import { openDataFromFlags } from "./open_data.ts";
+import { AGENT_SETTLE_MS, openDataFromFlags } from "./open_data.ts";
 import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -107,6 +109,15 @@ export async function configCommand(args: string[]): Promise<number> {
         ? `Local preference "${change.key}" removed.`
         : `Local preference "${change.key}" set to ${JSON.stringify(change.value)}.`,
     );
+    if (data.agent) {
+      const after = await currentPolicy(data.store.db, data.policy.managedFile);
+      const { applied } = await agentApplying(data.store.db, after.fingerprint(), AGENT_SETTLE_MS);
+      console.log(
+        applied
+          ? `The running agent (pid ${data.agent.pid}) applies it now.`
+          : `The running agent (pid ${data.agent.pid}) has not applied it yet; \`vitrine health\` shows when it has.`,
+      );
+    }
     return 0;
   } finally {
     await data.store.close();

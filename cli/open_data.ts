@@ -6,12 +6,15 @@
  */
 import { currentPolicy } from "../agent/current_policy.ts";
 import { dataPaths, DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
-import { type PublishedStatus, readAgentStatus } from "../agent/agent_status.ts";
+import { agentApplying, type PublishedStatus, readAgentStatus } from "../agent/agent_status.ts";
 import { type Identity, loadIdentity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
 import { openStore, type Store } from "../store/open_store.ts";
 import { dataLocation } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
+
+/** How long a command waits for the running agent to apply a change it has not read yet. */
+export const AGENT_SETTLE_MS = 5000;
 
 /** An opened data directory with the policy in effect. */
 export interface OpenData {
@@ -46,9 +49,14 @@ export async function openData(
   const store = await openStore(database);
   try {
     const stored = await readAgentStatus(store.db);
-    const agent = stored?.running ? stored : null;
+    let agent = stored?.running ? stored : null;
     const file = managedFile ?? agent?.managedFile ?? DEFAULT_MANAGED_FILE;
     const policy = await currentPolicy(store.db, file);
+    if (agent && agent.managedFile === file && agent.policy !== policy.fingerprint()) {
+      // A change the agent has not applied yet (it reads the files every
+      // few seconds): wait for it, so that this command and the agent agree.
+      agent = (await agentApplying(store.db, policy.fingerprint(), AGENT_SETTLE_MS)).status;
+    }
     const notes: string[] = [];
     if (agent && agent.managedFile !== file) {
       notes.push(

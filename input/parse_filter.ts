@@ -40,7 +40,14 @@ export function parseCount(name: string, text: string, max: number): number {
 /** Builds a filter from named string values; throws an InputError when one is bad. */
 export function parseFilter(values: Record<string, string | undefined>): UserFilter {
   const filter: UserFilter = {};
-  const { tier, type, since, until, q, before, limit } = values;
+  const { tier, type, since, until, before, limit } = values;
+  // `search` is the CLI's name; `q` is kept for addresses already written down.
+  if (values.search !== undefined && values.q !== undefined && values.search !== values.q) {
+    throw new InputError(
+      `Both search "${values.search}" and q "${values.q}" were given; give one (search)`,
+    );
+  }
+  const q = values.search ?? values.q;
   if (tier !== undefined && tier !== "") {
     if (!TIERS.includes(tier as Tier)) {
       throw new InputError(`The tier "${tier}" is not one of ${TIERS.join(", ")}`);

@@ -1,5 +1,6 @@
-// Client island of the privacy page: says what a change will do, asks for
-// confirmation, then sends it as JSON (the dashboard cookie carries the token).
+// Client island of the privacy page: says what a change will do as it is
+// chosen, asks for confirmation in the page's dialog, then sends it as JSON
+// (the dashboard cookie carries the token).
 
 async function send(path: string, body: unknown): Promise<{ ok: boolean; error?: string }> {
   const response = await fetch(path, {
@@ -21,7 +22,64 @@ function show(form: HTMLFormElement, text: string, bad: boolean): void {
   }
 }
 
+/**
+ * Asks in the page's dialog whether to apply a change whose effect is
+ * `effect`; true when the person chose Apply. The dialog takes the focus
+ * (Cancel first) and gives it back where it was.
+ */
+function confirmChange(effect: string): Promise<boolean> {
+  const dialog = document.querySelector<HTMLDialogElement>("#confirm-change");
+  if (!dialog) return Promise.resolve(false);
+  dialog.querySelector("#confirm-effect")!.textContent = effect;
+  dialog.returnValue = "";
+  dialog.showModal();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "apply"), {
+      once: true,
+    });
+  });
+}
+
+/** Where a result waits across the reload that shows the page as it now is. */
+const DONE_KEY = "vitrine.privacy.done";
+
+/**
+ * Reloads the page to show what is now in effect, keeping `text` to be
+ * said in `form`'s live region once the page is back (a reload would
+ * otherwise swallow it), with the focus there.
+ */
+function doneThenReload(form: HTMLFormElement, text: string): void {
+  const id = form.dataset.setting ?? "consent";
+  sessionStorage.setItem(DONE_KEY, JSON.stringify({ id, text }));
+  location.reload();
+}
+
+function sayWhatWasDone(): void {
+  const stored = sessionStorage.getItem(DONE_KEY);
+  if (!stored) return;
+  sessionStorage.removeItem(DONE_KEY);
+  const { id, text } = JSON.parse(stored) as { id: string; text: string };
+  const form = [
+    ...document.querySelectorAll<HTMLFormElement>("form[data-setting], form[data-consent]"),
+  ]
+    .find((f) => (f.dataset.setting ?? "consent") === id);
+  if (!form) return;
+  // Said after the page is in place, so that screen readers announce it.
+  setTimeout(() => {
+    show(form, text, false);
+    form.querySelector<HTMLElement>("button[type=submit]")?.focus();
+  }, 100);
+}
+
+sayWhatWasDone();
+
 for (const form of document.querySelectorAll<HTMLFormElement>("form[data-setting]")) {
+  // The effect of a choice is said as it is chosen (the output is a live region).
+  form.addEventListener("change", (event) => {
+    const input = event.target as HTMLInputElement;
+    const label = input.closest("label")?.querySelector("strong")?.textContent ?? input.value;
+    if (input.dataset.effect) show(form, `${label}: ${input.dataset.effect}`, false);
+  });
   form.addEventListener("submit", async (event) => {
     event.preventDefault();
     const key = form.dataset.setting!;
@@ -30,9 +88,9 @@ for (const form of document.querySelectorAll<HTMLFormElement>("form[data-setting
     const value = raw === "true" ? true : raw === "false" ? false : raw;
     const chosen = form.querySelector<HTMLInputElement>(`input[name="value"][value="${raw}"]`);
     const effect = chosen?.dataset.effect;
-    if (effect && !confirm(effect)) return;
+    if (effect && !await confirmChange(effect)) return;
     const result = await send("/api/preferences", { key, value });
-    if (result.ok) location.reload();
+    if (result.ok) doneThenReload(form, `Applied. ${effect ?? `${key} is now ${String(value)}.`}`);
     else show(form, result.error ?? "The change was refused", true);
   });
 }
@@ -44,7 +102,13 @@ for (const form of document.querySelectorAll<HTMLFormElement>("form[data-consent
     const granted = submitter?.value === "grant";
     const actor = (new FormData(form).get("actor") ?? "").toString();
     const result = await send("/api/consent", { granted, actor });
-    if (result.ok) location.reload();
-    else show(form, result.error ?? "The consent was not recorded", true);
+    if (result.ok) {
+      doneThenReload(
+        form,
+        granted
+          ? "Consent recorded."
+          : "Consent withdrawn; the bundles gathered under it are deleted.",
+      );
+    } else show(form, result.error ?? "The consent was not recorded", true);
   });
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { createHash } from "node:crypto";
 import type { Tier } from "../catalog/types.ts";
 import { type SettingKey, SETTINGS, type Settings } from "./settings_spec.ts";
 import { tierOf } from "./tiers.ts";
@@ -81,5 +82,10 @@ export class Policy {
   /** A text that differs whenever anything in effect differs. */
   signature(): string {
     return JSON.stringify([this.entries(), this.managedFile, this.managedState, this.problems]);
+  }
+
+  /** A short digest of {@linkcode signature}: what an agent publishes so commands can compare. */
+  fingerprint(): string {
+    return createHash("sha256").update(this.signature()).digest("hex").slice(0, 16);
   }
 }

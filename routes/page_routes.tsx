@@ -11,9 +11,9 @@ import { buildHealth } from "../agent/health.ts";
 import { allowedTiers } from "../policy/tiers.ts";
 import type { Tier } from "../catalog/types.ts";
 import { latestConsent } from "../store/consent_queries.ts";
-import { countByTier, countByType } from "../store/count_queries.ts";
+import { countByTier, countByType, oldestEventTime } from "../store/count_queries.ts";
 import { listEvents } from "../store/event_queries.ts";
-import { CHART_RANGES } from "../catalog/charts.ts";
+import { CHART_RANGES, CHARTED_TYPES, defaultRange } from "../catalog/charts.ts";
 import { pageOfEvents, parseEventId, visibleEvent } from "./_event_pages.ts";
 import type { AppDeps } from "./app_deps.ts";
 import type { Policy } from "../policy/policy.ts";
@@ -53,11 +53,12 @@ export function pageRoutes(deps: AppDeps): Hono {
   app.get("/", async (c) => {
     const policy = deps.policy();
     const allowed = allowedTiers(policy, "show");
-    const [health, byType, system, kernel] = await Promise.all([
+    const [health, byType, system, kernel, oldest] = await Promise.all([
       buildHealth(deps.store, deps.dataDir, policy, deps.status()),
       countByType(deps.store.db, { allowed }),
       listEvents(deps.store.db, { allowed, type: "system_statistics", limit: 1 }),
       listEvents(deps.store.db, { allowed, type: "kernel_statistics", limit: 1 }),
+      oldestEventTime(deps.store.db, CHARTED_TYPES),
     ]);
     return c.html(html(
       <OverviewPage
@@ -66,6 +67,7 @@ export function pageRoutes(deps: AppDeps): Hono {
         byType={byType}
         latestSystem={system[0]}
         latestKernel={kernel[0]}
+        range={defaultRange(oldest)}
       />,
       policy,
     ));
@@ -122,13 +124,13 @@ export function pageRoutes(deps: AppDeps): Hono {
     ));
   });
 
-  app.get("/charts", (c) => {
-    const range = c.req.query("range") ?? "24h";
-    return c.html(html(
-      <ChartsPage
-        range={range in CHART_RANGES ? range : "24h"}
-      />,
-    ));
+  app.get("/charts", async (c) => {
+    const asked = c.req.query("range");
+    const chosen = asked !== undefined && asked in CHART_RANGES;
+    const range = chosen
+      ? asked
+      : defaultRange(await oldestEventTime(deps.store.db, CHARTED_TYPES));
+    return c.html(html(<ChartsPage range={range} fit={!chosen} />));
   });
 
   app.get("/catalog", (c) => {

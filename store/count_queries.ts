@@ -72,3 +72,18 @@ export async function countByType(
   }
   return counts;
 }
+
+/** The time of the oldest stored event of `types` (epoch ms), or null when there is none. */
+export async function oldestEventTime(
+  db: Kysely<Database>,
+  types: readonly string[],
+): Promise<number | null> {
+  let oldest: number | null = null;
+  // One indexed look per type (event_type_time).
+  for (const type of types) {
+    const row = await db.selectFrom("event").select("time").where("type", "=", type)
+      .orderBy("time", "asc").limit(1).executeTakeFirst();
+    if (row && (oldest === null || row.time < oldest)) oldest = row.time;
+  }
+  return oldest;
+}

@@ -14,6 +14,8 @@ import { listEvents } from "../../store/event_queries.ts";
 import { readEventCounts, readSeries } from "../../store/series_queries.ts";
 import { pageOfEvents, parseEventId, visibleEvent } from "../_event_pages.ts";
 import type { AppDeps } from "../app_deps.ts";
+import { FILTER_PARAMS } from "../../input/known_params.ts";
+import { knownParams } from "../known_params.ts";
 
 /** How often the live stream looks for new events. */
 const STREAM_POLL_MS = 2000;
@@ -21,9 +23,13 @@ const STREAM_POLL_MS = 2000;
 /** GET /events, /events/:id, /series, /stream and /counts. */
 export function eventRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  app.get("/events", async (c) => c.json(await pageOfEvents(deps, parseFilter(c.req.query()))));
+  app.get(
+    "/events",
+    knownParams(FILTER_PARAMS),
+    async (c) => c.json(await pageOfEvents(deps, parseFilter(c.req.query()))),
+  );
 
-  app.get("/events/:id", async (c) => {
+  app.get("/events/:id", knownParams(), async (c) => {
     const id = parseEventId(c.req.param("id"));
     if (id === null) {
       return c.json({ error: `Event id "${c.req.param("id")}" is not a positive integer` }, 400);
@@ -35,7 +41,7 @@ export function eventRoutes(deps: AppDeps): Hono {
     return c.json(event);
   });
 
-  app.get("/series", async (c) => {
+  app.get("/series", knownParams(["metric", "range"]), async (c) => {
     const metric = c.req.query("metric") ?? "";
     const { since, until } = rangeEndingNow(c.req.query("range") ?? "24h");
     const allowed = allowedTiers(deps.policy(), "show");
@@ -46,7 +52,7 @@ export function eventRoutes(deps: AppDeps): Hono {
   });
 
   // Live updates: the newest statistics as they are stored.
-  app.get("/stream", (c) =>
+  app.get("/stream", knownParams(), (c) =>
     streamSSE(c, async (sse) => {
       let last = await newestEventId(deps.store.db);
       let open = true;
@@ -74,7 +80,7 @@ export function eventRoutes(deps: AppDeps): Hono {
       }
     }));
 
-  app.get("/counts", async (c) => {
+  app.get("/counts", knownParams(FILTER_PARAMS), async (c) => {
     const filter = parseFilter(c.req.query());
     const allowed = allowedTiers(deps.policy(), "show");
     return c.json({

@@ -9,20 +9,22 @@ import { buildHealth } from "../../agent/health.ts";
 import { CATALOG } from "../../catalog/catalog.ts";
 import { parseSentPage, sentReport } from "../../uplink/sent_report.ts";
 import type { AppDeps } from "../app_deps.ts";
+import { knownParams } from "../known_params.ts";
 
 /** GET /catalog, /health, /identity and /sent. */
 export function statusRoutes(deps: AppDeps): Hono {
   const app = new Hono();
-  app.get("/catalog", (c) => c.json(CATALOG));
+  app.get("/catalog", knownParams(), (c) => c.json(CATALOG));
 
   app.get(
     "/health",
+    knownParams(),
     async (c) => c.json(await buildHealth(deps.store, deps.dataDir, deps.policy(), deps.status())),
   );
 
-  app.get("/identity", (c) => c.json(deps.identity()));
+  app.get("/identity", knownParams(), (c) => c.json(deps.identity()));
 
-  app.get("/sent", async (c) => {
+  app.get("/sent", knownParams(["limit", "before"]), async (c) => {
     const page = parseSentPage({ limit: c.req.query("limit"), before: c.req.query("before") });
     const retryAt = deps.status()?.sendRetryAt ?? null;
     return c.json(await sentReport(deps.store.db, deps.policy(), page, retryAt));

@@ -48,7 +48,12 @@ function FieldTable(
   props: { event: EventSpec | null; fields: readonly FieldSpec[]; context: CollectionContext },
 ): VNode {
   return (
-    <DataTable headers={["Field", "Tier", "Type", "Meaning", "Platforms", "Collected here now"]}>
+    <DataTable
+      caption={props.event === null
+        ? "Fields every event carries"
+        : `Fields of ${props.event.type}`}
+      headers={["Field", "Tier", "Type", "Meaning", "Platforms", "Collected here now"]}
+    >
       {props.fields.map((field) => {
         const state = collectedNow(props.event, field, props.context);
         return (

@@ -4,7 +4,8 @@
  * @module
  */
 import type { VNode } from "preact";
-import { CHART_RANGES } from "../../catalog/charts.ts";
+import { CHART_RANGES, rangeWords } from "../../catalog/charts.ts";
+import { ChartFigure } from "./chart_figure.tsx";
 import { Layout } from "./layout.tsx";
 
 const CHARTS = [
@@ -15,8 +16,8 @@ const CHARTS = [
   { metric: "agent", title: "vitrine's own memory" },
 ];
 
-/** Renders the charts page. */
-export function ChartsPage(props: { range: string }): VNode {
+/** Renders the charts page; with `fit` (no range picked), young data fills each chart. */
+export function ChartsPage(props: { range: string; fit: boolean }): VNode {
   return (
     <Layout
       title="Charts"
@@ -29,7 +30,9 @@ export function ChartsPage(props: { range: string }): VNode {
           Range
           <select id="range" name="range">
             {Object.keys(CHART_RANGES).map((r) => (
-              <option key={r} value={r} selected={r === props.range}>{`last ${r}`}</option>
+              <option key={r} value={r} selected={r === props.range}>
+                {`last ${rangeWords(r)}`}
+              </option>
             ))}
           </select>
         </label>
@@ -44,15 +47,7 @@ export function ChartsPage(props: { range: string }): VNode {
         {CHARTS.map((chart) => (
           <section key={chart.metric} class="card" aria-labelledby={`chart-${chart.metric}`}>
             <h2 id={`chart-${chart.metric}`}>{chart.title}</h2>
-            <div
-              class="chart"
-              data-metric={chart.metric}
-              data-note-for={`note-${chart.metric}`}
-              role="img"
-              aria-label={`${chart.title} over the chosen range`}
-            >
-            </div>
-            <p id={`note-${chart.metric}`} class="muted"></p>
+            <ChartFigure metric={chart.metric} title={chart.title} fit={props.fit} />
           </section>
         ))}
       </div>

@@ -59,8 +59,8 @@ export function EventsPage(props: EventsPageData): VNode {
           Search field names and values
           <input
             type="search"
-            name="q"
-            value={q.q ?? ""}
+            name="search"
+            value={q.search ?? q.q ?? ""}
             placeholder="for example: ext4 or fanotify"
             maxLength={200}
           />

@@ -10,6 +10,8 @@ import type { SettingKey } from "../../policy/settings_spec.ts";
 import type { StoredEvent } from "../../store/event_queries.ts";
 import { formatBytes, formatCount, formatDuration, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
+import { rangeWords } from "../../catalog/charts.ts";
+import { ChartFigure } from "./chart_figure.tsx";
 import { UplinkFacts } from "./uplink_facts.tsx";
 import { Bars, Card, DataTable, Facts, Meter, TierBadge } from "./widgets.tsx";
 
@@ -20,6 +22,8 @@ export interface OverviewData {
   byType: Record<string, { required?: number; optional?: number }>;
   latestSystem: StoredEvent | undefined;
   latestKernel: StoredEvent | undefined;
+  /** The range of the records chart: what data there is, at most a day. */
+  range: string;
 }
 
 const PRIVACY_KEYS: readonly SettingKey[] = [
@@ -225,7 +229,7 @@ function TypesCard({ byType }: { byType: OverviewData["byType"] }): VNode {
 
 /** Renders the overview page. */
 export function OverviewPage(
-  { identity, health, byType, latestSystem, latestKernel }: OverviewData,
+  { identity, health, byType, latestSystem, latestKernel, range }: OverviewData,
 ): VNode {
   return (
     <Layout title="Overview" active="/" islands={["charts_island"]}>
@@ -258,15 +262,8 @@ export function OverviewPage(
           />
         </Card>
         <PolicyCard health={health} />
-        <Card title="Records stored over the last 24 hours, by tier" wide>
-          <div
-            class="chart"
-            data-metric="events"
-            data-range="24h"
-            role="img"
-            aria-label="Records stored per half hour, by tier"
-          >
-          </div>
+        <Card title={`Records stored over the last ${rangeWords(range)}, by tier`} wide>
+          <ChartFigure metric="events" title="Records stored, by tier" range={range} fit />
         </Card>
         <TypesCard byType={byType} />
       </div>

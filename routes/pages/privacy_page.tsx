@@ -190,7 +190,10 @@ export function PrivacyPage(
         </section>
       </div>
       <h2>Every setting in effect</h2>
-      <DataTable headers={["Setting", "Value", "Source"]}>
+      <DataTable
+        caption="Each setting, its value and where the value comes from"
+        headers={["Setting", "Value", "Source"]}
+      >
         {policy.entries().map(({ key, value, source }) => (
           <tr key={key}>
             <td>
@@ -205,6 +208,14 @@ export function PrivacyPage(
           </tr>
         ))}
       </DataTable>
+      <dialog id="confirm-change" aria-labelledby="confirm-title" aria-describedby="confirm-effect">
+        <h2 id="confirm-title">Apply this change?</h2>
+        <p id="confirm-effect"></p>
+        <form method="dialog" class="dialog-actions">
+          <button type="submit" value="apply">Apply</button>{" "}
+          <button type="submit" value="cancel" class="secondary" autoFocus>Cancel</button>
+        </form>
+      </dialog>
     </Layout>
   );
 }

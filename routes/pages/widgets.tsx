@@ -63,7 +63,8 @@ export function Facts(props: { rows: [string, ComponentChildren][] }): VNode {
 export function DataTable(
   props: {
     headers: readonly ComponentChildren[];
-    caption?: ComponentChildren;
+    /** What the table holds, read first by screen readers; every table has one. */
+    caption: ComponentChildren;
     captionId?: string;
     compact?: boolean;
     children: ComponentChildren;
@@ -75,7 +76,7 @@ export function DataTable(
         class={props.compact ? "compact" : undefined}
         aria-describedby={props.captionId}
       >
-        {props.caption !== undefined && <caption id={props.captionId}>{props.caption}</caption>}
+        <caption id={props.captionId}>{props.caption}</caption>
         <thead>
           <tr>
             {props.headers.map((header, i) => <th key={i} scope="col">{header}</th>)}

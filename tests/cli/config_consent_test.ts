@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import { openStore } from "../../store/open_store.ts";
-import { runCli, tempDir } from "../_helpers.ts";
+import { readUntil, runCli, spawnAgent, tempDir } from "../_helpers.ts";
 
 async function dataDir(path: string): Promise<void> {
   const store = await openStore(`${path}/vitrine.db`);
@@ -82,4 +82,43 @@ Deno.test("support logs are gathered only after consent, and consent can be with
   match(collected.stdout, /Support bundle written to .*\/support\/vitrine-support-.*\.json\.gz/);
   equal((await runCli(["consent", "revoke", "--actor", "Grace Hopper", ...flags])).code, 0);
   equal((await runCli(["support", "collect", ...flags])).code, 1);
+});
+
+Deno.test("right after config set, vitrine health and the running agent agree on the level", async () => {
+  await using dir = await tempDir();
+  const managed = `${dir.path}/managed.json`;
+  await Deno.writeTextFile(managed, "{}");
+  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (listener.addr as Deno.NetAddr).port;
+  listener.close();
+  const child = spawnAgent([
+    "--data-dir",
+    dir.path,
+    "--port",
+    String(port),
+    "--managed-config",
+    managed,
+  ]);
+  try {
+    await readUntil(child.stderr, "Dashboard:");
+    const flags = ["--data-dir", dir.path];
+    for (const level of ["optional", "required", "optional"]) {
+      const set = await runCli(["config", "set", "cloudService.diagnosticLevel", level, ...flags]);
+      equal(set.code, 0, set.stderr);
+      match(set.stdout, /The running agent \(pid \d+\) applies it now/);
+      const health = await runCli(["health", ...flags]);
+      equal(health.code, 0, health.stderr);
+      const report = JSON.parse(health.stdout);
+      equal(report.level, level);
+      equal(report.agent.level, level, "the agent's own level");
+      ok(!health.stderr.includes("runs at the"), health.stderr);
+      const api = await (await fetch(`http://127.0.0.1:${port}/api/health`)).json();
+      equal(api.level, level, "the agent's API");
+    }
+  } finally {
+    child.kill("SIGTERM");
+    await child.status;
+    await child.stdout.cancel().catch(() => {});
+    await child.stderr.cancel().catch(() => {});
+  }
 });

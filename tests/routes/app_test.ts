@@ -113,6 +113,34 @@ Deno.test("GET /api/events pages newest first and validates its parameters", asy
   }
 });
 
+Deno.test("the API takes the CLI's names: search= filters as --search does, q= is the same", async () => {
+  await using fx = await appFixture();
+  const bySearch = await (await fx.app.request(local("/api/events?search=set%20up"))).json();
+  deepEqual(bySearch.events.map((e: { type: string }) => e.type), ["install"]);
+  const byQ = await (await fx.app.request(local("/api/events?q=set%20up"))).json();
+  deepEqual(byQ.events, bySearch.events);
+  const both = await fx.app.request(local("/api/events?search=set&q=other"));
+  equal(both.status, 400);
+  match((await both.json()).error, /search "set" and q "other"/);
+});
+
+Deno.test("an unknown query parameter answers 400 naming it and the ones the address takes", async () => {
+  await using fx = await appFixture();
+  const cases: [string, RegExp][] = [
+    ["/api/events?serch=linux", /"serch".*type, tier, since, until, search/],
+    ["/api/export?tiers=optional", /"tiers".*type, tier/],
+    ["/api/health?verbose=1", /"verbose".*none/],
+    ["/api/series?metric=cpu&span=1h", /"span".*metric, range/],
+    ["/api/sent?page=2", /"page".*limit, before/],
+  ];
+  for (const [path, expected] of cases) {
+    const response = await fx.app.request(local(path));
+    equal(response.status, 400, path);
+    match((await response.json()).error, expected, path);
+  }
+  equal((await fx.app.request(local("/api/events?search=x&tier=required&limit=3"))).status, 200);
+});
+
 Deno.test("at the required level the API shows no optional field", async () => {
   await using fx = await appFixture("required");
   const { events } = await (await fx.app.request(local("/api/events"))).json();
