@@ -6,20 +6,18 @@
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
 import { ConfigurationSnapshots } from "../collectors/configuration_fields.ts";
-import { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
-import { IntelligenceCollector } from "../collectors/intelligence_collector.ts";
-import { SystemCollector } from "../collectors/system_collector.ts";
+import type { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
 import type { FileLock } from "../ffi/file_lock.ts";
-import { type Identity, loadIdentity } from "../identity/identity.ts";
+import { type Identity, identityUnder, loadIdentity } from "../identity/identity.ts";
 import type { PreferenceChange } from "../policy/check_preference_change.ts";
 import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
 import { asStoreError, explainStorageError } from "../store/store_error.ts";
 import { Uplink } from "../uplink/uplink.ts";
 import { changePreference } from "./change_preference.ts";
-import { CollectorSet } from "./collector_set.ts";
-import { CpuMeter } from "./cpu_meter.ts";
-import { armCrashNote, clearCrashNote, crashStateOf } from "./crash_note.ts";
+import { agentCollectors, type CollectorSet } from "./collector_set.ts";
+import { clearCrashNote, crashStateOf } from "./crash_note.ts";
+import { SelfProtection } from "./self_protection.ts";
 import { housekeepingTasks } from "./housekeeping_tasks.ts";
 import type { AgentOptions } from "./agent_options.ts";
 import { type AgentStatus, publishStatus } from "./agent_status.ts";
@@ -51,11 +49,8 @@ export class Agent {
   readonly #scheduler = new Scheduler();
   readonly #uplink: Uplink;
   readonly #startedAt = Date.now();
-  readonly #cpu = new CpuMeter();
-  #disarmCrashNote: () => void = () => {};
   #policy: Policy;
   #identity: Identity;
-  #cpuShare: number | null = null;
   readonly #snapshots = new ConfigurationSnapshots();
   #stopped = false;
   readonly #marker: MarkerWriter;
@@ -64,6 +59,7 @@ export class Agent {
   #startupProblems: string[] = [];
   /** Policy work runs one call at a time; a failed one never blocks the next. */
   readonly #turns = new Turns();
+  readonly #protection: SelfProtection;
 
   private constructor(
     options: AgentOptions,
@@ -78,25 +74,32 @@ export class Agent {
     this.#policy = policy;
     this.#identity = identity;
     this.#marker = new MarkerWriter(options.dataDir, this.#startedAt);
+    this.#protection = new SelfProtection({
+      dataDir: options.dataDir,
+      startedAt: this.#startedAt,
+      policy: () => this.#policy,
+      tasks: () => this.#scheduler.status(),
+      crashState: () => crashStateOf(this.#scheduler.status(), this.#policy),
+      shed: (stage) => this.#turns.run(() => this.#collectors.shed(stage, this.#policy)),
+      record: (events) => this.record(events),
+      ...(options.log ? { log: options.log } : {}),
+    }, { timing: options.watchdogTiming, stallMs: options.livenessStallMs, fault: options.fault });
     this.#damage = new StoreDamage(store.path, options.log);
     this.#levels = new LevelKeeper(
       store.db,
       (tiers) => recutSupportBundles(options.dataDir, tiers),
       options.log,
     );
-    this.#fileActivity = new FileActivityCollector(options.dataDir, options.prefer);
     this.#uplink = new Uplink(
       store.db,
       options.sendDelayMs === undefined ? {} : { delayMs: options.sendDelayMs },
     );
-    const intelligence = new IntelligenceCollector(store.db, (version) => {
-      this.#identity = { ...this.#identity, sig_version: version };
-    });
-    this.#collectors = new CollectorSet(
-      [new SystemCollector(), this.#fileActivity, intelligence],
+    ({ collectors: this.#collectors, fileActivity: this.#fileActivity } = agentCollectors(
+      store.db,
+      options,
       this.#scheduler,
-      options.intervals,
-    );
+      (version) => this.#identity = { ...this.#identity, sig_version: version },
+    ));
   }
 
   /** Starts an agent; throws an `AgentLockedError` when another one runs on the directory. */
@@ -129,11 +132,7 @@ export class Agent {
     await this.#marker.write();
     await this.record(found.records);
     await clearCrashNote(dataDir);
-    this.#disarmCrashNote = armCrashNote(
-      dataDir,
-      this.#startedAt,
-      () => crashStateOf(this.#scheduler.status(), this.#policy),
-    );
+    this.#protection.armCrashNote();
     await this.#levels.reconcile(this.#policy, (events) => this.record(events));
     await this.#recordConfiguration();
     await this.#collectors.apply(this.#policy);
@@ -148,6 +147,15 @@ export class Agent {
       record: (events) => this.record(events),
     });
     for (const task of tasks) this.#scheduler.add(task);
+    this.#protection.schedule(this.#scheduler);
+  }
+
+  /**
+   * Tells systemd (when it watches) that the agent is ready, and from now
+   * on that it is alive while its work moves. Called once it serves.
+   */
+  ready(): void {
+    this.#protection.ready();
   }
 
   /** The policy in effect. */
@@ -162,8 +170,11 @@ export class Agent {
 
   /** Validates, filters and stores events (one transaction). */
   async record(events: readonly RawEvent[]): Promise<number> {
+    await this.#protection.beforeWrite();
     try {
-      return await recordEvents(this.store.db, this.#identity, this.#policy, events);
+      const stored = await recordEvents(this.store.db, this.#identity, this.#policy, events);
+      this.#protection.wrote();
+      return stored;
     } catch (error) {
       this.#damage.noteError(error);
       throw explainStorageError(error, this.options.dataDir);
@@ -198,11 +209,7 @@ export class Agent {
 
   async #apply(next: Policy): Promise<void> {
     this.#policy = next;
-    this.#identity = {
-      ...this.#identity,
-      org_id: next.get("orgId"),
-      release_ring: next.get("releaseRing"),
-    };
+    this.#identity = identityUnder(this.#identity, next);
     // Collection follows the new policy at once, before anything is written.
     await this.#collectors.apply(next);
     // Sending follows at once (and sends nothing the level no longer allows
@@ -231,13 +238,13 @@ export class Agent {
 
   /** Records a consent decision and its event (a withdrawal deletes the bundles gathered). */
   recordConsent(granted: boolean, actor: string): Promise<ConsentResult> {
-    const { store, options } = this;
+    const decision = { granted, actor };
     return recordConsent(
-      store.db,
+      this.store.db,
       this.#identity,
       this.#policy,
-      { granted, actor },
-      options.dataDir,
+      decision,
+      this.options.dataDir,
     );
   }
 
@@ -256,6 +263,7 @@ export class Agent {
       ...this.#levels.problems(),
       ...this.#collectors.problems(),
       ...taskProblems(collectors),
+      ...this.#protection.problems(),
     ];
     return {
       pid: Deno.pid,
@@ -266,16 +274,18 @@ export class Agent {
       policy: this.#policy.fingerprint(),
       collectors,
       subsystem: this.#fileActivity.status(),
-      cpuShare: this.#cpuShare,
       rssBytes: Deno.memoryUsage().rss,
       sendRetryAt: this.#uplink.retryAt(),
+      ...this.#protection.status(),
       problems,
     };
   }
 
   async #publishStatus(): Promise<void> {
-    this.#cpuShare = this.#cpu.sample() ?? this.#cpuShare;
+    await this.#protection.beforeWrite();
+    this.#protection.sampleCpu();
     await publishStatus(this.store.db, this.status());
+    this.#protection.wrote();
     await this.#marker.write();
   }
 
@@ -283,7 +293,7 @@ export class Agent {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
-    this.#disarmCrashNote();
+    this.#protection.stopping();
     await this.#scheduler.stop();
     await this.#turns.idle();
     await this.#uplink.flush(FLUSH_MS);

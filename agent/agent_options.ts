@@ -5,6 +5,7 @@
  * @module
  */
 import type { KernelInterface } from "../collectors/file_activity/kernel_source.ts";
+import type { WatchdogTiming } from "./resource_watchdog.ts";
 
 /** How to start the agent. */
 export interface AgentOptions {
@@ -19,4 +20,13 @@ export interface AgentOptions {
   /** How long events may wait to fill a batch before they are sent, in ms (default 5 s). */
   sendDelayMs?: number;
   log?: (message: string) => void;
+  /** The resource watchdog's window and recovery time (default 30 s and 60 s). */
+  watchdogTiming?: WatchdogTiming;
+  /** How long without progress the liveness watch calls a hang, in ms (default 45 s). */
+  livenessStallMs?: number;
+  /**
+   * A fault to inject (`VITRINE_FAULT=hang`): two seconds after start every
+   * write to the database waits forever, as a hung store would.
+   */
+  fault?: "hang";
 }

@@ -10,6 +10,8 @@ import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 import type { SubsystemStatus } from "../collectors/file_activity/file_activity_subsystem.ts";
 import type { TaskStatus } from "./scheduler.ts";
+import type { WatchdogStatus } from "./resource_watchdog.ts";
+import type { LivenessWatch } from "./liveness_watch.ts";
 
 /** What the running agent publishes about itself (kept in the database). */
 export interface AgentStatus {
@@ -28,6 +30,10 @@ export interface AgentStatus {
   rssBytes: number;
   /** When sending is next tried while retries back off (null when not waiting). */
   sendRetryAt: number | null;
+  /** The resource watchdog: what is shed, the budgets, use over its window. */
+  watchdog: WatchdogStatus;
+  /** Whether systemd's watchdog is told the agent is alive. */
+  liveness: ReturnType<LivenessWatch["status"]>;
   problems: string[];
 }
 

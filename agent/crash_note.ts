@@ -44,7 +44,7 @@ export function crashStateOf(tasks: readonly TaskStatus[], policy: Policy): Cras
 
 /** What a crash note holds. */
 export interface CrashNote {
-  reason: "uncaught_exception" | "unhandled_rejection";
+  reason: "uncaught_exception" | "unhandled_rejection" | "watchdog";
   at: number;
   version: string;
   startedAt: number;
@@ -113,6 +113,43 @@ export function armCrashNote(
     globalThis.removeEventListener("error", onError);
     globalThis.removeEventListener("unhandledrejection", onRejection);
   };
+}
+
+/**
+ * Notes that the liveness watchdog caught a hang: `why` names what stopped
+ * making progress. Written by the agent when it stops telling systemd it
+ * is alive (and removed if it recovers), or by the service's stop hook
+ * when systemd ended the agent for silence; a note already there (a fatal
+ * error's) is kept.
+ */
+export function writeWatchdogNote(
+  dataDir: string,
+  startedAt: number | null,
+  why: string,
+  state: CrashState | null = null,
+): boolean {
+  const path = dataPaths(dataDir).crashNote;
+  try {
+    Deno.lstatSync(path);
+    return false;
+  } catch {
+    // No note yet: this one is written.
+  }
+  writeNote(path, {
+    reason: "watchdog",
+    at: Date.now(),
+    version: APP_VERSION,
+    startedAt: startedAt ?? Date.now(),
+    error: { name: "WatchdogTimeout", message: cut(why), stack: null },
+    state,
+  });
+  return true;
+}
+
+/** Removes a watchdog note this run wrote, once it makes progress again. */
+export async function clearWatchdogNote(dataDir: string): Promise<void> {
+  const found = await readCrashNote(dataDir);
+  if (found.kind === "note" && found.note.reason === "watchdog") await clearCrashNote(dataDir);
 }
 
 function writeNote(path: string, note: CrashNote): void {

@@ -32,7 +32,7 @@ async function previousRunCrash(dataDir: string, problems: string[]): Promise<Ra
   const lastSeenAt = epoch(previous?.lastSeenAt);
   const crashedAt = epoch(note?.at) ?? lastSeenAt;
   const state = note?.state ?? null;
-  const reasons = ["uncaught_exception", "unhandled_rejection"];
+  const reasons = ["uncaught_exception", "unhandled_rejection", "watchdog"];
   return {
     type: "crash",
     fields: {

@@ -11,6 +11,7 @@ import type { Row } from "./_measure.ts";
 import { seedStore } from "./_seed_store.ts";
 import { storageFootprintBench } from "./storage_footprint.ts";
 import { systemCollectionBench } from "./system_collection.ts";
+import { watchdogBudgetBench } from "./watchdog_budget.ts";
 import { writePathBench } from "./write_path.ts";
 
 const COUNT = Number(Deno.env.get("BENCH_EVENTS") ?? 1_000_000);
@@ -47,6 +48,7 @@ try {
     ["Write path", () => writePathBench(dir)],
     ["System collection", systemCollectionBench],
     ["File-activity throughput", () => fileEventsBench(dir)],
+    ["Watchdog budget", () => watchdogBudgetBench(dir)],
     ["Forwarding", () => forwardingBench(dir)],
     [`Seeding ${COUNT.toLocaleString("en-US")} events`, async () => {
       await Deno.mkdir(`${dir}/seeded`);

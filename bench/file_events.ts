@@ -15,7 +15,7 @@ const NATIVE = new URL("./native/", import.meta.url).pathname;
 const CREATES = "ipc.kauth.file_op.create";
 
 /** Compiles the native half into `dir`; its path, or why it could not be built. */
-async function build(dir: string): Promise<{ binary: string } | string> {
+export async function build(dir: string): Promise<{ binary: string } | string> {
   const binary = `${dir}/notify_bench`;
   try {
     const result = await new Deno.Command("gcc", {
@@ -38,7 +38,7 @@ async function flood(binary: string, dir: string): Promise<number> {
 }
 
 /** A fresh directory under PARENT, removed after `work`. */
-async function inFreshDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
+export async function inFreshDir<T>(prefix: string, work: (dir: string) => Promise<T>): Promise<T> {
   const dir = await Deno.makeTempDir({ dir: PARENT, prefix });
   try {
     return await work(dir);

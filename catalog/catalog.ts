@@ -23,6 +23,7 @@ import { SECURITY_INTELLIGENCE_UPDATE_EVENT } from "./events/security_intelligen
 import { STORAGE_EVICTION_EVENT } from "./events/storage_eviction.ts";
 import { SUPPORT_LOG_CONSENT_EVENT } from "./events/support_log_consent.ts";
 import { SYSTEM_STATISTICS_EVENT } from "./events/system_statistics.ts";
+import { WATCHDOG_ACTION_EVENT } from "./events/watchdog_action.ts";
 import type { Catalog } from "./types.ts";
 
 /** The event types, in the order the dashboard and the export list them. */
@@ -40,6 +41,7 @@ export const EVENTS = [
   DIAGNOSTIC_LEVEL_CHANGE_EVENT,
   SUPPORT_LOG_CONSENT_EVENT,
   STORAGE_EVICTION_EVENT,
+  WATCHDOG_ACTION_EVENT,
 ] as const;
 
 /** The name of an event type; a misspelt one fails the type check. */

@@ -45,7 +45,8 @@ Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
 /**
  * Lets the tests (and anyone checking a deployment) make a running agent
  * die of an uncaught exception or an unhandled rejection a second after
- * start, to see the crash recorded at the next start.
+ * start, to see the crash recorded at the next start. (`hang` is the
+ * agent's own: its writes stop, for the liveness watchdog to catch.)
  */
 function injectFault(fault: string | undefined): void {
   if (fault === undefined) return;
@@ -58,9 +59,19 @@ function injectFault(fault: string | undefined): void {
     setTimeout(() => void Promise.reject(error), 1000);
   } else {
     console.error(
-      `Warning: VITRINE_FAULT "${fault}" is not uncaught_exception or unhandled_rejection; ignored.`,
+      `Warning: VITRINE_FAULT "${fault}" is not uncaught_exception, unhandled_rejection or hang; ignored.`,
     );
   }
+}
+
+/**
+ * How long without progress is a hang: `VITRINE_LIVENESS_STALL_MS` (for the
+ * tests, which cannot wait the default 45 s), else the default.
+ */
+function livenessStall(): { livenessStallMs?: number } {
+  const text = Deno.env.get("VITRINE_LIVENESS_STALL_MS");
+  const ms = text === undefined ? NaN : Number(text);
+  return Number.isSafeInteger(ms) && ms >= 1000 ? { livenessStallMs: ms } : {};
 }
 
 /** Runs the agent until a signal stops it. */
@@ -100,10 +111,13 @@ export async function runCommand(args: string[]): Promise<number> {
   const int = onSignal("SIGINT");
   Deno.addSignalListener("SIGTERM", term);
   Deno.addSignalListener("SIGINT", int);
+  const fault = Deno.env.get("VITRINE_FAULT");
   const agent = await Agent.start({
     dataDir,
     managedFile: managedFile ?? DEFAULT_MANAGED_FILE,
     ...(prefer ? { prefer } : {}),
+    ...(fault === "hang" ? { fault } : {}),
+    ...livenessStall(),
     intervals,
     log: (message) => log.write(message),
   });
@@ -120,7 +134,8 @@ export async function runCommand(args: string[]): Promise<number> {
     if (error instanceof InputError) throw new UsageError(error.message);
     throw error;
   }
-  injectFault(Deno.env.get("VITRINE_FAULT"));
+  agent.ready();
+  if (fault !== "hang") injectFault(fault);
   const unwatch = values["exit-with-launcher"]
     ? watchLauncher((why) => resolve(`no launcher (${why})`))
     : () => {};

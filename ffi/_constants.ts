@@ -23,6 +23,18 @@ export const AT = {
   EMPTY_PATH: 0x1000,
 } as const;
 
+/** The Unix socket address family (socket(2), sockaddr_un). */
+export const AF_UNIX = 1;
+
+/** socket(2) types and flags. */
+export const SOCK = {
+  DGRAM: 2,
+  CLOEXEC: 0o2000000,
+} as const;
+
+/** send(2) flag: a closed peer is an EPIPE error, never a SIGPIPE that ends the process. */
+export const MSG_NOSIGNAL = 0x4000;
+
 /** poll(2) event bits. */
 export const POLL = {
   IN: 0x1,

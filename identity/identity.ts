@@ -115,6 +115,11 @@ async function rememberedCompressions(db: Kysely<Database>): Promise<string[]> {
   return formats;
 }
 
+/** `identity` with the fields the policy gives (org_id, release_ring) as `policy` has them. */
+export function identityUnder(identity: Identity, policy: Policy): Identity {
+  return { ...identity, org_id: policy.get("orgId"), release_ring: policy.get("releaseRing") };
+}
+
 /**
  * Loads the identity of this installation, minting sense_guid the first
  * time. org_id and release_ring come from the policy.

@@ -79,6 +79,23 @@ export class Policy {
     }));
   }
 
+  /**
+   * This policy with collection held to the required tier: what the
+   * resource watchdog gives a collector whose optional work it sheds. Only
+   * collection reads it; storing, showing and deleting keep this policy.
+   */
+  collectingRequiredOnly(): Policy {
+    if (this.level === "required") return this;
+    return new Policy({
+      values: { ...this.#values, "cloudService.diagnosticLevel": "required" },
+      sources: this.#sources,
+      managedFile: this.managedFile,
+      managedState: this.managedState,
+      managedStamp: this.managedStamp,
+      problems: this.problems,
+    });
+  }
+
   /** A text that differs whenever anything in effect differs. */
   signature(): string {
     return JSON.stringify([this.entries(), this.managedFile, this.managedState, this.problems]);

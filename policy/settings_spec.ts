@@ -190,6 +190,20 @@ export const SETTINGS = [
     meaning: "Parts waiting longer than this go unsent (counted in health).",
   },
   {
+    key: "watchdog.maxCpuPercent",
+    type: int(1, 200, "percent of one core"),
+    default: 25,
+    meaning:
+      "The agent's own CPU budget, averaged over 30 s. Over it the agent does less, one step a window apart: longer collection intervals, then optional collection paused, then file-activity reading paused; it resumes step by step after a minute well under. Required data is collected throughout and nothing queued is dropped.",
+  },
+  {
+    key: "watchdog.maxRssMB",
+    type: int(32, 4096, "MiB"),
+    default: 192,
+    meaning:
+      "The agent's own resident memory budget (the least over 30 s). Over it the agent sheds work as for the CPU budget. The service's MemoryMax (256 MiB) stays the hard limit.",
+  },
+  {
     key: "fileHashCacheMaximum",
     type: int(0, 1_000_000, "entries"),
     default: 10000,

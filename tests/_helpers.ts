@@ -35,11 +35,11 @@ export async function runCli(args: string[], env: Record<string, string> = {}): 
   };
 }
 
-/** Starts `vitrine run` as a subprocess. */
-export function spawnAgent(args: string[]): Deno.ChildProcess {
+/** Starts `vitrine run` as a subprocess (with `env` added to its environment). */
+export function spawnAgent(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
     args: ["run", ...CLI_PERMISSIONS, `${ROOT}main.ts`, "run", ...args],
-    env: { NO_COLOR: "1" },
+    env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();

@@ -1,10 +1,15 @@
 /*
- * The file-activity benchmark's native half, in two modes.
+ * The file-activity benchmark's native half, in three modes.
  *
  *   notify_bench flood DIR SECONDS
  *     Creates distinct empty files in DIR as fast as it can for SECONDS,
  *     then prints how many. Distinct names matter: fanotify merges queued
  *     events on one file.
+ *
+ *   notify_bench churn DIR SECONDS RATE
+ *     Creates, writes and removes distinct files at RATE a second for
+ *     SECONDS (a sustained load that leaves nothing behind), then prints
+ *     how many.
  *
  *   notify_bench count fanotify|inotify DIR SECONDS MASK
  *     The smallest correct consumer of the kernel's file events, to compare
@@ -51,6 +56,35 @@ static int flood(const char *dir, double seconds) {
         return 1;
       }
       close(fd);
+      made++;
+    }
+  }
+  printf("%ld\n", made);
+  return 0;
+}
+
+static int churn(const char *dir, double seconds, double rate) {
+  const double start = now();
+  char path[4096];
+  long made = 0;
+  while (now() - start < seconds) {
+    /* Paced in steps of 100: ahead of the rate, sleep until it catches up. */
+    double due = start + made / rate;
+    double wait = due - now();
+    if (wait > 0) {
+      struct timespec ts = {(time_t)wait, (long)((wait - (time_t)wait) * 1e9)};
+      nanosleep(&ts, NULL);
+    }
+    for (int i = 0; i < 100; i++) {
+      snprintf(path, sizeof path, "%s/c%ld", dir, made);
+      int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+      if (fd < 0) {
+        perror(path);
+        return 1;
+      }
+      if (write(fd, "x", 1) < 0) perror(path);
+      close(fd);
+      unlink(path);
       made++;
     }
   }
@@ -110,6 +144,9 @@ static int count(int fan, const char *dir, double seconds, unsigned long mask) {
 
 int main(int argc, char **argv) {
   if (argc == 4 && strcmp(argv[1], "flood") == 0) return flood(argv[2], atof(argv[3]));
+  if (argc == 5 && strcmp(argv[1], "churn") == 0) {
+    return churn(argv[2], atof(argv[3]), atof(argv[4]));
+  }
   if (argc == 6 && strcmp(argv[1], "count") == 0 &&
       (strcmp(argv[2], "fanotify") == 0 || strcmp(argv[2], "inotify") == 0)) {
     return count(strcmp(argv[2], "fanotify") == 0, argv[3], atof(argv[4]),
@@ -117,7 +154,8 @@ int main(int argc, char **argv) {
   }
   fprintf(stderr,
           "usage: %s flood DIR SECONDS\n"
+          "       %s churn DIR SECONDS RATE\n"
           "       %s count fanotify|inotify DIR SECONDS MASK\n",
-          argv[0], argv[0]);
+          argv[0], argv[0], argv[0]);
   return 2;
 }

@@ -15,14 +15,14 @@ export const CRASH_EVENT = defineEvent({
   origin: "seed",
   platforms: BOTH,
   producedBy:
-    "The agent at its next start: from the note a fatal error left (written to disk before the process ended), or from the running marker an unclean exit left behind (kill -9, power loss).",
+    "The agent at its next start: from the note a fatal error or a lost liveness left (written to disk before the process ended, or by the service's stop hook), or from the running marker an unclean exit left behind (kill -9, power loss).",
   fields: [
     vitrineField(
       "reason",
       "required",
       "string",
-      "How the run ended: an exception nothing caught, a promise rejection nothing handled, or an exit that left no note (killed, power lost).",
-      { values: ["uncaught_exception", "unhandled_rejection", "unclean_shutdown"] },
+      "How the run ended: an exception nothing caught, a promise rejection nothing handled, a hang the liveness watchdog caught (the agent stopped telling systemd it made progress), or an exit that left no note (killed, power lost).",
+      { values: ["uncaught_exception", "unhandled_rejection", "watchdog", "unclean_shutdown"] },
     ),
     vitrineField(
       "crashed_at",

@@ -11,6 +11,7 @@ import type { StoredEvent } from "../../store/event_queries.ts";
 import { formatBytes, formatCount, formatDuration, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { rangeWords } from "../../catalog/charts.ts";
+import type { WatchdogStatus } from "../../agent/resource_watchdog.ts";
 import { ChartFigure } from "./chart_figure.tsx";
 import { UplinkFacts } from "./uplink_facts.tsx";
 import { Bars, Card, DataTable, Facts, Meter, TierBadge } from "./widgets.tsx";
@@ -34,6 +35,15 @@ const PRIVACY_KEYS: readonly SettingKey[] = [
   "orgId",
   "releaseRing",
 ];
+
+/** The watchdog in words: within budget, or what it sheds and why. */
+function watchdogWords(watchdog: WatchdogStatus | undefined): string {
+  if (!watchdog) return "—";
+  const { budget, stage, lastStep } = watchdog;
+  const limits = `budgets ${budget.maxCpuPercent} % of a core, ${budget.maxRssMB} MiB`;
+  if (stage === "none") return `within its ${limits}`;
+  return `over its ${lastStep?.budget ?? ""} budget: ${stage.replaceAll("_", " ")} (${limits})`;
+}
 
 function StoredDataCard({ health }: { health: Health }): VNode {
   const { counts, database } = health;
@@ -153,6 +163,7 @@ function AgentCard(
               : `${(agent.cpuShare * 100).toFixed(2)} % of one core`,
           ],
           ["Own memory (RSS)", formatBytes(agent?.rssBytes)],
+          ["Resource watchdog", watchdogWords(agent?.watchdog)],
           ["Version", health.version],
         ]}
       />

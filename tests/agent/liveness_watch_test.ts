@@ -1,0 +1,74 @@
+// The liveness watchdog as systemd sees it: a notification socket the test
+// listens on, READY=1 and WATCHDOG=1 while the agent's work moves, silence
+// once it hangs, and the hang recorded as a crash at the next start.
+import { equal, match, ok } from "node:assert/strict";
+import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { listenNotify } from "../_notify.ts";
+
+Deno.test("systemd hears READY=1 and WATCHDOG=1 while the agent works, silence once it hangs, and the next start records a watchdog crash", async () => {
+  await using dir = await tempDir();
+  const socket = `${dir.path}/notify.sock`;
+  const managed = `${dir.path}/managed.json`;
+  // At the optional level, so that the crash's error message is kept too.
+  await Deno.writeTextFile(
+    managed,
+    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
+  );
+  const systemd = await listenNotify(socket);
+  const flags = ["--data-dir", dir.path, "--port", "0", "--managed-config", managed];
+  const agent = spawnAgent([...flags, "--interval", "1"], {
+    NOTIFY_SOCKET: socket,
+    WATCHDOG_USEC: "1000000",
+    VITRINE_FAULT: "hang",
+    VITRINE_LIVENESS_STALL_MS: "3000",
+  });
+  try {
+    await waitFor("READY=1", () => systemd.heard.some((h) => h.text.startsWith("READY=1")), 30_000);
+    match(systemd.heard.find((h) => h.text.startsWith("READY=1"))!.text, /MAINPID=\d+/);
+    await waitFor(
+      "the pings",
+      () => systemd.heard.filter((h) => h.text === "WATCHDOG=1").length >= 2,
+      10_000,
+    );
+    // Two seconds after start every write hangs; three seconds without one is a hang.
+    await readUntil(agent.stderr, "Liveness lost: no write to the database has completed");
+    const pings = () => systemd.heard.filter((h) => h.text === "WATCHDOG=1").length;
+    const before = pings();
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    equal(pings(), before, "no ping once the agent hangs");
+  } finally {
+    // What systemd does when the pings stop (it sends SIGABRT; SIGKILL here).
+    agent.kill("SIGKILL");
+    await agent.status;
+    await agent.stdout.cancel().catch(() => {});
+    await agent.stderr.cancel().catch(() => {});
+    await systemd.stop();
+  }
+
+  const again = spawnAgent(flags);
+  try {
+    await readUntil(again.stderr, "Dashboard:");
+    const result = await runCli([
+      "events",
+      "--type",
+      "crash",
+      "--data-dir",
+      dir.path,
+      "--managed-config",
+      managed,
+    ]);
+    equal(result.code, 0, result.stderr);
+    const [crash] = JSON.parse(result.stdout);
+    equal(crash.parts.required.reason, "watchdog");
+    match(crash.parts.optional.error_message, /no write to the database has completed for \d+ s/);
+    ok(crash.parts.required.crashed_at <= Date.now());
+    // Without NOTIFY_SOCKET nothing is sent and nothing is said.
+    const health = JSON.parse((await runCli(["health", ...flags.slice(0, 2)])).stdout);
+    equal(health.agent.liveness.watched, false);
+  } finally {
+    again.kill("SIGTERM");
+    await again.status;
+    await again.stdout.cancel().catch(() => {});
+    await again.stderr.cancel().catch(() => {});
+  }
+});

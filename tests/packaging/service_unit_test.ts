@@ -1,0 +1,206 @@
+// The packaged service unit: its exposure score stays at or below 2.0, and
+// the agent lives with what it forbids. systemd is not PID 1 here, so the
+// restrictions seccomp can reproduce — the system-call filter, the address
+// families and MemoryDenyWriteExecute — are installed by a small C program
+// (built with gcc, linked with libseccomp) exactly as the unit states them,
+// and the agent runs under them: it starts, tells the notification socket
+// it is ready, reads fanotify, writes its database and sends.
+import { equal, ok } from "node:assert/strict";
+import denoConfig from "../../deno.json" with { type: "json" };
+import { IS_ROOT, ROOT, runCli, tempDir, waitFor } from "../_helpers.ts";
+import { listenNotify } from "../_notify.ts";
+import { startReceiver } from "../uplink/_otlp_receiver.ts";
+
+const UNIT = `${ROOT}packaging/vitrine.service`;
+const LIBSECCOMP = "/usr/lib/x86_64-linux-gnu/libseccomp.so.2";
+
+function has(command: string): boolean {
+  try {
+    return new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
+      .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+async function run(command: string, args: string[]): Promise<{ code: number; out: string }> {
+  const output = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" })
+    .output();
+  const text = new TextDecoder();
+  return { code: output.code, out: text.decode(output.stdout) + text.decode(output.stderr) };
+}
+
+const ANALYZE = has("systemd-analyze");
+if (!ANALYZE) {
+  console.warn("skipped: the unit tests need systemd-analyze (apt-get install systemd)");
+}
+
+Deno.test({
+  name: "the unit's exposure is at most 2.0 and systemd-analyze verify has nothing to say",
+  ignore: !ANALYZE,
+  fn: async () => {
+    const security = await run("systemd-analyze", ["security", "--offline=true", UNIT]);
+    const score = /Overall exposure level for vitrine\.service: ([\d.]+)/.exec(security.out)?.[1];
+    ok(score !== undefined, security.out);
+    ok(Number(score) <= 2.0, `exposure ${score}:\n${security.out}`);
+    // verify needs ExecStart to exist: point it at this machine's Deno.
+    await using dir = await tempDir();
+    const copy = `${dir.path}/vitrine.service`;
+    await Deno.writeTextFile(
+      copy,
+      (await Deno.readTextFile(UNIT)).replace("/usr/bin/vitrine", Deno.execPath()),
+    );
+    const verify = await run("systemd-analyze", ["verify", copy]);
+    equal(verify.code, 0, verify.out);
+    equal(verify.out.trim(), "", "no remarks");
+  },
+});
+
+/** Every system call the unit's SystemCallFilter= lines allow, groups expanded as systemd does. */
+async function allowedSystemCalls(unit: string): Promise<Set<string>> {
+  const groups = new Map<string, Set<string>>();
+  const expand = async (group: string): Promise<Set<string>> => {
+    const known = groups.get(group);
+    if (known) return known;
+    const { code, out } = await run("systemd-analyze", ["syscall-filter", group]);
+    equal(code, 0, out);
+    const names = new Set<string>();
+    for (const line of out.split("\n").slice(1)) {
+      const word = line.trim();
+      if (word === "" || word.startsWith("#")) continue;
+      for (const name of word.startsWith("@") ? await expand(word) : [word]) names.add(name);
+    }
+    groups.set(group, names);
+    return names;
+  };
+  const allowed = new Set<string>();
+  for (const [, value] of unit.matchAll(/^SystemCallFilter=(.*)$/gm)) {
+    const deny = value!.startsWith("~");
+    for (const item of value!.replace(/^~/, "").trim().split(/\s+/)) {
+      for (const name of item.startsWith("@") ? await expand(item) : [item]) {
+        if (deny) allowed.delete(name);
+        else allowed.add(name);
+      }
+    }
+  }
+  return allowed;
+}
+
+const FAMILIES: Record<string, number> = { AF_UNIX: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16 };
+
+let sandboxReason = "";
+if (!ANALYZE) sandboxReason = "systemd-analyze is missing";
+else if (!has("gcc")) sandboxReason = "gcc is missing";
+else {
+  try {
+    Deno.statSync(LIBSECCOMP);
+  } catch {
+    sandboxReason = `${LIBSECCOMP} is missing (apt-get install libseccomp2)`;
+  }
+}
+if (sandboxReason) console.warn(`skipped: the agent under the unit's filters: ${sandboxReason}`);
+
+Deno.test({
+  name:
+    "under the unit's system-call filter, address families and W^X rule the agent starts, notifies, reads fanotify, writes and sends",
+  ignore: sandboxReason !== "",
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using dir = await tempDir();
+    const unit = await Deno.readTextFile(UNIT);
+    ok(/^MemoryDenyWriteExecute=yes$/m.test(unit), "the unit denies W^X memory");
+    const sandbox = `${dir.path}/unit_sandbox`;
+    const built = await run("gcc", [
+      "-O2",
+      "-o",
+      sandbox,
+      `${ROOT}tests/packaging/_unit_sandbox.c`,
+      LIBSECCOMP,
+    ]);
+    equal(built.code, 0, built.out);
+    const allowed = await allowedSystemCalls(unit);
+    for (const name of ["fanotify_init", "fanotify_mark", "open_by_handle_at"]) {
+      ok(allowed.has(name), `${name} is allowed`);
+    }
+    ok(!allowed.has("reboot") && !allowed.has("ptrace"), "the filter forbids");
+    await Deno.writeTextFile(`${dir.path}/allowed`, [...allowed].join("\n"));
+    const families = /^RestrictAddressFamilies=(.*)$/m.exec(unit)![1]!.trim().split(/\s+/)
+      .map((f) => FAMILIES[f]).join(",");
+
+    await using receiver = startReceiver();
+    const managed = `${dir.path}/managed.json`;
+    await Deno.writeTextFile(
+      managed,
+      JSON.stringify({
+        cloudService: { enabled: true, serviceUri: receiver.url, diagnosticLevel: "optional" },
+      }),
+    );
+    // The agent as the package's launcher runs it (the start task's runtime flags).
+    const words = denoConfig.tasks.start.split(" ");
+    const runtime = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"));
+    const socket = `${dir.path}/notify.sock`;
+    const systemd = await listenNotify(socket);
+    const heard = () => systemd.heard.map((h) => h.text);
+    const data = `${dir.path}/data`;
+    const agent = new Deno.Command(sandbox, {
+      args: [
+        `${dir.path}/allowed`,
+        families,
+        Deno.execPath(),
+        "run",
+        ...runtime,
+        `${ROOT}main.ts`,
+        "run",
+        "--data-dir",
+        data,
+        "--port",
+        "0",
+        "--managed-config",
+        managed,
+        "--interval",
+        "1",
+      ],
+      env: { NO_COLOR: "1", NOTIFY_SOCKET: socket, WATCHDOG_USEC: "2000000" },
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    let stderr = "";
+    const errors = (async () => {
+      for await (const chunk of agent.stderr.pipeThrough(new TextDecoderStream())) stderr += chunk;
+    })();
+    try {
+      await waitFor("READY=1", () => heard().some((line) => line.startsWith("READY=1")), 30_000)
+        .catch((error) => {
+          throw new Error(`${error.message}\nagent said:\n${stderr}`);
+        });
+      await waitFor("WATCHDOG=1", () => heard().includes("WATCHDOG=1"), 10_000);
+      // Files made where fanotify (root) or inotify watch: /tmp by default.
+      const probe = await Deno.makeTempDir({ dir: "/tmp", prefix: "vitrine-unit-probe-" });
+      for (let i = 0; i < 20; i++) await Deno.writeTextFile(`${probe}/f${i}`, "x");
+      await Deno.remove(probe, { recursive: true });
+      await waitFor(
+        "records delivered to the receiver",
+        () => receiver.received.length >= 5,
+        30_000,
+      );
+      const health = JSON.parse((await runCli(["health", "--data-dir", data])).stdout);
+      ok(health.counts.required > 0 && health.counts.optional > 0, "the database takes writes");
+      equal(health.agent.running, true);
+      if (IS_ROOT) {
+        equal(health.agent.subsystem.subsystem, "fanotify", JSON.stringify(health.agent.subsystem));
+      }
+      const denied = stderr.split("\n").filter((line) =>
+        /Operation not permitted|EPERM/.test(line) && !/FFI turbocall/.test(line)
+      );
+      equal(denied.length, 0, `nothing else was refused:\n${denied.join("\n")}`);
+    } finally {
+      agent.kill("SIGTERM");
+      const status = await agent.status;
+      await errors;
+      await systemd.stop();
+      equal(status.code, 0, `the agent stopped cleanly under the filter:\n${stderr}`);
+      ok(heard().includes("STOPPING=1"), "STOPPING=1 on the way out");
+    }
+  },
+});
