@@ -5,7 +5,6 @@
  * @module
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
-import { ConfigurationSnapshots } from "../collectors/configuration_fields.ts";
 import type { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
 import type { FileLock } from "../ffi/file_lock.ts";
 import { type Identity, identityUnder, loadIdentity } from "../identity/identity.ts";
@@ -14,24 +13,21 @@ import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
 import { asStoreError, explainStorageError } from "../store/store_error.ts";
 import { Uplink } from "../uplink/uplink.ts";
-import { changePreference } from "./change_preference.ts";
 import { agentCollectors, type CollectorSet } from "./collector_set.ts";
 import { clearCrashNote, crashStateOf } from "./crash_note.ts";
 import { SelfProtection } from "./self_protection.ts";
-import { housekeepingTasks } from "./housekeeping_tasks.ts";
+import { heartbeatMs, housekeepingTasks } from "./housekeeping_tasks.ts";
 import type { AgentOptions } from "./agent_options.ts";
 import { type AgentStatus, publishStatus } from "./agent_status.ts";
 import { lockDataDir } from "./data_dir.ts";
 import { currentPolicy } from "./current_policy.ts";
-import { LevelKeeper } from "./level_keeper.ts";
+import { PolicyFollower } from "./policy_follower.ts";
 import { type ConsentResult, recordConsent } from "./record_consent.ts";
 import { recordEvents } from "./record_events.ts";
 import { Scheduler, taskProblems } from "./scheduler.ts";
-import { recutSupportBundles } from "../support/collect_support_bundle.ts";
 import { startupRecords } from "./startup_records.ts";
 import { type DashboardAddress, MarkerWriter } from "./running_marker.ts";
 import { StoreDamage } from "./store_damage.ts";
-import { Turns } from "./turns.ts";
 
 export type { AgentOptions };
 
@@ -43,22 +39,18 @@ export class Agent {
   readonly options: AgentOptions;
   readonly store: Store;
   readonly #lock: FileLock;
-  readonly #levels: LevelKeeper;
   readonly #fileActivity: FileActivityCollector;
   readonly #collectors: CollectorSet;
   readonly #scheduler = new Scheduler();
   readonly #uplink: Uplink;
   readonly #startedAt = Date.now();
-  #policy: Policy;
+  readonly #follower: PolicyFollower;
   #identity: Identity;
-  readonly #snapshots = new ConfigurationSnapshots();
   #stopped = false;
   readonly #marker: MarkerWriter;
   readonly #damage: StoreDamage;
   /** What the start found wrong with the files of the previous run. */
   #startupProblems: string[] = [];
-  /** Policy work runs one call at a time; a failed one never blocks the next. */
-  readonly #turns = new Turns();
   readonly #protection: SelfProtection;
 
   private constructor(
@@ -71,25 +63,28 @@ export class Agent {
     this.options = options;
     this.#lock = lock;
     this.store = store;
-    this.#policy = policy;
+    this.#follower = new PolicyFollower({
+      store,
+      dataDir: options.dataDir,
+      managedFile: options.managedFile,
+      apply: (next) => this.#apply(next),
+      renew: (next) => this.#uplink.renew(next),
+      record: (events) => this.record(events),
+      log: options.log,
+    }, policy);
     this.#identity = identity;
     this.#marker = new MarkerWriter(options.dataDir, this.#startedAt);
     this.#protection = new SelfProtection({
       dataDir: options.dataDir,
       startedAt: this.#startedAt,
-      policy: () => this.#policy,
+      policy: () => this.policy,
       tasks: () => this.#scheduler.status(),
-      crashState: () => crashStateOf(this.#scheduler.status(), this.#policy),
-      shed: (stage) => this.#turns.run(() => this.#collectors.shed(stage, this.#policy)),
+      crashState: () => crashStateOf(this.#scheduler.status(), this.policy),
+      shed: (stage) => this.#follower.inTurn(() => this.#collectors.shed(stage, this.policy)),
       record: (events) => this.record(events),
       ...(options.log ? { log: options.log } : {}),
     }, { timing: options.watchdogTiming, stallMs: options.livenessStallMs, fault: options.fault });
     this.#damage = new StoreDamage(store.path, options.log);
-    this.#levels = new LevelKeeper(
-      store.db,
-      (tiers) => recutSupportBundles(options.dataDir, tiers),
-      options.log,
-    );
     this.#uplink = new Uplink(
       store.db,
       options.sendDelayMs === undefined ? {} : { delayMs: options.sendDelayMs },
@@ -126,21 +121,20 @@ export class Agent {
 
   async #begin(): Promise<void> {
     const { dataDir } = this.options;
-    await this.#uplink.apply(this.#policy);
+    await this.#uplink.apply(this.policy);
     const found = await startupRecords(this.store.db, dataDir, this.options.log);
     this.#startupProblems = found.problems;
     await this.#marker.write();
     await this.record(found.records);
     await clearCrashNote(dataDir);
     this.#protection.armCrashNote();
-    await this.#levels.reconcile(this.#policy, (events) => this.record(events));
-    await this.#recordConfiguration();
-    await this.#collectors.apply(this.#policy);
-    this.#collectors.schedule(() => this.#policy, (events) => this.record(events));
+    await this.#follower.begin();
+    await this.#collectors.apply(this.policy);
+    this.#collectors.schedule(() => this.policy, (events) => this.record(events));
     const tasks = housekeepingTasks({
       store: this.store,
       uplink: this.#uplink,
-      policy: () => this.#policy,
+      policy: () => this.policy,
       policyPollMs: this.options.policyPollMs ?? 2000,
       reloadPolicy: () => this.reloadPolicy(),
       publishStatus: () => this.#publishStatus(),
@@ -160,7 +154,7 @@ export class Agent {
 
   /** The policy in effect. */
   get policy(): Policy {
-    return this.#policy;
+    return this.#follower.policy;
   }
 
   /** The common fields in effect. */
@@ -172,18 +166,13 @@ export class Agent {
   async record(events: readonly RawEvent[]): Promise<number> {
     await this.#protection.beforeWrite();
     try {
-      const stored = await recordEvents(this.store.db, this.#identity, this.#policy, events);
+      const stored = await recordEvents(this.store.db, this.#identity, this.policy, events);
       this.#protection.wrote();
       return stored;
     } catch (error) {
       this.#damage.noteError(error);
       throw explainStorageError(error, this.options.dataDir);
     }
-  }
-
-  /** Records the configuration snapshot, unless this policy's is already recorded. */
-  #recordConfiguration(): Promise<void> {
-    return this.#snapshots.record(this.#policy, (events) => this.record(events));
   }
 
   /**
@@ -193,28 +182,18 @@ export class Agent {
    * ones, and its error is returned to this caller only.
    */
   reloadPolicy(): Promise<void> {
-    return this.#turns.run(async () => {
-      if (this.#stopped) return;
-      try {
-        const next = await currentPolicy(this.store.db, this.options.managedFile);
-        if (next.signature() !== this.#policy.signature()) await this.#apply(next);
-        else this.#uplink.renew(this.#policy = next); // The same in effect: nothing to apply.
-        await this.#levels.reconcile(this.#policy, (events) => this.record(events));
-        await this.#recordConfiguration();
-      } catch (error) {
-        throw explainStorageError(error, this.options.dataDir);
-      }
-    });
+    return this.#follower.reload();
   }
 
+  /** Brings collection, sending and the common fields to `next`, the new policy in effect. */
   async #apply(next: Policy): Promise<void> {
-    this.#policy = next;
     this.#identity = identityUnder(this.#identity, next);
     // Collection follows the new policy at once, before anything is written.
     await this.#collectors.apply(next);
     // Sending follows at once (and sends nothing the level no longer allows
     // even while taking it off the outbox fails).
     await this.#uplink.apply(next);
+    this.#scheduler.setInterval("heartbeat", heartbeatMs(next));
     // Commands compare their policy with the agent's: tell them at once.
     await publishStatus(this.store.db, this.status()).catch(() => {});
   }
@@ -228,12 +207,8 @@ export class Agent {
   }
 
   /** Sets or removes a local preference under the rule shared with the CLI, then applies it. */
-  async changePreference(key: string, value: unknown): Promise<PreferenceChange> {
-    const change = await changePreference(this.store.db, this.#policy, key, value)
-      .catch((error) => Promise.reject(explainStorageError(error, this.options.dataDir)));
-    // The preference is stored; applying it may still fail (and is retried by the poll).
-    if (change.ok) await this.reloadPolicy().catch(() => {});
-    return change;
+  changePreference(key: string, value: unknown): Promise<PreferenceChange> {
+    return this.#follower.change(key, value);
   }
 
   /** Records a consent decision and its event (a withdrawal deletes the bundles gathered). */
@@ -242,7 +217,7 @@ export class Agent {
     return recordConsent(
       this.store.db,
       this.#identity,
-      this.#policy,
+      this.policy,
       decision,
       this.options.dataDir,
     );
@@ -260,7 +235,7 @@ export class Agent {
     const problems = [
       ...(this.#damage.message ? [this.#damage.message] : []),
       ...this.#startupProblems,
-      ...this.#levels.problems(),
+      ...this.#follower.problems(),
       ...this.#collectors.problems(),
       ...taskProblems(collectors),
       ...this.#protection.problems(),
@@ -270,8 +245,8 @@ export class Agent {
       startedAt: this.#startedAt,
       updatedAt: Date.now(),
       managedFile: this.options.managedFile,
-      level: this.#policy.level,
-      policy: this.#policy.fingerprint(),
+      level: this.policy.level,
+      policy: this.policy.fingerprint(),
       collectors,
       subsystem: this.#fileActivity.status(),
       rssBytes: Deno.memoryUsage().rss,
@@ -294,8 +269,9 @@ export class Agent {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#protection.stopping();
+    const policyWork = this.#follower.stop();
     await this.#scheduler.stop();
-    await this.#turns.idle();
+    await policyWork;
     await this.#uplink.flush(FLUSH_MS);
     await this.#collectors.stop();
     await publishStatus(this.store.db, { ...this.status(), stoppedAt: Date.now() }).catch(() => {});

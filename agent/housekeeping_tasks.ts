@@ -1,17 +1,20 @@
 /**
  * The agent's tasks besides its collectors: following the policy, sending,
- * publishing its status, and holding the database to its age and size
+ * heartbeats, publishing its status, and holding the database to its age and size
  * limits. Each is a scheduler task; none waits on the network.
  *
  * @module
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Policy } from "../policy/policy.ts";
+import { sendingTo } from "../policy/tiers.ts";
 import type { Store } from "../store/open_store.ts";
+import { outboxDepth } from "../store/outbox_queries.ts";
 import { releaseFreePages } from "../store/quota_queries.ts";
 import { deleteEventsBefore } from "../store/retention_queries.ts";
 import { isDiskFull } from "../store/store_error.ts";
 import type { Uplink } from "../uplink/uplink.ts";
+import { loadStats } from "../uplink/uplink_status.ts";
 import type { TaskOptions } from "./scheduler.ts";
 import { keepStorage } from "./storage_keeper.ts";
 
@@ -36,9 +39,38 @@ export interface HousekeepingDeps {
   record: (events: readonly RawEvent[]) => Promise<number>;
 }
 
+/** The heartbeat's interval under `policy`, in ms. */
+export function heartbeatMs(policy: Policy): number {
+  return policy.get("cloudService.heartbeatInterval") * 1000;
+}
+
+/** A heartbeat: this run's uptime, what waits to be sent, the last delivery, the level. */
+async function heartbeat(deps: HousekeepingDeps, startedAt: number): Promise<void> {
+  const policy = deps.policy();
+  if (sendingTo(policy) === null) return;
+  const depth = await outboxDepth(deps.store.db);
+  const { lastSuccessAt } = await loadStats(deps.store.db);
+  await deps.record([{
+    type: "heartbeat",
+    fields: {
+      uptime: Math.round((Date.now() - startedAt) / 100) / 10,
+      outbox_required: depth.required,
+      outbox_optional: depth.optional,
+      last_delivery_at: lastSuccessAt,
+      level: policy.level,
+    },
+  }]);
+}
+
 /** The tasks, to add to the agent's scheduler. */
 export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
+  const startedAt = Date.now();
   return [
+    {
+      name: "heartbeat",
+      intervalMs: heartbeatMs(deps.policy()),
+      run: () => heartbeat(deps, startedAt),
+    },
     {
       name: "policy",
       intervalMs: deps.policyPollMs,

@@ -17,6 +17,7 @@ import { DIAGNOSTIC_LEVEL_CHANGE_EVENT } from "./events/diagnostic_level_change.
 import { DIAGNOSTIC_LOG_UPLOAD_COMPLETED_EVENT } from "./events/diagnostic_log_upload_completed.ts";
 import { DIAGNOSTIC_LOG_UPLOAD_FAILED_EVENT } from "./events/diagnostic_log_upload_failed.ts";
 import { DIAGNOSTIC_LOG_UPLOAD_STARTED_EVENT } from "./events/diagnostic_log_upload_started.ts";
+import { HEARTBEAT_EVENT } from "./events/heartbeat.ts";
 import { INSTALL_EVENT } from "./events/install.ts";
 import { KERNEL_STATISTICS_EVENT } from "./events/kernel_statistics.ts";
 import { SECURITY_INTELLIGENCE_UPDATE_EVENT } from "./events/security_intelligence_update.ts";
@@ -42,6 +43,7 @@ export const EVENTS = [
   SUPPORT_LOG_CONSENT_EVENT,
   STORAGE_EVICTION_EVENT,
   WATCHDOG_ACTION_EVENT,
+  HEARTBEAT_EVENT,
 ] as const;
 
 /** The name of an event type; a misspelt one fails the type check. */

@@ -13,7 +13,15 @@ import { closeQuietly, readLink } from "./_descriptor.ts";
 import { SyscallError } from "./syscall_error.ts";
 
 /** statx(2) mask bits (linux/stat.h), and the size of struct statx. */
-const STATX = { TYPE: 0x1, MTIME: 0x40, CTIME: 0x80, INO: 0x100, SIZE: 0x200, BYTES: 256 } as const;
+const STATX = {
+  TYPE: 0x1,
+  MODE: 0x2,
+  MTIME: 0x40,
+  CTIME: 0x80,
+  INO: 0x100,
+  SIZE: 0x200,
+  BYTES: 256,
+} as const;
 
 const FILE_TYPES: Readonly<Record<number, string>> = {
   0o140000: "a socket",
@@ -31,6 +39,8 @@ interface Stat {
   size: number;
   ino: number;
   mtimeMs: number;
+  /** Permission bits (0o7777). */
+  permissions: number;
   /** Changes whenever the file does: inode, size, modification and change times. */
   stamp: string;
 }
@@ -43,7 +53,7 @@ function statx(dirfd: number, path: string, flags: number): Stat {
       dirfd,
       cString(path),
       flags,
-      STATX.TYPE | STATX.SIZE | STATX.MTIME | STATX.CTIME | STATX.INO,
+      STATX.TYPE | STATX.MODE | STATX.SIZE | STATX.MTIME | STATX.CTIME | STATX.INO,
       buffer,
     ),
     `path "${path}"`,
@@ -59,6 +69,7 @@ function statx(dirfd: number, path: string, flags: number): Stat {
     size,
     ino: Number(ino),
     mtimeMs: Number(view.getBigInt64(112, true)) * 1000 + view.getUint32(120, true) / 1e6,
+    permissions: mode & 0o7777,
     stamp: `${ino}:${size}:${time(112)}:${time(96)}`,
   };
 }
@@ -87,7 +98,14 @@ export type Refusal =
 export type RegularFileRead =
   | Refusal
   | { kind: "unchanged"; stamp: string }
-  | { kind: "ok"; bytes: Uint8Array<ArrayBuffer>; mtimeMs: number; stamp: string };
+  | {
+    kind: "ok";
+    bytes: Uint8Array<ArrayBuffer>;
+    mtimeMs: number;
+    /** The file's permission bits (0o7777). */
+    permissions: number;
+    stamp: string;
+  };
 
 /** The outcome of {@linkcode readRegularRange}. */
 export type RegularRangeRead =
@@ -230,7 +248,13 @@ export function readRegularFile(
     );
     if (!(read instanceof Uint8Array)) return read;
     if (read.length > maxBytes) return { kind: "too_large", size: read.length } as const;
-    return { kind: "ok", bytes: read, mtimeMs: stat.mtimeMs, stamp: stat.stamp } as const;
+    return {
+      kind: "ok",
+      bytes: read,
+      mtimeMs: stat.mtimeMs,
+      permissions: stat.permissions,
+      stamp: stat.stamp,
+    } as const;
   });
 }
 

@@ -157,6 +157,27 @@ export const SETTINGS = [
       "A file holding a bearer token sent with every request (Authorization: Bearer). The secret stays in that file, never in the policy.",
   },
   {
+    key: "cloudService.caFile",
+    type: text("/etc/vitrine/backend-ca.pem", true, ABSOLUTE_PATH, "not an absolute path"),
+    default: null,
+    meaning:
+      "A PEM bundle of certificate authorities trusted, in addition to the system's, for the endpoint and uploads: for a backend whose certificate a private CA signed.",
+  },
+  {
+    key: "cloudService.clientCertificateFile",
+    type: text("/etc/vitrine/client.pem", true, ABSOLUTE_PATH, "not an absolute path"),
+    default: null,
+    meaning:
+      "The PEM certificate (chain) vitrine presents to the endpoint for mutual TLS; needs cloudService.clientKeyFile.",
+  },
+  {
+    key: "cloudService.clientKeyFile",
+    type: text("/etc/vitrine/client.key", true, ABSOLUTE_PATH, "not an absolute path"),
+    default: null,
+    meaning:
+      "The PEM private key of cloudService.clientCertificateFile. Read like the token file and never logged; refused while anyone but its owner may read it.",
+  },
+  {
     key: "cloudService.timeout",
     type: int(1, 3600, "seconds"),
     default: 60,
@@ -165,9 +186,10 @@ export const SETTINGS = [
   },
   {
     key: "cloudService.heartbeatInterval",
-    type: int(60, 86400, "seconds"),
+    type: int(5, 86400, "seconds"),
     default: 300,
-    meaning: "Time between heartbeats; reported only.",
+    meaning:
+      "Time between two heartbeat events while sending is on (recorded, then sent like any event), so that the backend can tell a quiet machine from a silent one.",
   },
   {
     key: "connectionRetryTimeout",

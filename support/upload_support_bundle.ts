@@ -14,6 +14,7 @@ import type { Policy } from "../policy/policy.ts";
 import { allowedTiers } from "../policy/tiers.ts";
 import type { Store } from "../store/open_store.ts";
 import { redactUploadUrl, uploadBlob, UploadError } from "../uplink/blob_upload.ts";
+import { readTlsFiles } from "../uplink/credentials.ts";
 import { Redactor } from "../uplink/redact.ts";
 import {
   collectSupportBundle,
@@ -96,6 +97,7 @@ export async function uploadSupportBundle(
     ({ requestId } = await uploadBlob(request.url, bytes, {
       timeoutMs: policy.get("cloudService.timeout") * 1000,
       proxy: policy.get("cloudService.proxy"),
+      tls: await readTlsFiles(policy),
       ...(request.singleShotBytes ? { singleShotBytes: request.singleShotBytes } : {}),
       ...(request.blockBytes ? { blockBytes: request.blockBytes } : {}),
     }));

@@ -7,6 +7,7 @@
  * @module
  */
 import { InputError } from "../input/input_error.ts";
+import type { TlsFiles } from "./credentials.ts";
 import { egress, EgressRefused, type EgressResponse, failureOf } from "./egress.ts";
 import { Redactor, redactUploadUrl } from "./redact.ts";
 
@@ -68,6 +69,8 @@ export class UploadError extends Error {
 export interface UploadOptions {
   timeoutMs: number;
   proxy: string | null;
+  /** CA bundle and client certificate, as for sending events. */
+  tls?: TlsFiles | null;
   /** Bundles above this size go in blocks (Azure); smaller ones in one request. */
   singleShotBytes?: number;
   /** The size of each block. */
@@ -106,6 +109,7 @@ async function putOnce(
       allowed: [url],
       timeoutMs: options.timeoutMs,
       proxy: options.proxy,
+      tls: options.tls ?? null,
     });
   } catch (error) {
     if (error instanceof EgressRefused) throw error;
@@ -158,6 +162,7 @@ function azureClient(origin: URL, options: UploadOptions, redactor: Redactor) {
         allowed: [origin],
         timeoutMs: options.timeoutMs,
         proxy: options.proxy,
+        tls: options.tls ?? null,
         maxResponseBytes: 256 * 1024,
         ...(resource.abortSignal ? { signal: resource.abortSignal } : {}),
       });

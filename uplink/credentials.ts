@@ -28,3 +28,84 @@ export async function readToken(policy: Policy): Promise<string | null> {
   }
   return token;
 }
+
+/** What TLS to a private backend needs, from the files the policy names. */
+export interface TlsFiles {
+  /** PEM certificates trusted in addition to the system's. */
+  caCerts?: string[];
+  /** The client's PEM certificate (chain) and private key, for mutual TLS. */
+  cert?: string;
+  key?: string;
+}
+
+/** The largest certificate bundle read. */
+const MAX_PEM_BYTES = 1024 * 1024;
+
+async function readPem(
+  setting: string,
+  path: string,
+  label: RegExp,
+  what: string,
+): Promise<{ text: string; permissions: number }> {
+  const read = await readRegularFile(path, MAX_PEM_BYTES);
+  if (read.kind !== "ok") {
+    throw new Error(
+      `${setting} "${path}" cannot be used: it ${
+        read.kind === "unchanged" ? "is unchanged" : describeRefusal(read)
+      }`,
+    );
+  }
+  const text = new TextDecoder().decode(read.bytes);
+  if (!label.test(text)) throw new Error(`${setting} "${path}" holds no PEM ${what}`);
+  return { text, permissions: read.permissions };
+}
+
+/**
+ * The CA bundle and client certificate the policy names, or null when it
+ * names none; throws why they cannot be used (nothing is then sent). The
+ * key is refused while group or others may read it.
+ */
+export async function readTlsFiles(policy: Policy): Promise<TlsFiles | null> {
+  const caFile = policy.get("cloudService.caFile");
+  const certFile = policy.get("cloudService.clientCertificateFile");
+  const keyFile = policy.get("cloudService.clientKeyFile");
+  if (caFile === null && certFile === null && keyFile === null) return null;
+  if ((certFile === null) !== (keyFile === null)) {
+    throw new Error(
+      "mutual TLS needs both cloudService.clientCertificateFile and cloudService.clientKeyFile; only one is set",
+    );
+  }
+  const files: TlsFiles = {};
+  if (caFile !== null) {
+    const ca = await readPem(
+      "cloudService.caFile",
+      caFile,
+      /-----BEGIN CERTIFICATE-----/,
+      "certificate",
+    );
+    files.caCerts = [ca.text];
+  }
+  if (certFile !== null && keyFile !== null) {
+    files.cert = (await readPem(
+      "cloudService.clientCertificateFile",
+      certFile,
+      /-----BEGIN CERTIFICATE-----/,
+      "certificate",
+    )).text;
+    const key = await readPem(
+      "cloudService.clientKeyFile",
+      keyFile,
+      /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
+      "private key",
+    );
+    if ((key.permissions & 0o077) !== 0) {
+      throw new Error(
+        `cloudService.clientKeyFile "${keyFile}" may be read by others (mode ${
+          (key.permissions & 0o777).toString(8).padStart(4, "0")
+        }): make it readable by its owner only (chmod 600)`,
+      );
+    }
+    files.key = key.text;
+  }
+  return files;
+}

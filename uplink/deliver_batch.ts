@@ -12,7 +12,7 @@ import type { Policy } from "../policy/policy.ts";
 import { logDelivery } from "../store/delivery_queries.ts";
 import { dropQueued } from "../store/outbox_queries.ts";
 import type { Database } from "../store/schema.ts";
-import { readToken } from "./credentials.ts";
+import { readTlsFiles, readToken } from "./credentials.ts";
 import { egress, failureOf } from "./egress.ts";
 import type { EncodedBatch } from "./otlp_batch.ts";
 import { Redactor } from "./redact.ts";
@@ -59,6 +59,7 @@ export async function deliverBatch(
   let response;
   try {
     token = await readToken(policy);
+    const tls = await readTlsFiles(policy);
     response = await egress(url, {
       method: "POST",
       headers: {
@@ -70,6 +71,7 @@ export async function deliverBatch(
       allowed: [url],
       timeoutMs: policy.get("cloudService.timeout") * 1000,
       proxy: policy.get("cloudService.proxy"),
+      tls,
       signal: AbortSignal.any([shutdown, withdrawal]),
     });
   } catch (error) {

@@ -2,7 +2,9 @@
  * The one place vitrine connects to another host. A request goes out only
  * to an origin the caller names as allowed (the policy's serviceUri, or the
  * upload URL an admin typed), with a time limit, through the policy's proxy
- * when there is one, and with a bounded answer.
+ * when there is one, trusting the policy's CA bundle besides the system's
+ * and presenting its client certificate when it names them, and with a
+ * bounded answer.
  *
  * @module
  */
@@ -27,6 +29,8 @@ export interface EgressResponse {
   truncated: boolean;
 }
 
+import type { TlsFiles } from "./credentials.ts";
+
 /** How to send. */
 export interface EgressOptions {
   method: "POST" | "PUT";
@@ -36,21 +40,32 @@ export interface EgressOptions {
   allowed: readonly URL[];
   timeoutMs: number;
   proxy?: string | null;
+  /** CA bundle and client certificate (from `readTlsFiles`), or null for the system's CAs alone. */
+  tls?: TlsFiles | null;
   /** The most of an answer read; the rest is dropped unread. */
   maxResponseBytes?: number;
   /** Aborts the request early (a shutdown). */
   signal?: AbortSignal;
 }
 
-const clients = new Map<string, Deno.HttpClient>();
+/** The client of the last settings asked for (a policy has one proxy and one TLS setup at a time). */
+let cached: { key: string; client: Deno.HttpClient } | null = null;
 
-function clientFor(proxy: string): Deno.HttpClient {
-  let client = clients.get(proxy);
-  if (!client) {
-    client = Deno.createHttpClient({ proxy: { url: proxy } });
-    clients.set(proxy, client);
+function clientFor(proxy: string | null, tls: TlsFiles | null): Deno.HttpClient | null {
+  if (proxy === null && tls === null) return null;
+  const key = JSON.stringify([proxy, tls]);
+  if (cached?.key !== key) {
+    cached?.client.close();
+    cached = {
+      key,
+      client: Deno.createHttpClient({
+        ...(proxy ? { proxy: { url: proxy } } : {}),
+        ...(tls?.caCerts ? { caCerts: tls.caCerts } : {}),
+        ...(tls?.cert && tls.key ? { cert: tls.cert, key: tls.key } : {}),
+      }),
+    };
   }
-  return client;
+  return cached.client;
 }
 
 async function readBounded(
@@ -83,6 +98,31 @@ async function readBounded(
   return { body, truncated: size > max };
 }
 
+/** A TLS failure in words an admin can act on, or null when the text is no such failure. */
+function tlsFailure(text: string): string | null {
+  if (/UnknownIssuer|unknown issuer|self[- ]signed/i.test(text)) {
+    return "the server's certificate is not signed by a CA vitrine trusts (set cloudService.caFile to the CA's PEM bundle)";
+  }
+  if (/Expired|NotValidYet|certificate has expired/i.test(text)) {
+    return "the server's certificate has expired or is not valid yet";
+  }
+  if (/NotValidForName|not valid for name|name mismatch/i.test(text)) {
+    return "the server's certificate does not name the host of cloudService.serviceUri";
+  }
+  if (
+    /alert.*(CertificateRequired|BadCertificate|UnknownCA|CertificateUnknown|AccessDenied|DecryptError|certificate required|bad certificate|unknown ca)/i
+      .test(text)
+  ) {
+    return "the server refused vitrine's client certificate, or wanted one (cloudService.clientCertificateFile)";
+  }
+  // Under TLS 1.3 a server checks the client's certificate after the
+  // handshake, and one it refuses often just ends the session.
+  if (/without sending TLS close_notify|unexpected[- ]eof/i.test(text)) {
+    return "the server ended the TLS session at once, as it does when it refuses vitrine's client certificate (check cloudService.clientCertificateFile against the CA the server trusts)";
+  }
+  return null;
+}
+
 /** Why a request failed before any answer, in words: a refused connection, a TLS failure, a timeout. */
 export function failureOf(error: unknown): string {
   if (error instanceof DOMException && error.name === "TimeoutError") return "no answer in time";
@@ -99,11 +139,18 @@ export function failureOf(error: unknown): string {
   const all = messages.join(" ");
   if (/refused/i.test(all)) return `connection refused (${detail})`;
   if (/dns error|lookup|name or service/i.test(all)) return `host not found (${detail})`;
+  const tls = tlsFailure(all);
+  if (tls) return `TLS failed: ${tls} (${detail})`;
   if (/certificate|tls|ssl|handshake|corrupt message|InvalidContentType/i.test(all)) {
     return `TLS failed (${detail})`;
   }
   if (/timed out|timeout/i.test(all)) return `no answer in time (${detail})`;
   return detail;
+}
+
+function clientOption(options: EgressOptions): { client?: Deno.HttpClient } {
+  const client = clientFor(options.proxy ?? null, options.tls ?? null);
+  return client ? { client } : {};
 }
 
 /** Sends one request under `options`; throws on refusal or when no answer came. */
@@ -119,7 +166,7 @@ export async function egress(url: URL, options: EgressOptions): Promise<EgressRe
     body: options.body,
     redirect: "manual",
     signal: AbortSignal.any(signals),
-    ...(options.proxy ? { client: clientFor(options.proxy) } : {}),
+    ...clientOption(options),
   });
   const { body, truncated } = await readBounded(response, options.maxResponseBytes ?? 64 * 1024);
   return { status: response.status, headers: response.headers, body, truncated };

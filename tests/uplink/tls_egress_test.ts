@@ -1,0 +1,229 @@
+// Sending to a private backend over mutual TLS: certificates made here with
+// openssl, a receiver (Node's https server) that requires a client
+// certificate signed by its CA, and the agent sending to it under each
+// setup an admin might get right or wrong.
+import { equal, match, ok } from "node:assert/strict";
+import type { Agent } from "../../agent/agent.ts";
+import { uplinkHealth } from "../../uplink/uplink_status.ts";
+import { ROOT, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+
+function has(command: string): boolean {
+  try {
+    return new Deno.Command(command, { args: ["version"], stdout: "null", stderr: "null" })
+      .outputSync().success ||
+      new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
+        .outputSync().success;
+  } catch {
+    return false;
+  }
+}
+
+const missing = ["openssl", "node"].filter((command) => !has(command));
+if (missing.length > 0) {
+  console.warn(`skipped: the mutual TLS test needs ${missing.join(" and ")}`);
+}
+
+async function openssl(dir: string, args: string[]): Promise<void> {
+  const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
+    .output();
+  if (!out.success) {
+    throw new Error(`openssl ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
+  }
+}
+
+/** A CA, and a certificate signed by it for `name` with the extensions in `ext`. */
+async function makeCertificates(dir: string): Promise<void> {
+  const days = ["-days", "2"];
+  for (const ca of ["ca", "rogue-ca"]) {
+    await openssl(dir, [
+      "req",
+      "-x509",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${ca}.key`,
+      "-out",
+      `${ca}.pem`,
+      ...days,
+      "-subj",
+      `/CN=${ca}`,
+    ]);
+  }
+  const sign = async (name: string, ca: string, ext: string) => {
+    await Deno.writeTextFile(`${dir}/${name}.ext`, ext);
+    await openssl(dir, [
+      "req",
+      "-newkey",
+      "rsa:2048",
+      "-nodes",
+      "-keyout",
+      `${name}.key`,
+      "-out",
+      `${name}.csr`,
+      "-subj",
+      `/CN=${name}`,
+    ]);
+    await openssl(dir, [
+      "x509",
+      "-req",
+      "-in",
+      `${name}.csr`,
+      "-CA",
+      `${ca}.pem`,
+      "-CAkey",
+      `${ca}.key`,
+      "-CAcreateserial",
+      "-out",
+      `${name}.pem`,
+      ...days,
+      "-extfile",
+      `${name}.ext`,
+    ]);
+    await Deno.chmod(`${dir}/${name}.key`, 0o600);
+  };
+  await sign(
+    "server",
+    "ca",
+    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
+  );
+  const client =
+    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n";
+  await sign("client", "ca", client);
+  await sign("rogue-client", "rogue-ca", client);
+  await Deno.copyFile(`${dir}/ca.pem`, `${dir}/client-ca.pem`);
+}
+
+/** The receiver; resolves once it listens. */
+async function startTlsReceiver(dir: string) {
+  const child = new Deno.Command("node", {
+    args: [`${ROOT}tests/uplink/_tls_receiver.mjs`, dir],
+    stdout: "piped",
+    stderr: "inherit",
+  }).spawn();
+  const lines: string[] = [];
+  const pump = (async () => {
+    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
+      lines.push(...chunk.split("\n").filter((line) => line !== ""));
+    }
+  })();
+  await waitFor("the TLS receiver", () => lines.some((line) => line.startsWith("port ")));
+  const port = Number(lines.find((line) => line.startsWith("port "))!.slice(5));
+  return {
+    port,
+    requests: () => lines.filter((line) => line.startsWith("POST ")),
+    async stop() {
+      child.kill("SIGTERM");
+      await child.status;
+      await pump.catch(() => {});
+    },
+  };
+}
+
+Deno.test({
+  name:
+    "mutual TLS: delivered with the right CA and certificate, and each wrong setup named precisely in health",
+  ignore: missing.length > 0,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using dir = await tempDir();
+    const certs = `${dir.path}/certs`;
+    await Deno.mkdir(certs);
+    await makeCertificates(certs);
+    const receiver = await startTlsReceiver(certs);
+    const managed = `${dir.path}/managed.json`;
+    const write = (cloud: Record<string, unknown>) =>
+      Deno.writeTextFile(
+        managed,
+        JSON.stringify({
+          cloudService: {
+            enabled: true,
+            serviceUri: `https://127.0.0.1:${receiver.port}`,
+            diagnosticLevel: "required",
+            timeout: 3,
+            ...cloud,
+          },
+          connectionRetryTimeout: 1,
+        }),
+      );
+    const right = {
+      caFile: `${certs}/ca.pem`,
+      clientCertificateFile: `${certs}/client.pem`,
+      clientKeyFile: `${certs}/client.key`,
+    };
+    await write(right);
+    const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
+    const lastError = async () => (await uplinkHealth(agent.store.db, agent.policy)).lastError;
+    /** Applies `cloud`, records something to send, and waits for the failure it names. */
+    const failsWith = async (a: Agent, cloud: Record<string, unknown>, expected: RegExp) => {
+      const before = receiver.requests().length;
+      await write(cloud);
+      await a.reloadPolicy();
+      await a.collectNow("system");
+      await waitFor(`a failure matching ${expected}`, async () => {
+        const error = await lastError();
+        return error !== null && expected.test(error.message) &&
+          error.at > Date.now() - 10_000;
+      }, 20_000);
+      equal(receiver.requests().length, before, "nothing reached the receiver");
+    };
+    try {
+      await waitFor(
+        "records delivered over mutual TLS",
+        async () =>
+          receiver.requests().length > 0 &&
+          (await uplinkHealth(agent.store.db, agent.policy)).lastSuccessAt !== null,
+        20_000,
+      );
+      match(receiver.requests()[0]!, /^POST \/v1\/logs \d+ application\/x-protobuf$/);
+
+      await failsWith(agent, { ...right, caFile: null }, /not signed by a CA vitrine trusts/);
+      await failsWith(
+        agent,
+        { ...right, serviceUri: `https://localhost:${receiver.port}` },
+        /does not name the host of cloudService\.serviceUri/,
+      );
+      await failsWith(
+        agent,
+        {
+          ...right,
+          clientCertificateFile: `${certs}/rogue-client.pem`,
+          clientKeyFile: `${certs}/rogue-client.key`,
+        },
+        /refuse[sd]? vitrine's client certificate/,
+      );
+      await failsWith(
+        agent,
+        { ...right, clientCertificateFile: null, clientKeyFile: null },
+        /refused vitrine's client certificate, or wanted one/,
+      );
+      await Deno.chmod(`${certs}/client.key`, 0o644);
+      await failsWith(
+        agent,
+        right,
+        /clientKeyFile ".*client\.key" may be read by others \(mode 0644\)/,
+      );
+      await Deno.chmod(`${certs}/client.key`, 0o600);
+
+      // Put right, what waited goes out.
+      const before = receiver.requests().length;
+      await write(right);
+      await agent.reloadPolicy();
+      await waitFor(
+        "the records that waited delivered",
+        () => receiver.requests().length > before,
+        20_000,
+      );
+      const health = await uplinkHealth(agent.store.db, agent.policy);
+      ok(health.lastSuccessAt! > health.lastError!.at, "delivered after the last failure");
+      // The key never appears in what vitrine keeps.
+      const key = (await Deno.readTextFile(`${certs}/client.key`)).split("\n")[1]!;
+      const stored = await Deno.readFile(`${dir.path}/vitrine.db`);
+      ok(!new TextDecoder("latin1").decode(stored).includes(key), "the key is not in the database");
+    } finally {
+      await agent.stop();
+      await receiver.stop();
+    }
+  },
+});
