@@ -15,6 +15,7 @@ import { asStoreError, explainStorageError } from "../store/store_error.ts";
 import { Uplink } from "../uplink/uplink.ts";
 import { agentCollectors, type CollectorSet } from "./collector_set.ts";
 import { clearCrashNote, crashStateOf } from "./crash_note.ts";
+import { ProvisionedReadToken } from "./dashboard_token.ts";
 import { SelfProtection } from "./self_protection.ts";
 import { heartbeatMs, housekeepingTasks } from "./housekeeping_tasks.ts";
 import type { AgentOptions } from "./agent_options.ts";
@@ -52,6 +53,8 @@ export class Agent {
   /** What the start found wrong with the files of the previous run. */
   #startupProblems: string[] = [];
   readonly #protection: SelfProtection;
+  /** The fleet's read-only token (dashboard.readTokenFile), as the dashboard checks it. */
+  readonly provisionedReadToken = new ProvisionedReadToken();
 
   private constructor(
     options: AgentOptions,
@@ -239,6 +242,7 @@ export class Agent {
       ...this.#collectors.problems(),
       ...taskProblems(collectors),
       ...this.#protection.problems(),
+      ...(this.provisionedReadToken.problem ? [this.provisionedReadToken.problem] : []),
     ];
     return {
       pid: Deno.pid,

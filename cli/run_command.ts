@@ -21,9 +21,10 @@ Usage: vitrine run [flags]
                           root, else $XDG_STATE_HOME/vitrine or ~/.local/state/vitrine;
                           VITRINE_DATA_DIR also sets it)
   --port N                dashboard port on 127.0.0.1 (default 7878)
-  --listen ADDRESS        127.0.0.1 (default), ::1, or 0.0.0.0 / :: for every
-                          interface (warns: the dashboard is then reachable
-                          from other hosts)
+  --listen ADDRESS        127.0.0.1 (default; the policy's dashboard.listen
+                          otherwise), ::1, or 0.0.0.0 / :: for every interface
+                          (warns: the dashboard is then reachable from other
+                          hosts)
   --interval SECONDS      interval of every collector (overrides the policy)
   --system-interval S     interval of the system collector only
   --file-activity-interval S
@@ -82,10 +83,10 @@ export async function runCommand(args: string[]): Promise<number> {
   const { dataDir, managedFile } = dataLocation(values);
   const log = new AgentLog(logDirectory(values["log-dir"]));
   const port = parsePortFlag(values.port, true);
-  const listen = values.listen ?? "127.0.0.1";
-  if (!(LISTEN_ADDRESSES as readonly string[]).includes(listen)) {
+  const asked = values.listen;
+  if (asked !== undefined && !LISTEN_ADDRESSES.includes(asked)) {
     throw new UsageError(
-      `--listen "${listen}" is not one of ${
+      `--listen "${asked}" is not one of ${
         LISTEN_ADDRESSES.join(", ")
       }: the dashboard listens on loopback, or on every interface when asked.`,
     );
@@ -124,7 +125,8 @@ export async function runCommand(args: string[]): Promise<number> {
   let dashboard: Dashboard;
   try {
     dashboard = await serveDashboard(agent, {
-      listen,
+      // The flag wins; else the policy's dashboard.listen (read at start).
+      listen: asked ?? agent.policy.get("dashboard.listen"),
       port,
       dataDir,
       log: (message) => log.write(message),

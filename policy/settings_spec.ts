@@ -443,6 +443,20 @@ export const SETTINGS = [
     meaning:
       "Most the database's data may take. Beyond it the oldest optional data is removed first, then the oldest required data, and each removal is recorded (storage_eviction). Writes never fail because of it. 256 MiB keeps the full 30 days of optional data at the default intervals (about 90 MiB) and a day and a half at one-second intervals.",
   },
+  {
+    key: "dashboard.listen",
+    type: oneOf("127.0.0.1", "localhost", "::1", "0.0.0.0", "::"),
+    default: "127.0.0.1",
+    meaning:
+      "Where the dashboard and /metrics listen (what --listen takes; the flag wins). Beyond loopback every request needs a token. Applies at the next start.",
+  },
+  {
+    key: "dashboard.readTokenFile",
+    type: text("/etc/vitrine/read.token", true, ABSOLUTE_PATH, "not an absolute path"),
+    default: null,
+    meaning:
+      "A file holding a read-only token an administrator provisions (the same on every machine of a fleet: one scrape credential), accepted besides this installation's own read token. At least 32 printable characters; read like the token file, never logged.",
+  },
 ] as const satisfies readonly SettingSpec[];
 
 /** The settings in effect, by key, each with the type of its value. */

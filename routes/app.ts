@@ -39,7 +39,11 @@ export function createApp(deps: AppDeps): Hono {
   app.use(
     "*",
     requireToken(
-      { dashboard: deps.token, ...(deps.readToken ? { read: deps.readToken } : {}) },
+      {
+        dashboard: deps.token,
+        ...(deps.readToken ? { read: deps.readToken } : {}),
+        ...(deps.provisionedReadToken ? { provisioned: deps.provisionedReadToken } : {}),
+      },
       deps.allowedHosts,
       deps.readsNeedToken ?? false,
     ),

@@ -24,6 +24,8 @@ export interface AppDeps {
   token: string;
   /** A token that allows reading only (scrapers), when there is one. */
   readToken?: string;
+  /** The read-only token an administrator provisioned (dashboard.readTokenFile), when there is one. */
+  provisionedReadToken?: () => Promise<string | null>;
   /** Whether reads need a token too (the server listens beyond loopback). */
   readsNeedToken?: boolean;
   /** Host header values accepted, such as `127.0.0.1:7878`. */

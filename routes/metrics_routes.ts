@@ -1,9 +1,11 @@
 /**
- * GET /metrics: the statistics for Prometheus to scrape.
+ * GET /metrics: the statistics for Prometheus to scrape, and the agent's
+ * own state for a fleet's alerts.
  *
  * @module
  */
 import { Hono } from "hono";
+import { exposeAgentState } from "../agent/agent_metrics.ts";
 import { exposeMetrics } from "../uplink/prometheus_metrics.ts";
 import type { AppDeps } from "./app_deps.ts";
 
@@ -11,8 +13,11 @@ import type { AppDeps } from "./app_deps.ts";
 export function metricsRoutes(deps: AppDeps): Hono {
   const app = new Hono();
   app.get("/", async (c) => {
-    const { contentType, text } = await exposeMetrics(deps.store.db, deps.policy());
-    return c.body(text, 200, { "content-type": contentType });
+    const policy = deps.policy();
+    const { contentType, text } = await exposeMetrics(deps.store.db, policy);
+    // The machine's statistics (within the level), then the agent's own state.
+    const state = await exposeAgentState(deps.store.db, policy, deps.status());
+    return c.body(`${text}${state}`, 200, { "content-type": contentType });
   });
   return app;
 }

@@ -17,6 +17,8 @@ export interface Tokens {
   dashboard: string;
   /** Allows reading only (for scrapers such as /metrics), or undefined when there is none. */
   read?: string;
+  /** The read-only token an administrator provisioned for a fleet, when there is one now. */
+  provisioned?: () => Promise<string | null>;
 }
 
 /** Whether `a` is `b`, compared in constant time (a token's prefix is never told). */
@@ -48,7 +50,9 @@ export function requireToken(
     const given = c.req.header("x-vitrine-token") ?? bearer ?? getCookie(c, TOKEN_COOKIE) ?? "";
     const dashboard = sameToken(given, tokens.dashboard);
     if (isRead(c.req.method)) {
-      const reader = tokens.read !== undefined && sameToken(given, tokens.read);
+      const provisioned = readsNeedToken && !dashboard ? await tokens.provisioned?.() : null;
+      const reader = (tokens.read !== undefined && sameToken(given, tokens.read)) ||
+        (provisioned !== null && provisioned !== undefined && sameToken(given, provisioned));
       if (readsNeedToken && !dashboard && !reader) {
         return c.json({
           error:

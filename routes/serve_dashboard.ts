@@ -11,13 +11,17 @@ import type { Agent } from "../agent/agent.ts";
 import { ensureToken } from "../agent/dashboard_token.ts";
 import { shortHostname } from "../identity/identity.ts";
 import { InputError } from "../input/input_error.ts";
+import { settingSpec } from "../policy/settings_spec.ts";
 import type { AppDeps } from "./app_deps.ts";
 
 /** Addresses that reach this machine only. */
 const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
 
 /** Addresses the agent may listen on. */
-export const LISTEN_ADDRESSES = ["127.0.0.1", "localhost", "::1", "0.0.0.0", "::"] as const;
+const LISTEN_TYPE = settingSpec("dashboard.listen")?.type;
+export const LISTEN_ADDRESSES: readonly string[] = LISTEN_TYPE?.kind === "enum"
+  ? LISTEN_TYPE.values
+  : ["127.0.0.1"];
 
 /**
  * Host header values that reach this server: loopback names, and when
@@ -54,6 +58,7 @@ export async function serveDashboard(agent: Agent, options: ServeOptions): Promi
   const shutdown = new AbortController();
   // Filled in once the server is bound, so that port 0 works too.
   const allowedHosts: string[] = [];
+  const provisioned = agent.provisionedReadToken;
   const deps: AppDeps = {
     store: agent.store,
     dataDir,
@@ -66,6 +71,7 @@ export async function serveDashboard(agent: Agent, options: ServeOptions): Promi
     // reads need a token too.
     readsNeedToken: beyondLoopback,
     ...(beyondLoopback ? { readToken: await ensureToken(dataDir, "read") } : {}),
+    provisionedReadToken: () => provisioned.current(agent.policy),
     allowedHosts,
     changePreference: (key, value) => agent.changePreference(key, value),
     recordConsent: (granted, actor) => agent.recordConsent(granted, actor),

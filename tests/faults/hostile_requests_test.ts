@@ -1,7 +1,10 @@
 // Defects 6, 7 and 10: redirects stay on this server, out-of-range times
 // are refused with a message, and beyond loopback reads need a token.
 import { equal, match, ok } from "node:assert/strict";
+import { currentPolicy } from "../../agent/current_policy.ts";
+import { ProvisionedReadToken } from "../../agent/dashboard_token.ts";
 import { createApp } from "../../routes/app.ts";
+import { setPreference } from "../../store/meta_queries.ts";
 import { appFixture, HOST, local, TOKEN } from "../routes/_app_fixture.ts";
 import { runCli, tempDir } from "../_helpers.ts";
 
@@ -91,4 +94,51 @@ Deno.test("beyond loopback every read needs a token: the dashboard's, or the rea
     body: JSON.stringify({ granted: true, actor: "x" }),
   }));
   equal(readCannotWrite.status, 401, "the read token never changes anything");
+});
+
+Deno.test("a fleet's provisioned read token (dashboard.readTokenFile) reads beyond loopback, never writes, and a weak or open file is refused", async () => {
+  await using fx = await appFixture();
+  await using dir = await tempDir();
+  const file = `${dir.path}/read.token`;
+  const fleet = "f".repeat(40);
+  await Deno.writeTextFile(file, `${fleet}\n`);
+  await setPreference(fx.store.db, "dashboard.readTokenFile", file);
+  fx.policy.current = await currentPolicy(fx.store.db, `${dir.path}/managed.json`);
+  const provisioned = new ProvisionedReadToken();
+  const app = createApp({
+    store: fx.store,
+    dataDir: "/nonexistent",
+    policy: () => fx.policy.current,
+    identity: () => ({} as never),
+    status: () => undefined,
+    token: TOKEN,
+    readToken: "r".repeat(64),
+    provisionedReadToken: () => provisioned.current(fx.policy.current),
+    readsNeedToken: true,
+    allowedHosts: [HOST],
+    changePreference: () => Promise.reject(new Error("not reached")),
+    recordConsent: () => Promise.reject(new Error("not reached")),
+  });
+  const get = (token: string, path = "/metrics") =>
+    app.request(local(path, { headers: { authorization: `Bearer ${token}` } }));
+  equal((await get(fleet)).status, 200, "the fleet's token scrapes /metrics");
+  equal((await get(fleet, "/api/health")).status, 200);
+  equal((await get("r".repeat(64))).status, 200, "this machine's own read token still works");
+  equal((await get("g".repeat(40))).status, 401);
+  const write = await app.request(local("/api/consent", {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${fleet}` },
+    body: JSON.stringify({ granted: true, actor: "x" }),
+  }));
+  equal(write.status, 401, "the fleet's token never changes anything");
+  // A short token is no credential: refused, and said.
+  await Deno.writeTextFile(file, "short\n");
+  equal((await get("short")).status, 401);
+  match(provisioned.problem ?? "", /at least 32 printable characters/);
+  // Renewed in place: the new token works at once, the old one no more.
+  const renewed = "n".repeat(48);
+  await Deno.writeTextFile(file, `${renewed}\n`);
+  equal((await get(renewed)).status, 200);
+  equal((await get(fleet)).status, 401);
+  equal(provisioned.problem, null);
 });

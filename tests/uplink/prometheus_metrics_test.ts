@@ -90,6 +90,16 @@ Deno.test("GET /metrics serves only what the level allows", async () => {
   await using fx = await appFixture("optional");
   const text = await (await fx.app.request(local("/metrics"))).text();
   match(text, /^vitrine_cpu_time_idle_seconds_total \d/m);
+  // The agent's own state, for a fleet's alerts.
+  match(text, /^vitrine_build_info\{version="\d+\.\d+\.\d+"\} 1$/m);
+  match(text, /^vitrine_policy_info\{level="optional",managed_state="absent"\} 1$/m);
+  match(text, /^vitrine_managed_policy_invalid 0$/m);
+  match(text, /^vitrine_sending_enabled 0$/m);
+  match(text, /^vitrine_outbox_parts\{tier="required"\} 0$/m);
+  match(text, /^vitrine_unsent_parts_total\{tier="optional",reason="dropped"\} 0$/m);
+  match(text, /^vitrine_storage_used_bytes \d+$/m);
+  match(text, /^vitrine_storage_limit_bytes \d+$/m);
+  ok(!/^vitrine_last_delivery_timestamp_seconds/m.test(text), "no delivery: no time, never 0");
   match(text, /^vitrine_meminfo_bytes\{key="MemTotal"\} \d+/m);
   match(text, /# TYPE vitrine_cpu_time_idle_seconds_total counter/);
 });
@@ -174,6 +184,11 @@ Deno.test({
     }, 40_000);
     const total = Number(answer.data!.result![0]!.value[1]);
     ok(total > 0, `vitrine_memory_total_bytes = ${total}`);
+    // The running agent's own state is scraped too.
+    const state = await (await fetch(
+      `http://127.0.0.1:${web}/api/v1/query?query=vitrine_watchdog_stage`,
+    )).json();
+    equal(state.data.result.length, 1, JSON.stringify(state));
   } finally {
     prometheus?.kill("SIGTERM");
     await prometheus?.status;
