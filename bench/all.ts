@@ -6,6 +6,7 @@ import { dashboardLoadBench } from "./dashboard_load.ts";
 import { eventsQueryBench } from "./events_query.ts";
 import { exportBench } from "./export_throughput.ts";
 import { fileEventsBench } from "./file_events.ts";
+import { fleetRunBench } from "./fleet_run.ts";
 import { forwardingBench } from "./forwarding.ts";
 import type { Row } from "./_measure.ts";
 import { seedStore } from "./_seed_store.ts";
@@ -50,6 +51,7 @@ try {
     ["File-activity throughput", () => fileEventsBench(dir)],
     ["Watchdog budget", () => watchdogBudgetBench(dir)],
     ["Forwarding", () => forwardingBench(dir)],
+    ["Fleet", () => fleetRunBench(dir)],
     [`Seeding ${COUNT.toLocaleString("en-US")} events`, async () => {
       await Deno.mkdir(`${dir}/seeded`);
       await seedStore(`${dir}/seeded/vitrine.db`, `${dir}/seeded/plain.db`, COUNT);

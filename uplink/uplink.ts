@@ -28,8 +28,8 @@ import { loadStats, saveStats, uplinkFailing, type UplinkStats } from "./uplink_
 
 /** Events per request at most. */
 const BATCH_EVENTS = 256;
-/** Bytes per request at most (a larger batch carries fewer events). */
-const BATCH_BYTES = 1024 * 1024;
+/** Bytes per request at most (a larger batch carries fewer events; receivers must accept this). */
+export const BATCH_BYTES = 1024 * 1024;
 /** How often the time of the last success is written down while all goes well. */
 const STATS_EVERY_MS = 10_000;
 /** How often the outbox is held to its age bound. */

@@ -1,12 +1,15 @@
 // A loopback OTLP receiver over TLS that requires a client certificate
 // signed by the CA it is given (Node's https server: Deno.serve cannot ask
 // for client certificates). It prints its port, then one line per request:
-// "POST <path> <bytes> <content-type>". Usage: node _tls_receiver.mjs DIR
+// "POST <path> <bytes> <content-type>", and with --bodies the body in
+// base64 after it (the fleet benchmark decodes them).
+// Usage: node _tls_receiver.mjs DIR [--bodies]
 // (DIR holds server.pem, server.key and client-ca.pem).
 import { readFileSync } from "node:fs";
 import { createServer } from "node:https";
 
 const dir = process.argv[2];
+const bodies = process.argv.includes("--bodies");
 const server = createServer({
   cert: readFileSync(`${dir}/server.pem`),
   key: readFileSync(`${dir}/server.key`),
@@ -14,10 +17,14 @@ const server = createServer({
   requestCert: true,
   rejectUnauthorized: true,
 }, (request, response) => {
-  let bytes = 0;
-  request.on("data", (chunk) => bytes += chunk.length);
+  const chunks = [];
+  request.on("data", (chunk) => chunks.push(chunk));
   request.on("end", () => {
-    console.log(`${request.method} ${request.url} ${bytes} ${request.headers["content-type"]}`);
+    const body = Buffer.concat(chunks);
+    const line = `${request.method} ${request.url} ${body.length} ${
+      request.headers["content-type"]
+    }`;
+    console.log(bodies ? `${line} ${body.toString("base64")}` : line);
     response.writeHead(200, { "content-type": "application/x-protobuf" });
     response.end();
   });

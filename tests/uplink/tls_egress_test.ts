@@ -5,125 +5,13 @@
 import { equal, match, ok } from "node:assert/strict";
 import type { Agent } from "../../agent/agent.ts";
 import { uplinkHealth } from "../../uplink/uplink_status.ts";
-import { ROOT, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
-
-function has(command: string): boolean {
-  try {
-    return new Deno.Command(command, { args: ["version"], stdout: "null", stderr: "null" })
-      .outputSync().success ||
-      new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
-        .outputSync().success;
-  } catch {
-    return false;
-  }
-}
-
-const missing = ["openssl", "node"].filter((command) => !has(command));
-if (missing.length > 0) {
-  console.warn(`skipped: the mutual TLS test needs ${missing.join(" and ")}`);
-}
-
-async function openssl(dir: string, args: string[]): Promise<void> {
-  const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })
-    .output();
-  if (!out.success) {
-    throw new Error(`openssl ${args.join(" ")}: ${new TextDecoder().decode(out.stderr)}`);
-  }
-}
-
-/** A CA, and a certificate signed by it for `name` with the extensions in `ext`. */
-async function makeCertificates(dir: string): Promise<void> {
-  const days = ["-days", "2"];
-  for (const ca of ["ca", "rogue-ca"]) {
-    await openssl(dir, [
-      "req",
-      "-x509",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${ca}.key`,
-      "-out",
-      `${ca}.pem`,
-      ...days,
-      "-subj",
-      `/CN=${ca}`,
-    ]);
-  }
-  const sign = async (name: string, ca: string, ext: string) => {
-    await Deno.writeTextFile(`${dir}/${name}.ext`, ext);
-    await openssl(dir, [
-      "req",
-      "-newkey",
-      "rsa:2048",
-      "-nodes",
-      "-keyout",
-      `${name}.key`,
-      "-out",
-      `${name}.csr`,
-      "-subj",
-      `/CN=${name}`,
-    ]);
-    await openssl(dir, [
-      "x509",
-      "-req",
-      "-in",
-      `${name}.csr`,
-      "-CA",
-      `${ca}.pem`,
-      "-CAkey",
-      `${ca}.key`,
-      "-CAcreateserial",
-      "-out",
-      `${name}.pem`,
-      ...days,
-      "-extfile",
-      `${name}.ext`,
-    ]);
-    await Deno.chmod(`${dir}/${name}.key`, 0o600);
-  };
-  await sign(
-    "server",
-    "ca",
-    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature,keyEncipherment\nextendedKeyUsage=serverAuth\nsubjectAltName=IP:127.0.0.1\n",
-  );
-  const client =
-    "basicConstraints=CA:FALSE\nkeyUsage=digitalSignature\nextendedKeyUsage=clientAuth\n";
-  await sign("client", "ca", client);
-  await sign("rogue-client", "rogue-ca", client);
-  await Deno.copyFile(`${dir}/ca.pem`, `${dir}/client-ca.pem`);
-}
-
-/** The receiver; resolves once it listens. */
-async function startTlsReceiver(dir: string) {
-  const child = new Deno.Command("node", {
-    args: [`${ROOT}tests/uplink/_tls_receiver.mjs`, dir],
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const lines: string[] = [];
-  const pump = (async () => {
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      lines.push(...chunk.split("\n").filter((line) => line !== ""));
-    }
-  })();
-  await waitFor("the TLS receiver", () => lines.some((line) => line.startsWith("port ")));
-  const port = Number(lines.find((line) => line.startsWith("port "))!.slice(5));
-  return {
-    port,
-    requests: () => lines.filter((line) => line.startsWith("POST ")),
-    async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await pump.catch(() => {});
-    },
-  };
-}
+import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "./_tls_peer.ts";
 
 Deno.test({
   name:
     "mutual TLS: delivered with the right CA and certificate, and each wrong setup named precisely in health",
-  ignore: missing.length > 0,
+  ignore: TLS_PEER_MISSING.length > 0,
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
