@@ -13,7 +13,7 @@ import { usedBytes } from "../store/quota_queries.ts";
 import { type AgentStatus, type PublishedStatus, readAgentStatus } from "./agent_status.ts";
 import { type EvictionTotals, evictionTotals, storageLimitBytes } from "./storage_keeper.ts";
 import { dataPaths } from "./data_dir.ts";
-import { sendingTo } from "../policy/tiers.ts";
+import { sendingTo, usesTls } from "../policy/tiers.ts";
 import { uplinkFailing, uplinkHealth, type UplinkStatus } from "../uplink/uplink_status.ts";
 import {
   type DatabaseDirectory,
@@ -83,10 +83,13 @@ export async function buildHealth(
     );
   }
   if (policy.get("cloudService.enabled") && sendingTo(policy) === null) {
+    const uri = policy.get("cloudService.serviceUri");
     problems.push(
-      `Sending is on (cloudService.enabled) but cloudService.serviceUri ${
-        policy.get("cloudService.serviceUri") === null ? "is not set" : "cannot be used"
-      }: nothing is sent. Set it to the organisation's OTLP/HTTP endpoint.`,
+      uri !== null && uri.startsWith("http:") && usesTls(policy)
+        ? `Sending is on, but cloudService.serviceUri "${uri}" is plain http while TLS files (caFile, client certificate) are set: nothing is sent in the clear. Use https://.`
+        : `Sending is on (cloudService.enabled) but cloudService.serviceUri ${
+          uri === null ? "is not set" : "cannot be used"
+        }: nothing is sent. Set it to the organisation's OTLP/HTTP endpoint.`,
     );
   }
   if (agent?.running) problems.push(...agent.problems);

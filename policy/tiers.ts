@@ -23,7 +23,17 @@ export function sendingTo(policy: Policy): URL | null {
   if (!policy.get("cloudService.enabled") || uri === null) return null;
   // Validation admits only http(s) host addresses; anything else sends nothing.
   const url = URL.parse(`${uri.replace(/\/+$/, "")}/v1/logs`);
-  return url && /^https?:$/.test(url.protocol) ? url : null;
+  if (!url || !/^https?:$/.test(url.protocol)) return null;
+  // TLS files say the backend is reached over TLS: never in the clear instead.
+  if (url.protocol === "http:" && usesTls(policy)) return null;
+  return url;
+}
+
+/** Whether the policy names a CA bundle or a client certificate (TLS is then required). */
+export function usesTls(policy: Policy): boolean {
+  return policy.get("cloudService.caFile") !== null ||
+    policy.get("cloudService.clientCertificateFile") !== null ||
+    policy.get("cloudService.clientKeyFile") !== null;
 }
 
 /**

@@ -72,3 +72,40 @@ Deno.test("a tier read back from text is optional only when it says so exactly",
     deepEqual(tierOf(text), "required", String(text));
   }
 });
+
+Deno.test("with TLS files set, a plain http serviceUri sends nothing (never in the clear), https does", () => {
+  for (
+    const tls of [
+      { "cloudService.caFile": "/etc/vitrine/ca.pem" },
+      {
+        "cloudService.clientCertificateFile": "/etc/vitrine/client.pem",
+        "cloudService.clientKeyFile": "/etc/vitrine/client.key",
+      },
+    ]
+  ) {
+    const plain = policyOf({
+      "cloudService.enabled": true,
+      "cloudService.serviceUri": "http://otel.example:4318",
+      ...tls,
+    });
+    deepEqual(sendingTo(plain), null, JSON.stringify(tls));
+    deepEqual(allowedTiers(plain, "send"), []);
+    const secure = policyOf({
+      "cloudService.enabled": true,
+      "cloudService.serviceUri": "https://otel.example:4318",
+      ...tls,
+    });
+    deepEqual(sendingTo(secure)?.href, "https://otel.example:4318/v1/logs");
+  }
+  // Without TLS files plain http stays possible (a collector on loopback, say).
+  deepEqual(
+    sendingTo(
+      policyOf({
+        "cloudService.enabled": true,
+        "cloudService.serviceUri": "http://127.0.0.1:4318",
+      }),
+    )
+      ?.href,
+    "http://127.0.0.1:4318/v1/logs",
+  );
+});

@@ -4,6 +4,7 @@
 // setup an admin might get right or wrong.
 import { equal, match, ok } from "node:assert/strict";
 import type { Agent } from "../../agent/agent.ts";
+import { buildHealth } from "../../agent/health.ts";
 import { uplinkHealth } from "../../uplink/uplink_status.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "./_tls_peer.ts";
@@ -94,6 +95,21 @@ Deno.test({
       );
       await Deno.chmod(`${certs}/client.key`, 0o600);
 
+      // The same setup over plain http: nothing goes, in the clear or otherwise, and health says why.
+      const beforeClear = receiver.requests().length;
+      await write({ ...right, serviceUri: `http://127.0.0.1:${receiver.port}` });
+      await agent.reloadPolicy();
+      await agent.collectNow("system");
+      const health = await buildHealth(agent.store, dir.path, agent.policy, agent.status());
+      ok(
+        health.problems.some((p) =>
+          /plain http while TLS files .* nothing is sent in the clear/.test(p)
+        ),
+        health.problems.join("\n"),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      equal(receiver.requests().length, beforeClear, "nothing reached the receiver");
+
       // Put right, what waited goes out.
       const before = receiver.requests().length;
       await write(right);
@@ -103,8 +119,8 @@ Deno.test({
         () => receiver.requests().length > before,
         20_000,
       );
-      const health = await uplinkHealth(agent.store.db, agent.policy);
-      ok(health.lastSuccessAt! > health.lastError!.at, "delivered after the last failure");
+      const sent = await uplinkHealth(agent.store.db, agent.policy);
+      ok(sent.lastSuccessAt! > sent.lastError!.at, "delivered after the last failure");
       // The key never appears in what vitrine keeps.
       const key = (await Deno.readTextFile(`${certs}/client.key`)).split("\n")[1]!;
       const stored = await Deno.readFile(`${dir.path}/vitrine.db`);
