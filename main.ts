@@ -67,6 +67,10 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./cli/stop_command.ts")).stopCommand,
     summary: "stop the agent running on a data directory (it flushes first) and wait for it",
   },
+  "service-stopped": {
+    load: async () => (await import("./cli/service_stopped_command.ts")).serviceStoppedCommand,
+    summary: "note a watchdog kill for the next start (the service's ExecStopPost)",
+  },
   dashboard: {
     load: async () => (await import("./cli/dashboard_command.ts")).dashboardCommand,
     summary: "print the dashboard URL with its access token",

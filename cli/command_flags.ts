@@ -41,6 +41,7 @@ export const COMMAND_FLAGS = {
     "flush-seconds": "string",
   },
   stop: { "data-dir": "string", timeout: "string" },
+  "service-stopped": { "data-dir": "string" },
   dashboard: { "data-dir": "string", port: "string", "read-token": "boolean" },
 } as const;
 

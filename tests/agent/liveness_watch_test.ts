@@ -5,6 +5,35 @@ import { equal, match, ok } from "node:assert/strict";
 import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
 
+/** Starts the agent again on `flags`, runs `check` while it serves, then stops it. */
+async function atNextStart(flags: string[], check: () => Promise<void>): Promise<void> {
+  const again = spawnAgent(flags);
+  try {
+    await readUntil(again.stderr, "Dashboard:");
+    await check();
+  } finally {
+    again.kill("SIGTERM");
+    await again.status;
+    await again.stdout.cancel().catch(() => {});
+    await again.stderr.cancel().catch(() => {});
+  }
+}
+
+/** The crash records stored in `dataDir`, newest first. */
+async function crashes(dataDir: string, managed: string) {
+  const result = await runCli([
+    "events",
+    "--type",
+    "crash",
+    "--data-dir",
+    dataDir,
+    "--managed-config",
+    managed,
+  ]);
+  equal(result.code, 0, result.stderr);
+  return JSON.parse(result.stdout);
+}
+
 Deno.test("systemd hears READY=1 and WATCHDOG=1 while the agent works, silence once it hangs, and the next start records a watchdog crash", async () => {
   await using dir = await tempDir();
   const socket = `${dir.path}/notify.sock`;
@@ -45,30 +74,50 @@ Deno.test("systemd hears READY=1 and WATCHDOG=1 while the agent works, silence o
     await systemd.stop();
   }
 
-  const again = spawnAgent(flags);
-  try {
-    await readUntil(again.stderr, "Dashboard:");
-    const result = await runCli([
-      "events",
-      "--type",
-      "crash",
-      "--data-dir",
-      dir.path,
-      "--managed-config",
-      managed,
-    ]);
-    equal(result.code, 0, result.stderr);
-    const [crash] = JSON.parse(result.stdout);
+  await atNextStart(flags, async () => {
+    const [crash] = await crashes(dir.path, managed);
     equal(crash.parts.required.reason, "watchdog");
     match(crash.parts.optional.error_message, /no write to the database has completed for \d+ s/);
     ok(crash.parts.required.crashed_at <= Date.now());
     // Without NOTIFY_SOCKET nothing is sent and nothing is said.
     const health = JSON.parse((await runCli(["health", ...flags.slice(0, 2)])).stdout);
     equal(health.agent.liveness.watched, false);
-  } finally {
-    again.kill("SIGTERM");
-    await again.status;
-    await again.stdout.cancel().catch(() => {});
-    await again.stderr.cancel().catch(() => {});
-  }
+  });
+});
+
+Deno.test("after a watchdog kill of a frozen agent, the service's stop hook makes the next start record a watchdog crash", async () => {
+  await using dir = await tempDir();
+  const managed = `${dir.path}/managed.json`;
+  await Deno.writeTextFile(
+    managed,
+    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
+  );
+  const flags = ["--data-dir", dir.path, "--port", "0", "--managed-config", managed];
+  const frozen = spawnAgent(flags);
+  await readUntil(frozen.stderr, "Dashboard:");
+  // A frozen event loop writes nothing; systemd kills it and runs ExecStopPost.
+  frozen.kill("SIGKILL");
+  await frozen.status;
+  await frozen.stdout.cancel().catch(() => {});
+  await frozen.stderr.cancel().catch(() => {});
+  const hook = await runCli(["service-stopped", "--data-dir", dir.path], {
+    SERVICE_RESULT: "watchdog",
+    EXIT_CODE: "killed",
+    EXIT_STATUS: "ABRT",
+  });
+  equal(hook.code, 0, hook.stderr);
+  match(hook.stdout, /Noted a watchdog kill/);
+  // Any other result leaves nothing (a plain failure is told by the running marker).
+  equal(
+    (await runCli(["service-stopped", "--data-dir", dir.path], { SERVICE_RESULT: "exit-code" }))
+      .code,
+    0,
+  );
+
+  await atNextStart(flags, async () => {
+    const [crash, ...more] = await crashes(dir.path, managed);
+    equal(more.length, 0, "one crash");
+    equal(crash.parts.required.reason, "watchdog");
+    match(crash.parts.optional.error_message, /systemd ended the agent: .*SERVICE_RESULT=watchdog/);
+  });
 });

@@ -158,7 +158,7 @@ Deno.test({
       const unit = `${out.path}/vitrine.service`;
       await Deno.writeTextFile(
         unit,
-        (await Deno.readTextFile(where.unit)).replace("/usr/bin/vitrine", where.launcher),
+        (await Deno.readTextFile(where.unit)).replaceAll("/usr/bin/vitrine", where.launcher),
       );
       const verify = await new Deno.Command("systemd-analyze", {
         args: ["verify", unit],

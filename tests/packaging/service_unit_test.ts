@@ -48,7 +48,7 @@ Deno.test({
     const copy = `${dir.path}/vitrine.service`;
     await Deno.writeTextFile(
       copy,
-      (await Deno.readTextFile(UNIT)).replace("/usr/bin/vitrine", Deno.execPath()),
+      (await Deno.readTextFile(UNIT)).replaceAll("/usr/bin/vitrine", Deno.execPath()),
     );
     const verify = await run("systemd-analyze", ["verify", copy]);
     equal(verify.code, 0, verify.out);
