@@ -13,6 +13,15 @@ export const CLI_PERMISSIONS: string[] = denoConfig.tasks.vitrine.split(" ").fil
 /** Whether the tests run as root. */
 export const IS_ROOT = Deno.uid() === 0;
 
+/** Whether `command` is on PATH (the peers some tests need: promtool, openssl, gcc …). */
+export function has(command: string): boolean {
+  return new Deno.Command("sh", {
+    args: ["-c", `command -v ${command}`],
+    stdout: "null",
+    stderr: "null",
+  }).outputSync().success;
+}
+
 /** Result of a CLI run. */
 export interface CliResult {
   code: number;

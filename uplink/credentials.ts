@@ -41,14 +41,22 @@ export interface TlsFiles {
 /** The largest certificate bundle read. */
 const MAX_PEM_BYTES = 1024 * 1024;
 
+/** PEM files as last read, by path: each request only checks that they did not change. */
+const pems = new Map<string, { stamp: string; text: string; permissions: number }>();
+/** Paths kept at most (a policy names three). */
+const MAX_PEMS = 8;
+
 async function readPem(
   setting: string,
   path: string,
   label: RegExp,
   what: string,
 ): Promise<{ text: string; permissions: number }> {
-  const read = await readRegularFile(path, MAX_PEM_BYTES);
+  const known = pems.get(path);
+  const read = await readRegularFile(path, MAX_PEM_BYTES, known ? { known: known.stamp } : {});
+  if (read.kind === "unchanged" && known) return known;
   if (read.kind !== "ok") {
+    pems.delete(path);
     throw new Error(
       `${setting} "${path}" cannot be used: it ${
         read.kind === "unchanged" ? "is unchanged" : describeRefusal(read)
@@ -57,13 +65,17 @@ async function readPem(
   }
   const text = new TextDecoder().decode(read.bytes);
   if (!label.test(text)) throw new Error(`${setting} "${path}" holds no PEM ${what}`);
-  return { text, permissions: read.permissions };
+  const pem = { stamp: read.stamp, text, permissions: read.permissions };
+  if (pems.size >= MAX_PEMS) pems.clear();
+  pems.set(path, pem);
+  return pem;
 }
 
 /**
  * The CA bundle and client certificate the policy names, or null when it
  * names none; throws why they cannot be used (nothing is then sent). The
- * key is refused while group or others may read it.
+ * key is refused while group or others may read it. Called for each
+ * request: a file is read again only when it changed (a renewal, a chmod).
  */
 export async function readTlsFiles(policy: Policy): Promise<TlsFiles | null> {
   const caFile = policy.get("cloudService.caFile");

@@ -2,7 +2,8 @@
 // start records it as a crash, at the required level too.
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { dataPaths } from "../../agent/data_dir.ts";
-import { CLI_PERMISSIONS, readUntil, ROOT, runCli, spawnAgent, tempDir } from "../_helpers.ts";
+import { CLI_PERMISSIONS, readUntil, ROOT, spawnAgent, tempDir } from "../_helpers.ts";
+import { crashes, restartOnce } from "./_restarts.ts";
 
 async function dieOf(fault: string, dataDir: string, managed: string): Promise<number> {
   const child = new Deno.Command(Deno.execPath(), {
@@ -24,29 +25,6 @@ async function dieOf(fault: string, dataDir: string, managed: string): Promise<n
   }).spawn();
   const { code } = await child.output();
   return code;
-}
-
-async function restartOnce(dataDir: string, managed: string): Promise<void> {
-  const child = spawnAgent(["--data-dir", dataDir, "--port", "0", "--managed-config", managed]);
-  await readUntil(child.stderr, "Dashboard:");
-  child.kill("SIGTERM");
-  equal((await child.status).code, 0);
-  await child.stdout.cancel().catch(() => {});
-  await child.stderr.cancel().catch(() => {});
-}
-
-async function crashes(dataDir: string, managed: string) {
-  const result = await runCli([
-    "events",
-    "--type",
-    "crash",
-    "--data-dir",
-    dataDir,
-    "--managed-config",
-    managed,
-  ]);
-  equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout);
 }
 
 Deno.test("an uncaught exception is written down before exit and recorded at the required level", async () => {

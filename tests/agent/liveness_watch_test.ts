@@ -4,35 +4,7 @@
 import { equal, match, ok } from "node:assert/strict";
 import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
-
-/** Starts the agent again on `flags`, runs `check` while it serves, then stops it. */
-async function atNextStart(flags: string[], check: () => Promise<void>): Promise<void> {
-  const again = spawnAgent(flags);
-  try {
-    await readUntil(again.stderr, "Dashboard:");
-    await check();
-  } finally {
-    again.kill("SIGTERM");
-    await again.status;
-    await again.stdout.cancel().catch(() => {});
-    await again.stderr.cancel().catch(() => {});
-  }
-}
-
-/** The crash records stored in `dataDir`, newest first. */
-async function crashes(dataDir: string, managed: string) {
-  const result = await runCli([
-    "events",
-    "--type",
-    "crash",
-    "--data-dir",
-    dataDir,
-    "--managed-config",
-    managed,
-  ]);
-  equal(result.code, 0, result.stderr);
-  return JSON.parse(result.stdout);
-}
+import { crashes, restartOnce } from "./_restarts.ts";
 
 Deno.test("systemd hears READY=1 and WATCHDOG=1 while the agent works, silence once it hangs, and the next start records a watchdog crash", async () => {
   await using dir = await tempDir();
@@ -74,7 +46,7 @@ Deno.test("systemd hears READY=1 and WATCHDOG=1 while the agent works, silence o
     await systemd.stop();
   }
 
-  await atNextStart(flags, async () => {
+  await restartOnce(dir.path, managed, async () => {
     const [crash] = await crashes(dir.path, managed);
     equal(crash.parts.required.reason, "watchdog");
     match(crash.parts.optional.error_message, /no write to the database has completed for \d+ s/);
@@ -114,7 +86,7 @@ Deno.test("after a watchdog kill of a frozen agent, the service's stop hook make
     0,
   );
 
-  await atNextStart(flags, async () => {
+  await restartOnce(dir.path, managed, async () => {
     const [crash, ...more] = await crashes(dir.path, managed);
     equal(more.length, 0, "one crash");
     equal(crash.parts.required.reason, "watchdog");

@@ -3,18 +3,9 @@
 // scrapes an agent that listens beyond loopback with the one read-only
 // token an administrator provisions.
 import { equal, ok } from "node:assert/strict";
-import { readUntil, ROOT, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { has, readUntil, ROOT, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 
 const DEPLOY = `${ROOT}deploy/prometheus`;
-
-function has(command: string): boolean {
-  try {
-    return new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
 
 const PROMTOOL = has("promtool");
 const PROMETHEUS = PROMTOOL && has("prometheus");

@@ -3,7 +3,9 @@
 import { equal, match, ok } from "node:assert/strict";
 import { currentPolicy } from "../../agent/current_policy.ts";
 import { ProvisionedReadToken } from "../../agent/dashboard_token.ts";
+import type { Hono } from "hono";
 import { createApp } from "../../routes/app.ts";
+import type { AppDeps } from "../../routes/app_deps.ts";
 import { setPreference } from "../../store/meta_queries.ts";
 import { appFixture, HOST, local, TOKEN } from "../routes/_app_fixture.ts";
 import { runCli, tempDir } from "../_helpers.ts";
@@ -55,22 +57,30 @@ Deno.test("times out of range are refused by the API and the CLI with a message"
   ok(!cli.stderr.includes("    at "), "no stack trace");
 });
 
-Deno.test("beyond loopback every read needs a token: the dashboard's, or the read-only one for GET", async () => {
-  await using fx = await appFixture();
-  const read = "r".repeat(64);
-  const app = createApp({
+/** The app as it serves beyond loopback (reads need a token), with `tokens` for reading. */
+function beyondLoopback(
+  fx: Awaited<ReturnType<typeof appFixture>>,
+  tokens: Pick<AppDeps, "readToken" | "provisionedReadToken">,
+): Hono {
+  return createApp({
     store: fx.store,
     dataDir: "/nonexistent",
     policy: () => fx.policy.current,
     identity: () => ({} as never),
     status: () => undefined,
     token: TOKEN,
-    readToken: read,
+    ...tokens,
     readsNeedToken: true,
     allowedHosts: [HOST],
     changePreference: () => Promise.reject(new Error("not reached")),
     recordConsent: () => Promise.reject(new Error("not reached")),
   });
+}
+
+Deno.test("beyond loopback every read needs a token: the dashboard's, or the read-only one for GET", async () => {
+  await using fx = await appFixture();
+  const read = "r".repeat(64);
+  const app = beyondLoopback(fx, { readToken: read });
   for (const path of ["/", "/api/events", "/api/health", "/static/vitrine.css", "/events/1"]) {
     const bare = await app.request(local(path));
     equal(bare.status, 401, path);
@@ -105,19 +115,9 @@ Deno.test("a fleet's provisioned read token (dashboard.readTokenFile) reads beyo
   await setPreference(fx.store.db, "dashboard.readTokenFile", file);
   fx.policy.current = await currentPolicy(fx.store.db, `${dir.path}/managed.json`);
   const provisioned = new ProvisionedReadToken();
-  const app = createApp({
-    store: fx.store,
-    dataDir: "/nonexistent",
-    policy: () => fx.policy.current,
-    identity: () => ({} as never),
-    status: () => undefined,
-    token: TOKEN,
+  const app = beyondLoopback(fx, {
     readToken: "r".repeat(64),
     provisionedReadToken: () => provisioned.current(fx.policy.current),
-    readsNeedToken: true,
-    allowedHosts: [HOST],
-    changePreference: () => Promise.reject(new Error("not reached")),
-    recordConsent: () => Promise.reject(new Error("not reached")),
   });
   const get = (token: string, path = "/metrics") =>
     app.request(local(path, { headers: { authorization: `Bearer ${token}` } }));

@@ -7,15 +7,7 @@ import denoConfig from "../../deno.json" with { type: "json" };
 import { listEvents } from "../../store/event_queries.ts";
 import { openStore } from "../../store/open_store.ts";
 import { buildPackage } from "../../packaging/build_package.ts";
-import { IS_ROOT, tempDir } from "../_helpers.ts";
-
-function has(command: string): boolean {
-  return new Deno.Command("sh", {
-    args: ["-c", `command -v ${command}`],
-    stdout: "null",
-    stderr: "null",
-  }).outputSync().success;
-}
+import { has, IS_ROOT, tempDir } from "../_helpers.ts";
 
 const exists = (path: string) => {
   try {

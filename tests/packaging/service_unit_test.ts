@@ -7,21 +7,12 @@
 // it is ready, reads fanotify, writes its database and sends.
 import { equal, ok } from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
-import { IS_ROOT, ROOT, runCli, tempDir, waitFor } from "../_helpers.ts";
+import { has, IS_ROOT, ROOT, runCli, tempDir, waitFor } from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
 import { startReceiver } from "../uplink/_otlp_receiver.ts";
 
 const UNIT = `${ROOT}packaging/vitrine.service`;
 const LIBSECCOMP = "/usr/lib/x86_64-linux-gnu/libseccomp.so.2";
-
-function has(command: string): boolean {
-  try {
-    return new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
-      .outputSync().success;
-  } catch {
-    return false;
-  }
-}
 
 async function run(command: string, args: string[]): Promise<{ code: number; out: string }> {
   const output = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" })

@@ -4,18 +4,10 @@
 // export download.
 import { deepEqual, equal, ok } from "node:assert/strict";
 import axe from "axe-core";
-import { type Browser, chromium, type Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { startReceiver } from "../uplink/_otlp_receiver.ts";
-
-const CHROMIUM = "/usr/bin/chromium";
-let reason = "";
-try {
-  Deno.statSync(CHROMIUM);
-} catch {
-  reason = `${CHROMIUM} is not installed (apt-get install chromium)`;
-}
-if (reason) console.warn(`skipped: the accessibility tests need Chromium: ${reason}`);
+import { launchBrowser, NO_BROWSER } from "./_browser.ts";
 
 /** axe-core's rule sets for WCAG 2.0, 2.1 and 2.2 at levels A and AA. */
 const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
@@ -93,13 +85,6 @@ async function startAgent(
   };
 }
 
-async function launch(): Promise<Browser> {
-  return await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--no-first-run"],
-  });
-}
-
 /** Opens `path` and waits until what the page draws by script is drawn. */
 async function open(page: Page, base: string, path: string): Promise<void> {
   await page.goto(`${base}${path}`);
@@ -110,14 +95,14 @@ async function open(page: Page, base: string, path: string): Promise<void> {
 
 Deno.test({
   name: "every page and state has no WCAG 2.2 AA violation, in the light and the dark scheme",
-  ignore: reason !== "",
+  ignore: NO_BROWSER !== "",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
     await using dir = await tempDir();
     const managed = `${dir.path}/managed.json`;
     const agent = await startAgent(dir.path, managed);
-    const browser = await launch();
+    const browser = await launchBrowser();
     try {
       const events = await (await fetch(`${agent.base}/api/events?type=system_statistics&limit=1`))
         .json();
@@ -207,13 +192,13 @@ Deno.test({
 
 Deno.test({
   name: "with the keyboard alone a person changes a privacy setting and downloads an export",
-  ignore: reason !== "",
+  ignore: NO_BROWSER !== "",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
     await using dir = await tempDir();
     const agent = await startAgent(dir.path, `${dir.path}/managed.json`);
-    const browser = await launch();
+    const browser = await launchBrowser();
     try {
       const url = (await runCli(["dashboard", "--data-dir", dir.path])).stdout.trim();
       const context = await browser.newContext({ acceptDownloads: true });

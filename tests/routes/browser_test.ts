@@ -1,17 +1,9 @@
 // Drives Debian's Chromium through playwright-core against a running agent.
 import { equal, match, ok } from "node:assert/strict";
-import { chromium } from "playwright-core";
 import { readUntil, ROOT, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { launchBrowser, NO_BROWSER } from "./_browser.ts";
 
-const CHROMIUM = "/usr/bin/chromium";
 const SHOTS = `${ROOT}test-artefacts/screenshots`;
-let reason = "";
-try {
-  Deno.statSync(CHROMIUM);
-} catch {
-  reason = `${CHROMIUM} is not installed (apt-get install chromium)`;
-}
-if (reason) console.warn(`skipped: the browser tests need Chromium: ${reason}`);
 
 /** Checks that a chart's data, a few seconds old, spans most of its width. */
 function filledByData(chart: Record<string, string | undefined>, what: string): void {
@@ -25,7 +17,7 @@ function filledByData(chart: Record<string, string | undefined>, what: string): 
 
 Deno.test({
   name: "a person can browse, filter, search, open an event and change a setting in the dashboard",
-  ignore: reason !== "",
+  ignore: NO_BROWSER !== "",
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -45,17 +37,7 @@ Deno.test({
       "--managed-config",
       managed,
     ]);
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-      ],
-    });
+    const browser = await launchBrowser();
     try {
       await readUntil(agent.stderr, "Dashboard:");
       const flags = ["--data-dir", dir.path, "--managed-config", managed];

@@ -2,18 +2,7 @@
 // certificates made with openssl, and a receiver (Node's https server,
 // since Deno.serve cannot ask for client certificates) that requires a
 // client certificate signed by its CA.
-import { ROOT, waitFor } from "../_helpers.ts";
-
-function has(command: string): boolean {
-  try {
-    return new Deno.Command(command, { args: ["version"], stdout: "null", stderr: "null" })
-      .outputSync().success ||
-      new Deno.Command(command, { args: ["--version"], stdout: "null", stderr: "null" })
-        .outputSync().success;
-  } catch {
-    return false;
-  }
-}
+import { has, ROOT, waitFor } from "../_helpers.ts";
 
 /** What is missing here to make certificates and run the receiver (empty: nothing). */
 export const TLS_PEER_MISSING: string[] = ["openssl", "node"].filter((command) => !has(command));

@@ -2,7 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { CATALOG } from "../../catalog/catalog.ts";
 import { METRICS, samplesOf } from "../../uplink/prometheus_metrics.ts";
 import { appFixture, HOST } from "../routes/_app_fixture.ts";
-import { readUntil, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { has, readUntil, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 
 const local = (path: string) => new Request(`http://${HOST}${path}`, { headers: { host: HOST } });
 
@@ -13,16 +13,7 @@ function freePort(): number {
   return port;
 }
 
-function which(command: string): boolean {
-  const { success } = new Deno.Command("sh", {
-    args: ["-c", `command -v ${command}`],
-    stdout: "null",
-    stderr: "null",
-  }).outputSync();
-  return success;
-}
-
-const PROMETHEUS = which("promtool") && which("prometheus");
+const PROMETHEUS = has("promtool") && has("prometheus");
 if (!PROMETHEUS) {
   console.warn(
     "skipped: promtool or prometheus is not installed (apt-get install prometheus runs the scrape test)",
