@@ -99,10 +99,16 @@ export class Scheduler {
     this.#schedule(task, this.#jittered(intervalMs));
   }
 
-  /** Runs a task now (outside its schedule) and waits for it. */
+  /**
+   * Runs a task now (outside its schedule) and waits for it. A run already
+   * under way may have read the world before the caller changed it, so it
+   * is waited for and a fresh run follows.
+   */
   async runNow(name: string): Promise<void> {
     const task = this.#tasks.get(name);
-    if (task) await this.#run(task);
+    if (!task) return;
+    while (task.running) await task.running;
+    await this.#run(task);
   }
 
   #jittered(ms: number): number {

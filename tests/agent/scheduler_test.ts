@@ -65,3 +65,35 @@ Deno.test("a non-positive interval is refused with a RangeError naming the task"
     /Interval of task "bad" must be positive, got 0/,
   );
 });
+
+Deno.test("runNow during a scheduled run waits for it, then runs afresh to see what changed since", async () => {
+  const scheduler = new Scheduler();
+  let world = "before";
+  const seen: string[] = [];
+  let release = () => {};
+  let started = () => {};
+  const firstStarted = new Promise<void>((resolve) => started = resolve);
+  scheduler.add({
+    name: "reader",
+    intervalMs: 60_000,
+    immediate: true,
+    run: async () => {
+      const read = world;
+      if (seen.length === 0) {
+        started();
+        await new Promise<void>((resolve) => release = resolve);
+      }
+      seen.push(read);
+    },
+  });
+  try {
+    await firstStarted;
+    world = "after";
+    const now = scheduler.runNow("reader");
+    release();
+    await now;
+    equal(seen.join(","), "before,after");
+  } finally {
+    await scheduler.stop();
+  }
+});
