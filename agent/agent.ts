@@ -29,6 +29,12 @@ import { Scheduler, taskProblems } from "./scheduler.ts";
 import { startupRecords } from "./startup_records.ts";
 import { type DashboardAddress, MarkerWriter } from "./running_marker.ts";
 import { StoreDamage } from "./store_damage.ts";
+import {
+  decideHeldSample,
+  type HeldSampleDecision,
+  type HeldSampleResult,
+} from "../samples/decide_held_sample.ts";
+import { SampleSubmitter } from "../samples/sample_submitter.ts";
 
 export type { AgentOptions };
 
@@ -44,6 +50,7 @@ export class Agent {
   readonly #collectors: CollectorSet;
   readonly #scheduler = new Scheduler();
   readonly #uplink: Uplink;
+  readonly #samples: SampleSubmitter;
   readonly #startedAt = Date.now();
   readonly #follower: PolicyFollower;
   #identity: Identity;
@@ -88,6 +95,7 @@ export class Agent {
       ...(options.log ? { log: options.log } : {}),
     }, { timing: options.watchdogTiming, stallMs: options.livenessStallMs, fault: options.fault });
     this.#damage = new StoreDamage(store.path, options.log);
+    this.#samples = new SampleSubmitter(store.db, (events) => this.record(events));
     this.#uplink = new Uplink(
       store.db,
       options.sendDelayMs === undefined ? {} : { delayMs: options.sendDelayMs },
@@ -137,6 +145,7 @@ export class Agent {
     const tasks = housekeepingTasks({
       store: this.store,
       uplink: this.#uplink,
+      samples: this.#samples,
       policy: () => this.policy,
       policyPollMs: this.options.policyPollMs ?? 2000,
       reloadPolicy: () => this.reloadPolicy(),
@@ -226,6 +235,11 @@ export class Agent {
     );
   }
 
+  /** A person's decision on a held sample (the CLI takes the same path). */
+  decideHeldSample(decision: HeldSampleDecision): Promise<HeldSampleResult> {
+    return decideHeldSample(this.store.db, this.#identity, this.policy, decision);
+  }
+
   /** Runs a collector now (tests). */
   async collectNow(name: string): Promise<void> {
     await this.#scheduler.runNow(name);
@@ -240,6 +254,7 @@ export class Agent {
       ...this.#startupProblems,
       ...this.#follower.problems(),
       ...this.#collectors.problems(),
+      ...this.#samples.problems(),
       ...taskProblems(collectors),
       ...this.#protection.problems(),
       ...(this.provisionedReadToken.problem ? [this.provisionedReadToken.problem] : []),

@@ -2,7 +2,7 @@
  * The agent's own state as Prometheus metrics, beside the statistics on
  * /metrics: what a fleet's alerts need (is it sending, does its outbox
  * grow, is its policy valid, is its storage near the limit, does its
- * watchdog shed work). These describe vitrine, not the machine, and are
+ * watchdog shed work, do samples wait for consent). These describe vitrine, not the machine, and are
  * the same at every level. Kernel queue overflows and the agent's own
  * memory are catalogue statistics, served with the others.
  *
@@ -13,6 +13,7 @@ import { TIERS } from "../catalog/types.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
 import { usedBytes } from "../store/quota_queries.ts";
+import { countSamples, SAMPLE_STATES } from "../store/sample_queries.ts";
 import type { Database } from "../store/schema.ts";
 import { uplinkHealth } from "../uplink/uplink_status.ts";
 import type { AgentStatus } from "./agent_status.ts";
@@ -77,6 +78,10 @@ export async function exposeAgentState(
   gauge("vitrine_storage_used_bytes", "Bytes the database's data takes.").set(await usedBytes(db));
   gauge("vitrine_storage_limit_bytes", "The database's size limit (retention.maxSizeMB).")
     .set(storageLimitBytes(policy));
+
+  const samples = gauge("vitrine_samples", "Samples ClamAV detected, by state.", ["state"]);
+  const counts = await countSamples(db);
+  for (const state of SAMPLE_STATES) samples.set({ state }, counts[state] ?? 0);
 
   if (status) {
     if (status.watchdog) {

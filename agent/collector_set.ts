@@ -10,6 +10,7 @@ import type { Collector } from "../collectors/collector.ts";
 import { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
 import { IntelligenceCollector } from "../collectors/intelligence_collector.ts";
 import { SystemCollector } from "../collectors/system_collector.ts";
+import { SampleCollector } from "../samples/sample_collector.ts";
 import type { Database } from "../store/schema.ts";
 import type { AgentOptions } from "./agent_options.ts";
 import type { Policy } from "../policy/policy.ts";
@@ -102,7 +103,7 @@ export class CollectorSet {
 
 /**
  * The agent's collectors — system statistics, file activity, security
- * intelligence — on `scheduler`; `onSigVersion` hears each new signature
+ * intelligence, sample detections — on `scheduler`; `onSigVersion` hears each new signature
  * version (a common field).
  */
 export function agentCollectors(
@@ -115,7 +116,7 @@ export function agentCollectors(
   const intelligence = new IntelligenceCollector(db, onSigVersion);
   return {
     collectors: new CollectorSet(
-      [new SystemCollector(), fileActivity, intelligence],
+      [new SystemCollector(), fileActivity, intelligence, new SampleCollector(db, options.dataDir)],
       scheduler,
       options.intervals,
     ),

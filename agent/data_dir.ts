@@ -36,6 +36,7 @@ export function dataPaths(dataDir: string): {
   token: string;
   readToken: string;
   support: string;
+  samples: string;
 } {
   return {
     database: `${dataDir}/vitrine.db`,
@@ -45,6 +46,7 @@ export function dataPaths(dataDir: string): {
     token: `${dataDir}/dashboard.token`,
     readToken: `${dataDir}/read.token`,
     support: `${dataDir}/support`,
+    samples: `${dataDir}/samples`,
   };
 }
 

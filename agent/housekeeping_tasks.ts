@@ -1,6 +1,6 @@
 /**
  * The agent's tasks besides its collectors: following the policy, sending,
- * heartbeats, publishing its status, and holding the database to its age and size
+ * submitting samples, heartbeats, publishing its status, and holding the database to its age and size
  * limits. Each is a scheduler task; none waits on the network.
  *
  * @module
@@ -12,8 +12,10 @@ import type { Store } from "../store/open_store.ts";
 import { outboxDepth } from "../store/outbox_queries.ts";
 import { releaseFreePages } from "../store/quota_queries.ts";
 import { deleteEventsBefore } from "../store/retention_queries.ts";
+import { deleteSettledSamplesBefore } from "../store/sample_queries.ts";
 import { isDiskFull } from "../store/store_error.ts";
 import type { Uplink } from "../uplink/uplink.ts";
+import type { SampleSubmitter } from "../samples/sample_submitter.ts";
 import { loadStats } from "../uplink/uplink_status.ts";
 import type { TaskOptions } from "./scheduler.ts";
 import { keepStorage } from "./storage_keeper.ts";
@@ -26,11 +28,14 @@ const RETENTION_MS = 60 * 60 * 1000;
 const UPLINK_MS = 1000;
 /** How often the database's size is held to its limit (and free pages given back). */
 const SIZE_CHECK_MS = 60 * 1000;
+/** How often samples waiting to be submitted (or to expire) are looked at. */
+const SAMPLES_MS = 5000;
 
 /** What the tasks work on. */
 export interface HousekeepingDeps {
   store: Store;
   uplink: Uplink;
+  samples: SampleSubmitter;
   policy: () => Policy;
   /** How often the managed file and preferences are re-read, in ms. */
   policyPollMs: number;
@@ -84,6 +89,13 @@ export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
       // Starts sending and returns at once.
       run: () => Promise.resolve(deps.uplink.pump()),
     },
+    {
+      name: "sample_submission",
+      intervalMs: SAMPLES_MS,
+      // Each attempt is bounded by cloudService.timeout; a run sends a few samples at most.
+      timeoutMs: 10 * 60 * 1000,
+      run: () => deps.samples.run(deps.policy()),
+    },
     { name: "status", intervalMs: STATUS_MS, immediate: true, run: deps.publishStatus },
     {
       name: "retention",
@@ -92,6 +104,8 @@ export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
       run: async () => {
         const cutoff = Date.now() - deps.policy().get("retention.maxAgeDays") * 86_400_000;
         await deleteEventsBefore(deps.store.db, cutoff);
+        // What became of a sample is kept as long as its records.
+        await deleteSettledSamplesBefore(deps.store.db, cutoff);
         await releaseFreePages(deps.store.db);
       },
     },

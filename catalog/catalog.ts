@@ -20,6 +20,11 @@ import { DIAGNOSTIC_LOG_UPLOAD_STARTED_EVENT } from "./events/diagnostic_log_upl
 import { HEARTBEAT_EVENT } from "./events/heartbeat.ts";
 import { INSTALL_EVENT } from "./events/install.ts";
 import { KERNEL_STATISTICS_EVENT } from "./events/kernel_statistics.ts";
+import { SAMPLE_DECISION_EVENT } from "./events/sample_decision.ts";
+import { SAMPLE_DETECTION_EVENT } from "./events/sample_detection.ts";
+import { SAMPLE_SUBMISSION_COMPLETED_EVENT } from "./events/sample_submission_completed.ts";
+import { SAMPLE_SUBMISSION_FAILED_EVENT } from "./events/sample_submission_failed.ts";
+import { SAMPLE_SUBMISSION_STARTED_EVENT } from "./events/sample_submission_started.ts";
 import { SECURITY_INTELLIGENCE_UPDATE_EVENT } from "./events/security_intelligence_update.ts";
 import { STORAGE_EVICTION_EVENT } from "./events/storage_eviction.ts";
 import { SUPPORT_LOG_CONSENT_EVENT } from "./events/support_log_consent.ts";
@@ -44,6 +49,11 @@ export const EVENTS = [
   STORAGE_EVICTION_EVENT,
   WATCHDOG_ACTION_EVENT,
   HEARTBEAT_EVENT,
+  SAMPLE_DETECTION_EVENT,
+  SAMPLE_DECISION_EVENT,
+  SAMPLE_SUBMISSION_STARTED_EVENT,
+  SAMPLE_SUBMISSION_COMPLETED_EVENT,
+  SAMPLE_SUBMISSION_FAILED_EVENT,
 ] as const;
 
 /** The name of an event type; a misspelt one fails the type check. */
@@ -54,7 +64,7 @@ export const EVENT_TYPES: readonly EventType[] = EVENTS.map((event) => event.typ
 
 /** The catalogue. Bump `version` whenever a field or event changes. */
 export const CATALOG: Catalog = {
-  version: "2026.12.2",
+  version: "2026.12.3",
   common: COMMON_FIELDS,
   events: EVENTS,
 };

@@ -30,7 +30,14 @@ export const COMMAND_FLAGS = {
   health: DATA,
   sent: { ...DATA, limit: "string", before: "string" },
   config: DATA,
-  sample: { ...DATA, level: "string", json: "boolean" },
+  sample: {
+    ...DATA,
+    level: "string",
+    json: "boolean",
+    actor: "string",
+    state: "string",
+    limit: "string",
+  },
   consent: { ...DATA, actor: "string" },
   support: { ...DATA, url: "string", bundle: "string" },
   lifecycle: {

@@ -11,7 +11,8 @@ import type { Policy } from "../policy/policy.ts";
 export type IntervalSetting =
   | "collection.systemInterval"
   | "collection.fileActivityInterval"
-  | "securityIntelligence.checkInterval";
+  | "securityIntelligence.checkInterval"
+  | "samples.checkInterval";
 
 /** A source of events on an interval. */
 export interface Collector {

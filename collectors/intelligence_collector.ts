@@ -13,21 +13,20 @@
  */
 import type { Kysely } from "kysely";
 import type { RawEvent } from "../catalog/raw_event.ts";
-import { describeRefusal, readRegularRange, readSmallText } from "../ffi/read_regular_file.ts";
+import { describeRefusal, readSmallText } from "../ffi/read_regular_file.ts";
 import {
   type DatabaseDirectory,
   DATABASES,
   readDatabaseDirectory,
   sigVersionOf,
 } from "../intelligence/clamav_databases.ts";
-import { type FailedUpdate, readFreshclamLog, usesProxy } from "../intelligence/freshclam.ts";
+import { readFreshclamLog, usesProxy } from "../intelligence/freshclam.ts";
 import type { Policy } from "../policy/policy.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 import type { Collector } from "./collector.ts";
+import { LogFollower } from "./log_follower.ts";
 
-/** The most of freshclam's log read in one look. */
-const LOG_CHUNK = 1024 * 1024;
 /** The largest freshclam configuration read. */
 const MAX_CONFIG_BYTES = 1024 * 1024;
 
@@ -54,14 +53,6 @@ export async function versionState(db: Kysely<Database>): Promise<VersionState |
   return value as VersionState;
 }
 
-/** Where freshclam's log was read to. */
-interface LogPosition {
-  path: string;
-  /** The log's inode; 0 while the log did not exist (it is read from its start once it does). */
-  ino: number;
-  offset: number;
-}
-
 /** Size, time and inode of each database file: what says a file changed. */
 async function stampOf(directory: string): Promise<string> {
   const parts: string[] = [directory];
@@ -86,17 +77,16 @@ export class IntelligenceCollector implements Collector {
   readonly immediate = true;
   readonly #db: Kysely<Database>;
   readonly #onVersion: (version: string | null) => void;
+  readonly #log: LogFollower;
   #stamp = "";
   #directory: DatabaseDirectory | null = null;
-  #logProblems: string[] = [];
   #configProblem: string | null = null;
-  /** Bytes of freshclam's log skipped since start: lines or runs too long to read. */
-  #skipped = { bytes: 0, times: 0 };
   #missing: VersionState | null = null;
 
   /** `onVersion` hears the daily version whenever it is read (null: none installed). */
   constructor(db: Kysely<Database>, onVersion: (version: string | null) => void) {
     this.#db = db;
+    this.#log = new LogFollower(db, LOG_KEY, "freshclam's log");
     this.#onVersion = onVersion;
   }
 
@@ -145,7 +135,11 @@ export class IntelligenceCollector implements Collector {
     }
     this.#missing = next.missingSince === null ? null : next;
     const log = policy.get("securityIntelligence.freshclamLog");
-    for (const failure of await this.#newFailures(log)) {
+    const failures = await this.#log.follow(log, (bytes) => {
+      const reading = readFreshclamLog(bytes);
+      return { items: reading.failures, used: reading.used };
+    }, "failed updates are not seen");
+    for (const failure of failures) {
       events.push({
         type: "security_intelligence_update",
         fields: {
@@ -181,77 +175,9 @@ export class IntelligenceCollector implements Collector {
     return false;
   }
 
-  /**
-   * Failed updates logged since the last look. At the first look an
-   * existing log is history (not news); a log that did not exist then is
-   * read from its start once it appears.
-   */
-  async #newFailures(path: string): Promise<FailedUpdate[]> {
-    this.#logProblems = [];
-    const stored = await getMeta(this.#db, LOG_KEY);
-    const known = stored ? JSON.parse(stored) as LogPosition : null;
-    const fresh = !known || known.path !== path;
-    let read;
-    try {
-      read = await readRegularRange(path, fresh ? 0 : known.offset, LOG_CHUNK);
-    } catch (error) {
-      this.#logProblems.push(
-        `freshclam's log "${path}" cannot be read (${(error as Error).message})`,
-      );
-      return [];
-    }
-    if (read.kind === "absent") {
-      if (fresh || known.ino !== 0) await this.#saveLog({ path, ino: 0, offset: 0 });
-      return [];
-    }
-    if (read.kind !== "ok") {
-      this.#logProblems.push(
-        `freshclam's log "${path}" ${describeRefusal(read)}; failed updates are not seen`,
-      );
-      return [];
-    }
-    if (fresh) {
-      await this.#saveLog({ path, ino: read.ino, offset: read.size });
-      return [];
-    }
-    // A rotated or truncated log is read from its start.
-    if ((known.ino !== 0 && known.ino !== read.ino) || read.size < known.offset) {
-      read = await readRegularRange(path, 0, LOG_CHUNK);
-      if (read.kind !== "ok") return [];
-      known.offset = 0;
-    }
-    const bytes = read.bytes;
-    if (bytes.length === 0) {
-      if (known.ino !== read.ino) await this.#saveLog({ path, ino: read.ino, offset: 0 });
-      return [];
-    }
-    // Only whole lines of finished update runs: the rest is read next time.
-    const whole = bytes.lastIndexOf(0x0a) + 1;
-    const reading = readFreshclamLog(bytes.subarray(0, whole));
-    let used = reading.used;
-    if (used === 0 && bytes.length === LOG_CHUNK) {
-      // A line, or an update run, longer than a whole chunk: skipped, so
-      // that the reader never stalls on it.
-      used = whole > 0 ? whole : bytes.length;
-      this.#skipped.bytes += used;
-      this.#skipped.times++;
-    }
-    if (used > 0) await this.#saveLog({ path, ino: read.ino, offset: known.offset + used });
-    return reading.failures;
-  }
-
-  async #saveLog(position: LogPosition): Promise<void> {
-    await setMeta(this.#db, LOG_KEY, JSON.stringify(position));
-  }
-
   /** Trouble with freshclam's files, and databases that went missing (the rest is in health's intelligence). */
   problems(): string[] {
-    const problems = [...this.#logProblems];
-    if (this.#skipped.times > 0) {
-      problems.push(
-        `freshclam's log held ${this.#skipped.times} line(s) or update run(s) longer than ${LOG_CHUNK} bytes since the agent started; ${this.#skipped.bytes} bytes were skipped unread`,
-      );
-    }
+    const problems = this.#log.problems();
     if (this.#configProblem) problems.push(this.#configProblem);
     if (this.#missing) {
       problems.push(

@@ -7,9 +7,9 @@
 import { createHash } from "node:crypto";
 import { canonicalJson } from "../store/canonical_json.ts";
 
-/** SHA-256 of `text`, in hex. */
-export function sha256Hex(text: string): string {
-  return createHash("sha256").update(text).digest("hex");
+/** SHA-256 of `content` (text as UTF-8), in hex. */
+export function sha256Hex(content: string | Uint8Array): string {
+  return createHash("sha256").update(content).digest("hex");
 }
 
 /** The next link over a record already in canonical JSON. */

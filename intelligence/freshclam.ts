@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { linesOf, LOG_TIME } from "./_log_lines.ts";
 
 /** Whether a freshclam configuration names an HTTP proxy (an uncommented HTTPProxyServer). */
 export function usesProxy(configuration: string): boolean {
@@ -37,12 +38,9 @@ const ERROR_CODES: Record<string, number> = {
   FC_ELOGGING: 62,
 };
 
-/** A log time stamp, as freshclam writes it with LogTime ("Tue Nov 24 06:26:00 2026 -> "). */
-const STAMP = /[A-Z][a-z]{2} [A-Z][a-z]{2} +\d{1,2} \d\d:\d\d:\d\d \d{4} -> /g;
-
 /** The words of a log line, without time stamps and level markers. */
 function wordsOf(line: string): string {
-  return line.replace(STAMP, " ").replace(/\s+/g, " ").trim();
+  return line.replace(LOG_TIME, " ").replace(/\s+/g, " ").trim();
 }
 
 /** Lines that end an update run, whatever its outcome. */
@@ -56,29 +54,6 @@ export interface LogReading {
    * way (read again next time), or all of them.
    */
   used: number;
-}
-
-/** The longest line kept whole; a longer one is cut (freshclam's lines are short). */
-const MAX_LINE_BYTES = 4096;
-
-const NEWLINE = 0x0a;
-
-/** The lines of `bytes` with the byte offset where each starts. */
-function linesOf(bytes: Uint8Array): { text: string; start: number }[] {
-  const decoder = new TextDecoder();
-  const lines: { text: string; start: number }[] = [];
-  let start = 0;
-  while (start < bytes.length) {
-    let end = bytes.indexOf(NEWLINE, start);
-    if (end < 0) end = bytes.length;
-    // Bytes that are not UTF-8 become U+FFFD; offsets stay those of the bytes.
-    lines.push({
-      text: decoder.decode(bytes.subarray(start, Math.min(end, start + MAX_LINE_BYTES))),
-      start,
-    });
-    start = end + 1;
-  }
-  return lines;
 }
 
 /**

@@ -1,6 +1,7 @@
-// Client island of the privacy page: says what a change will do as it is
-// chosen, asks for confirmation in the page's dialog, then sends it as JSON
-// (the dashboard cookie carries the token).
+// Client island of the privacy and samples pages: says what a change will
+// do as it is chosen, asks for confirmation in the page's dialog, then sends
+// it as JSON (the dashboard cookie carries the token); sends a person's
+// decision on a held sample.
 
 async function send(path: string, body: unknown): Promise<{ ok: boolean; error?: string }> {
   const response = await fetch(path, {
@@ -48,8 +49,13 @@ const DONE_KEY = "vitrine.privacy.done";
  * said in `form`'s live region once the page is back (a reload would
  * otherwise swallow it), with the focus there.
  */
+/** The form's name across a reload. */
+function formId(form: HTMLFormElement): string {
+  return form.dataset.setting ?? (form.dataset.sample ? "samples" : "consent");
+}
+
 function doneThenReload(form: HTMLFormElement, text: string): void {
-  const id = form.dataset.setting ?? "consent";
+  const id = formId(form);
   sessionStorage.setItem(DONE_KEY, JSON.stringify({ id, text }));
   location.reload();
 }
@@ -62,8 +68,13 @@ function sayWhatWasDone(): void {
   const form = [
     ...document.querySelectorAll<HTMLFormElement>("form[data-setting], form[data-consent]"),
   ]
-    .find((f) => (f.dataset.setting ?? "consent") === id);
-  if (!form) return;
+    .find((f) => formId(f) === id);
+  if (!form) {
+    // A decided sample leaves the list: its result is said in the page's status line.
+    const status = document.querySelector<HTMLElement>("#samples-status");
+    if (id === "samples" && status) setTimeout(() => status.textContent = text, 100);
+    return;
+  }
   // Said after the page is in place, so that screen readers announce it.
   setTimeout(() => {
     show(form, text, false);
@@ -110,5 +121,24 @@ for (const form of document.querySelectorAll<HTMLFormElement>("form[data-consent
           : "Consent withdrawn; the bundles gathered under it are deleted.",
       );
     } else show(form, result.error ?? "The consent was not recorded", true);
+  });
+}
+
+for (const form of document.querySelectorAll<HTMLFormElement>("form[data-sample]")) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const submitter = (event as SubmitEvent).submitter as HTMLButtonElement | null;
+    const decision = submitter?.value === "approve" ? "approve" : "decline";
+    const actor = (new FormData(form).get("actor") ?? "").toString();
+    const id = encodeURIComponent(form.dataset.sample!);
+    const result = await send(`/api/samples/${id}/${decision}`, { actor });
+    if (result.ok) {
+      doneThenReload(
+        form,
+        decision === "approve"
+          ? "Approved: the sample is submitted shortly."
+          : "Declined: the sample stays on this machine and is never submitted.",
+      );
+    } else show(form, result.error ?? "The decision was not recorded", true);
   });
 }

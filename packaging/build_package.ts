@@ -239,6 +239,7 @@ export async function buildPackage(
     await Deno.mkdir(doc, { recursive: true });
     await Deno.copyFile(`${ROOT}README.md`, `${doc}/README.md`);
     await Deno.copyFile(`${HERE}managed.json.example`, `${doc}/managed.json.example`);
+    await Deno.copyFile(`${HERE}sample-reading.conf`, `${doc}/sample-reading.conf`);
     await Deno.writeTextFile(
       `${doc}/BUILD`,
       `vitrine ${version}, built ${new Date().toISOString()} with ${runtimeText}.\n`,

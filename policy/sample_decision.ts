@@ -27,9 +27,14 @@ export type ContentKind =
   | "unknown"
   | "empty";
 
+/** What happens to a sample: it goes, it waits for a person's consent, or it stays. */
+export type SampleOutcome = "submit" | "hold" | "keep";
+
 /** The decision and why. */
 export interface SampleDecision {
+  /** Whether it may be submitted without asking anyone. */
   submit: boolean;
+  outcome: SampleOutcome;
   level: SampleLevel;
   kind: ContentKind;
   /** The format recognised, such as "ELF executable". */
@@ -144,7 +149,7 @@ export function recogniseContent(head: Uint8Array): { kind: ContentKind; format:
  * names and home paths of this machine's people, phone, card, national-id
  * and bank numbers, private keys. `truncated` says that `content` is only
  * the start of a larger file, which `safe` cannot clear. Everything else,
- * including what cannot be recognised, stays on the machine.
+ * including what cannot be recognised, is held until a person consents.
  */
 export function decideSample(
   level: SampleLevel,
@@ -159,6 +164,7 @@ export function decideSample(
     return {
       ...base,
       submit: false,
+      outcome: "keep",
       reason: "Sample submission is off (none): no file is submitted",
     };
   }
@@ -166,6 +172,7 @@ export function decideSample(
     return {
       ...base,
       submit: true,
+      outcome: "submit",
       reason: `Every suspicious file may be submitted (all); this one is ${format}${
         findings.length > 0 ? `, and holds ${describeFindings(findings)}` : ""
       }`,
@@ -176,34 +183,40 @@ export function decideSample(
     return {
       ...base,
       submit: false,
+      outcome: "hold",
       reason: kind === "unknown" || kind === "text" || kind === "empty"
-        ? `${format}: its content cannot be shown free of personal data, so it stays on this machine`
-        : `${format}: ${
+        ? `${format}${
+          findings.length > 0 ? ` holding ${describeFindings(findings)}` : ""
+        }: its content cannot be shown free of personal data, so it is held until a person consents`
+        : `${format}${findings.length > 0 ? ` holding ${describeFindings(findings)}` : ""}: ${
           kind === "image" ? "an image" : `a ${kind}`
-        } may hold personal data, so it stays on this machine`,
+        } may hold personal data, so it is held until a person consents`,
     };
   }
   if (findings.length > 0) {
     return {
       ...base,
       submit: false,
+      outcome: "hold",
       reason: `${format} holding ${
         describeFindings(findings)
-      }: it may carry personal data, so it stays on this machine`,
+      }: it may carry personal data, so it is held until a person consents`,
     };
   }
   if (truncated) {
     return {
       ...base,
       submit: false,
+      outcome: "hold",
       reason: `${format} larger than ${
         MAX_CHECKED_BYTES / 1048576
-      } MiB: its content cannot be checked whole, so it stays on this machine`,
+      } MiB: its content cannot be checked whole, so it is held until a person consents`,
     };
   }
   return {
     ...base,
     submit: true,
+    outcome: "submit",
     reason: `${format}: program code, and nothing in its content looks like personal data`,
   };
 }

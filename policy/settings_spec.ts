@@ -121,7 +121,7 @@ export const SETTINGS = [
     type: oneOf("none", "safe", "all"),
     default: "safe",
     meaning:
-      "Which files `vitrine sample check` admits: none, only files that cannot carry personal data, or all.",
+      "Which detected files are submitted to samples.submissionUri: none; safe, only program code whose content shows no personal data (the rest is held for a person's consent); or all.",
   },
   {
     key: "cloudService.automaticDefinitionUpdateEnabled",
@@ -429,6 +429,60 @@ export const SETTINGS = [
     default: 10,
     meaning:
       "Seconds between looks at the signature databases and freshclam's log (a look reads 512 bytes of a database only when it changed).",
+  },
+  {
+    key: "samples.detectionLog",
+    type: text("/var/log/clamav/clamav.log", false, ABSOLUTE_PATH, "not an absolute path"),
+    default: "/var/log/clamav/clamav.log",
+    meaning:
+      "The log where ClamAV writes its detections (clamd's LogFile, clamonacc's or clamscan --log's), read from where it was last read on. Each \"PATH: SIGNATURE FOUND\" line is a sample_detection, decided under cloudService.automaticSampleSubmissionConsent.",
+  },
+  {
+    key: "samples.checkInterval",
+    type: int(1, 86400, "seconds"),
+    default: 10,
+    meaning: "Seconds between looks at the detection log.",
+  },
+  {
+    key: "samples.submissionUri",
+    type: uri("https://samples.example/upload"),
+    default: null,
+    meaning:
+      "The organisation's sample store, the only place samples go: an Azure Blob container (with samples.sasTokenFile) or an https endpoint that takes PUT <submissionUri>/<sha256> with the bearer token of cloudService.tokenFile. Nothing is submitted while it is unset or the cloud service is off.",
+  },
+  {
+    key: "samples.sasTokenFile",
+    type: text("/etc/vitrine/samples.sas", true, ABSOLUTE_PATH, "not an absolute path"),
+    default: null,
+    meaning:
+      "A file holding the shared access signature (the query, sv=…&sig=…) of the Azure container samples.submissionUri names. Read like the token file and never logged; its signature is redacted from every record.",
+  },
+  {
+    key: "samples.consentExpiryDays",
+    type: int(1, 365, "days"),
+    default: 7,
+    meaning:
+      "How long a sample waits: for a person's decision when it is held, or for the sample store when it is queued. After that it is never submitted.",
+  },
+  {
+    key: "samples.maxSizeMB",
+    type: int(1, 32, "MiB"),
+    default: 16,
+    meaning: "The largest file submitted as a sample; a larger one stays on this machine.",
+  },
+  {
+    key: "samples.maxDailyMB",
+    type: int(1, 10240, "MiB"),
+    default: 64,
+    meaning:
+      "The most sample bytes submitted in any 24 hours; further samples wait until the window allows them.",
+  },
+  {
+    key: "samples.keepCopy",
+    type: boolean,
+    default: false,
+    meaning:
+      "Keep a private copy (0600, in the data directory) of each sample that may be submitted, so that it can still be sent if ClamAV removes or moves the file. The copy is deleted once the sample is submitted or will never be.",
   },
   {
     key: "retention.maxAgeDays",

@@ -29,6 +29,32 @@ export function sendingTo(policy: Policy): URL | null {
   return url;
 }
 
+/**
+ * The organisation's sample store, where samples may go under `policy`, or
+ * why none may be submitted: the cloud service is off, no store is named,
+ * submission is set to none, or TLS files are set and the address is plain
+ * http.
+ */
+export function sampleDestination(policy: Policy): { url: URL } | { none: string } {
+  const uri = policy.get("samples.submissionUri");
+  if (policy.get("cloudService.automaticSampleSubmissionConsent") === "none") {
+    return { none: "nowhere: sample submission is off (none)" };
+  }
+  if (!policy.get("cloudService.enabled")) return { none: "nowhere: the cloud service is off" };
+  if (uri === null) return { none: "nowhere: samples.submissionUri is not set" };
+  const url = URL.parse(uri.replace(/\/+$/, ""));
+  if (!url || !/^https?:$/.test(url.protocol)) {
+    return { none: `nowhere: samples.submissionUri "${uri}" is not an http(s) address` };
+  }
+  if (url.protocol === "http:" && usesTls(policy)) {
+    return {
+      none:
+        "nowhere: samples.submissionUri is plain http while TLS files are set (never in the clear)",
+    };
+  }
+  return { url };
+}
+
 /** Whether the policy names a CA bundle or a client certificate (TLS is then required). */
 export function usesTls(policy: Policy): boolean {
   return policy.get("cloudService.caFile") !== null ||

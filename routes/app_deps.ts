@@ -9,6 +9,7 @@ import type { Identity } from "../identity/identity.ts";
 import type { PreferenceChange } from "../policy/check_preference_change.ts";
 import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
+import type { HeldSampleDecision, HeldSampleResult } from "../samples/decide_held_sample.ts";
 
 /** The web app's view of the agent. */
 export interface AppDeps {
@@ -34,4 +35,6 @@ export interface AppDeps {
   changePreference(key: string, value: unknown): Promise<PreferenceChange>;
   /** Records consent for support logs. */
   recordConsent(granted: boolean, actor: string): Promise<ConsentResult>;
+  /** Approves or declines a held sample. */
+  decideHeldSample(decision: HeldSampleDecision): Promise<HeldSampleResult>;
 }

@@ -25,7 +25,11 @@ import { EventsPage } from "./pages/events_page.tsx";
 import { ExportPage } from "./pages/export_page.tsx";
 import { OverviewPage } from "./pages/overview_page.tsx";
 import { PrivacyPage } from "./pages/privacy_page.tsx";
+import { SamplesPage } from "./pages/samples_page.tsx";
 import { SentPage } from "./pages/sent_page.tsx";
+import { sampleDestination } from "../policy/tiers.ts";
+import { sampleReport } from "../samples/sample_view.ts";
+import { submittedBytesInWindow } from "../store/sample_queries.ts";
 import { type Frame, FrameContext } from "./pages/layout.tsx";
 import { sendingTo, tierOf } from "../policy/tiers.ts";
 import { partsJourney } from "../store/delivery_queries.ts";
@@ -38,6 +42,12 @@ export function renderPage(page: VNode, frame: Frame): string {
   }`;
 }
 
+/** The host samples may go to under `policy`, or null. */
+function samplesHost(policy: Policy): string | null {
+  const destination = sampleDestination(policy);
+  return "url" in destination ? destination.url.host : null;
+}
+
 /** The page sub-app. */
 export function pageRoutes(deps: AppDeps): Hono {
   const app = new Hono();
@@ -47,6 +57,7 @@ export function pageRoutes(deps: AppDeps): Hono {
       hostname: deps.identity().hostname,
       level: policy.level,
       sendingTo: sendingTo(policy)?.host ?? null,
+      samplesTo: samplesHost(policy),
     });
   };
 
@@ -154,6 +165,28 @@ export function pageRoutes(deps: AppDeps): Hono {
         policy={policy}
         optionalRecords={(await countByTier(deps.store.db)).optional}
         consent={await latestConsent(deps.store.db, "support_logs")}
+      />,
+      policy,
+    ));
+  });
+
+  app.get("/samples", async (c) => {
+    const policy = deps.policy();
+    const [report, held, used] = await Promise.all([
+      sampleReport(deps.store.db, policy, { limit: 100 }),
+      sampleReport(deps.store.db, policy, { states: ["held"], limit: 100 }),
+      submittedBytesInWindow(deps.store.db),
+    ]);
+    const destination = sampleDestination(policy);
+    return c.html(html(
+      <SamplesPage
+        report={report}
+        held={held.samples}
+        level={policy.get("cloudService.automaticSampleSubmissionConsent")}
+        destination={"url" in destination ? { host: destination.url.host } : destination}
+        daily={{ used, cap: policy.get("samples.maxDailyMB") * 1024 * 1024 }}
+        expiryDays={policy.get("samples.consentExpiryDays")}
+        showsPaths={allowedTiers(policy, "show").includes("optional")}
       />,
       policy,
     ));

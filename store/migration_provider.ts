@@ -10,6 +10,7 @@ import * as compactParts from "./migrations/2026_11_24_compact_parts.ts";
 import * as outbox from "./migrations/2026_11_24_outbox.ts";
 import * as outboxAccounting from "./migrations/2026_12_01_outbox_accounting.ts";
 import * as releasePages from "./migrations/2026_12_01_release_pages.ts";
+import * as samples from "./migrations/2026_12_02_samples.ts";
 
 /** Supplies the migrations in the order they were written. */
 export class CodeMigrationProvider implements MigrationProvider {
@@ -21,6 +22,7 @@ export class CodeMigrationProvider implements MigrationProvider {
       "2026_11_24_outbox": outbox,
       "2026_12_01_outbox_accounting": outboxAccounting,
       "2026_12_01_release_pages": releasePages,
+      "2026_12_02_samples": samples,
     });
   }
 }

@@ -125,6 +125,51 @@ export interface SentPartTable {
   delivery_id: number;
 }
 
+/** What a detected sample is waiting for, or what became of it. */
+export type SampleState =
+  | "queued"
+  | "held"
+  | "approved"
+  | "submitted"
+  | "kept"
+  | "declined"
+  | "expired"
+  | "withdrawn"
+  | "dropped"
+  | "failed";
+
+/** A sample ClamAV detected: the agent's working state for its submission. */
+export interface SampleTable {
+  /** The sample_id of its records. */
+  id: string;
+  detected_at: number;
+  signature: string;
+  /** Null when the file could not be read at detection. */
+  sha256: string | null;
+  size: number | null;
+  file_type: string | null;
+  /** Where the file is; cleared once the sample will never be submitted (or was). */
+  path: string | null;
+  /** The private copy kept under the data directory (samples.keepCopy), or null. */
+  copy: string | null;
+  decision: "submit" | "hold" | "keep";
+  /** Kinds of personal data the content check found, in words ("" for none). */
+  findings: string;
+  /** Why the sample is in its state, in words. */
+  reason: string;
+  state: SampleState;
+  /** Who approved or declined it (a person's name), when someone did. */
+  decided_by: string | null;
+  decided_at: number | null;
+  attempts: number;
+  next_attempt_at: number | null;
+  last_error: string | null;
+  /** Host of the sample store it was sent to. */
+  destination: string | null;
+  submitted_at: number | null;
+  request_id: string | null;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   meta: MetaTable;
@@ -141,4 +186,5 @@ export interface Database {
   outbox_flow: OutboxFlowTable;
   delivery: DeliveryTable;
   sent_part: SentPartTable;
+  sample: SampleTable;
 }

@@ -5,6 +5,7 @@
  *
  * @module
  */
+import { sha256Hex } from "../export/hash_chain.ts";
 import { describeRefusal, readRegularFile, readRegularRange } from "../ffi/read_regular_file.ts";
 import { writePrivateFile } from "../files/private_file.ts";
 import { AGENT_LOG, INSTALL_LOG, logDirectory } from "../agent/agent_log.ts";
@@ -87,11 +88,6 @@ async function gzipJson(content: unknown): Promise<Uint8Array<ArrayBuffer>> {
   return new Uint8Array(await new Response(gzipStream(text)).arrayBuffer());
 }
 
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
 /**
  * `content` with nothing above `tiers`: the parts of stored events and any
  * tiered section (`{tier, …}` items of an array) of a tier not allowed go.
@@ -157,7 +153,7 @@ export async function readSupportBundle(
   const bytes = content.tiers.every((tier) => tiers.includes(tier))
     ? stored
     : await gzipJson(cutBundle(content, tiers));
-  return { bytes, sha256: await sha256Hex(bytes) };
+  return { bytes, sha256: sha256Hex(bytes) };
 }
 
 /**
@@ -283,5 +279,5 @@ export async function collectSupportBundle(
     crypto.randomUUID().slice(0, 8)
   }.json.gz`;
   await writePrivateFile(path, compressed);
-  return { path, sha256: await sha256Hex(compressed), size: compressed.length };
+  return { path, sha256: sha256Hex(compressed), size: compressed.length };
 }

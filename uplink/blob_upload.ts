@@ -75,6 +75,10 @@ export interface UploadOptions {
   singleShotBytes?: number;
   /** The size of each block. */
   blockBytes?: number;
+  /** What the bytes are (default application/gzip: a support bundle). */
+  contentType?: string;
+  /** A bearer token for a plain PUT endpoint (never sent to Azure, whose SAS is the credential). */
+  bearer?: string | null;
 }
 
 /** The request id a service gave, from the headers services use for it. */
@@ -104,7 +108,10 @@ async function putOnce(
   try {
     response = await egress(url, {
       method: "PUT",
-      headers: { "content-type": "application/gzip" },
+      headers: {
+        "content-type": options.contentType ?? "application/gzip",
+        ...(options.bearer ? { authorization: `Bearer ${options.bearer}` } : {}),
+      },
       body: bytes,
       allowed: [url],
       timeoutMs: options.timeoutMs,
@@ -197,7 +204,7 @@ async function putAzure(
       maxSingleShotSize: options.singleShotBytes ?? 4 * 1024 * 1024,
       blockSize: options.blockBytes ?? 4 * 1024 * 1024,
       concurrency: 2,
-      blobHTTPHeaders: { blobContentType: "application/gzip" },
+      blobHTTPHeaders: { blobContentType: options.contentType ?? "application/gzip" },
     });
     return { requestId: result.requestId ?? null };
   } catch (error) {
@@ -224,7 +231,7 @@ export function uploadBlob(
   bytes: Uint8Array<ArrayBuffer>,
   options: UploadOptions,
 ): Promise<{ requestId: string | null }> {
-  const redactor = new Redactor(url);
+  const redactor = new Redactor(url, [options.bearer]);
   return isAzureBlobUrl(url)
     ? putAzure(url, bytes, options, redactor)
     : putOnce(url, bytes, options, redactor);

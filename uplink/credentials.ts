@@ -29,6 +29,31 @@ export async function readToken(policy: Policy): Promise<string | null> {
   return token;
 }
 
+/**
+ * The shared access signature of `samples.sasTokenFile` (the query of a
+ * container SAS, without "?"), or null when none is set; throws why it
+ * cannot be used. Like the token, it is never logged.
+ */
+export async function readSampleSas(policy: Policy): Promise<string | null> {
+  const path = policy.get("samples.sasTokenFile");
+  if (path === null) return null;
+  const read = await readRegularFile(path, MAX_TOKEN_BYTES);
+  if (read.kind !== "ok") {
+    throw new Error(
+      `the SAS file "${path}" cannot be used: it ${
+        read.kind === "unchanged" ? "is unchanged" : describeRefusal(read)
+      }`,
+    );
+  }
+  const sas = new TextDecoder().decode(read.bytes).trim().replace(/^\?/, "");
+  if (!/^[\x21-\x7e]+$/.test(sas) || !new URLSearchParams(sas).has("sig")) {
+    throw new Error(
+      `the SAS file "${path}" does not hold one shared access signature (a query with sig=…)`,
+    );
+  }
+  return sas;
+}
+
 /** What TLS to a private backend needs, from the files the policy names. */
 export interface TlsFiles {
   /** PEM certificates trusted in addition to the system's. */

@@ -12,6 +12,7 @@ import type { AppDeps } from "../app_deps.ts";
 import { responseCache } from "../response_cache.ts";
 import { eventRoutes } from "./event_routes.ts";
 import { exportRoute } from "./export_route.ts";
+import { sampleRoutes } from "./sample_routes.ts";
 import { settingsRoutes } from "./settings_routes.ts";
 import { statusRoutes } from "./status_routes.ts";
 
@@ -41,5 +42,6 @@ export function apiRoutes(deps: AppDeps): Hono {
   app.route("/", eventRoutes(deps));
   app.route("/", exportRoute(deps));
   app.route("/", settingsRoutes(deps));
+  app.route("/", sampleRoutes(deps));
   return app;
 }

@@ -14,6 +14,7 @@ export const PAGES = [
   { path: "/charts", label: "Charts" },
   { path: "/catalog", label: "Catalogue" },
   { path: "/privacy", label: "Privacy" },
+  { path: "/samples", label: "Samples" },
   { path: "/sent", label: "Sent" },
   { path: "/export", label: "Export" },
 ] as const;
@@ -25,6 +26,8 @@ export interface Frame {
   level: Tier;
   /** The host events are sent to, or null while sending is off. */
   sendingTo: string | null;
+  /** The host of the sample store samples may go to, or null while none may. */
+  samplesTo: string | null;
 }
 
 /** The frame of the page being rendered (set once per response). */
@@ -49,7 +52,15 @@ function Footer(): VNode {
             <code>{frame.sendingTo}</code> only: <a href="/sent">see what left</a>.
           </>
         )
+        : frame.samplesTo
+        ? "vitrine keeps this data on this machine and sends no event."
         : "vitrine keeps this data on this machine. Sending is off: nothing leaves it."}
+      {frame.samplesTo && (
+        <>
+          {" "}Samples the policy allows go to <code>{frame.samplesTo}</code> only:{" "}
+          <a href="/samples">see the samples</a>.
+        </>
+      )}
     </footer>
   );
 }

@@ -127,19 +127,23 @@ export function PrivacyPage(
           policy={policy}
           settingKey="cloudService.automaticSampleSubmissionConsent"
           title="Automatic sample submission"
-          help="Which suspicious files may be submitted automatically. Decided from each file's content."
+          help="Which files ClamAV flags go to the organisation's sample store (samples.submissionUri), decided from each file's content. The Samples page lists them and those waiting for consent."
           choices={[
-            { value: "none", label: "None", effect: "No file is ever submitted." },
+            {
+              value: "none",
+              label: "None",
+              effect: "No sample is ever submitted; detections are still recorded.",
+            },
             {
               value: "safe",
               label: "Safe",
               effect:
-                "Only executables and scripts, which cannot carry personal data of their own.",
+                "Program code whose content shows no personal data is submitted; anything else waits for a person's consent.",
             },
             {
               value: "all",
               label: "All",
-              effect: "Any suspicious file, documents and images included, may be submitted.",
+              effect: "Every flagged file, documents and images included, is submitted.",
             },
           ]}
         />

@@ -39,7 +39,8 @@ export function SentPage({ report }: SentPageData): VNode {
     <Layout title="Sent" active="/sent">
       <p class="muted">
         Events leave this machine only for the endpoint the policy names, over OTLP/HTTP, with the
-        fields the level in effect allows when they are sent. Every attempt is listed here.
+        fields the level in effect allows when they are sent; samples only for the sample store it
+        names. Every attempt is listed here.
       </p>
       <div class="grid">
         <Card title="Sending">
@@ -85,6 +86,49 @@ export function SentPage({ report }: SentPageData): VNode {
           <a href={`/sent?before=${report.next}`} rel="next">Older deliveries →</a>
         </p>
       )}
+      <h2>Sample submissions, newest first</h2>
+      {report.submissions.length === 0
+        ? (
+          <p class="muted">
+            No sample was ever sent to a sample store. <a href="/samples">See the samples</a>.
+          </p>
+        )
+        : (
+          <DataTable
+            headers={[
+              "Detected",
+              "Signature",
+              "SHA-256",
+              "Size",
+              "Store",
+              "Outcome",
+              "Attempts",
+              "Note",
+            ]}
+            caption="Every sample an attempt was made to submit"
+          >
+            {report.submissions.map((s) => (
+              <tr key={s.id}>
+                <td>{formatTime(s.detectedAt)}</td>
+                <td>
+                  <code>{s.signature}</code>
+                </td>
+                <td>
+                  <code class="hash">{s.sha256?.slice(0, 16)}…</code>
+                </td>
+                <td>{formatBytes(s.size)}</td>
+                <td>
+                  <code>{s.destination ?? ""}</code>
+                </td>
+                <td class={s.state === "submitted" ? "ok" : "bad"}>
+                  {s.state === "submitted" ? `submitted ${formatTime(s.submittedAt)}` : s.state}
+                </td>
+                <td>{s.attempts}</td>
+                <td>{s.state === "submitted" ? "" : s.lastError ?? s.reason}</td>
+              </tr>
+            ))}
+          </DataTable>
+        )}
     </Layout>
   );
 }

@@ -47,6 +47,25 @@ Deno.test({
   },
 });
 
+Deno.test({
+  name: "with the sample-reading drop-in homes and /tmp are visible read-only, at exposure 2.3",
+  ignore: !ANALYZE,
+  fn: async () => {
+    await using dir = await tempDir();
+    const copy = `${dir.path}/vitrine.service`;
+    await Deno.copyFile(UNIT, copy);
+    await Deno.mkdir(`${copy}.d`);
+    await Deno.copyFile(
+      `${ROOT}packaging/sample-reading.conf`,
+      `${copy}.d/sample-reading.conf`,
+    );
+    const security = await run("systemd-analyze", ["security", "--offline=true", copy]);
+    const score = /Overall exposure level for vitrine\.service: ([\d.]+)/.exec(security.out)?.[1];
+    equal(score, "2.3", security.out);
+    ok(/Service has read-only access to home directories/.test(security.out), security.out);
+  },
+});
+
 /** Every system call the unit's SystemCallFilter= lines allow, groups expanded as systemd does. */
 async function allowedSystemCalls(unit: string): Promise<Set<string>> {
   const groups = new Map<string, Set<string>>();

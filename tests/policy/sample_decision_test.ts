@@ -53,7 +53,7 @@ Deno.test("vitrine sample check prints the decision and the reason", async () =>
   await Deno.writeFile(`${dir.path}/report.exe`, text("%PDF-1.5 pretending to be a program"));
   const pdf = await runCli(["sample", "check", `${dir.path}/report.exe`, "--level", "safe"]);
   equal(pdf.code, 0, pdf.stderr);
-  match(pdf.stdout, /^keep: PDF document/);
+  match(pdf.stdout, /^hold: PDF document/);
   const binary = await runCli(["sample", "check", "/bin/true", "--level", "safe", "--json"]);
   equal(JSON.parse(binary.stdout).submit, true);
   const bad = await runCli(["sample", "check", "/bin/true", "--level", "most"]);
@@ -61,7 +61,7 @@ Deno.test("vitrine sample check prints the decision and the reason", async () =>
   match(bad.stderr, /--level "most"/);
 });
 
-Deno.test("at safe, program code holding personal data stays on the machine, and the reason says what was found", () => {
+Deno.test("at safe, program code holding personal data is held for consent, and the reason says what was found", () => {
   const script = (body: string) => text(`#!/bin/sh\n${body}\n`);
   const held: [string, RegExp][] = [
     ["mail -s report jane.doe@example.org < /tmp/x", /e-mail address \(1\)/],
@@ -93,7 +93,7 @@ Deno.test("at safe, program code holding personal data stays on the machine, and
   match(large.reason, /cannot be checked whole/);
 });
 
-Deno.test("vitrine sample check looks at the content: a script with an e-mail address is kept at safe", async () => {
+Deno.test("vitrine sample check looks at the content: a script with an e-mail address is held at safe", async () => {
   await using dir = await tempDir();
   await Deno.writeTextFile(
     `${dir.path}/notify.sh`,
@@ -101,5 +101,5 @@ Deno.test("vitrine sample check looks at the content: a script with an e-mail ad
   );
   const result = await runCli(["sample", "check", `${dir.path}/notify.sh`, "--level", "safe"]);
   equal(result.code, 0, result.stderr);
-  match(result.stdout, /^keep: script with interpreter line holding e-mail address \(1\)/);
+  match(result.stdout, /^hold: script with interpreter line holding e-mail address \(1\)/);
 });

@@ -3,6 +3,7 @@ import type { Hono } from "hono";
 import { changePreference } from "../../agent/change_preference.ts";
 import { currentPolicy } from "../../agent/current_policy.ts";
 import { recordConsent } from "../../agent/record_consent.ts";
+import { decideHeldSample } from "../../samples/decide_held_sample.ts";
 import { recordEvents } from "../../agent/record_events.ts";
 import { loadIdentity } from "../../identity/identity.ts";
 import type { Policy } from "../../policy/policy.ts";
@@ -81,6 +82,7 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
       if (result.ok) consents.push({ granted, actor: result.consent.actor });
       return result;
     },
+    decideHeldSample: (decision) => decideHeldSample(store.db, identity, policy.current, decision),
   });
   return {
     app,

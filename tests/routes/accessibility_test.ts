@@ -3,40 +3,10 @@
 // keyboard-only person must be able to finish: a privacy change and an
 // export download.
 import { deepEqual, equal, ok } from "node:assert/strict";
-import axe from "axe-core";
 import type { Page } from "playwright-core";
 import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { startReceiver } from "../uplink/_otlp_receiver.ts";
-import { launchBrowser, NO_BROWSER } from "./_browser.ts";
-
-/** axe-core's rule sets for WCAG 2.0, 2.1 and 2.2 at levels A and AA. */
-const WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"];
-
-/** The violations axe-core finds on the page as it is now, one line each. */
-async function violations(page: Page): Promise<string[]> {
-  // Injected as a script the page's CSP would refuse: the context bypasses CSP for this only.
-  if (!await page.evaluate(() => "axe" in globalThis)) {
-    await page.addScriptTag({ content: axe.source });
-  }
-  const result = await page.evaluate(
-    (tags) =>
-      (globalThis as unknown as {
-        axe: { run: (context: Document, options: unknown) => Promise<unknown> };
-      }).axe.run(document, { runOnly: { type: "tag", values: tags } }),
-    WCAG_AA,
-  ) as {
-    violations: {
-      id: string;
-      impact: string;
-      nodes: { target: string[]; failureSummary: string }[];
-    }[];
-  };
-  return result.violations.flatMap((v) =>
-    v.nodes.slice(0, 3).map((n) =>
-      `${v.id} (${v.impact}) at ${n.target.join(" ")}: ${n.failureSummary.replace(/\s+/g, " ")}`
-    )
-  );
-}
+import { axeViolations as violations, launchBrowser, NO_BROWSER } from "./_browser.ts";
 
 /** A free port on loopback. */
 function freePort(): number {

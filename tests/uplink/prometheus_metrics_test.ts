@@ -90,6 +90,7 @@ Deno.test("GET /metrics serves only what the level allows", async () => {
   match(text, /^vitrine_unsent_parts_total\{tier="optional",reason="dropped"\} 0$/m);
   match(text, /^vitrine_storage_used_bytes \d+$/m);
   match(text, /^vitrine_storage_limit_bytes \d+$/m);
+  match(text, /^vitrine_samples\{state="held"\} 0$/m);
   ok(!/^vitrine_last_delivery_timestamp_seconds/m.test(text), "no delivery: no time, never 0");
   match(text, /^vitrine_meminfo_bytes\{key="MemTotal"\} \d+/m);
   match(text, /# TYPE vitrine_cpu_time_idle_seconds_total counter/);

@@ -1,86 +1,12 @@
 // Support bundles sent to a pre-signed URL: to Azurite (Microsoft's Azure
 // Storage emulator) with a SAS made here, and to a plain PUT endpoint.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import {
-  BlobSASPermissions,
-  BlobServiceClient,
-  generateBlobSASQueryParameters,
-  StorageSharedKeyCredential,
-} from "@azure/storage-blob";
 import { listEvents, type StoredEvent } from "../../store/event_queries.ts";
 import { openStore } from "../../store/open_store.ts";
 import { uploadSupportBundle } from "../../support/upload_support_bundle.ts";
 import { checkUploadUrl, redactUploadUrl } from "../../uplink/blob_upload.ts";
-import { readUntil, runCli, startTestAgent, tempDir } from "../_helpers.ts";
-
-// Azurite's documented development account (public, for the emulator only).
-const ACCOUNT = "devstoreaccount1";
-const ACCOUNT_KEY =
-  "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-const AZURITE = new Deno.Command("sh", {
-  args: ["-c", "command -v azurite-blob"],
-  stdout: "null",
-  stderr: "null",
-}).outputSync().success;
-if (!AZURITE) {
-  console.warn("skipped: azurite-blob is not installed (npm install -g azurite runs these tests)");
-}
-
-function freePort(): number {
-  const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
-  const { port } = listener.addr as Deno.NetAddr;
-  listener.close();
-  return port;
-}
-
-async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-/** Azurite on loopback with a container, and SAS URLs for blobs in it. */
-async function startAzurite(dir: string) {
-  const port = freePort();
-  const child = new Deno.Command("azurite-blob", {
-    args: [
-      "--blobHost",
-      "127.0.0.1",
-      "--blobPort",
-      String(port),
-      "--location",
-      `${dir}/azurite`,
-      "--disableTelemetry",
-      "--skipApiVersionCheck",
-      "--loose",
-    ],
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  await readUntil(child.stdout, "successfully listens");
-  const credential = new StorageSharedKeyCredential(ACCOUNT, ACCOUNT_KEY);
-  const service = new BlobServiceClient(`http://127.0.0.1:${port}/${ACCOUNT}`, credential);
-  const container = service.getContainerClient("support");
-  await container.create();
-  return {
-    container,
-    sasUrl(blob: string, permissions = "cw"): string {
-      const sas = generateBlobSASQueryParameters({
-        containerName: "support",
-        blobName: blob,
-        permissions: BlobSASPermissions.parse(permissions),
-        expiresOn: new Date(Date.now() + 3_600_000),
-      }, credential);
-      return `${container.getBlockBlobClient(blob).url}?${sas.toString()}`;
-    },
-    async [Symbol.asyncDispose]() {
-      child.kill("SIGTERM");
-      await child.status;
-      await child.stdout.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
-    },
-  };
-}
+import { runCli, startTestAgent, tempDir } from "../_helpers.ts";
+import { AZURITE, sha256Hex, startAzurite } from "./_azurite.ts";
 
 /** A data directory at the optional level with consent recorded (or not). */
 async function dataDirWithConsent(dir: string, consent: boolean): Promise<string> {

@@ -1,0 +1,261 @@
+/**
+ * Submits the samples the policy (or a person) allows to the organisation's
+ * sample store, and nowhere else. Each run first gives up what waited too
+ * long (samples.consentExpiryDays) or what the level no longer allows,
+ * then sends what is due: the file is read again at that moment and must
+ * still be what was detected (same SHA-256), the level in effect is asked
+ * again, the daily cap is kept, and every attempt is recorded (started,
+ * then completed or failed, with any signature redacted). Failed attempts
+ * are retried with backoff, a few times, then given up.
+ *
+ * @module
+ */
+import type { Kysely } from "kysely";
+import type { RawEvent } from "../catalog/raw_event.ts";
+import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
+import { sha256Hex } from "../export/hash_chain.ts";
+import { readMachineFacts } from "../policy/personal_data.ts";
+import type { Policy } from "../policy/policy.ts";
+import { decideSample } from "../policy/sample_decision.ts";
+import { sampleDestination } from "../policy/tiers.ts";
+import {
+  dueSamples,
+  moveSample,
+  noteSampleAttempt,
+  type Sample,
+  staleSamples,
+  submittedBytesInWindow,
+  WAITING_STATES,
+} from "../store/sample_queries.ts";
+import type { Database, SampleState } from "../store/schema.ts";
+import { checkUploadUrl, redactUploadUrl, uploadBlob, UploadError } from "../uplink/blob_upload.ts";
+import { readSampleSas, readTlsFiles, readToken } from "../uplink/credentials.ts";
+import { Redactor } from "../uplink/redact.ts";
+
+/** Attempts made before a sample is given up. */
+export const MAX_SAMPLE_ATTEMPTS = 6;
+/** The wait after the first failed attempt; it doubles after each. */
+const FIRST_RETRY_MS = 30_000;
+/** The longest wait between attempts. */
+const MAX_RETRY_MS = 60 * 60 * 1000;
+/** Samples sent in one run. */
+const PER_RUN = 5;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The wait before attempt `attempts + 1`, after `attempts` failed ones. */
+export function sampleRetryMs(attempts: number): number {
+  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+}
+
+/** A decision about a sample, as its record. */
+function decisionEvent(
+  sample: Sample,
+  decision: "hold" | "expire" | "withdraw" | "drop",
+  reason: string,
+): RawEvent {
+  return {
+    type: "sample_decision",
+    fields: { sample_id: sample.id, decision, actor: "vitrine", reason },
+  };
+}
+
+/** The agent's sample submitter, run as a scheduler task. */
+export class SampleSubmitter {
+  readonly #db: Kysely<Database>;
+  readonly #record: (events: readonly RawEvent[]) => Promise<number>;
+  #problems: string[] = [];
+
+  constructor(db: Kysely<Database>, record: (events: readonly RawEvent[]) => Promise<number>) {
+    this.#db = db;
+    this.#record = record;
+  }
+
+  /** Trouble at the last run, for health. */
+  problems(): string[] {
+    return this.#problems;
+  }
+
+  /** One run under `policy`. */
+  async run(policy: Policy): Promise<void> {
+    const problems: string[] = [];
+    try {
+      await this.#giveUpStale(policy);
+      if (policy.get("cloudService.automaticSampleSubmissionConsent") === "none") {
+        await this.#withdrawAll();
+        return;
+      }
+      const due = await dueSamples(this.#db, Date.now(), PER_RUN);
+      if (due.length === 0) return;
+      const destination = sampleDestination(policy);
+      if ("none" in destination) {
+        problems.push(
+          `${due.length} sample(s) wait to be submitted, but they can go ${destination.none}`,
+        );
+        return;
+      }
+      for (const sample of due) {
+        const stop = await this.#submit(sample, policy, destination.url);
+        if (stop) {
+          problems.push(stop);
+          break;
+        }
+      }
+    } finally {
+      this.#problems = problems;
+    }
+  }
+
+  async #move(
+    sample: Sample,
+    to: SampleState,
+    event: RawEvent,
+    reason: string,
+  ): Promise<void> {
+    if (await moveSample(this.#db, sample.id, WAITING_STATES, to, { reason })) {
+      if (sample.copy && to !== "held") await Deno.remove(sample.copy).catch(() => {});
+      await this.#record([event]);
+    }
+  }
+
+  async #giveUpStale(policy: Policy): Promise<void> {
+    const days = policy.get("samples.consentExpiryDays");
+    for (const sample of await staleSamples(this.#db, Date.now() - days * DAY_MS)) {
+      const reason = sample.state === "held"
+        ? `No one approved it within samples.consentExpiryDays (${days} days): it is never submitted`
+        : `It could not be submitted within samples.consentExpiryDays (${days} days): it is given up`;
+      await this.#move(sample, "expired", decisionEvent(sample, "expire", reason), reason);
+    }
+  }
+
+  async #withdrawAll(): Promise<void> {
+    const reason =
+      "Sample submission is now off (none): it is never submitted, even if it was approved";
+    for (const sample of await staleSamples(this.#db, Number.MAX_SAFE_INTEGER)) {
+      await this.#move(sample, "withdrawn", decisionEvent(sample, "withdraw", reason), reason);
+    }
+  }
+
+  /**
+   * Sends one sample; returns a problem that stops this run (a credential
+   * or the daily cap), or null.
+   */
+  async #submit(sample: Sample, policy: Policy, base: URL): Promise<string | null> {
+    const maxBytes = policy.get("samples.maxSizeMB") * 1024 * 1024;
+    const file = sample.copy ?? sample.path;
+    const read = file === null
+      ? ({ kind: "absent" } as const)
+      : await readRegularRange(file, 0, maxBytes + 1, { noFollow: true }).catch((error) => ({
+        kind: "error" as const,
+        message: (error as Error).message,
+      }));
+    if (read.kind !== "ok" || read.size > maxBytes || sha256Hex(read.bytes) !== sample.sha256) {
+      const why = read.kind === "absent"
+        ? "the file is gone"
+        : read.kind === "error"
+        ? `the file cannot be read (${read.message})`
+        : read.kind !== "ok"
+        ? `the file ${describeRefusal(read)}`
+        : "the file changed since it was detected (its SHA-256 differs)";
+      const reason = `Not submitted: ${why}; it is never submitted`;
+      await this.#move(sample, "dropped", decisionEvent(sample, "drop", reason), reason);
+      return null;
+    }
+    const bytes = read.bytes;
+    // The level may have changed since detection: safe asks again, unless a person approved.
+    const level = policy.get("cloudService.automaticSampleSubmissionConsent");
+    if (level === "safe" && sample.state !== "approved") {
+      const decision = decideSample(level, bytes, await readMachineFacts());
+      if (!decision.submit) {
+        await this.#move(
+          sample,
+          "held",
+          decisionEvent(sample, "hold", decision.reason),
+          decision.reason,
+        );
+        return null;
+      }
+    }
+    const cap = policy.get("samples.maxDailyMB") * 1024 * 1024;
+    const sent = await submittedBytesInWindow(this.#db);
+    if (sent + bytes.length > cap) {
+      return `The daily sample cap (samples.maxDailyMB, ${
+        cap / 1048576
+      } MiB) is reached: samples wait until the last 24 hours allow them`;
+    }
+    let url: URL;
+    let bearer: string | null = null;
+    try {
+      const sas = await readSampleSas(policy);
+      url = new URL(`${base.href.replace(/\/+$/, "")}/${sample.sha256}`);
+      if (sas !== null) url.search = sas;
+      else bearer = await readToken(policy);
+      url = checkUploadUrl(url.href);
+    } catch (error) {
+      return `Samples cannot be submitted: ${(error as Error).message}`;
+    }
+    const link = {
+      sample_id: sample.id,
+      sha256: sample.sha256,
+      destination_host: url.host,
+    };
+    const attempt = sample.attempts + 1;
+    await this.#record([{
+      type: "sample_submission_started",
+      fields: { ...link, size: bytes.length, attempt },
+    }]);
+    try {
+      const { requestId } = await uploadBlob(url, bytes, {
+        timeoutMs: policy.get("cloudService.timeout") * 1000,
+        proxy: policy.get("cloudService.proxy"),
+        tls: await readTlsFiles(policy),
+        contentType: "application/octet-stream",
+        bearer,
+      });
+      const blobUri = redactUploadUrl(url);
+      await moveSample(this.#db, sample.id, ["queued", "approved"], "submitted", {
+        attempts: attempt,
+        submitted_at: Date.now(),
+        destination: url.host,
+        request_id: requestId,
+        last_error: null,
+        next_attempt_at: null,
+        reason: `Submitted to ${url.host}`,
+      });
+      if (sample.copy) await Deno.remove(sample.copy).catch(() => {});
+      await this.#record([{
+        type: "sample_submission_completed",
+        fields: { ...link, request_id: requestId, blob_uri: blobUri },
+      }]);
+    } catch (error) {
+      // Whatever failed, its words pass through the redactor before they are kept.
+      const redactor = new Redactor(url, [bearer]);
+      const failure = error instanceof UploadError
+        ? error
+        : new UploadError((error as Error).message, null, redactor);
+      const message = redactor.redact(failure.message);
+      const last = attempt >= MAX_SAMPLE_ATTEMPTS;
+      const retryAt = last ? null : Date.now() + sampleRetryMs(attempt);
+      if (last) {
+        await moveSample(this.#db, sample.id, ["queued", "approved"], "failed", {
+          attempts: attempt,
+          last_error: message,
+          destination: url.host,
+          reason: `Given up after ${attempt} failed attempts: ${message}`,
+        });
+        if (sample.copy) await Deno.remove(sample.copy).catch(() => {});
+      } else {
+        await noteSampleAttempt(this.#db, sample.id, {
+          attempts: attempt,
+          next_attempt_at: retryAt,
+          last_error: message,
+          destination: url.host,
+        });
+      }
+      await this.#record([{
+        type: "sample_submission_failed",
+        fields: { ...link, error: message, status: failure.status, retry_at: retryAt },
+      }]);
+    }
+    return null;
+  }
+}

