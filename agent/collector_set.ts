@@ -81,6 +81,7 @@ export class CollectorSet {
         name: collector.name,
         intervalMs: this.#intervalMs(collector, policy()),
         immediate: collector.immediate,
+        ...(collector.timeoutMs ? { timeoutMs: collector.timeoutMs } : {}),
         run: async () =>
           void await record(await collector.collect(this.#collectingPolicy(collector, policy()))),
         // A full disk is retried every interval, not after ever longer waits.

@@ -94,7 +94,11 @@ export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
       intervalMs: SAMPLES_MS,
       // Each attempt is bounded by cloudService.timeout; a run sends a few samples at most.
       timeoutMs: 10 * 60 * 1000,
-      run: () => deps.samples.run(deps.policy()),
+      run: async () => {
+        // Samples leave under the policy as it is now, not as last polled.
+        if (await deps.samples.hasDue()) await deps.reloadPolicy();
+        await deps.samples.run(deps.policy());
+      },
     },
     { name: "status", intervalMs: STATUS_MS, immediate: true, run: deps.publishStatus },
     {

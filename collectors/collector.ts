@@ -22,6 +22,8 @@ export interface Collector {
   readonly interval: IntervalSetting;
   /** Whether the first run happens at start rather than after one interval. */
   readonly immediate: boolean;
+  /** How long a run may take before it is abandoned (default: its interval, at least 5 s). */
+  readonly timeoutMs?: number;
   /** Brings the collector in line with `policy` (starting or stopping what it reads). */
   apply(policy: Policy): Promise<void>;
   /** Reads the events of one run, within what `policy` lets be collected. */

@@ -19,12 +19,32 @@ import type { Database } from "../store/schema.ts";
 /** The most of a log read in one look. */
 export const LOG_CHUNK = 1024 * 1024;
 
-/** Where a log was read to: its path, the file's identity and the byte offset. */
+/** Where a log was read to: the file's identity and the byte offset. */
 interface LogPosition {
-  path: string;
   /** The log's inode; 0 while the log did not exist (it is read from its start once it does). */
   ino: number;
   offset: number;
+}
+
+/**
+ * Positions kept, by path: a policy that names another log for a while
+ * (one failing closed to the defaults, say) and then this one again
+ * resumes where this one was left, rather than take it for new.
+ */
+type Positions = Record<string, LogPosition>;
+
+/** Paths whose positions are kept at most (the most recently read). */
+const MAX_PATHS = 4;
+
+/** The positions as stored (earlier versions kept one: {path, ino, offset}). */
+function parsePositions(stored: string | undefined): Positions {
+  if (stored === undefined) return {};
+  const value = JSON.parse(stored) as Positions | (LogPosition & { path: string });
+  if (typeof (value as { path?: unknown }).path === "string") {
+    const { path, ino, offset } = value as LogPosition & { path: string };
+    return { [path]: { ino, offset } };
+  }
+  return value as Positions;
 }
 
 /** What a parser made of whole lines: its items, and how many bytes it used. */
@@ -66,9 +86,10 @@ export class LogFollower {
     unseen: string,
   ): Promise<T[]> {
     this.#problems = [];
-    const stored = await getMeta(this.#db, this.#key);
-    const known = stored ? JSON.parse(stored) as LogPosition : null;
-    const fresh = !known || known.path !== path;
+    const positions = parsePositions(await getMeta(this.#db, this.#key));
+    const known = positions[path];
+    const fresh = known === undefined;
+    const save = (position: LogPosition) => this.#save(positions, path, position);
     let read;
     try {
       read = await readRegularRange(path, fresh ? 0 : known.offset, this.#chunk);
@@ -77,7 +98,7 @@ export class LogFollower {
       return [];
     }
     if (read.kind === "absent") {
-      if (fresh || known.ino !== 0) await this.#save({ path, ino: 0, offset: 0 });
+      if (fresh || known.ino !== 0) await save({ ino: 0, offset: 0 });
       return [];
     }
     if (read.kind !== "ok") {
@@ -85,7 +106,7 @@ export class LogFollower {
       return [];
     }
     if (fresh) {
-      await this.#save({ path, ino: read.ino, offset: read.size });
+      await save({ ino: read.ino, offset: read.size });
       return [];
     }
     // A rotated or truncated log is read from its start.
@@ -96,7 +117,7 @@ export class LogFollower {
     }
     const bytes = read.bytes;
     if (bytes.length === 0) {
-      if (known.ino !== read.ino) await this.#save({ path, ino: read.ino, offset: 0 });
+      if (known.ino !== read.ino) await save({ ino: read.ino, offset: 0 });
       return [];
     }
     // Only whole lines: a line being written is read next time.
@@ -109,12 +130,19 @@ export class LogFollower {
       this.#skipped.bytes += used;
       this.#skipped.times++;
     }
-    if (used > 0) await this.#save({ path, ino: read.ino, offset: known.offset + used });
+    if (used > 0) await save({ ino: read.ino, offset: known.offset + used });
     return reading.items;
   }
 
-  async #save(position: LogPosition): Promise<void> {
-    await setMeta(this.#db, this.#key, JSON.stringify(position));
+  async #save(positions: Positions, path: string, position: LogPosition): Promise<void> {
+    // The path read now goes last; the oldest beyond MAX_PATHS are forgotten.
+    const kept = Object.entries(positions).filter(([name]) => name !== path)
+      .slice(-(MAX_PATHS - 1));
+    await setMeta(
+      this.#db,
+      this.#key,
+      JSON.stringify(Object.fromEntries([...kept, [path, position]])),
+    );
   }
 
   /** Trouble reading the log at the last look, and what was skipped since start. */

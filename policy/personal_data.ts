@@ -95,34 +95,45 @@ function count(text: string, pattern: RegExp, accept: (match: string) => boolean
   return found;
 }
 
-/** The kinds of personal data in `bytes`, each with its count; empty when none was found. */
-export function findPersonalData(bytes: Uint8Array, facts: MachineFacts): Finding[] {
-  const text = printableText(bytes);
-  const findings: Finding[] = [];
-  const add = (kind: Finding["kind"], n: number) => {
-    if (n > 0) findings.push({ kind, count: n });
+/** The patterns of one search, made once for every batch of text. */
+interface Patterns {
+  names: RegExp | null;
+  homes: RegExp | null;
+}
+
+function patternsFor(facts: MachineFacts): Patterns {
+  const names = facts.userNames.filter((name) => name.length >= 3);
+  const homes = facts.homes.filter((home) => home.length > 1);
+  return {
+    names: names.length > 0
+      ? new RegExp(`(?<![A-Za-z0-9_.-])(?:${names.map(escape).join("|")})(?![A-Za-z0-9_-])`, "g")
+      : null,
+    homes: homes.length > 0
+      ? new RegExp(`(?:${homes.map(escape).join("|")})(?=/|\\b|$)`, "g")
+      : null,
   };
+}
+
+/** The kinds, in the order findings are reported. */
+const KINDS: readonly Finding["kind"][] = [
+  "e-mail address",
+  "private key",
+  "user name of this machine",
+  "home path of this machine",
+  "card-like number",
+  "national-id-like number",
+  "bank account number (IBAN)",
+  "phone-like number",
+];
+
+/** Adds what `text` holds to `totals`. */
+function countInto(text: string, patterns: Patterns, totals: Map<Finding["kind"], number>): void {
+  const add = (kind: Finding["kind"], n: number) => totals.set(kind, (totals.get(kind) ?? 0) + n);
   add("e-mail address", count(text, EMAIL, (m) => !ROLE.test(m.slice(0, m.indexOf("@")))));
   add("private key", count(text, PRIVATE_KEY));
-  const names = facts.userNames.filter((name) => name.length >= 3);
-  if (names.length > 0) {
-    add(
-      "user name of this machine",
-      count(
-        text,
-        new RegExp(`(?<![A-Za-z0-9_.-])(?:${names.map(escape).join("|")})(?![A-Za-z0-9_-])`, "g"),
-      ),
-    );
-  }
-  const homes = facts.homes.filter((home) => home.length > 1);
-  if (homes.length > 0) {
-    add(
-      "home path of this machine",
-      count(text, new RegExp(`(?:${homes.map(escape).join("|")})(?=/|\\b|$)`, "g")),
-    );
-  }
-  const cards = count(text, CARD, (m) => luhn(m.replace(/\D/g, "")));
-  add("card-like number", cards);
+  if (patterns.names) add("user name of this machine", count(text, patterns.names));
+  if (patterns.homes) add("home path of this machine", count(text, patterns.homes));
+  add("card-like number", count(text, CARD, (m) => luhn(m.replace(/\D/g, ""))));
   add(
     "national-id-like number",
     NATIONAL_ID.reduce((sum, pattern) => sum + count(text, pattern), 0),
@@ -137,7 +148,58 @@ export function findPersonalData(bytes: Uint8Array, facts: MachineFacts): Findin
         !/^\(?\d{1,3}(?:\.\d{1,3}){3}$/.test(m);
     }),
   );
-  return findings;
+}
+
+function findingsOf(totals: Map<Finding["kind"], number>): Finding[] {
+  return KINDS.flatMap((kind) => {
+    const n = totals.get(kind) ?? 0;
+    return n > 0 ? [{ kind, count: n }] : [];
+  });
+}
+
+/** Characters of text searched at a time by {@linkcode findPersonalDataInTurns}. */
+const BATCH_CHARS = 256 * 1024;
+
+/**
+ * `text` in batches of about `size` characters, cut at line ends: no
+ * pattern matches across a line end, so counts are those of the whole.
+ */
+function* batchesOf(text: string, size: number): Generator<string> {
+  let start = 0;
+  while (start < text.length) {
+    let end = start + size;
+    if (end < text.length) {
+      const cut = text.lastIndexOf("\n", end);
+      end = cut > start ? cut + 1 : (text.indexOf("\n", end) + 1 || text.length);
+    }
+    yield text.slice(start, end);
+    start = end;
+  }
+}
+
+/** The kinds of personal data in `bytes`, each with its count; empty when none was found. */
+export function findPersonalData(bytes: Uint8Array, facts: MachineFacts): Finding[] {
+  const totals = new Map<Finding["kind"], number>();
+  countInto(printableText(bytes), patternsFor(facts), totals);
+  return findingsOf(totals);
+}
+
+/**
+ * What {@linkcode findPersonalData} finds, searched a batch at a time with
+ * a turn of the event loop between batches: the agent checks a large
+ * sample (seconds of CPU without a JIT) without stalling its other work.
+ */
+export async function findPersonalDataInTurns(
+  bytes: Uint8Array,
+  facts: MachineFacts,
+): Promise<Finding[]> {
+  const totals = new Map<Finding["kind"], number>();
+  const patterns = patternsFor(facts);
+  for (const batch of batchesOf(printableText(bytes), BATCH_CHARS)) {
+    countInto(batch, patterns, totals);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+  return findingsOf(totals);
 }
 
 /** Findings in words: "e-mail address (2), home path of this machine (1)". */

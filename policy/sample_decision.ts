@@ -150,15 +150,18 @@ export function recogniseContent(head: Uint8Array): { kind: ContentKind; format:
  * and bank numbers, private keys. `truncated` says that `content` is only
  * the start of a larger file, which `safe` cannot clear. Everything else,
  * including what cannot be recognised, is held until a person consents.
+ * `found` is what {@linkcode findPersonalData} found in `content`, when
+ * the caller searched it already (in turns).
  */
 export function decideSample(
   level: SampleLevel,
   content: Uint8Array,
   facts: MachineFacts,
   truncated = false,
+  found?: readonly Finding[],
 ): SampleDecision {
   const { kind, format } = recogniseContent(content);
-  const findings = level === "none" ? [] : findPersonalData(content, facts);
+  const findings = level === "none" ? [] : [...(found ?? findPersonalData(content, facts))];
   const base = { level, kind, format, findings };
   if (level === "none") {
     return {

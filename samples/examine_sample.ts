@@ -10,7 +10,11 @@ import { createHash } from "node:crypto";
 import { sha256Hex } from "../export/hash_chain.ts";
 import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
 import type { Detection } from "../intelligence/clamav_detections.ts";
-import { describeFindings, type MachineFacts } from "../policy/personal_data.ts";
+import {
+  describeFindings,
+  findPersonalDataInTurns,
+  type MachineFacts,
+} from "../policy/personal_data.ts";
 import {
   decideSample,
   recogniseContent,
@@ -69,6 +73,15 @@ function hiddenBySandbox(path: string): boolean {
 const HIDDEN =
   "The file is not visible to the agent: its service hides /home, /root, /run/user, /tmp and /var/tmp. To submit samples from there, install the drop-in sample-reading.conf (README, Sample submission)";
 
+/**
+ * What went wrong, without the words of the error: those name the path,
+ * which belongs to the optional tier, and the reason is required.
+ */
+export function errorCode(error: unknown): string {
+  const code = (error as { code?: unknown }).code;
+  return typeof code === "string" ? code : (error as Error).name;
+}
+
 /** Whether `path` names the file itself: absolute, no link along it, no "." or "..". */
 async function ownPath(path: string): Promise<boolean> {
   try {
@@ -98,7 +111,7 @@ export async function examineSample(
   const { path } = detection;
   if (!path.startsWith("/")) {
     return unread(
-      `ClamAV logged a relative path ("${path}"), which does not say which file it means; nothing was read`,
+      "ClamAV logged a relative path, which does not say which file it means; nothing was read",
     );
   }
   if (!await ownPath(path)) {
@@ -111,7 +124,7 @@ export async function examineSample(
     read = await readRegularRange(path, 0, rules.maxBytes, { noFollow: true });
   } catch (error) {
     return unread(
-      hiddenBySandbox(path) ? HIDDEN : `The file could not be read (${(error as Error).message})`,
+      hiddenBySandbox(path) ? HIDDEN : `The file could not be read (${errorCode(error)})`,
     );
   }
   if (read.kind === "absent") {
@@ -154,7 +167,10 @@ export async function examineSample(
       bytes: null,
     };
   }
-  const decision = decideSample(rules.level, read.bytes, rules.facts);
+  const found = rules.level === "none"
+    ? []
+    : await findPersonalDataInTurns(read.bytes, rules.facts);
+  const decision = decideSample(rules.level, read.bytes, rules.facts, false, found);
   return {
     sha256,
     size: read.size,

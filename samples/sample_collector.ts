@@ -17,24 +17,28 @@ import { readDetections } from "../intelligence/clamav_detections.ts";
 import { readMachineFacts } from "../policy/personal_data.ts";
 import type { Policy } from "../policy/policy.ts";
 import { insertSample, sampleWithContent } from "../store/sample_queries.ts";
-import type { Database, SampleState } from "../store/schema.ts";
-import { examineSample } from "./examine_sample.ts";
+import type { Database, SampleState, SampleTable } from "../store/schema.ts";
+import { type Examination, examineSample } from "./examine_sample.ts";
 
 /** Where the detection log was read to. */
 const LOG_KEY = "detection_log";
 /** Detections examined in one look; the rest wait for the next. */
-const MAX_PER_LOOK = 50;
+const MAX_PER_LOOK = 20;
 
-const STATE_OF = { submit: "queued", hold: "held", keep: "kept" } as const satisfies Record<
-  string,
-  SampleState
->;
+const STATE_OF = {
+  submit: "queued",
+  hold: "held",
+  keep: "kept",
+  defer: "queued",
+} as const satisfies Record<SampleTable["decision"], SampleState>;
 
 /** Reads ClamAV's detections on the samples.checkInterval. */
 export class SampleCollector implements Collector {
   readonly name = "samples";
   readonly interval = "samples.checkInterval";
   readonly immediate = true;
+  // Checking a large sample for personal data takes seconds of CPU (done in turns).
+  readonly timeoutMs = 5 * 60 * 1000;
   readonly #db: Kysely<Database>;
   readonly #dataDir: string;
   readonly #log: LogFollower;
@@ -57,14 +61,26 @@ export class SampleCollector implements Collector {
       "detections are not seen",
     );
     if (detections.length === 0) return [];
+    // A managed file that cannot be read makes the policy fail closed (none):
+    // the decision waits for a policy that can be read, rather than keep the
+    // sample here for good because of a moment's bad read.
+    const failingClosed = policy.managedState === "invalid";
     const rules = {
-      level: policy.get("cloudService.automaticSampleSubmissionConsent"),
+      level: failingClosed
+        ? "all" as const
+        : policy.get("cloudService.automaticSampleSubmissionConsent"),
       maxBytes: policy.get("samples.maxSizeMB") * 1024 * 1024,
       facts: await readMachineFacts(),
     };
     const events: RawEvent[] = [];
     for (const detection of detections) {
-      const exam = await examineSample(detection, rules);
+      const exam: Omit<Examination, "outcome"> & { outcome: SampleTable["decision"] } =
+        await examineSample(detection, rules);
+      if (failingClosed && exam.outcome !== "keep") {
+        exam.outcome = "defer";
+        exam.reason =
+          "The managed policy cannot be read or is invalid: the decision waits until it can, and nothing is submitted meanwhile";
+      }
       const known = exam.sha256 && exam.outcome !== "keep"
         ? await sampleWithContent(this.#db, exam.sha256)
         : undefined;

@@ -14,7 +14,9 @@ import type { Kysely } from "kysely";
 import type { RawEvent } from "../catalog/raw_event.ts";
 import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
 import { sha256Hex } from "../export/hash_chain.ts";
-import { readMachineFacts } from "../policy/personal_data.ts";
+import { DeletionGate } from "../policy/deletion_gate.ts";
+import { findPersonalDataInTurns, readMachineFacts } from "../policy/personal_data.ts";
+import { errorCode } from "./examine_sample.ts";
 import type { Policy } from "../policy/policy.ts";
 import { decideSample } from "../policy/sample_decision.ts";
 import { sampleDestination } from "../policy/tiers.ts";
@@ -63,6 +65,7 @@ function decisionEvent(
 export class SampleSubmitter {
   readonly #db: Kysely<Database>;
   readonly #record: (events: readonly RawEvent[]) => Promise<number>;
+  readonly #gate = new DeletionGate();
   #problems: string[] = [];
 
   constructor(db: Kysely<Database>, record: (events: readonly RawEvent[]) => Promise<number>) {
@@ -75,13 +78,26 @@ export class SampleSubmitter {
     return this.#problems;
   }
 
+  /** Whether a sample waits to be sent now (the policy is then read afresh first). */
+  async hasDue(): Promise<boolean> {
+    return (await dueSamples(this.#db, Date.now(), 1)).length > 0;
+  }
+
   /** One run under `policy`. */
   async run(policy: Policy): Promise<void> {
     const problems: string[] = [];
     try {
       await this.#giveUpStale(policy);
+      // Withdrawing cannot be undone: only a policy that may delete does it
+      // (a managed file that cannot be read fails closed to none, and waits).
+      const mayDelete = this.#gate.mayDelete(policy);
       if (policy.get("cloudService.automaticSampleSubmissionConsent") === "none") {
-        await this.#withdrawAll();
+        if (mayDelete) await this.#withdrawAll();
+        else {
+          problems.push(
+            "Samples wait: the managed policy cannot be read or is invalid, so none is submitted (it fails closed to none) and none is withdrawn",
+          );
+        }
         return;
       }
       const due = await dueSamples(this.#db, Date.now(), PER_RUN);
@@ -146,7 +162,7 @@ export class SampleSubmitter {
       ? ({ kind: "absent" } as const)
       : await readRegularRange(file, 0, maxBytes + 1, { noFollow: true }).catch((error) => ({
         kind: "error" as const,
-        message: (error as Error).message,
+        message: errorCode(error),
       }));
     if (read.kind !== "ok" || read.size > maxBytes || sha256Hex(read.bytes) !== sample.sha256) {
       const why = read.kind === "absent"
@@ -164,7 +180,9 @@ export class SampleSubmitter {
     // The level may have changed since detection: safe asks again, unless a person approved.
     const level = policy.get("cloudService.automaticSampleSubmissionConsent");
     if (level === "safe" && sample.state !== "approved") {
-      const decision = decideSample(level, bytes, await readMachineFacts());
+      const facts = await readMachineFacts();
+      const found = await findPersonalDataInTurns(bytes, facts);
+      const decision = decideSample(level, bytes, facts, false, found);
       if (!decision.submit) {
         await this.#move(
           sample,

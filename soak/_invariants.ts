@@ -3,7 +3,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { CATALOG } from "../catalog/catalog.ts";
 import { eventSpec } from "../catalog/key_spec.ts";
-import type { Received } from "../tests/uplink/_otlp_receiver.ts";
+import type { Received, ReceivedPut } from "../tests/uplink/_otlp_receiver.ts";
 import type { PolicyStep } from "./_policy_steps.ts";
 
 /** One invariant's verdict. */
@@ -17,6 +17,10 @@ export interface Verdict {
 export interface SoakRecord {
   dataDir: string;
   received: Received[];
+  /** Samples the receiver got, as the sample store. */
+  puts: ReceivedPut[];
+  /** SHA-256 of each file as flagged, and of contents that replaced some after. */
+  samples: { detected: Set<string>; replaced: Set<string>; lines: number };
   /** When each policy was written, and what it allowed. */
   policyLog: { at: number; step: PolicyStep }[];
   exports: { completed: number; verified: number; stopped: number; failures: string[] };
@@ -78,6 +82,14 @@ function leaksOf(record: SoakRecord): Received[] {
   });
 }
 
+/** The samples that arrived while the policy in effect forbade submitting any. */
+function sampleLeaksOf(record: SoakRecord): ReceivedPut[] {
+  return record.puts.filter((put) => {
+    const last = record.policyLog.filter((entry) => entry.at <= put.at).at(-1)!;
+    return put.at - last.at >= GRACE_MS && !last.step.samples;
+  });
+}
+
 /** Every invariant's verdict. */
 export function checkInvariants(record: SoakRecord): Verdict[] {
   const db = new DatabaseSync(`${record.dataDir}/vitrine.db`, { readOnly: true });
@@ -93,7 +105,18 @@ export function checkInvariants(record: SoakRecord): Verdict[] {
     id: number;
   }[]).map((row) => Number(row.id));
   const crashes = scalar("SELECT count(*) AS n FROM event WHERE type = 'crash'");
+  const submitted = (db.prepare("SELECT sha256 FROM sample WHERE state = 'submitted'").all() as {
+    sha256: string;
+  }[]).map((row) => row.sha256);
+  const sampleStates = db.prepare("SELECT state, count(*) AS n FROM sample GROUP BY state").all();
   db.close();
+  const putShas = new Set(record.puts.map((put) => put.sha256));
+  const foreign = record.puts.filter((put) =>
+    put.path !== `/samples/${put.sha256}` || !record.samples.detected.has(put.sha256) ||
+    record.samples.replaced.has(put.sha256)
+  );
+  const sampleLeaks = sampleLeaksOf(record);
+  const unreceived = submitted.filter((sha) => !putShas.has(sha));
   const receivedIds = new Set(record.received.map((received) => received.eventId));
   const unseen = sentIds.filter((id) => !receivedIds.has(id));
   const leaks = leaksOf(record);
@@ -129,6 +152,20 @@ export function checkInvariants(record: SoakRecord): Verdict[] {
             ? `: ${leaks.slice(0, 5).map((r) => `${r.eventName}#${r.eventId}`).join(", ")}`
             : ""
         }`,
+    },
+    {
+      name: "every sample the store got is a file as ClamAV flagged it, under its own SHA-256",
+      ok: foreign.length === 0 && record.puts.length > 0,
+      detail:
+        `${record.samples.lines} detections, ${record.puts.length} samples received, ${foreign.length} not as flagged (changed, or misnamed)${
+          foreign.length ? `: ${foreign.slice(0, 3).map((p) => p.path).join(", ")}` : ""
+        }; states ${JSON.stringify(sampleStates)}`,
+    },
+    {
+      name: "no sample left while the policy forbade it, and every one recorded submitted arrived",
+      ok: sampleLeaks.length === 0 && unreceived.length === 0,
+      detail:
+        `${sampleLeaks.length} arrived while submission was off; ${submitted.length} recorded submitted, ${unreceived.length} never received`,
     },
     {
       name: "every export verifies",

@@ -1,5 +1,6 @@
 // The policies the soak writes to the managed file, in turn: valid ones at
-// each level, sending off, invalid JSON, a file rewritten in place, a FIFO.
+// each level, sample submission off, sending off, invalid JSON, a file
+// rewritten in place, a FIFO.
 /** A policy the soak writes, and what it allows. */
 export interface PolicyStep {
   name: string;
@@ -7,6 +8,8 @@ export interface PolicyStep {
   write: (managed: string) => Promise<void>;
   optional: boolean;
   sending: boolean;
+  /** Whether samples may be submitted (sending on, sample submission not none). */
+  samples: boolean;
 }
 
 /** Where the soak's policies point the agent. */
@@ -14,16 +17,29 @@ export interface SoakPaths {
   receiverUrl: string;
   floodDir: string;
   clamavDir: string;
+  /** Where the soak's suspicious files and ClamAV's detection log are. */
+  samplesDir: string;
 }
 
-/** The managed file's text for `level`, sending on or off. */
-export function policyText(paths: SoakPaths, level: string, enabled: boolean): string {
+/** The managed file's text for `level`, sending on or off, sample submission at `samples`. */
+export function policyText(
+  paths: SoakPaths,
+  level: string,
+  enabled: boolean,
+  samples = "all",
+): string {
   return JSON.stringify({
     cloudService: {
       enabled,
       serviceUri: paths.receiverUrl,
       diagnosticLevel: level,
+      automaticSampleSubmissionConsent: samples,
       timeout: 2,
+    },
+    samples: {
+      detectionLog: `${paths.samplesDir}/clamd.log`,
+      submissionUri: `${paths.receiverUrl}/samples`,
+      checkInterval: 1,
     },
     connectionRetryTimeout: 2,
     retention: { maxSizeMB: 16 },
@@ -40,19 +56,34 @@ export async function writeAtomically(path: string, text: string): Promise<void>
 
 /** The steps, in the order the soak takes them; the first is the stable one. */
 export function policySteps(paths: SoakPaths): PolicyStep[] {
-  const valid = (level: string, enabled: boolean) => (path: string) =>
-    writeAtomically(path, policyText(paths, level, enabled));
+  const valid = (level: string, enabled: boolean, samples = "all") => (path: string) =>
+    writeAtomically(path, policyText(paths, level, enabled, samples));
+  const on = { sending: true, samples: true };
   return [
-    { name: "optional, sending", write: valid("optional", true), optional: true, sending: true },
-    { name: "required (lowered)", write: valid("required", true), optional: false, sending: true },
-    { name: "optional again", write: valid("optional", true), optional: true, sending: true },
-    { name: "cloud off", write: valid("optional", false), optional: false, sending: false },
-    { name: "optional, sending", write: valid("optional", true), optional: true, sending: true },
+    { name: "optional, sending", write: valid("optional", true), optional: true, ...on },
+    { name: "required (lowered)", write: valid("required", true), optional: false, ...on },
+    {
+      name: "sample submission none",
+      write: valid("optional", true, "none"),
+      optional: true,
+      sending: true,
+      samples: false,
+    },
+    { name: "optional again", write: valid("optional", true), optional: true, ...on },
+    {
+      name: "cloud off",
+      write: valid("optional", false),
+      optional: false,
+      sending: false,
+      samples: false,
+    },
+    { name: "optional, sending", write: valid("optional", true), optional: true, ...on },
     {
       name: "invalid JSON",
       write: (path) => writeAtomically(path, '{"cloudService": {"diagnosticLevel": '),
       optional: false,
       sending: false,
+      samples: false,
     },
     {
       name: "rewritten in place (empty, then valid)",
@@ -63,7 +94,7 @@ export function policySteps(paths: SoakPaths): PolicyStep[] {
         file.close();
       },
       optional: true,
-      sending: true,
+      ...on,
     },
     {
       name: "a FIFO as the managed file",
@@ -73,7 +104,8 @@ export function policySteps(paths: SoakPaths): PolicyStep[] {
       },
       optional: false,
       sending: false,
+      samples: false,
     },
-    { name: "optional, sending", write: valid("optional", true), optional: true, sending: true },
+    { name: "optional, sending", write: valid("optional", true), optional: true, ...on },
   ];
 }

@@ -3,12 +3,15 @@
 // in, the receiver fails and misbehaves, the policy flips (level, cloud,
 // invalid and rewritten files, a FIFO), exports are taken and verified,
 // old data is evicted against a small size cap, FIFOs appear where ClamAV's
-// databases are, and the agent is killed with -9 and restarted. At the end
+// databases are, ClamAV flags files that stay, vanish, change or are FIFOs
+// (samples submitted to the receiver as the sample store), and the agent
+// is killed with -9 and restarted. At the end
 // it checks the invariants, prints them, and exits 1 (keeping the evidence)
 // when one does not hold.
 //
 //   deno task soak                 # 10 minutes
 //   deno task soak --seconds 90    # the short form CI runs
+import { createHash } from "node:crypto";
 import { currentPolicy } from "../agent/current_policy.ts";
 import { loadIdentity } from "../identity/identity.ts";
 import { insertEvents } from "../store/insert_events.ts";
@@ -29,6 +32,7 @@ const dataDir = `${work}/data`;
 const managed = `${work}/managed.json`;
 const floodDir = `${work}/flood`;
 const clamavDir = `${work}/clamav`;
+const samplesDir = `${work}/samples`;
 const log: string[] = [];
 const note = (line: string) => {
   const stamped = `${new Date().toISOString()} ${line}`;
@@ -94,10 +98,11 @@ async function every(
 await Deno.mkdir(dataDir, { recursive: true });
 await Deno.mkdir(floodDir);
 await Deno.mkdir(clamavDir);
+await Deno.mkdir(samplesDir);
 let receiver: Receiver = startReceiver();
 const receiverPort = receiver.port;
 const receivers: Receiver[] = [receiver];
-const paths = { receiverUrl: receiver.url, floodDir, clamavDir };
+const paths = { receiverUrl: receiver.url, floodDir, clamavDir, samplesDir };
 const steps = policySteps(paths);
 await writeAtomically(managed, policyText(paths, "optional", true));
 note(`soak for ${SECONDS} s in ${work}`);
@@ -117,6 +122,13 @@ const health = { requests: 0, slowest: 0, failures: [] as string[] };
 const exports = { completed: 0, verified: 0, stopped: 0, failures: [] as string[] };
 let kills = 0;
 let files = 0;
+/** SHA-256 of each suspicious file as ClamAV flagged it, and of the contents that replaced some. */
+const samples = { detected: new Set<string>(), replaced: new Set<string>(), lines: 0 };
+const sha256 = async (text: string) =>
+  Array.from(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text))),
+    (b) => b.toString(16).padStart(2, "0"),
+  ).join("");
 const load = new AbortController();
 const started = Date.now();
 const loops = [
@@ -194,6 +206,36 @@ const loops = [
     await Deno.remove(path).catch(() => {});
     if (round % 2 === 0) await new Deno.Command("mkfifo", { args: [path] }).output();
   }),
+  // ClamAV flags files: most stay, some vanish, change or are FIFOs; the log rotates.
+  every("samples", 1500, load.signal, async (round) => {
+    const log = `${samplesDir}/clamd.log`;
+    if (round % 11 === 10) await Deno.rename(log, `${log}.1`).catch(() => {});
+    const path = `${samplesDir}/s${round}.sh`;
+    const content = `#!/bin/sh\necho soak sample ${round} ${crypto.randomUUID()}\n`;
+    if (round % 13 === 12) await new Deno.Command("mkfifo", { args: [path] }).output();
+    else {
+      await Deno.writeTextFile(path, content);
+      samples.detected.add(await sha256(content));
+    }
+    // As clamd writes it with LogTime: "Wed Dec  2 03:20:20 2026".
+    const [day, month, date, year, time] = new Date().toString().split(" ");
+    const stamp = `${day} ${month} ${date!.replace(/^0/, " ")} ${time} ${year}`;
+    // With ExtendedDetectionInfo, as clamd can log: what it saw (MD5 and size).
+    const seen = round % 13 === 12
+      ? ""
+      : `(${createHash("md5").update(content).digest("hex")}:${content.length})`;
+    await Deno.writeTextFile(log, `${stamp} -> ${path}: Soak.Test.Sample-${round}${seen} FOUND\n`, {
+      append: true,
+    });
+    samples.lines++;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    if (round % 5 === 4) await Deno.remove(path).catch(() => {});
+    if (round % 7 === 6) {
+      const other = `#!/bin/sh\necho replaced ${crypto.randomUUID()}\n`;
+      samples.replaced.add(await sha256(other));
+      await Deno.writeTextFile(path, other);
+    }
+  }),
   // kill -9 twice along the way, each followed by a restart.
   every("kill", 1000, load.signal, async () => {
     const elapsed = (Date.now() - started) / 1000;
@@ -211,7 +253,9 @@ const loops = [
 await new Promise((resolve) => setTimeout(resolve, SECONDS * 1000));
 load.abort();
 await Promise.all(loops);
-note(`load stopped: ${files} files made, ${kills} kills, ${exports.completed} exports`);
+note(
+  `load stopped: ${files} files made, ${samples.lines} detections, ${kills} kills, ${exports.completed} exports`,
+);
 
 // --------------------------------------------------------- settle, check
 const stable = steps[0]!;
@@ -232,6 +276,8 @@ agentUp = false;
 const verdicts = checkInvariants({
   dataDir,
   received: receivers.flatMap((r) => r.received),
+  puts: receivers.flatMap((r) => r.puts),
+  samples,
   policyLog,
   exports,
   health,

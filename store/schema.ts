@@ -152,7 +152,8 @@ export interface SampleTable {
   path: string | null;
   /** The private copy kept under the data directory (samples.keepCopy), or null. */
   copy: string | null;
-  decision: "submit" | "hold" | "keep";
+  /** The decision at detection (defer: made once the managed policy can be read). */
+  decision: "submit" | "hold" | "keep" | "defer";
   /** Kinds of personal data the content check found, in words ("" for none). */
   findings: string;
   /** Why the sample is in its state, in words. */

@@ -44,7 +44,7 @@ export const SAMPLE_DETECTION_EVENT = defineEvent({
       "decision",
       "required",
       "string",
-      "submit: it goes to the sample store; hold: it waits for a person's consent; keep: it never leaves this machine.",
+      "submit: it goes to the sample store; hold: it waits for a person's consent; keep: it never leaves this machine; defer: the managed policy cannot be read now, so the decision waits until it can (nothing is submitted meanwhile).",
       { values: SAMPLE_DECISIONS },
     ),
     vitrineField(

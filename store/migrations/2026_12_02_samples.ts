@@ -15,7 +15,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     file_type TEXT,
     path TEXT,
     copy TEXT,
-    decision TEXT NOT NULL CHECK (decision IN ('submit', 'hold', 'keep')),
+    decision TEXT NOT NULL CHECK (decision IN ('submit', 'hold', 'keep', 'defer')),
     findings TEXT NOT NULL,
     reason TEXT NOT NULL,
     state TEXT NOT NULL CHECK (state IN (

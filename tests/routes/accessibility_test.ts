@@ -103,6 +103,7 @@ Deno.test({
         ["charts", "/charts"],
         ["catalogue", "/catalog"],
         ["privacy", "/privacy"],
+        ["samples, none detected", "/samples"],
         ["sent, nothing sent", "/sent"],
         ["export", "/export"],
       ];

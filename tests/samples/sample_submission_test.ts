@@ -437,3 +437,99 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name:
+    "at the required level no record and no listing names a flagged file's path, whatever became of it",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    const setup = await setUp(dir.path, "safe", await storeSettings(dir.path, azurite));
+    setup.settings.cloudService!.diagnosticLevel = "required";
+    await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
+    await setup.agent.reloadPolicy();
+    try {
+      const fifo = `${dir.path}/files/pipe`;
+      await clamscan(setup.database, setup.log, [setup.files.dropper, setup.files.letter]);
+      // Lines as clamd would write them for a FIFO, a vanished file and a relative path.
+      await Deno.writeTextFile(
+        setup.log,
+        [
+          `${fifo}: Vitrine.Test.Fifo FOUND`,
+          `${dir.path}/files/vanished.bin: Vitrine.Test.Gone FOUND`,
+          "files/relative.bin: Vitrine.Test.Relative FOUND",
+          "",
+        ].join("\n"),
+        { append: true },
+      );
+      await new Deno.Command("mkfifo", { args: [fifo] }).output();
+      await setup.agent.collectNow("samples");
+      await setup.agent.collectNow("sample_submission");
+      equal((await records(setup.agent, "sample_detection")).length, 5);
+      const types = [
+        "sample_detection",
+        "sample_decision",
+        "sample_submission_started",
+        "sample_submission_completed",
+        "sample_submission_failed",
+      ] as const;
+      const stored = JSON.stringify(
+        await Promise.all(types.map((type) => records(setup.agent, type))),
+      );
+      ok(stored.includes("Vitrine.Test.Relative"), "the records are there");
+      ok(!stored.includes(dir.path), `no sample record names a path: ${stored}`);
+      ok(!stored.includes("relative.bin"), "nor the relative one ClamAV logged");
+      ok(!stored.includes("relative.bin"), "nor the relative one");
+      const listed = await runCli(["sample", "list", "--data-dir", setup.dataDir]);
+      equal(listed.code, 0, listed.stderr);
+      ok(!listed.stdout.includes(dir.path), listed.stdout);
+      const held = JSON.parse(listed.stdout).samples.find((s: { state: string }) =>
+        s.state === "held"
+      );
+      equal(held.path, undefined, "the path is not even named as a key");
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "while the managed file is invalid nothing is submitted or withdrawn, and no detection is lost",
+  ignore: SKIP,
+  fn: async () => {
+    await using dir = await tempDir();
+    await using azurite = await startAzurite(dir.path, "samples");
+    const setup = await setUp(dir.path, "all", await storeSettings(dir.path, azurite));
+    try {
+      // One waits already (the cloud off), then the file breaks mid-rewrite.
+      setup.settings.cloudService!.enabled = false;
+      await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
+      await setup.agent.reloadPolicy();
+      await detectAndSubmit(setup, [setup.files.dropper]);
+      await Deno.writeTextFile(setup.managed, '{"cloudService": {"enabled": tr');
+      await setup.agent.reloadPolicy();
+      // Failing closed, the agent follows the default log; this one waits.
+      await detectAndSubmit(setup, [setup.files.letter]);
+      deepEqual(
+        (await listSamples(setup.agent.store.db, { limit: 5 })).map((s) => s.state),
+        ["queued"],
+        "nothing withdrawn on a bad read",
+      );
+      ok(setup.agent.status().problems.some((p) => /Samples wait: the managed policy/.test(p)));
+      equal((await blobs(azurite)).size, 0);
+
+      setup.settings.cloudService!.enabled = true;
+      await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
+      await setup.agent.reloadPolicy();
+      await setup.agent.collectNow("samples");
+      await setup.agent.collectNow("sample_submission");
+      const detections = await records(setup.agent, "sample_detection");
+      equal(detections.length, 2, "the detection logged meanwhile is read where it was left");
+      equal((await blobs(azurite)).size, 2, "both go once a valid policy allows them");
+    } finally {
+      await setup.agent.stop();
+    }
+  },
+});

@@ -191,11 +191,21 @@ export function decodeJson(
   return out;
 }
 
+/** A PUT as received (a sample submitted to the receiver as its store). */
+export interface ReceivedPut {
+  path: string;
+  /** SHA-256 of the body, in hex. */
+  sha256: string;
+  at: number;
+}
+
 /** A running receiver. */
 export interface Receiver {
   port: number;
   url: string;
   received: Received[];
+  /** PUTs it accepted (2xx), as a sample store would. */
+  puts: ReceivedPut[];
   /** Every request's status as answered (or "hang"). */
   answers: string[];
   behave(behaviour: Behaviour): void;
@@ -206,6 +216,7 @@ export interface Receiver {
 export function startReceiver(port = 0): Receiver {
   let behaviour: Behaviour = { kind: "accept" };
   const received: Received[] = [];
+  const puts: ReceivedPut[] = [];
   const answers: string[] = [];
   const hanging: (() => void)[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
@@ -227,6 +238,13 @@ export function startReceiver(port = 0): Receiver {
         headers: current.retryAfter ? { "retry-after": current.retryAfter } : {},
       });
     }
+    if (request.method === "PUT") {
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", body));
+      const sha256 = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+      puts.push({ path: new URL(request.url).pathname, sha256, at });
+      answers.push("201");
+      return new Response(null, { status: 201 });
+    }
     const records = contentType.includes("json") ? decodeJson(body) : decodeProtobuf(body);
     received.push(...records.map((r) => ({ ...r, contentType, authorization, at })));
     answers.push("200");
@@ -243,6 +261,7 @@ export function startReceiver(port = 0): Receiver {
     port: bound,
     url: `http://127.0.0.1:${bound}`,
     received,
+    puts,
     answers,
     behave: (next) => void (behaviour = next),
     async [Symbol.asyncDispose]() {
