@@ -19,11 +19,11 @@ import { UsageError } from "./usage_error.ts";
 export const SAMPLE_HELP = `vitrine sample: suspicious files ClamAV detected, and their submission
 
 Usage:
-  vitrine sample pending                     held samples, waiting for consent (JSON)
-  vitrine sample list [--state S] [--limit N]  samples and their state, newest first (JSON)
-  vitrine sample approve ID --actor NAME     let a held sample be submitted
-  vitrine sample decline ID --actor NAME     keep a held sample here for good
-  vitrine sample check FILE [--level none|safe|all] [--json]
+  vitrine sample pending                        held samples, waiting for consent (JSON)
+  vitrine sample list [--state S] [--limit N]   samples and their state, newest first (JSON)
+  vitrine sample approve ID --actor NAME        let a held sample be submitted
+  vitrine sample decline ID --actor NAME        keep a held sample here for good
+  vitrine sample check FILE [--level L] [--json]  the decision for any file (none|safe|all)
 
 Detections are read from samples.detectionLog (ClamAV's "PATH: SIGNATURE
 FOUND" lines). Under cloudService.automaticSampleSubmissionConsent a sample
