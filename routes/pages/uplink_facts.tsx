@@ -26,7 +26,7 @@ export function UplinkFacts({ uplink }: { uplink: UplinkStatus }): VNode {
                 on, to <code>{uplink.endpoint}</code> only
               </span>
             )
-            : <span key="off">off: nothing leaves this machine</span>,
+            : <span key="off">off: no event leaves this machine</span>,
         ],
         [
           "Waiting in the outbox",

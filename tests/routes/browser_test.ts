@@ -156,7 +156,7 @@ Deno.test({
       // What left: nothing, with sending off, and every page's footer says so.
       await page.click("nav >> text=Sent");
       await page.waitForURL(/\/sent$/);
-      ok(await page.isVisible("text=off: nothing leaves this machine"));
+      ok(await page.isVisible("text=off: no event leaves this machine"));
       ok(await page.isVisible("footer >> text=Sending is off: nothing leaves it"));
       await page.screenshot({ path: `${SHOTS}/sent.png`, fullPage: true });
 

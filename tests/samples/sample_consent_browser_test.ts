@@ -107,6 +107,10 @@ Deno.test({
       const blob = await azurite.container.getBlockBlobClient(own).downloadToBuffer();
       equal(await sha256Hex(new Uint8Array(blob)), own, "the store holds the letter");
       await page.goto(`${base}/sent`);
+      await page.screenshot({
+        path: `${ROOT}test-artefacts/screenshots/sent-samples.png`,
+        fullPage: true,
+      });
       const row = page.locator("tr", { hasText: "Vitrine.Test.Sample-0" });
       match(await row.textContent() ?? "", /submitted/);
       ok(errors.length === 0, errors.join("\n"));
