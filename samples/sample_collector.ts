@@ -109,14 +109,6 @@ export class SampleCollector implements Collector {
         findings: exam.findings,
         reason: exam.reason,
         state: STATE_OF[exam.outcome],
-        decided_by: null,
-        decided_at: null,
-        attempts: 0,
-        next_attempt_at: null,
-        last_error: null,
-        destination: null,
-        submitted_at: null,
-        request_id: null,
       });
       events.push({
         type: "sample_detection",

@@ -27,9 +27,26 @@ export const FINAL_STATES: readonly SampleState[] = [
 /** Every state, waiting ones first. */
 export const SAMPLE_STATES: readonly SampleState[] = [...WAITING_STATES, ...FINAL_STATES];
 
+/** What submission fills in later: nothing yet for a sample just detected. */
+const NOT_YET = {
+  decided_by: null,
+  decided_at: null,
+  attempts: 0,
+  next_attempt_at: null,
+  last_error: null,
+  destination: null,
+  submitted_at: null,
+  request_id: null,
+} as const satisfies Partial<SampleTable>;
+
+/** A sample as detected; what submission fills in later may be given too (tests). */
+export type NewSample =
+  & Omit<SampleTable, keyof typeof NOT_YET>
+  & Partial<Pick<SampleTable, keyof typeof NOT_YET>>;
+
 /** Stores a newly detected sample. */
-export async function insertSample(db: Kysely<Database>, sample: SampleTable): Promise<void> {
-  await db.insertInto("sample").values(sample).execute();
+export async function insertSample(db: Kysely<Database>, sample: NewSample): Promise<void> {
+  await db.insertInto("sample").values({ ...NOT_YET, ...sample }).execute();
 }
 
 /** The sample `id`, or undefined. */

@@ -2,34 +2,24 @@
 // with the token only, the path shown at the optional level only.
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { getSample, insertSample } from "../../store/sample_queries.ts";
-import type { SampleTable } from "../../store/schema.ts";
 import type { Store } from "../../store/open_store.ts";
+import { sampleRow } from "../store/_sample_rows.ts";
 import { appFixture, local, TOKEN } from "./_app_fixture.ts";
 
 async function held(store: Store, id: string): Promise<void> {
-  const sample: SampleTable = {
-    id,
-    detected_at: Date.now(),
-    signature: "Vitrine.Test.Letter-0",
-    sha256: "ab".repeat(32),
-    size: 120,
-    file_type: "plain text",
-    path: "/home/jdoe/letter.txt",
-    copy: null,
-    decision: "hold",
-    findings: "e-mail address (1)",
-    reason: "plain text holding e-mail address (1): held until a person consents",
-    state: "held",
-    decided_by: null,
-    decided_at: null,
-    attempts: 0,
-    next_attempt_at: null,
-    last_error: null,
-    destination: null,
-    submitted_at: null,
-    request_id: null,
-  };
-  await insertSample(store.db, sample);
+  await insertSample(
+    store.db,
+    sampleRow(id, "held", {
+      signature: "Vitrine.Test.Letter-0",
+      sha256: "ab".repeat(32),
+      size: 120,
+      file_type: "plain text",
+      path: "/home/jdoe/letter.txt",
+      decision: "hold",
+      findings: "e-mail address (1)",
+      reason: "plain text holding e-mail address (1): held until a person consents",
+    }),
+  );
 }
 
 const decide = (id: string, decision: string, body: unknown, token = TOKEN) =>

@@ -26,6 +26,8 @@ interface Setup {
   database: string;
   log: string;
   settings: Record<string, Record<string, unknown>>;
+  /** Changes the managed file's settings and has the agent read them. */
+  rewrite(change: (settings: Record<string, Record<string, unknown>>) => void): Promise<void>;
 }
 
 /** Files ClamAV will flag, a database that flags them, and an agent whose store is `store`. */
@@ -58,7 +60,20 @@ async function setUp(
   await Deno.writeTextFile(managed, JSON.stringify(settings));
   const dataDir = `${dir}/data`;
   const agent = await startTestAgent({ dataDir, managedFile: managed });
-  return { agent, dataDir, managed, files, database, log, settings };
+  return {
+    agent,
+    dataDir,
+    managed,
+    files,
+    database,
+    log,
+    settings,
+    async rewrite(change) {
+      change(settings);
+      await Deno.writeTextFile(managed, JSON.stringify(settings));
+      await agent.reloadPolicy();
+    },
+  };
 }
 
 /** ClamAV scans `files`; the agent reads its log, then submits what is due. */
@@ -102,218 +117,208 @@ async function everyRecord(agent: Agent): Promise<string> {
   );
 }
 
-Deno.test({
-  name: "at all, every detected sample goes to the sample store, whose blob is the file's SHA-256",
-  ignore: SKIP,
-  fn: async () => {
-    await using dir = await tempDir();
-    await using azurite = await startAzurite(dir.path, "samples");
-    const setup = await setUp(dir.path, "all", await storeSettings(dir.path, azurite));
-    try {
-      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
-      const detections = await records(setup.agent, "sample_detection");
-      deepEqual(detections.map((d) => d.parts.required?.decision), ["submit", "submit"]);
-      deepEqual(
-        detections.map((d) => d.parts.optional?.path),
-        [setup.files.dropper, setup.files.letter],
-      );
-      match(String(detections[0]!.parts.required?.signature), /^Vitrine\.Test\.Sample-0/);
-      equal(detections[0]!.parts.required?.file_type, "script with interpreter line");
-      match(String(detections[1]!.parts.required?.reason), /e-mail address \(1\)/);
-
-      const stored = await blobs(azurite);
-      equal(stored.size, 2);
-      for (const file of [setup.files.dropper, setup.files.letter]) {
-        const own = await sha256Hex(await Deno.readFile(file));
-        ok(stored.has(own), `a blob named after ${file}'s SHA-256`);
-        equal(await sha256Hex(stored.get(own)!), own, "the blob holds the file");
+/** A test with Azurite as the sample store and an agent at sample level `level`. */
+function azuriteTest(
+  name: string,
+  level: "none" | "safe" | "all",
+  body: (context: { setup: Setup; azurite: Azurite; dir: string }) => Promise<void>,
+  samples: Record<string, unknown> = {},
+): void {
+  Deno.test({
+    name,
+    ignore: SKIP,
+    fn: async () => {
+      await using dir = await tempDir();
+      await using azurite = await startAzurite(dir.path, "samples");
+      const setup = await setUp(dir.path, level, {
+        ...await storeSettings(dir.path, azurite),
+        ...samples,
+      });
+      try {
+        await body({ setup, azurite, dir: dir.path });
+      } finally {
+        await setup.agent.stop();
       }
-      const completed = await records(setup.agent, "sample_submission_completed");
-      equal(completed.length, 2);
-      equal(completed[0]!.parts.required?.destination_host, `127.0.0.1:${azurite.port}`);
-      match(String(completed[0]!.parts.required?.blob_uri), /sig=REDACTED/);
-      equal((await records(setup.agent, "sample_submission_started")).length, 2);
-      const signature = new URLSearchParams(azurite.containerSas()).get("sig")!;
-      ok(!(await everyRecord(setup.agent)).includes(signature), "no record holds the signature");
+    },
+  });
+}
 
-      // ClamAV flags the same file again (it does at every scan): nothing goes twice.
-      await detectAndSubmit(setup, [setup.files.dropper]);
-      const again = (await records(setup.agent, "sample_detection")).at(-1)!;
-      equal(again.parts.required?.decision, "keep");
-      match(String(again.parts.required?.reason), /detected before .* now submitted/);
-      equal((await blobs(azurite)).size, 2);
+azuriteTest(
+  "at all, every detected sample goes to the sample store, whose blob is the file's SHA-256",
+  "all",
+  async ({ setup, azurite }) => {
+    await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
+    const detections = await records(setup.agent, "sample_detection");
+    deepEqual(detections.map((d) => d.parts.required?.decision), ["submit", "submit"]);
+    deepEqual(
+      detections.map((d) => d.parts.optional?.path),
+      [setup.files.dropper, setup.files.letter],
+    );
+    match(String(detections[0]!.parts.required?.signature), /^Vitrine\.Test\.Sample-0/);
+    equal(detections[0]!.parts.required?.file_type, "script with interpreter line");
+    match(String(detections[1]!.parts.required?.reason), /e-mail address \(1\)/);
 
-      const sent = await runCli(["sent", "--data-dir", setup.dataDir]);
-      equal(sent.code, 0, sent.stderr);
-      const report = JSON.parse(sent.stdout);
-      deepEqual(report.submissions.map((s: { state: string }) => s.state), [
-        "submitted",
-        "submitted",
-      ]);
-    } finally {
-      await setup.agent.stop();
+    const stored = await blobs(azurite);
+    equal(stored.size, 2);
+    for (const file of [setup.files.dropper, setup.files.letter]) {
+      const own = await sha256Hex(await Deno.readFile(file));
+      ok(stored.has(own), `a blob named after ${file}'s SHA-256`);
+      equal(await sha256Hex(stored.get(own)!), own, "the blob holds the file");
     }
+    const completed = await records(setup.agent, "sample_submission_completed");
+    equal(completed.length, 2);
+    equal(completed[0]!.parts.required?.destination_host, `127.0.0.1:${azurite.port}`);
+    match(String(completed[0]!.parts.required?.blob_uri), /sig=REDACTED/);
+    equal((await records(setup.agent, "sample_submission_started")).length, 2);
+    const signature = new URLSearchParams(azurite.containerSas()).get("sig")!;
+    ok(!(await everyRecord(setup.agent)).includes(signature), "no record holds the signature");
+
+    // ClamAV flags the same file again (it does at every scan): nothing goes twice.
+    await detectAndSubmit(setup, [setup.files.dropper]);
+    const again = (await records(setup.agent, "sample_detection")).at(-1)!;
+    equal(again.parts.required?.decision, "keep");
+    match(String(again.parts.required?.reason), /detected before .* now submitted/);
+    equal((await blobs(azurite)).size, 2);
+
+    const sent = await runCli(["sent", "--data-dir", setup.dataDir]);
+    equal(sent.code, 0, sent.stderr);
+    const report = JSON.parse(sent.stdout);
+    deepEqual(report.submissions.map((s: { state: string }) => s.state), [
+      "submitted",
+      "submitted",
+    ]);
   },
-});
+);
 
-Deno.test({
-  name:
-    "at safe, program code is submitted and a letter is held until approved in the CLI; a declined one never leaves",
-  ignore: SKIP,
-  fn: async () => {
-    await using dir = await tempDir();
-    await using azurite = await startAzurite(dir.path, "samples");
-    const setup = await setUp(dir.path, "safe", await storeSettings(dir.path, azurite));
-    try {
-      await detectAndSubmit(setup, [
-        setup.files.dropper,
-        setup.files.letter,
-        setup.files.second,
-      ]);
-      const decisions = (await records(setup.agent, "sample_detection"))
-        .map((d) => [d.parts.required?.decision, d.parts.required?.reason]);
-      equal(decisions[0]![0], "submit");
-      equal(decisions[1]![0], "hold");
-      match(String(decisions[1]![1]), /e-mail address \(1\).*held until a person consents/);
-      ok(!String(decisions[1]![1]).includes("jane.doe"), "the reason never quotes the data");
-      equal((await blobs(azurite)).size, 1, "only the script went");
+azuriteTest(
+  "at safe, program code is submitted and a letter is held until approved in the CLI; a declined one never leaves",
+  "safe",
+  async ({ setup, azurite }) => {
+    await detectAndSubmit(setup, [
+      setup.files.dropper,
+      setup.files.letter,
+      setup.files.second,
+    ]);
+    const decisions = (await records(setup.agent, "sample_detection"))
+      .map((d) => [d.parts.required?.decision, d.parts.required?.reason]);
+    equal(decisions[0]![0], "submit");
+    equal(decisions[1]![0], "hold");
+    match(String(decisions[1]![1]), /e-mail address \(1\).*held until a person consents/);
+    ok(!String(decisions[1]![1]).includes("jane.doe"), "the reason never quotes the data");
+    equal((await blobs(azurite)).size, 1, "only the script went");
 
-      const flags = ["--data-dir", setup.dataDir];
-      const pending = await runCli(["sample", "pending", ...flags]);
-      equal(pending.code, 0, pending.stderr);
-      const held = JSON.parse(pending.stdout).samples as { id: string; path?: string }[];
-      deepEqual(held.map((s) => s.path).sort(), [setup.files.second, setup.files.letter].sort());
-      const letter = held.find((s) => s.path === setup.files.letter)!;
-      const second = held.find((s) => s.path === setup.files.second)!;
+    const flags = ["--data-dir", setup.dataDir];
+    const pending = await runCli(["sample", "pending", ...flags]);
+    equal(pending.code, 0, pending.stderr);
+    const held = JSON.parse(pending.stdout).samples as { id: string; path?: string }[];
+    deepEqual(held.map((s) => s.path).sort(), [setup.files.second, setup.files.letter].sort());
+    const letter = held.find((s) => s.path === setup.files.letter)!;
+    const second = held.find((s) => s.path === setup.files.second)!;
 
-      const nameless = await runCli(["sample", "approve", letter.id, ...flags]);
-      equal(nameless.code, 2);
-      match(nameless.stderr, /--actor NAME is required/);
-      const approved = await runCli([
-        "sample",
-        "approve",
-        letter.id,
-        "--actor",
-        "Ada Admin",
-        ...flags,
-      ]);
-      equal(approved.code, 0, approved.stderr);
-      match(approved.stdout, /approved: the agent submits it; decided by Ada Admin/);
-      const declined = await runCli(["sample", "decline", second.id, "--actor", "Grace", ...flags]);
-      equal(declined.code, 0, declined.stderr);
-      const again = await runCli(["sample", "approve", second.id, "--actor", "Eve", ...flags]);
-      equal(again.code, 1);
-      match(again.stderr, /is declined, not held/);
+    const nameless = await runCli(["sample", "approve", letter.id, ...flags]);
+    equal(nameless.code, 2);
+    match(nameless.stderr, /--actor NAME is required/);
+    const approved = await runCli([
+      "sample",
+      "approve",
+      letter.id,
+      "--actor",
+      "Ada Admin",
+      ...flags,
+    ]);
+    equal(approved.code, 0, approved.stderr);
+    match(approved.stdout, /approved: the agent submits it; decided by Ada Admin/);
+    const declined = await runCli(["sample", "decline", second.id, "--actor", "Grace", ...flags]);
+    equal(declined.code, 0, declined.stderr);
+    const again = await runCli(["sample", "approve", second.id, "--actor", "Eve", ...flags]);
+    equal(again.code, 1);
+    match(again.stderr, /is declined, not held/);
 
-      await setup.agent.collectNow("sample_submission");
-      const stored = await blobs(azurite);
-      equal(stored.size, 2);
-      ok(stored.has(await sha256Hex(await Deno.readFile(setup.files.letter))));
-      ok(!stored.has(await sha256Hex(await Deno.readFile(setup.files.second))));
-      equal((await getSample(setup.agent.store.db, letter.id))?.state, "submitted");
-      const kept = await getSample(setup.agent.store.db, second.id);
-      equal(kept?.state, "declined");
-      equal(kept?.decided_by, "Grace");
-      equal(kept?.path, null, "a sample that will never leave keeps no path");
-      deepEqual(
-        (await records(setup.agent, "sample_decision")).map((d) => [
-          d.parts.required?.decision,
-          d.parts.required?.actor,
-        ]),
-        [["approve", "Ada Admin"], ["decline", "Grace"]],
-      );
-    } finally {
-      await setup.agent.stop();
-    }
+    await setup.agent.collectNow("sample_submission");
+    const stored = await blobs(azurite);
+    equal(stored.size, 2);
+    ok(stored.has(await sha256Hex(await Deno.readFile(setup.files.letter))));
+    ok(!stored.has(await sha256Hex(await Deno.readFile(setup.files.second))));
+    equal((await getSample(setup.agent.store.db, letter.id))?.state, "submitted");
+    const kept = await getSample(setup.agent.store.db, second.id);
+    equal(kept?.state, "declined");
+    equal(kept?.decided_by, "Grace");
+    equal(kept?.path, null, "a sample that will never leave keeps no path");
+    deepEqual(
+      (await records(setup.agent, "sample_decision")).map((d) => [
+        d.parts.required?.decision,
+        d.parts.required?.actor,
+      ]),
+      [["approve", "Ada Admin"], ["decline", "Grace"]],
+    );
   },
-});
+);
 
-Deno.test({
-  name: "at none, detections are recorded and nothing is submitted or held",
-  ignore: SKIP,
-  fn: async () => {
-    await using dir = await tempDir();
-    await using azurite = await startAzurite(dir.path, "samples");
-    const setup = await setUp(dir.path, "none", await storeSettings(dir.path, azurite));
-    try {
-      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
-      const detections = await records(setup.agent, "sample_detection");
-      deepEqual(detections.map((d) => d.parts.required?.decision), ["keep", "keep"]);
-      match(String(detections[0]!.parts.required?.reason), /Sample submission is off \(none\)/);
-      ok(detections[0]!.parts.required?.sha256, "the detection is recorded whole all the same");
-      equal((await blobs(azurite)).size, 0);
-      deepEqual(
-        (await listSamples(setup.agent.store.db, { limit: 10 })).map((s) => s.state),
-        ["kept", "kept"],
-      );
-      equal((await records(setup.agent, "sample_submission_started")).length, 0);
-    } finally {
-      await setup.agent.stop();
-    }
+azuriteTest(
+  "at none, detections are recorded and nothing is submitted or held",
+  "none",
+  async ({ setup, azurite }) => {
+    await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
+    const detections = await records(setup.agent, "sample_detection");
+    deepEqual(detections.map((d) => d.parts.required?.decision), ["keep", "keep"]);
+    match(String(detections[0]!.parts.required?.reason), /Sample submission is off \(none\)/);
+    ok(detections[0]!.parts.required?.sha256, "the detection is recorded whole all the same");
+    equal((await blobs(azurite)).size, 0);
+    deepEqual(
+      (await listSamples(setup.agent.store.db, { limit: 10 })).map((s) => s.state),
+      ["kept", "kept"],
+    );
+    equal((await records(setup.agent, "sample_submission_started")).length, 0);
   },
-});
+);
 
-Deno.test({
-  name:
-    "a sample changed or gone before it could be sent is dropped, and a level lowered to none withdraws what waits",
-  ignore: SKIP,
-  fn: async () => {
-    await using dir = await tempDir();
-    await using azurite = await startAzurite(dir.path, "samples");
-    // The cloud service off: samples wait.
-    const setup = await setUp(dir.path, "all", await storeSettings(dir.path, azurite));
-    const write = async (change: (s: Setup["settings"]) => void) => {
-      change(setup.settings);
-      await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
-      await setup.agent.reloadPolicy();
-    };
-    try {
-      await write((s) => s.cloudService!.enabled = false);
-      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter, setup.files.second]);
-      ok(
-        setup.agent.status().problems.some((p) =>
-          /3 sample\(s\) wait .* the cloud service is off/.test(p)
-        ),
-        setup.agent.status().problems.join("\n"),
-      );
-      await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced\n");
-      await Deno.remove(setup.files.letter);
-      await write((s) => s.cloudService!.enabled = true);
-      // The third waits while the store is unreachable... then submission is turned off.
-      await write((s) => s.cloudService!.automaticSampleSubmissionConsent = "none");
-      await setup.agent.collectNow("sample_submission");
-      await write((s) => s.cloudService!.automaticSampleSubmissionConsent = "all");
-      await setup.agent.collectNow("sample_submission");
-      equal((await blobs(azurite)).size, 0, "nothing was submitted");
-      const decisions = (await records(setup.agent, "sample_decision"))
-        .map((d) => `${d.parts.required?.decision}: ${d.parts.required?.reason}`);
-      equal(decisions.length, 3, decisions.join("\n"));
-      ok(
-        decisions.every((d) => /^withdraw: Sample submission is now off/.test(d)),
-        decisions.join("\n"),
-      );
+azuriteTest(
+  "a sample changed or gone before it could be sent is dropped, and a level lowered to none withdraws what waits",
+  "all",
+  async ({ setup, azurite }) => {
+    await setup.rewrite((s) => s.cloudService!.enabled = false);
+    await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter, setup.files.second]);
+    ok(
+      setup.agent.status().problems.some((p) =>
+        /3 sample\(s\) wait .* the cloud service is off/.test(p)
+      ),
+      setup.agent.status().problems.join("\n"),
+    );
+    await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced\n");
+    await Deno.remove(setup.files.letter);
+    await setup.rewrite((s) => s.cloudService!.enabled = true);
+    // The third waits while the store is unreachable... then submission is turned off.
+    await setup.rewrite((s) => s.cloudService!.automaticSampleSubmissionConsent = "none");
+    await setup.agent.collectNow("sample_submission");
+    await setup.rewrite((s) => s.cloudService!.automaticSampleSubmissionConsent = "all");
+    await setup.agent.collectNow("sample_submission");
+    equal((await blobs(azurite)).size, 0, "nothing was submitted");
+    const decisions = (await records(setup.agent, "sample_decision"))
+      .map((d) => `${d.parts.required?.decision}: ${d.parts.required?.reason}`);
+    equal(decisions.length, 3, decisions.join("\n"));
+    ok(
+      decisions.every((d) => /^withdraw: Sample submission is now off/.test(d)),
+      decisions.join("\n"),
+    );
 
-      // Again with the level kept: the changed file and the gone one are dropped.
-      await Deno.writeTextFile(setup.files.dropper, DROPPER);
-      await Deno.writeTextFile(setup.files.letter, LETTER);
-      await write((s) => s.cloudService!.enabled = false);
-      await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
-      await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced again\n");
-      await Deno.remove(setup.files.letter);
-      await write((s) => s.cloudService!.enabled = true);
-      await setup.agent.collectNow("sample_submission");
-      equal((await blobs(azurite)).size, 0, "a changed or gone file is never submitted");
-      const dropped = (await records(setup.agent, "sample_decision"))
-        .filter((d) => d.parts.required?.decision === "drop")
-        .map((d) => String(d.parts.required?.reason));
-      equal(dropped.length, 2, dropped.join("\n"));
-      ok(dropped.some((r) => /changed since it was detected/.test(r)), dropped.join("\n"));
-      ok(dropped.some((r) => /the file is gone|does not exist/.test(r)), dropped.join("\n"));
-    } finally {
-      await setup.agent.stop();
-    }
+    // Again with the level kept: the changed file and the gone one are dropped.
+    await Deno.writeTextFile(setup.files.dropper, DROPPER);
+    await Deno.writeTextFile(setup.files.letter, LETTER);
+    await setup.rewrite((s) => s.cloudService!.enabled = false);
+    await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
+    await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced again\n");
+    await Deno.remove(setup.files.letter);
+    await setup.rewrite((s) => s.cloudService!.enabled = true);
+    await setup.agent.collectNow("sample_submission");
+    equal((await blobs(azurite)).size, 0, "a changed or gone file is never submitted");
+    const dropped = (await records(setup.agent, "sample_decision"))
+      .filter((d) => d.parts.required?.decision === "drop")
+      .map((d) => String(d.parts.required?.reason));
+    equal(dropped.length, 2, dropped.join("\n"));
+    ok(dropped.some((r) => /changed since it was detected/.test(r)), dropped.join("\n"));
+    ok(dropped.some((r) => /the file is gone|does not exist/.test(r)), dropped.join("\n"));
   },
-});
+);
 
 Deno.test({
   name:
@@ -355,32 +360,22 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "with a private copy, a sample ClamAV removed after detection is still submitted, and the copy goes",
-  ignore: SKIP,
-  fn: async () => {
-    await using dir = await tempDir();
-    await using azurite = await startAzurite(dir.path, "samples");
-    const setup = await setUp(dir.path, "all", {
-      ...await storeSettings(dir.path, azurite),
-      keepCopy: true,
-    });
-    try {
-      await clamscan(setup.database, setup.log, [setup.files.dropper]);
-      await setup.agent.collectNow("samples");
-      const own = await sha256Hex(await Deno.readFile(setup.files.dropper));
-      await Deno.remove(setup.files.dropper);
-      await setup.agent.collectNow("sample_submission");
-      ok((await blobs(azurite)).has(own), "submitted from the copy");
-      const [sample] = await listSamples(setup.agent.store.db, { limit: 1 });
-      equal(sample?.state, "submitted");
-      deepEqual([...Deno.readDirSync(`${setup.dataDir}/samples`)], [], "no copy is left");
-    } finally {
-      await setup.agent.stop();
-    }
+azuriteTest(
+  "with a private copy, a sample ClamAV removed after detection is still submitted, and the copy goes",
+  "all",
+  async ({ setup, azurite }) => {
+    await clamscan(setup.database, setup.log, [setup.files.dropper]);
+    await setup.agent.collectNow("samples");
+    const own = await sha256Hex(await Deno.readFile(setup.files.dropper));
+    await Deno.remove(setup.files.dropper);
+    await setup.agent.collectNow("sample_submission");
+    ok((await blobs(azurite)).has(own), "submitted from the copy");
+    const [sample] = await listSamples(setup.agent.store.db, { limit: 1 });
+    equal(sample?.state, "submitted");
+    deepEqual([...Deno.readDirSync(`${setup.dataDir}/samples`)], [], "no copy is left");
   },
-});
+  { keepCopy: true },
+);
 
 Deno.test({
   name:
@@ -412,13 +407,13 @@ Deno.test({
     const setup = await setUp(dir.path, "all", {
       submissionUri: `https://127.0.0.1:${server.addr.port}/upload/`,
     });
-    setup.settings.cloudService = {
-      ...setup.settings.cloudService,
-      tokenFile: token,
-      caFile: `${dir.path}/ca.pem`,
-    };
-    await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
-    await setup.agent.reloadPolicy();
+    await setup.rewrite((settings) => {
+      settings.cloudService = {
+        ...settings.cloudService,
+        tokenFile: token,
+        caFile: `${dir.path}/ca.pem`,
+      };
+    });
     try {
       await detectAndSubmit(setup, [setup.files.dropper]);
       const own = await sha256Hex(await Deno.readFile(setup.files.dropper));
@@ -446,9 +441,7 @@ Deno.test({
     await using dir = await tempDir();
     await using azurite = await startAzurite(dir.path, "samples");
     const setup = await setUp(dir.path, "safe", await storeSettings(dir.path, azurite));
-    setup.settings.cloudService!.diagnosticLevel = "required";
-    await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
-    await setup.agent.reloadPolicy();
+    await setup.rewrite((settings) => settings.cloudService!.diagnosticLevel = "required");
     try {
       const fifo = `${dir.path}/files/pipe`;
       await clamscan(setup.database, setup.log, [setup.files.dropper, setup.files.letter]);
@@ -494,42 +487,30 @@ Deno.test({
   },
 });
 
-Deno.test({
-  name:
-    "while the managed file is invalid nothing is submitted or withdrawn, and no detection is lost",
-  ignore: SKIP,
-  fn: async () => {
-    await using dir = await tempDir();
-    await using azurite = await startAzurite(dir.path, "samples");
-    const setup = await setUp(dir.path, "all", await storeSettings(dir.path, azurite));
-    try {
-      // One waits already (the cloud off), then the file breaks mid-rewrite.
-      setup.settings.cloudService!.enabled = false;
-      await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
-      await setup.agent.reloadPolicy();
-      await detectAndSubmit(setup, [setup.files.dropper]);
-      await Deno.writeTextFile(setup.managed, '{"cloudService": {"enabled": tr');
-      await setup.agent.reloadPolicy();
-      // Failing closed, the agent follows the default log; this one waits.
-      await detectAndSubmit(setup, [setup.files.letter]);
-      deepEqual(
-        (await listSamples(setup.agent.store.db, { limit: 5 })).map((s) => s.state),
-        ["queued"],
-        "nothing withdrawn on a bad read",
-      );
-      ok(setup.agent.status().problems.some((p) => /Samples wait: the managed policy/.test(p)));
-      equal((await blobs(azurite)).size, 0);
+azuriteTest(
+  "while the managed file is invalid nothing is submitted or withdrawn, and no detection is lost",
+  "all",
+  async ({ setup, azurite }) => {
+    // One waits already (the cloud off), then the file breaks mid-rewrite.
+    await setup.rewrite((settings) => settings.cloudService!.enabled = false);
+    await detectAndSubmit(setup, [setup.files.dropper]);
+    await Deno.writeTextFile(setup.managed, '{"cloudService": {"enabled": tr');
+    await setup.agent.reloadPolicy();
+    // Failing closed, the agent follows the default log; this one waits.
+    await detectAndSubmit(setup, [setup.files.letter]);
+    deepEqual(
+      (await listSamples(setup.agent.store.db, { limit: 5 })).map((s) => s.state),
+      ["queued"],
+      "nothing withdrawn on a bad read",
+    );
+    ok(setup.agent.status().problems.some((p) => /Samples wait: the managed policy/.test(p)));
+    equal((await blobs(azurite)).size, 0);
 
-      setup.settings.cloudService!.enabled = true;
-      await Deno.writeTextFile(setup.managed, JSON.stringify(setup.settings));
-      await setup.agent.reloadPolicy();
-      await setup.agent.collectNow("samples");
-      await setup.agent.collectNow("sample_submission");
-      const detections = await records(setup.agent, "sample_detection");
-      equal(detections.length, 2, "the detection logged meanwhile is read where it was left");
-      equal((await blobs(azurite)).size, 2, "both go once a valid policy allows them");
-    } finally {
-      await setup.agent.stop();
-    }
+    await setup.rewrite((settings) => settings.cloudService!.enabled = true);
+    await setup.agent.collectNow("samples");
+    await setup.agent.collectNow("sample_submission");
+    const detections = await records(setup.agent, "sample_detection");
+    equal(detections.length, 2, "the detection logged meanwhile is read where it was left");
+    equal((await blobs(azurite)).size, 2, "both go once a valid policy allows them");
   },
-});
+);

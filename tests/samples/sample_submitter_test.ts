@@ -4,37 +4,16 @@ import { equal, match, ok } from "node:assert/strict";
 import type { Agent } from "../../agent/agent.ts";
 import { MAX_SAMPLE_ATTEMPTS, sampleRetryMs } from "../../samples/sample_submitter.ts";
 import { listEvents } from "../../store/event_queries.ts";
-import { getSample, insertSample } from "../../store/sample_queries.ts";
-import type { SampleTable } from "../../store/schema.ts";
+import { getSample, insertSample, type NewSample } from "../../store/sample_queries.ts";
 import { startTestAgent, tempDir } from "../_helpers.ts";
 import { startReceiver } from "../uplink/_otlp_receiver.ts";
+import { sampleRow } from "../store/_sample_rows.ts";
 import { sha256Hex } from "../uplink/_azurite.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
-async function put(agent: Agent, changes: Partial<SampleTable> & { id: string }) {
-  await insertSample(agent.store.db, {
-    detected_at: Date.now(),
-    signature: "Sig-1",
-    sha256: null,
-    size: null,
-    file_type: "script with interpreter line",
-    path: null,
-    copy: null,
-    decision: "submit",
-    findings: "",
-    reason: "test",
-    state: "queued",
-    decided_by: null,
-    decided_at: null,
-    attempts: 0,
-    next_attempt_at: null,
-    last_error: null,
-    destination: null,
-    submitted_at: null,
-    request_id: null,
-    ...changes,
-  });
+async function put(agent: Agent, changes: Partial<NewSample> & { id: string }) {
+  await insertSample(agent.store.db, sampleRow(changes.id, changes.state ?? "queued", changes));
 }
 
 async function agentWith(dir: string, samples: Record<string, unknown>) {

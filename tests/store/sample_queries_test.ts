@@ -6,35 +6,21 @@ import {
   getSample,
   insertSample,
   moveSample,
+  type NewSample,
   sampleWithContent,
 } from "../../store/sample_queries.ts";
-import type { SampleState, SampleTable } from "../../store/schema.ts";
+import type { SampleState } from "../../store/schema.ts";
 import { tempDir } from "../_helpers.ts";
+import { sampleRow } from "./_sample_rows.ts";
 
-function sample(id: string, state: SampleState, changes: Partial<SampleTable> = {}): SampleTable {
-  return {
-    id,
+function sample(id: string, state: SampleState, changes: Partial<NewSample> = {}): NewSample {
+  return sampleRow(id, state, {
     detected_at: 1_000,
-    signature: "Sig-1",
-    sha256: `${id}`.padEnd(64, "0"),
+    sha256: id.padEnd(64, "0"),
     size: 10,
-    file_type: "plain text",
     path: `/srv/${id}`,
-    copy: null,
-    decision: "submit",
-    findings: "",
-    reason: "test",
-    state,
-    decided_by: null,
-    decided_at: null,
-    attempts: 0,
-    next_attempt_at: null,
-    last_error: null,
-    destination: null,
-    submitted_at: null,
-    request_id: null,
     ...changes,
-  };
+  });
 }
 
 Deno.test("a sample moves only from the states named, and a settled one keeps no path", async () => {
