@@ -286,9 +286,12 @@ azuriteTest(
     );
     await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced\n");
     await Deno.remove(setup.files.letter);
-    await setup.rewrite((s) => s.cloudService!.enabled = true);
-    // The third waits while the store is unreachable... then submission is turned off.
-    await setup.rewrite((s) => s.cloudService!.automaticSampleSubmissionConsent = "none");
+    // The cloud service back on, but sample submission off: whatever waits is
+    // withdrawn, changed or not (one write, so that no round sends in between).
+    await setup.rewrite((s) => {
+      s.cloudService!.enabled = true;
+      s.cloudService!.automaticSampleSubmissionConsent = "none";
+    });
     await setup.agent.collectNow("sample_submission");
     await setup.rewrite((s) => s.cloudService!.automaticSampleSubmissionConsent = "all");
     await setup.agent.collectNow("sample_submission");
@@ -364,10 +367,13 @@ azuriteTest(
   "with a private copy, a sample ClamAV removed after detection is still submitted, and the copy goes",
   "all",
   async ({ setup, azurite }) => {
+    // Held back (the cloud service off) until the file is gone.
+    await setup.rewrite((s) => s.cloudService!.enabled = false);
     await clamscan(setup.database, setup.log, [setup.files.dropper]);
     await setup.agent.collectNow("samples");
     const own = await sha256Hex(await Deno.readFile(setup.files.dropper));
     await Deno.remove(setup.files.dropper);
+    await setup.rewrite((s) => s.cloudService!.enabled = true);
     await setup.agent.collectNow("sample_submission");
     ok((await blobs(azurite)).has(own), "submitted from the copy");
     const [sample] = await listSamples(setup.agent.store.db, { limit: 1 });
