@@ -255,6 +255,7 @@ export class Agent {
       ...this.#follower.problems(),
       ...this.#collectors.problems(),
       ...this.#samples.problems(),
+      ...this.#uplink.problems(),
       ...taskProblems(collectors),
       ...this.#protection.problems(),
       ...(this.provisionedReadToken.problem ? [this.provisionedReadToken.problem] : []),

@@ -108,7 +108,11 @@ export async function openStore(path: string): Promise<Store> {
     db,
     path,
     async close() {
-      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(db).catch(() => {});
+      // PASSIVE never takes the writer's lock: a command closing while the
+      // agent runs must not hold the agent's writes up (TRUNCATE waits for
+      // readers holding that lock). The last connection to close empties
+      // the log anyway.
+      await sql`PRAGMA wal_checkpoint(PASSIVE)`.execute(db).catch(() => {});
       await db.destroy();
     },
   };

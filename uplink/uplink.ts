@@ -58,6 +58,7 @@ export class Uplink {
   #policy: Policy | null = null;
   #stats: UplinkStats | null = null;
   #running: Promise<void> | null = null;
+  #roundError: string | null = null;
   #attempts = 0;
   #retryAt = 0;
   #boundedAt = 0;
@@ -139,7 +140,20 @@ export class Uplink {
   pump(): void {
     if (this.#running || this.#shutdown.signal.aborted) return;
     if (Date.now() < this.#retryAt) return;
-    this.#running = this.#round().finally(() => this.#running = null);
+    // Nobody awaits a round: a failure of the database under it (locked
+    // beyond the busy timeout, full) is kept for health and the next round
+    // tries again, rather than escape as an unhandled rejection.
+    this.#running = this.#round().then(
+      () => void (this.#roundError = null),
+      (error) => void (this.#roundError = (error as Error).message),
+    ).finally(() => this.#running = null);
+  }
+
+  /** Why the last round of sending stopped short, for health; empty when it did not. */
+  problems(): string[] {
+    return this.#roundError === null
+      ? []
+      : [`Sending stopped short at its last round (it tries again): ${this.#roundError}`];
   }
 
   /**
