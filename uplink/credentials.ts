@@ -10,23 +10,30 @@ import type { Policy } from "../policy/policy.ts";
 /** The largest token file read. */
 const MAX_TOKEN_BYTES = 16 * 1024;
 
-/** The bearer token of `cloudService.tokenFile`, or null when none is set; throws why it cannot be used. */
-export async function readToken(policy: Policy): Promise<string | null> {
-  const path = policy.get("cloudService.tokenFile");
-  if (path === null) return null;
+/**
+ * The one printable word the secret file at `path` holds (`what` names the
+ * file in messages); throws why it cannot be used.
+ */
+async function readSecretWord(path: string, what: string): Promise<string> {
   const read = await readRegularFile(path, MAX_TOKEN_BYTES);
   if (read.kind !== "ok") {
     throw new Error(
-      `the token file "${path}" cannot be used: it ${
+      `the ${what} "${path}" cannot be used: it ${
         read.kind === "unchanged" ? "is unchanged" : describeRefusal(read)
       }`,
     );
   }
-  const token = new TextDecoder().decode(read.bytes).trim();
-  if (!/^[\x21-\x7e]+$/.test(token)) {
-    throw new Error(`the token file "${path}" does not hold one printable token`);
+  const word = new TextDecoder().decode(read.bytes).trim();
+  if (!/^[\x21-\x7e]+$/.test(word)) {
+    throw new Error(`the ${what} "${path}" does not hold one printable token`);
   }
-  return token;
+  return word;
+}
+
+/** The bearer token of `cloudService.tokenFile`, or null when none is set; throws why it cannot be used. */
+export async function readToken(policy: Policy): Promise<string | null> {
+  const path = policy.get("cloudService.tokenFile");
+  return path === null ? null : await readSecretWord(path, "token file");
 }
 
 /**
@@ -37,16 +44,8 @@ export async function readToken(policy: Policy): Promise<string | null> {
 export async function readSampleSas(policy: Policy): Promise<string | null> {
   const path = policy.get("samples.sasTokenFile");
   if (path === null) return null;
-  const read = await readRegularFile(path, MAX_TOKEN_BYTES);
-  if (read.kind !== "ok") {
-    throw new Error(
-      `the SAS file "${path}" cannot be used: it ${
-        read.kind === "unchanged" ? "is unchanged" : describeRefusal(read)
-      }`,
-    );
-  }
-  const sas = new TextDecoder().decode(read.bytes).trim().replace(/^\?/, "");
-  if (!/^[\x21-\x7e]+$/.test(sas) || !new URLSearchParams(sas).has("sig")) {
+  const sas = (await readSecretWord(path, "SAS file")).replace(/^\?/, "");
+  if (!new URLSearchParams(sas).has("sig")) {
     throw new Error(
       `the SAS file "${path}" does not hold one shared access signature (a query with sig=…)`,
     );
