@@ -11,12 +11,12 @@ export async function exportBench(dir: string, plain: string, count: number): Pr
     managed,
     JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
   );
-  const permissions = denoConfig.tasks.vitrine.split(" ").filter((arg) =>
-    arg.startsWith("--allow-")
-  );
+  // As `deno task vitrine` runs it: its permissions and its runtime flags.
+  const words = denoConfig.tasks.vitrine.split(" ");
+  const flags = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"));
   const ours = await runMeasured(Deno.execPath(), [
     "run",
-    ...permissions,
+    ...flags,
     `${ROOT}main.ts`,
     "export",
     "--data-dir",

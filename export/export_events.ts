@@ -20,6 +20,7 @@ import { damageAdvice, StoreError } from "../store/store_error.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
 import { eventLine, manifestLines, trailerLines } from "./export_layout.ts";
 import { nextLinkOfCanonical, sha256Hex } from "./hash_chain.ts";
+import { RELEASE_EVERY_CHARS, releaseGarbage } from "./_release_garbage.ts";
 
 /** The version of the export format. */
 export const EXPORT_SCHEMA_VERSION = 1;
@@ -99,6 +100,10 @@ export class ExportAbortedError extends Error {
 /** How often the export asks whether the policy still allows what it writes. */
 const POLICY_CHECK_MS = 1000;
 
+/** At most this many records, and about this much text, per chunk handed out. */
+const CHUNK_RECORDS = 100;
+const CHUNK_CHARS = 1024 * 1024;
+
 /**
  * Streams an export as text, in chunks of a few hundred records (strings:
  * encoding them is the consumer's, who may reuse one buffer for it).
@@ -135,6 +140,7 @@ export function exportEvents(
   let finished = false;
   let snapshot: Snapshot | null = null;
   let checkedAt = Date.now();
+  let sinceRelease = 0;
   const exported = () => filter.allowed.filter((t) => !options.tier || t === options.tier);
   const release = async () => {
     const open = snapshot;
@@ -212,9 +218,9 @@ export function exportEvents(
         return;
       }
     }
-    // Hand out a few hundred records per pull to keep the queue short.
+    // A bounded chunk per pull keeps the queue short, however large the records.
     let text = "";
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < CHUNK_RECORDS && text.length < CHUNK_CHARS; i++) {
       const next = await events.next();
       if (next.done) {
         const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };
@@ -241,6 +247,11 @@ export function exportEvents(
       text += eventLine(options.format, count, link, event);
     }
     onProgress?.({ records: count, total });
+    sinceRelease += text.length;
+    if (sinceRelease >= RELEASE_EVERY_CHARS) {
+      sinceRelease = 0;
+      releaseGarbage();
+    }
     controller.enqueue(text);
   };
   return new ReadableStream<string>({

@@ -130,14 +130,26 @@ function launcher(lines: string[]): string {
   ].join("\n");
 }
 
+/**
+ * The runtime flags of a deno.json task (its memory settings), without its
+ * permissions or its arguments after main.ts: the agent runs with those of
+ * `deno task start`, the commands with those of `deno task vitrine`.
+ */
+function runtimeFlags(task: string): string[] {
+  const words = task.split(" ");
+  return words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"))
+    .filter((a) => !a.startsWith("--allow-"));
+}
+
+/** The V8 flags of a task, as `DENO_V8_FLAGS` takes them (a compiled binary has no --v8-flags). */
+function v8Flags(task: string): string {
+  const flag = runtimeFlags(task).find((a) => a.startsWith("--v8-flags="));
+  return flag ? flag.slice("--v8-flags=".length) : "";
+}
+
 /** The launcher for the Deno binary plus the program. */
 function denoLauncher(): string {
   const permissions = taskFlags(denoConfig.tasks.vitrine, (a) => a.startsWith("--allow-"));
-  // The agent runs with the runtime flags `deno task start` gives (its
-  // memory settings), not the task's own arguments after main.ts.
-  const words = denoConfig.tasks.start.split(" ");
-  const agent = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"))
-    .filter((a) => !a.startsWith("--allow-"));
   // The lock pins what was cached; --frozen keeps anything from changing it.
   const common = `--cached-only --frozen --config "$LIB/app/deno.json"`;
   return launcher([
@@ -145,10 +157,12 @@ function denoLauncher(): string {
     `if [ "$1" = run ]; then`,
     "  export MALLOC_ARENA_MAX=2",
     `  exec "$LIB/deno" run ${permissions.join(" ")} ${common} ${
-      agent.join(" ")
+      runtimeFlags(denoConfig.tasks.start).join(" ")
     } "$LIB/app/main.ts" "$@"`,
     "fi",
-    `exec "$LIB/deno" run ${permissions.join(" ")} ${common} "$LIB/app/main.ts" "$@"`,
+    `exec "$LIB/deno" run ${permissions.join(" ")} ${common} ${
+      runtimeFlags(denoConfig.tasks.vitrine).join(" ")
+    } "$LIB/app/main.ts" "$@"`,
   ]);
 }
 
@@ -180,7 +194,14 @@ export async function buildPackage(
       await run(Deno.execPath(), args, { DENORT_BIN: denort });
       await Deno.writeTextFile(
         `${stage}/usr/bin/vitrine`,
-        launcher(['exec "$LIB/vitrine" "$@"']),
+        launcher([
+          `if [ "$1" = run ]; then`,
+          `  export MALLOC_ARENA_MAX=2 DENO_V8_FLAGS="${v8Flags(denoConfig.tasks.start)}"`,
+          "else",
+          `  export DENO_V8_FLAGS="${v8Flags(denoConfig.tasks.vitrine)}"`,
+          "fi",
+          'exec "$LIB/vitrine" "$@"',
+        ]),
         { mode: 0o755 },
       );
       runtime = "compiled";

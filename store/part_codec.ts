@@ -89,7 +89,10 @@ export function encodePart(fields: Fields): EncodedPart {
   return { keys: text, values: items.join("\n") };
 }
 
-/** A shape ready for decoding: each key already written as `"key":`. */
+/**
+ * A shape ready for decoding: each key already written as it precedes its
+ * value in the part's JSON (`"key":`, after a comma for all but the first).
+ */
 export interface Shape {
   keys: readonly string[];
   prefixes: readonly string[];
@@ -98,17 +101,28 @@ export interface Shape {
 /** Prepares the shape whose keys are the JSON array `keys`. */
 export function shapeOf(keys: string): Shape {
   const list = JSON.parse(keys) as string[];
-  return { keys: list, prefixes: list.map((key) => `${JSON.stringify(key)}:`) };
+  return {
+    keys: list,
+    prefixes: list.map((key, i) => `${i === 0 ? "" : ","}${JSON.stringify(key)}:`),
+  };
 }
 
 /** The canonical JSON of a part, rebuilt from its shape and values. */
 export function partCanonicalJson(shape: Shape, values: string): string {
-  if (shape.keys.length === 0) return "{}";
-  const items = values.split("\n");
   const prefixes = shape.prefixes;
-  for (let i = 0; i < items.length; i++) items[i] = prefixes[i] + items[i]!;
-  // One join makes the text flat at once (a chain of concatenations is flattened later, at a copy).
-  return `{${items.join(",")}}`;
+  if (prefixes.length === 0) return "{}";
+  // One pass over the values, cut at their newlines: no array of pieces to
+  // build and join (that was a third of an export's time).
+  let json = `{${prefixes[0]}`;
+  let from = 0;
+  for (let i = 1; i < prefixes.length; i++) {
+    const end = values.indexOf("\n", from);
+    if (end < 0) break; // fewer values than keys: only what is there
+    json += values.slice(from, end);
+    json += prefixes[i];
+    from = end + 1;
+  }
+  return `${json}${values.slice(from)}}`;
 }
 
 /** The value of `key` in a part, or undefined when the part has no such key. */

@@ -143,7 +143,11 @@ Deno.test({
     match(new TextDecoder().decode(help.stdout), new RegExp(`^vitrine ${first.version}:`));
     // The service's agent runs with the memory settings of `deno task start`.
     const agentFlags = /--v8-flags=\S+/.exec(denoConfig.tasks.start)![0];
-    ok((await Deno.readTextFile(where.launcher)).includes(agentFlags), "the launcher's run flags");
+    const launcherText = await Deno.readTextFile(where.launcher);
+    ok(launcherText.includes(agentFlags), "the launcher's run flags");
+    // And the commands with those of `deno task vitrine` (an export's memory).
+    const commandFlags = /--v8-flags=\S+/.exec(denoConfig.tasks.vitrine)![0];
+    ok(launcherText.includes(commandFlags), "the launcher's command flags");
 
     if (has("systemd-analyze")) {
       // ExecStart must name the launcher where this install put it.
