@@ -1,7 +1,7 @@
 /**
  * The agent's tasks besides its collectors: following the policy, sending,
- * submitting samples, heartbeats, publishing its status, and holding the database to its age and size
- * limits. Each is a scheduler task; none waits on the network.
+ * submitting samples, heartbeats, publishing its status, giving freed
+ * memory back, and holding the database to its age and size limits. Each is a scheduler task; none waits on the network.
  *
  * @module
  */
@@ -19,6 +19,7 @@ import type { SampleSubmitter } from "../samples/sample_submitter.ts";
 import { loadStats } from "../uplink/uplink_status.ts";
 import type { TaskOptions } from "./scheduler.ts";
 import { keepStorage } from "./storage_keeper.ts";
+import { trimCHeap } from "../ffi/trim_c_heap.ts";
 
 /** How often the agent publishes its status. */
 const STATUS_MS = 10_000;
@@ -30,6 +31,8 @@ const UPLINK_MS = 1000;
 const SIZE_CHECK_MS = 60 * 1000;
 /** How often samples waiting to be submitted (or to expire) are looked at. */
 const SAMPLES_MS = 5000;
+/** How often the C heap's free pages are given back (a fraction of a millisecond each time). */
+const TRIM_MS = 30 * 1000;
 
 /** What the tasks work on. */
 export interface HousekeepingDeps {
@@ -101,6 +104,16 @@ export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
       },
     },
     { name: "status", intervalMs: STATUS_MS, immediate: true, run: deps.publishStatus },
+    {
+      // What a burst of work (exports, a busy dashboard) freed goes back to
+      // the system instead of staying with the agent.
+      name: "memory",
+      intervalMs: TRIM_MS,
+      run: () => {
+        trimCHeap();
+        return Promise.resolve();
+      },
+    },
     {
       name: "retention",
       intervalMs: RETENTION_MS,

@@ -21,6 +21,7 @@ import { canonicalJson } from "../store/canonical_json.ts";
 import { eventLine, manifestLines, trailerLines } from "./export_layout.ts";
 import { nextLinkOfCanonical, sha256Hex } from "./hash_chain.ts";
 import { RELEASE_EVERY_CHARS, releaseGarbage } from "./_release_garbage.ts";
+import { trimCHeap } from "../ffi/trim_c_heap.ts";
 
 /** The version of the export format. */
 export const EXPORT_SCHEMA_VERSION = 1;
@@ -146,6 +147,8 @@ export function exportEvents(
     const open = snapshot;
     snapshot = null;
     await open?.close();
+    // What the export's reading freed goes back to the system now.
+    if (open) trimCHeap();
   };
   // A failure (a damaged page, a full disk) ends the stream with its error
   // and lets the snapshot go.

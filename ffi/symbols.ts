@@ -21,6 +21,8 @@ export const LIBC_SYMBOLS = {
   gethostname: { parameters: ["buffer", "usize"], result: "i32" },
   /** int getrusage(int who, struct rusage *usage); */
   getrusage: { parameters: ["i32", "buffer"], result: "i32" },
+  /** int malloc_trim(size_t pad); glibc's, so optional: other C libraries lack it. */
+  malloc_trim: { parameters: ["usize"], result: "i32", optional: true },
   /** long sysconf(int name); */
   sysconf: { parameters: ["i32"], result: "i64" },
   /** int kill(pid_t pid, int sig); */
