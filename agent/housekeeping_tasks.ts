@@ -1,7 +1,8 @@
 /**
  * The agent's tasks besides its collectors: following the policy, sending,
  * submitting samples, heartbeats, publishing its status, giving freed
- * memory back, and holding the database to its age and size limits. Each is a scheduler task; none waits on the network.
+ * memory back, and holding the database to its age and size limits. Each
+ * is a scheduler task; none waits on the network.
  *
  * @module
  */

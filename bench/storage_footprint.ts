@@ -3,7 +3,7 @@
 // and a database held to its size limit while far more is written.
 import { DatabaseSync } from "node:sqlite";
 import { sql } from "kysely";
-import { enforceSizeLimit, evictionTotals } from "../agent/storage_keeper.ts";
+import { evictionTotals, keepStorage } from "../agent/storage_keeper.ts";
 import { recordEvents } from "../agent/record_events.ts";
 import { validateAndSplit } from "../catalog/validate_event.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
@@ -122,13 +122,13 @@ async function sizeLimitRow(
       }));
       await recordEvents(store.db, identity, policy, batch);
       written += (await usedBytes(store.db)) - before;
-      // The agent checks every minute; here every 500 events.
-      await enforceSizeLimit(
+      // The agent's size task, which runs every minute; here every 500
+      // events: evict, give free pages back, empty the write-ahead log.
+      await keepStorage(
         store.db,
         policy,
         (events) => recordEvents(store.db, identity, policy, events),
       );
-      await sql`PRAGMA wal_checkpoint(TRUNCATE)`.execute(store.db);
       largest = Math.max(largest, await onDisk(path));
     }
     const totals = await evictionTotals(store.db);

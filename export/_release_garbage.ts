@@ -6,8 +6,9 @@
  * measured, an export of 100,000 events peaked at 270 MiB with some 20 MiB
  * alive. Where the runtime exposes `gc` (`--expose-gc`, which the `vitrine`
  * task and the package's launcher pass), a full collection after every few
- * megabytes written keeps the peak near what is alive, for a few per cent of
- * the export's time. Elsewhere nothing happens.
+ * megabytes written keeps the peak near what is alive, for some of the
+ * export's speed (both are in the README's benchmarks). Elsewhere nothing
+ * happens.
  *
  * @module
  */

@@ -106,8 +106,9 @@ const CHUNK_RECORDS = 100;
 const CHUNK_CHARS = 1024 * 1024;
 
 /**
- * Streams an export as text, in chunks of a few hundred records (strings:
- * encoding them is the consumer's, who may reuse one buffer for it).
+ * Streams an export as text, in chunks of at most 100 records or about
+ * 1 MiB (strings: encoding them is the consumer's, who may reuse one
+ * buffer for it).
  *
  * The export is one snapshot of the database, taken on a connection of its
  * own when the stream starts: its counts, events and trailer agree whatever
@@ -116,7 +117,9 @@ const CHUNK_CHARS = 1024 * 1024;
  * database is refused (a {@linkcode StoreError}) rather than exported short. Nothing above the tier the policy allows for export is
  * read at all; when `policyNow` (asked about once a second) stops allowing
  * a tier the export holds, the stream errors with
- * {@linkcode ExportAbortedError} instead of finishing.
+ * {@linkcode ExportAbortedError} instead of finishing. `integrity` checks
+ * the database (by default on the snapshot's connection; the agent checks
+ * on another thread, so that it keeps serving meanwhile).
  */
 export function exportEvents(
   store: Pick<Store, "path">,
@@ -125,6 +128,7 @@ export function exportEvents(
   options: ExportOptions,
   onProgress?: (progress: ExportProgress) => void,
   policyNow?: () => Policy | Promise<Policy>,
+  integrity: (snapshot: Snapshot) => Promise<string[]> = (snapshot) => checkIntegrity(snapshot.db),
 ): ReadableStream<string> {
   const filter: Omit<EventFilter, "limit" | "before" | "after"> = {
     allowed: allowedTiers(policy, "export"),
@@ -166,7 +170,7 @@ export function exportEvents(
     snapshot = await openSnapshot(store.path);
     const { db } = snapshot;
     // An export of a damaged database could miss records silently: it is refused.
-    const damage = await checkIntegrity(db);
+    const damage = await integrity(snapshot);
     if (damage.length > 0) {
       throw new StoreError(
         `The database "${store.path}" is damaged (${

@@ -190,7 +190,8 @@ export async function buildPackage(
         .map((arg) =>
           arg === "vitrine" ? `${lib}/vitrine` : arg === "main.ts" ? `${ROOT}main.ts` : arg
         )
-        .map((arg) => arg === "static" ? `${ROOT}static` : arg);
+        // What --include names (the static files, the integrity worker) is the repository's.
+        .map((arg, i, all) => all[i - 1] === "--include" ? `${ROOT}${arg}` : arg);
       await run(Deno.execPath(), args, { DENORT_BIN: denort });
       await Deno.writeTextFile(
         `${stage}/usr/bin/vitrine`,

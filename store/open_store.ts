@@ -10,6 +10,7 @@ import { connect } from "./node_sqlite_database.ts";
 import { CodeMigrationProvider } from "./migration_provider.ts";
 import type { Database } from "./schema.ts";
 import { isDamage, StoreError } from "./store_error.ts";
+import { QUICK_CHECK_SQL, quickCheckProblems } from "./_quick_check.ts";
 
 /** An open database. */
 export interface Store {
@@ -41,9 +42,8 @@ async function keepDatabasePrivate(path: string): Promise<void> {
  * nothing): every page and index is read, at some 180 MB a second here.
  */
 export async function checkIntegrity(db: Kysely<Database>): Promise<string[]> {
-  const rows = await sql<{ quick_check: string }>`PRAGMA quick_check(20)`.execute(db);
-  const found = rows.rows.map((row) => String(row.quick_check));
-  return found.length === 1 && found[0] === "ok" ? [] : found;
+  const rows = await sql<{ quick_check: string }>`${sql.raw(QUICK_CHECK_SQL)}`.execute(db);
+  return quickCheckProblems(rows.rows.map((row) => String(row.quick_check)));
 }
 
 /**

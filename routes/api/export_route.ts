@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { exportEvents, exportFormat } from "../../export/export_events.ts";
 import { gzipStream, utf8Stream } from "../../export/gzip_stream.ts";
 import { parseFilter } from "../../input/parse_filter.ts";
+import { checkIntegrityAside } from "../../store/integrity_aside.ts";
 import { asStoreError, StoreError } from "../../store/store_error.ts";
 import type { AppDeps } from "../app_deps.ts";
 import { knownParams } from "../known_params.ts";
@@ -33,6 +34,8 @@ export function exportRoute(deps: AppDeps): Hono {
         undefined,
         // A level lowered while the download runs stops it.
         () => deps.policy(),
+        // Read through on another thread: the agent serves and collects meanwhile.
+        () => checkIntegrityAside(deps.store.path),
       );
       // The manifest is read before anything is answered, so that a database
       // that cannot be read gets an error status, not a 200 that stops short.
