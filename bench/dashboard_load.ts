@@ -118,7 +118,9 @@ export async function dashboardLoadBench(dir: string, database: string): Promise
         measure:
           `RSS under ${CLIENTS} dashboard clients and ${EXPORTS} concurrent exports (${exported} completed, newest ${
             EXPORT_EVENTS.toLocaleString("en-US")
-          } events each, from id ${from}; p99 ${loaded.p99.toFixed(1)} ms meanwhile), and after`,
+          } events each, from id ${from}; meanwhile the event list answered ${
+            Math.round(loaded.rate)
+          } requests/s, p99 ${loaded.p99.toFixed(1)} ms), and after`,
         vitrine: `peak ${mib(peak)}, ${mib(after)} ${settleSeconds} s after`,
         baseline: `the same agent idle before: ${mib(idle)}`,
         ratio: `${(after / idle).toFixed(2)}x after`,
