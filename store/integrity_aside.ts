@@ -1,8 +1,8 @@
 /**
  * The database's quick check on a thread of its own, for the agent: the
- * check reads every page (some four seconds for a 2 GB database), and on
- * the agent's thread that long the dashboard and collection would stop.
- * Checks asked for while one runs share it.
+ * check reads every page (0.4 s for 230 MB here, so seconds for a database
+ * of gigabytes), and on the agent's thread that long the dashboard and
+ * collection would stop. Checks asked for while one runs share it.
  *
  * @module
  */

@@ -1,5 +1,6 @@
 // Helpers shared by the tests.
 import { Agent, type AgentOptions } from "../agent/agent.ts";
+import type { RawEvent } from "../catalog/raw_event.ts";
 import denoConfig from "../deno.json" with { type: "json" };
 
 /** The repository root. */
@@ -9,6 +10,21 @@ export const ROOT = new URL("../", import.meta.url).pathname;
 export const CLI_PERMISSIONS: string[] = denoConfig.tasks.vitrine.split(" ").filter((arg) =>
   arg.startsWith("--allow-")
 );
+
+/** An install event with words of its own (`text`), at `time` when given: the tests' plain event. */
+export function installEvent(text: string, time?: number): RawEvent {
+  return {
+    type: "install",
+    ...(time === undefined ? {} : { time }),
+    fields: {
+      correlation_id: crypto.randomUUID(),
+      version: "0.1.0",
+      severity: "Informational",
+      code: "install",
+      text,
+    },
+  };
+}
 
 /** Whether the tests run as root. */
 export const IS_ROOT = Deno.uid() === 0;

@@ -1,23 +1,14 @@
 import { ok } from "node:assert/strict";
 import { exportEvents } from "../../export/export_events.ts";
 import { verifyExport } from "../../export/verify_export.ts";
-import { startTestAgent, tempDir } from "../_helpers.ts";
+import { installEvent, startTestAgent, tempDir } from "../_helpers.ts";
 
 Deno.test("an export of large records hands them out in bounded chunks that still verify", async () => {
   await using dir = await tempDir();
   const agent = await startTestAgent({ dataDir: dir.path });
   try {
     const large = "x".repeat(300_000);
-    await agent.record(Array.from({ length: 12 }, (_, i) => ({
-      type: "install" as const,
-      fields: {
-        correlation_id: crypto.randomUUID(),
-        version: "0.1.0",
-        severity: "Informational",
-        code: "install",
-        text: `${i} ${large}`,
-      },
-    })));
+    await agent.record(Array.from({ length: 12 }, (_, i) => installEvent(`${i} ${large}`)));
     const chunks: string[] = [];
     for await (
       const chunk of exportEvents(agent.store, agent.policy, agent.identity, { format: "ndjson" })

@@ -3,7 +3,7 @@ import { exportEvents } from "../../export/export_events.ts";
 import { verifyExport } from "../../export/verify_export.ts";
 import { evictToFit, usedBytes } from "../../store/quota_queries.ts";
 import { deleteEventsBefore } from "../../store/retention_queries.ts";
-import { runCli, startTestAgent, tempDir } from "../_helpers.ts";
+import { installEvent, runCli, startTestAgent, tempDir } from "../_helpers.ts";
 
 const SEEDED = 15_000;
 
@@ -12,17 +12,10 @@ async function seed(agent: Awaited<ReturnType<typeof startTestAgent>>, count: nu
   const start = Date.now() - count * 1000;
   for (let first = 0; first < count; first += 1000) {
     await agent.record(
-      Array.from({ length: Math.min(1000, count - first) }, (_, i) => ({
-        type: "install" as const,
-        time: start + (first + i) * 1000,
-        fields: {
-          correlation_id: crypto.randomUUID(),
-          version: "0.1.0",
-          severity: "Informational",
-          code: "install",
-          text: `seeded ${first + i}`,
-        },
-      })),
+      Array.from(
+        { length: Math.min(1000, count - first) },
+        (_, i) => installEvent(`seeded ${first + i}`, start + (first + i) * 1000),
+      ),
     );
   }
 }
@@ -45,16 +38,7 @@ async function underLoad<T>(
     while (running) {
       round++;
       await agent.record(
-        Array.from({ length: 20 }, () => ({
-          type: "install" as const,
-          fields: {
-            correlation_id: crypto.randomUUID(),
-            version: "0.1.0",
-            severity: "Informational",
-            code: "install",
-            text: `load round ${round}`,
-          },
-        })),
+        Array.from({ length: 20 }, () => installEvent(`load round ${round}`)),
       );
       recorded += 20;
       if (round % 5 === 0) {

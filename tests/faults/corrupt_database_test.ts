@@ -2,22 +2,25 @@
 // answered as an error by the export (API and CLI), never as a 200 that
 // stops short or a stack trace.
 import { equal, match, ok } from "node:assert/strict";
-import { readUntil, runCli, spawnAgent, startTestAgent, tempDir } from "../_helpers.ts";
+import {
+  installEvent,
+  readUntil,
+  runCli,
+  spawnAgent,
+  startTestAgent,
+  tempDir,
+} from "../_helpers.ts";
 
 async function damagedDataDir(dir: string): Promise<string> {
   const dataDir = `${dir}/data`;
   const agent = await startTestAgent({ dataDir });
   for (let batch = 0; batch < 10; batch++) {
-    await agent.record(Array.from({ length: 500 }, (_, i) => ({
-      type: "install" as const,
-      fields: {
-        correlation_id: crypto.randomUUID(),
-        version: "0.1.0",
-        severity: "Informational",
-        code: "install",
-        text: `seeded ${batch} ${i} ${"z".repeat(300)}`,
-      },
-    })));
+    await agent.record(
+      Array.from(
+        { length: 500 },
+        (_, i) => installEvent(`seeded ${batch} ${i} ${"z".repeat(300)}`),
+      ),
+    );
   }
   await agent.stop();
   const file = await Deno.open(`${dataDir}/vitrine.db`, { read: true, write: true });
