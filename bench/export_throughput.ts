@@ -2,6 +2,7 @@
 // of `vitrine export`, against `sqlite3 -json` dumping the same records as
 // plain JSON rows (the baseline), in the same run.
 import denoConfig from "../deno.json" with { type: "json" };
+import { taskRunFlags } from "../packaging/task_flags.ts";
 import { available, mib, ROOT, type Row, row, runMeasured } from "./_measure.ts";
 
 /** Runs the benchmark on the seeded databases in `dir`. */
@@ -12,8 +13,7 @@ export async function exportBench(dir: string, plain: string, count: number): Pr
     JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
   );
   // As `deno task vitrine` runs it: its permissions and its runtime flags.
-  const words = denoConfig.tasks.vitrine.split(" ");
-  const flags = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"));
+  const flags = taskRunFlags(denoConfig.tasks.vitrine);
   const ours = await runMeasured(Deno.execPath(), [
     "run",
     ...flags,

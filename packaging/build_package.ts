@@ -8,6 +8,7 @@
  * @module
  */
 import denoConfig from "../deno.json" with { type: "json" };
+import { runtimeFlags, v8Flags } from "./task_flags.ts";
 
 const ROOT = new URL("../", import.meta.url).pathname;
 const HERE = new URL("./", import.meta.url).pathname;
@@ -128,23 +129,6 @@ function launcher(lines: string[]): string {
     ...lines,
     "",
   ].join("\n");
-}
-
-/**
- * The runtime flags of a deno.json task (its memory settings), without its
- * permissions or its arguments after main.ts: the agent runs with those of
- * `deno task start`, the commands with those of `deno task vitrine`.
- */
-function runtimeFlags(task: string): string[] {
-  const words = task.split(" ");
-  return words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"))
-    .filter((a) => !a.startsWith("--allow-"));
-}
-
-/** The V8 flags of a task, as `DENO_V8_FLAGS` takes them (a compiled binary has no --v8-flags). */
-function v8Flags(task: string): string {
-  const flag = runtimeFlags(task).find((a) => a.startsWith("--v8-flags="));
-  return flag ? flag.slice("--v8-flags=".length) : "";
 }
 
 /** The launcher for the Deno binary plus the program. */

@@ -1,12 +1,11 @@
 import { equal } from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
+import { runtimeFlags } from "../../packaging/task_flags.ts";
 import { ROOT } from "../_helpers.ts";
 
 // What `releaseGarbage` says under the runtime flags of a deno.json task.
 async function releasesUnder(task: string): Promise<string> {
-  const words = task.split(" ");
-  const flags = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"))
-    .filter((arg) => !arg.startsWith("--allow-") && arg !== "--no-code-cache");
+  const flags = runtimeFlags(task).filter((arg) => arg !== "--no-code-cache");
   const script = `import { releaseGarbage } from "${ROOT}export/_release_garbage.ts";
 console.log(releaseGarbage());`;
   const out = await new Deno.Command(Deno.execPath(), {
