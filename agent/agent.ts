@@ -29,11 +29,8 @@ import { Scheduler, taskProblems } from "./scheduler.ts";
 import { startupRecords } from "./startup_records.ts";
 import { type DashboardAddress, MarkerWriter } from "./running_marker.ts";
 import { StoreDamage } from "./store_damage.ts";
-import {
-  decideHeldSample,
-  type HeldSampleDecision,
-  type HeldSampleResult,
-} from "../samples/decide_held_sample.ts";
+import { decideHeldSample, type HeldSampleDecision } from "../samples/decide_held_sample.ts";
+import type { HeldSampleResult } from "../samples/decide_held_sample.ts";
 import { SampleSubmitter } from "../samples/sample_submitter.ts";
 
 export type { AgentOptions };
@@ -225,14 +222,8 @@ export class Agent {
 
   /** Records a consent decision and its event (a withdrawal deletes the bundles gathered). */
   recordConsent(granted: boolean, actor: string): Promise<ConsentResult> {
-    const decision = { granted, actor };
-    return recordConsent(
-      this.store.db,
-      this.#identity,
-      this.policy,
-      decision,
-      this.options.dataDir,
-    );
+    const { store, policy, options } = this;
+    return recordConsent(store.db, this.#identity, policy, { granted, actor }, options.dataDir);
   }
 
   /** A person's decision on a held sample (the CLI takes the same path). */

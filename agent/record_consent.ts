@@ -6,14 +6,12 @@
  */
 import type { Kysely } from "kysely";
 import type { Identity } from "../identity/identity.ts";
+import { actorName } from "../policy/actor_name.ts";
 import type { Policy } from "../policy/policy.ts";
 import { type Consent, insertConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
 import { deleteSupportBundles } from "../support/collect_support_bundle.ts";
 import type { Database } from "../store/schema.ts";
 import { recordEvents } from "./record_events.ts";
-
-/** The longest name an actor may give. */
-export const MAX_ACTOR_LENGTH = 200;
 
 /** The outcome: the consent recorded, or why it was not. */
 export type ConsentResult =
@@ -33,15 +31,9 @@ export async function recordConsent(
   decision: { granted: boolean; actor: string },
   dataDir: string,
 ): Promise<ConsentResult> {
-  const actor = decision.actor.trim();
-  if (actor === "" || actor.length > MAX_ACTOR_LENGTH) {
-    return {
-      ok: false,
-      message: `Who decides must be named (1 to ${MAX_ACTOR_LENGTH} characters), not ${
-        JSON.stringify(decision.actor.slice(0, 40))
-      }`,
-    };
-  }
+  const named = actorName(decision.actor);
+  if (!named.ok) return named;
+  const { actor } = named;
   const consent: Consent = {
     purpose: SUPPORT_PURPOSE,
     granted: decision.granted,

@@ -3,6 +3,17 @@ import denoConfig from "../deno.json" with { type: "json" };
 import { getrusage } from "../ffi/rusage.ts";
 import { combinePolicy } from "../policy/combine_policy.ts";
 import type { Policy } from "../policy/policy.ts";
+import { wholeNumber } from "../input/whole_number.ts";
+
+/**
+ * A benchmark's size from the environment variable `name` (a whole number
+ * of at least 1), or `fallback` where it is not set; a wrong value stops
+ * the benchmark with its name rather than measuring nothing.
+ */
+export function benchSetting(name: string, fallback: number): number {
+  const text = Deno.env.get(name);
+  return text === undefined ? fallback : wholeNumber(name, text, 1, Number.MAX_SAFE_INTEGER);
+}
 
 /** The repository root. */
 export const ROOT = new URL("../", import.meta.url).pathname;

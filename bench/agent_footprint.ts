@@ -6,6 +6,7 @@ import type { Row } from "./_measure.ts";
 import {
   agentIn,
   available,
+  benchSetting,
   cpuOf,
   freePort,
   memoryOf,
@@ -16,7 +17,7 @@ import {
   stop,
 } from "./_measure.ts";
 
-const SECONDS = Number(Deno.env.get("BENCH_AGENT_SECONDS") ?? 30);
+const SECONDS = benchSetting("BENCH_AGENT_SECONDS", 30);
 const WARMUP_MS = 5000;
 const NODE_EXPORTER = "prometheus-node-exporter";
 

@@ -14,8 +14,9 @@ import { storageFootprintBench } from "./storage_footprint.ts";
 import { systemCollectionBench } from "./system_collection.ts";
 import { watchdogBudgetBench } from "./watchdog_budget.ts";
 import { writePathBench } from "./write_path.ts";
+import { benchSetting } from "./_measure.ts";
 
-const COUNT = Number(Deno.env.get("BENCH_EVENTS") ?? 1_000_000);
+const COUNT = benchSetting("BENCH_EVENTS", 1_000_000);
 
 function machine(): string {
   const cpu = /model name\s*:\s*(.+)/.exec(Deno.readTextFileSync("/proc/cpuinfo"))?.[1] ?? "?";

@@ -4,13 +4,23 @@
 // taken through the dashboard at the same time: the agent's memory at its
 // peak, and whether it comes back near where it was idle within 60 s.
 import type { Row } from "./_measure.ts";
-import { available, freePort, memoryOf, mib, row, sleep, startAgent, stop } from "./_measure.ts";
+import {
+  available,
+  benchSetting,
+  freePort,
+  memoryOf,
+  mib,
+  row,
+  sleep,
+  startAgent,
+  stop,
+} from "./_measure.ts";
 
 const CLIENTS = 100;
 const EXPORTS = 5;
 /** Each concurrent export holds the newest this many events. */
 const EXPORT_EVENTS = 50_000;
-const SECONDS = Number(Deno.env.get("BENCH_LOAD_SECONDS") ?? 20);
+const SECONDS = benchSetting("BENCH_LOAD_SECONDS", 20);
 
 /** p99 latency (ms) and requests per second that wrk reports. */
 async function wrk(url: string): Promise<{ p99: number; rate: number }> {

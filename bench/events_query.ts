@@ -4,10 +4,10 @@
 import { DatabaseSync } from "node:sqlite";
 import { listEvents } from "../store/event_queries.ts";
 import { openStore } from "../store/open_store.ts";
-import { quantile, type Row, row } from "./_measure.ts";
+import { benchSetting, quantile, type Row, row } from "./_measure.ts";
 import { RARE_EVERY, rareWord } from "./_seed_store.ts";
 
-const RUNS = Number(Deno.env.get("BENCH_RUNS") ?? 200);
+const RUNS = benchSetting("BENCH_RUNS", 200);
 
 async function timed(run: (i: number) => unknown): Promise<{ p50: number; p99: number }> {
   const samples: number[] = [];

@@ -6,9 +6,9 @@
 // the generator's rate as a ratio to its rate alone.
 import { DatabaseSync } from "node:sqlite";
 import { countersFor, CounterTotals } from "../collectors/file_activity/counter_totals.ts";
-import { agentIn, type Row, row, sleep, stop } from "./_measure.ts";
+import { agentIn, benchSetting, type Row, row, sleep, stop } from "./_measure.ts";
 
-const SECONDS = Number(Deno.env.get("BENCH_SECONDS") ?? 5);
+const SECONDS = benchSetting("BENCH_SECONDS", 5);
 // tmpfs keeps the disk's own variance out of the comparison.
 const PARENT = Deno.env.get("BENCH_FILE_DIR") ?? "/dev/shm";
 const NATIVE = new URL("./native/", import.meta.url).pathname;

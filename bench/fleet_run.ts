@@ -11,6 +11,7 @@ import { decodeProtobuf } from "../tests/uplink/_otlp_receiver.ts";
 import {
   agentCommand,
   available,
+  benchSetting,
   freePort,
   ROOT,
   type Row,
@@ -19,8 +20,8 @@ import {
   sleep,
 } from "./_measure.ts";
 
-const AGENTS = Number(Deno.env.get("BENCH_FLEET_AGENTS") ?? 50);
-const SECONDS = Number(Deno.env.get("BENCH_FLEET_SECONDS") ?? 120);
+const AGENTS = benchSetting("BENCH_FLEET_AGENTS", 50);
+const SECONDS = benchSetting("BENCH_FLEET_SECONDS", 120);
 const HEARTBEAT_SECONDS = 5;
 
 interface FleetAgent {

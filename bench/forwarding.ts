@@ -10,9 +10,9 @@ import { openStore } from "../store/open_store.ts";
 import { outboxDepth } from "../store/outbox_queries.ts";
 import { Uplink } from "../uplink/uplink.ts";
 import type { Row } from "./_measure.ts";
-import { asAgentRuns, row, runAlone, sleep } from "./_measure.ts";
+import { asAgentRuns, benchSetting, row, runAlone, sleep } from "./_measure.ts";
 
-const BACKLOG = Number(Deno.env.get("BENCH_FORWARD_EVENTS") ?? 20_000);
+const BACKLOG = benchSetting("BENCH_FORWARD_EVENTS", 20_000);
 
 /** A sink that keeps every request body it was sent and answers 200. */
 function startSink(): { url: string; bodies: Uint8Array[]; close(): Promise<void> } {

@@ -13,10 +13,10 @@ import { canonicalJson } from "../store/canonical_json.ts";
 import { openStore } from "../store/open_store.ts";
 import { usedBytes } from "../store/quota_queries.ts";
 import type { Row } from "./_measure.ts";
-import { mib, preferencePolicy, row, runAlone } from "./_measure.ts";
+import { benchSetting, mib, preferencePolicy, row, runAlone } from "./_measure.ts";
 
 /** One simulated hour at one-second intervals: a system and a kernel event each second. */
-const SECONDS = Number(Deno.env.get("BENCH_STORAGE_SECONDS") ?? 3600);
+const SECONDS = benchSetting("BENCH_STORAGE_SECONDS", 3600);
 
 async function onDisk(path: string): Promise<number> {
   let bytes = 0;

@@ -1,9 +1,9 @@
 // CPU time of one full system collection cycle, against reading the same
 // /proc files with cat (the baseline), in the same run.
 import { collectSystem } from "../collectors/collect_system.ts";
-import { cpuChildren, cpuSelf, type Row, row } from "./_measure.ts";
+import { benchSetting, cpuChildren, cpuSelf, type Row, row } from "./_measure.ts";
 
-const ROUNDS = Number(Deno.env.get("BENCH_ROUNDS") ?? 200);
+const ROUNDS = benchSetting("BENCH_ROUNDS", 200);
 const FILES = [
   "/proc/meminfo",
   "/proc/stat",

@@ -5,10 +5,10 @@
 // budget is set beside the same run with a budget it never reaches.
 import { DatabaseSync } from "node:sqlite";
 import { build, inFreshDir } from "./file_events.ts";
-import { agentIn, cpuOf, type Row, row, runAlone, sleep, stop } from "./_measure.ts";
+import { agentIn, benchSetting, cpuOf, type Row, row, runAlone, sleep, stop } from "./_measure.ts";
 
-const SECONDS = Number(Deno.env.get("BENCH_CHURN_SECONDS") ?? 120);
-const RATE = Number(Deno.env.get("BENCH_CHURN_RATE") ?? 20_000);
+const SECONDS = benchSetting("BENCH_CHURN_SECONDS", 120);
+const RATE = benchSetting("BENCH_CHURN_RATE", 20_000);
 /** The last part of the run, when every stage is shed (the window is 30 s). */
 const TAIL_SECONDS = 25;
 

@@ -11,9 +11,9 @@ import { FileActivitySubsystem } from "../collectors/file_activity/file_activity
 import { loadIdentity } from "../identity/identity.ts";
 import { openStore } from "../store/open_store.ts";
 import type { Row } from "./_measure.ts";
-import { asAgentRuns, preferencePolicy, row, runAlone } from "./_measure.ts";
+import { asAgentRuns, benchSetting, preferencePolicy, row, runAlone } from "./_measure.ts";
 
-const EVENTS = Number(Deno.env.get("BENCH_WRITE_EVENTS") ?? 4000);
+const EVENTS = benchSetting("BENCH_WRITE_EVENTS", 4000);
 /** Events per transaction: one tick of both collectors. */
 const PER_TICK = 2;
 

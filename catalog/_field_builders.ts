@@ -148,3 +148,13 @@ export function kernelBitsObservation(
 export function defineEvent<Type extends string>(spec: EventSpec<Type>): EventSpec<Type> {
   return spec;
 }
+
+/**
+ * Declares one of vitrine's own events: they come from the agent, which
+ * runs on Linux only, so their origin and platforms are set here once.
+ */
+export function defineVitrineEvent<Type extends string>(
+  spec: Omit<EventSpec<Type>, "origin" | "platforms">,
+): EventSpec<Type> {
+  return { ...spec, origin: "vitrine", platforms: LINUX };
+}

@@ -16,6 +16,9 @@ export type UserFilter = Omit<EventFilter, "allowed" | "after">;
 /** The largest epoch-ms time a date can hold (year 275760). */
 export const MAX_TIME = 8.64e15;
 
+/** The longest search text accepted (the dashboard's field says so too). */
+export const MAX_SEARCH_LENGTH = 200;
+
 /** Parses a time as ISO 8601 or epoch milliseconds, within what a date can hold. */
 export function parseTime(name: string, text: string): number {
   const value = /^\d{1,16}$/.test(text) ? Number(text) : Date.parse(text);
@@ -65,7 +68,9 @@ export function parseFilter(values: Record<string, string | undefined>): UserFil
   if (since !== undefined && since !== "") filter.since = parseTime("since", since);
   if (until !== undefined && until !== "") filter.until = parseTime("until", until);
   if (q !== undefined && q.trim() !== "") {
-    if (q.length > 200) throw new InputError("The search text is longer than 200 characters");
+    if (q.length > MAX_SEARCH_LENGTH) {
+      throw new InputError(`The search text is longer than ${MAX_SEARCH_LENGTH} characters`);
+    }
     filter.search = q;
   }
   if (before !== undefined && before !== "") {

@@ -15,18 +15,8 @@ const HERE = new URL("./", import.meta.url).pathname;
 
 /** Folders of the repository that are not the program: tests, tools, sources of bundles. */
 const NOT_PROGRAM = new Set([
-  ".git",
-  ".ci",
-  ".scratch",
-  "bench",
-  "deploy",
-  "dist",
-  "islands",
-  "node_modules",
-  "packaging",
-  "soak",
-  "test-artefacts",
-  "tests",
+  ...[".git", ".ci", ".scratch", "bench", "deploy", "dist", "islands", "node_modules"],
+  ...["packaging", "soak", "test-artefacts", "tests"],
 ]);
 
 /**

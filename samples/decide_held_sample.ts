@@ -7,7 +7,7 @@
  */
 import type { Kysely } from "kysely";
 import { recordEvents } from "../agent/record_events.ts";
-import { MAX_ACTOR_LENGTH } from "../agent/record_consent.ts";
+import { actorName } from "../policy/actor_name.ts";
 import type { Identity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
 import { getSample, moveSample, type Sample } from "../store/sample_queries.ts";
@@ -36,16 +36,9 @@ export async function decideHeldSample(
   policy: Policy,
   decision: HeldSampleDecision,
 ): Promise<HeldSampleResult> {
-  const actor = decision.actor.trim();
-  if (actor === "" || actor.length > MAX_ACTOR_LENGTH) {
-    return {
-      ok: false,
-      status: 400,
-      message: `Who decides must be named (1 to ${MAX_ACTOR_LENGTH} characters), not ${
-        JSON.stringify(decision.actor.slice(0, 40))
-      }`,
-    };
-  }
+  const named = actorName(decision.actor);
+  if (!named.ok) return { ...named, status: 400 };
+  const { actor } = named;
   const sample = await getSample(db, decision.id);
   if (!sample) {
     return { ok: false, status: 404, message: `No sample "${decision.id}" was detected here` };

@@ -42,6 +42,14 @@ static double now(void) {
   return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
+/* Creates the file DIR/<prefix><n> for writing; -1 (reported) when it cannot. */
+static int create_numbered(char *path, size_t size, const char *dir, char prefix, long n) {
+  snprintf(path, size, "%s/%c%ld", dir, prefix, n);
+  int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) perror(path);
+  return fd;
+}
+
 static int flood(const char *dir, double seconds) {
   const double until = now() + seconds;
   char path[4096];
@@ -49,12 +57,8 @@ static int flood(const char *dir, double seconds) {
   while (now() < until) {
     /* The clock is read every hundred files: cheap, but not free. */
     for (int i = 0; i < 100; i++) {
-      snprintf(path, sizeof path, "%s/f%ld", dir, made);
-      int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-      if (fd < 0) {
-        perror(path);
-        return 1;
-      }
+      int fd = create_numbered(path, sizeof path, dir, 'f', made);
+      if (fd < 0) return 1;
       close(fd);
       made++;
     }
@@ -76,12 +80,8 @@ static int churn(const char *dir, double seconds, double rate) {
       nanosleep(&ts, NULL);
     }
     for (int i = 0; i < 100; i++) {
-      snprintf(path, sizeof path, "%s/c%ld", dir, made);
-      int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
-      if (fd < 0) {
-        perror(path);
-        return 1;
-      }
+      int fd = create_numbered(path, sizeof path, dir, 'c', made);
+      if (fd < 0) return 1;
       if (write(fd, "x", 1) < 0) perror(path);
       close(fd);
       unlink(path);

@@ -3,17 +3,15 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 
 /** A change of the diagnostic level in effect. */
-export const DIAGNOSTIC_LEVEL_CHANGE_EVENT = defineEvent({
+export const DIAGNOSTIC_LEVEL_CHANGE_EVENT = defineVitrineEvent({
   type: "diagnostic_level_change",
   title: "Diagnostic level change",
   description:
     "The diagnostic level in effect changed; lowering it deletes stored optional data, and this record says how much and when.",
   category: "Privacy controls",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The agent, whenever the level in effect changes.",
   fields: [
     vitrineField("from_level", "required", "string", "Level before the change.", {

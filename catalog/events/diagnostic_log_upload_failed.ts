@@ -3,18 +3,16 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 import { UPLOAD_LINK_FIELDS } from "./_upload_fields.ts";
 
 /** A support log upload did not complete. */
-export const DIAGNOSTIC_LOG_UPLOAD_FAILED_EVENT = defineEvent({
+export const DIAGNOSTIC_LOG_UPLOAD_FAILED_EVENT = defineVitrineEvent({
   type: "diagnostic_log_upload_failed",
   title: "Diagnostic log upload failed",
   description:
     "A support log upload that was started did not complete: the service refused it, did not answer, or could not be reached. Nothing is reported as completed.",
   category: "Product and service usage",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "`vitrine support upload`, when the upload it started fails.",
   fields: [
     ...UPLOAD_LINK_FIELDS,

@@ -3,17 +3,15 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 
 /** A sign of life sent while sending is on, so that a silent machine means something. */
-export const HEARTBEAT_EVENT = defineEvent({
+export const HEARTBEAT_EVENT = defineVitrineEvent({
   type: "heartbeat",
   title: "Heartbeat",
   description:
     "The agent is alive and sending: recorded and sent every cloudService.heartbeatInterval while sending is on, so that a backend can tell a quiet machine from one that stopped. Like every event it is stored here first, so what leaves stays visible on the machine.",
   category: "Product and service performance",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The agent, every cloudService.heartbeatInterval while sending is on.",
   fields: [
     vitrineField("uptime", "required", "number", "How long this run of the agent has lasted.", {

@@ -3,18 +3,16 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 import { SAMPLE_ID_FIELD } from "./_sample_fields.ts";
 
 /** A later decision about a detected sample: a person's, or vitrine's. */
-export const SAMPLE_DECISION_EVENT = defineEvent({
+export const SAMPLE_DECISION_EVENT = defineVitrineEvent({
   type: "sample_decision",
   title: "Sample decision",
   description:
     "What became of a sample after its detection, other than its submission: a person approved or declined a held sample, it waited too long, the level in effect no longer allows it, or the file changed or went away before it could be sent.",
   category: "Privacy controls",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy:
     "`vitrine sample approve|decline`, the dashboard's Samples page, and the agent's sample submitter.",
   fields: [

@@ -3,18 +3,16 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 import { SAMPLE_DECISIONS, SAMPLE_ID_FIELD } from "./_sample_fields.ts";
 
 /** ClamAV flagged a file, and what sample submission decided for it. */
-export const SAMPLE_DETECTION_EVENT = defineEvent({
+export const SAMPLE_DETECTION_EVENT = defineVitrineEvent({
   type: "sample_detection",
   title: "Sample detection",
   description:
     "ClamAV logged that a signature matched a file. vitrine read the file, recognised its type from its content, and decided under the sample-submission level whether it may be submitted, must wait for a person's consent, or stays on this machine.",
   category: "Privacy controls",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy:
     "The sample collector, for each detection line of the log samples.detectionLog names.",
   fields: [

@@ -3,17 +3,15 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 import { SAMPLE_SUBMISSION_FIELDS } from "./_sample_fields.ts";
 
 /** The sample store accepted a sample. */
-export const SAMPLE_SUBMISSION_COMPLETED_EVENT = defineEvent({
+export const SAMPLE_SUBMISSION_COMPLETED_EVENT = defineVitrineEvent({
   type: "sample_submission_completed",
   title: "Sample submission completed",
   description: "The organisation's sample store accepted a sample (it answered 2xx).",
   category: "Privacy controls",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The agent's sample submitter, after the store accepted the sample.",
   fields: [
     ...SAMPLE_SUBMISSION_FIELDS,

@@ -3,18 +3,16 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 import { SAMPLE_SUBMISSION_FIELDS } from "./_sample_fields.ts";
 
 /** An attempt to submit a sample did not complete. */
-export const SAMPLE_SUBMISSION_FAILED_EVENT = defineEvent({
+export const SAMPLE_SUBMISSION_FAILED_EVENT = defineVitrineEvent({
   type: "sample_submission_failed",
   title: "Sample submission failed",
   description:
     "An attempt to send a sample did not complete: the store refused it, did not answer, or could not be reached. It is tried again later, a few times, then given up.",
   category: "Privacy controls",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The agent's sample submitter, when an attempt it started fails.",
   fields: [
     ...SAMPLE_SUBMISSION_FIELDS,

@@ -3,18 +3,16 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 import { SAMPLE_SUBMISSION_FIELDS } from "./_sample_fields.ts";
 
 /** A sample is about to be sent to the organisation's sample store. */
-export const SAMPLE_SUBMISSION_STARTED_EVENT = defineEvent({
+export const SAMPLE_SUBMISSION_STARTED_EVENT = defineVitrineEvent({
   type: "sample_submission_started",
   title: "Sample submission started",
   description:
     "A sample the policy (or a person) allows is being sent to the organisation's sample store, after its content was checked against the digest taken at detection. Recorded before the first byte leaves.",
   category: "Privacy controls",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The agent's sample submitter, at each attempt.",
   fields: [
     ...SAMPLE_SUBMISSION_FIELDS,

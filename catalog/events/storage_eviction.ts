@@ -3,17 +3,15 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 
 /** Stored data removed to keep the database within its size limit. */
-export const STORAGE_EVICTION_EVENT = defineEvent({
+export const STORAGE_EVICTION_EVENT = defineVitrineEvent({
   type: "storage_eviction",
   title: "Storage eviction",
   description:
     "The database reached its size limit (retention.maxSizeMB); the oldest stored data was removed, optional data before any required data, and this record says what and how much.",
   category: "Product and service performance",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The agent, each time it removes data to stay within the size limit.",
   fields: [
     vitrineField("tier", "required", "string", "The tier whose data was removed.", {

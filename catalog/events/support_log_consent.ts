@@ -3,16 +3,14 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 
 /** Consent to gather support logs, given or withdrawn. */
-export const SUPPORT_LOG_CONSENT_EVENT = defineEvent({
+export const SUPPORT_LOG_CONSENT_EVENT = defineVitrineEvent({
   type: "support_log_consent",
   title: "Support log consent",
   description: "Consent to gather support logs was given or withdrawn.",
   category: "Privacy controls",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "`vitrine consent grant|revoke` and the dashboard's privacy page.",
   fields: [
     vitrineField("granted", "required", "boolean", "True when consent was given."),

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { defineEvent, gaugeField, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, gaugeField, vitrineField } from "../_field_builders.ts";
 import type { FieldSpec } from "../types.ts";
 
 /** A CPU state of the aggregate line of /proc/stat and the field it feeds. */
@@ -74,13 +74,11 @@ function pressureLineFields(line: PressureLine): FieldSpec[] {
 }
 
 /** Statistics of the kernel and of the agent itself. */
-export const SYSTEM_STATISTICS_EVENT = defineEvent({
+export const SYSTEM_STATISTICS_EVENT = defineVitrineEvent({
   type: "system_statistics",
   title: "System statistics",
   description: "Statistics of the kernel and of the agent itself, read through libc and /proc.",
   category: "Product and service performance",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The system collector, once per interval.",
   metricPrefix: "vitrine_",
   fields: [

@@ -3,17 +3,15 @@
  *
  * @module
  */
-import { defineEvent, LINUX, vitrineField } from "../_field_builders.ts";
+import { defineVitrineEvent, vitrineField } from "../_field_builders.ts";
 
 /** The resource watchdog shed work to stay within a budget, or gave it back. */
-export const WATCHDOG_ACTION_EVENT = defineEvent({
+export const WATCHDOG_ACTION_EVENT = defineVitrineEvent({
   type: "watchdog_action",
   title: "Watchdog action",
   description:
     "The agent went over one of its own resource budgets (watchdog.maxCpuPercent, watchdog.maxRssMB) and did less to get back under it, or was back under for long enough to resume what it had shed. Required data is collected throughout, and nothing waiting to be sent is dropped.",
   category: "Product and service performance",
-  origin: "vitrine",
-  platforms: LINUX,
   producedBy: "The agent's resource watchdog, at each step it sheds or restores.",
   fields: [
     vitrineField("action", "required", "string", "Whether work was shed or restored.", {

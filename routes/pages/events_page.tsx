@@ -5,7 +5,7 @@
  */
 import type { VNode } from "preact";
 import type { StoredEvent } from "../../store/event_queries.ts";
-import type { UserFilter } from "../../input/parse_filter.ts";
+import { MAX_SEARCH_LENGTH, type UserFilter } from "../../input/parse_filter.ts";
 import { formatTime } from "./format.ts";
 import { FilterFields } from "./filter_fields.tsx";
 import { Layout } from "./layout.tsx";
@@ -62,7 +62,7 @@ export function EventsPage(props: EventsPageData): VNode {
             name="search"
             value={q.search ?? q.q ?? ""}
             placeholder="for example: ext4 or fanotify"
-            maxLength={200}
+            maxLength={MAX_SEARCH_LENGTH}
           />
         </label>
         <FilterFields query={q} anyTier="Both tiers" />

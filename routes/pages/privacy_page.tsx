@@ -10,7 +10,7 @@ import type { SettingKey } from "../../policy/settings_spec.ts";
 import type { Consent } from "../../store/consent_queries.ts";
 import { formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
-import { DataTable } from "./widgets.tsx";
+import { DataTable, DecisionForm } from "./widgets.tsx";
 
 /** What the privacy page shows. */
 export interface PrivacyPageData {
@@ -180,17 +180,12 @@ export function PrivacyPage(
               }.`
               : "Consent has never been given."}
           </p>
-          <form data-consent="support_logs" aria-label="Consent for support logs">
-            <label class="field">
-              Your name
-              <input type="text" name="actor" required maxLength={200} autoComplete="name" />
-            </label>
-            <button type="submit" name="decision" value="grant">Grant consent</button>{" "}
-            <button type="submit" name="decision" value="revoke" class="secondary">
-              Withdraw consent
-            </button>
-            <output class="result" aria-live="polite"></output>
-          </form>
+          <DecisionForm
+            data={{ "data-consent": "support_logs" }}
+            label="Consent for support logs"
+            allow={["grant", "Grant consent"]}
+            refuse={["revoke", "Withdraw consent"]}
+          />
         </section>
       </div>
       <h2>Every setting in effect</h2>

@@ -10,7 +10,7 @@ import type { SampleReport, SampleView } from "../../samples/sample_view.ts";
 import type { SampleState } from "../../store/schema.ts";
 import { formatBytes, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
-import { Bars, Card, DataTable, Facts, Meter } from "./widgets.tsx";
+import { Bars, Card, CodeCell, DataTable, DecisionForm, Facts, Meter } from "./widgets.tsx";
 
 /** What the Samples page shows. */
 export interface SamplesPageData {
@@ -68,17 +68,12 @@ function HeldSample({ sample, showsPaths }: { sample: SampleView; showsPaths: bo
           ["SHA-256", <code key="sha256" class="hash">{sample.sha256 ?? "unknown"}</code>],
         ]}
       />
-      <form data-sample={sample.id} aria-label={`Decision on ${sample.signature}`}>
-        <label class="field">
-          Your name
-          <input type="text" name="actor" required maxLength={200} autoComplete="name" />
-        </label>
-        <button type="submit" name="decision" value="approve">Approve submission</button>{" "}
-        <button type="submit" name="decision" value="decline" class="secondary">
-          Decline: keep it here
-        </button>
-        <output class="result" aria-live="polite"></output>
-      </form>
+      <DecisionForm
+        data={{ "data-sample": String(sample.id) }}
+        label={`Decision on ${sample.signature}`}
+        allow={["approve", "Approve submission"]}
+        refuse={["decline", "Decline: keep it here"]}
+      />
     </article>
   );
 }
@@ -146,9 +141,7 @@ export function SamplesPage(props: SamplesPageData): VNode {
             {report.samples.map((sample) => (
               <tr key={sample.id}>
                 <td>{formatTime(sample.detectedAt)}</td>
-                <td>
-                  <code>{sample.signature}</code>
-                </td>
+                <CodeCell>{sample.signature}</CodeCell>
                 <td>{sample.fileType ?? "unknown"}</td>
                 <td>{formatBytes(sample.size)}</td>
                 <td class={`sample-${sample.state}`}>{sample.state}</td>

@@ -8,7 +8,7 @@ import type { SentReport } from "../../uplink/sent_report.ts";
 import { formatBytes, formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { UplinkFacts } from "./uplink_facts.tsx";
-import { Bars, Card, DataTable } from "./widgets.tsx";
+import { Bars, Card, CodeCell, DataTable } from "./widgets.tsx";
 
 /** What the Sent page shows. */
 export interface SentPageData {
@@ -66,9 +66,7 @@ export function SentPage({ report }: SentPageData): VNode {
             {report.deliveries.map((d) => (
               <tr key={d.id}>
                 <td>{formatTime(d.at)}</td>
-                <td>
-                  <code>{d.endpoint}</code>
-                </td>
+                <CodeCell>{d.endpoint}</CodeCell>
                 <td>{formatCount(d.records)}</td>
                 <td>{formatBytes(d.bytes)}</td>
                 <td class={outcome(d.status) === "delivered" ? "ok" : "bad"}>{d.status}</td>
@@ -110,16 +108,10 @@ export function SentPage({ report }: SentPageData): VNode {
             {report.submissions.map((s) => (
               <tr key={s.id}>
                 <td>{formatTime(s.detectedAt)}</td>
-                <td>
-                  <code>{s.signature}</code>
-                </td>
-                <td>
-                  <code class="hash">{s.sha256?.slice(0, 16)}…</code>
-                </td>
+                <CodeCell>{s.signature}</CodeCell>
+                <CodeCell hash>{s.sha256?.slice(0, 16)}…</CodeCell>
                 <td>{formatBytes(s.size)}</td>
-                <td>
-                  <code>{s.destination ?? ""}</code>
-                </td>
+                <CodeCell>{s.destination ?? ""}</CodeCell>
                 <td class={s.state === "submitted" ? "ok" : "bad"}>
                   {s.state === "submitted" ? `submitted ${formatTime(s.submittedAt)}` : s.state}
                 </td>

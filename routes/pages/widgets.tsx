@@ -4,6 +4,7 @@
  * @module
  */
 import type { ComponentChildren, VNode } from "preact";
+import { MAX_ACTOR_LENGTH } from "../../policy/actor_name.ts";
 
 /** A titled panel. */
 export function Card(props: { title: string; wide?: boolean; children: ComponentChildren }): VNode {
@@ -132,5 +133,40 @@ export function Bars(
         );
       })}
     </ul>
+  );
+}
+
+/** A table cell holding a machine word (a signature, an address, a digest). */
+export function CodeCell(props: { hash?: boolean; children: ComponentChildren }): VNode {
+  return (
+    <td>
+      <code class={props.hash ? "hash" : undefined}>{props.children}</code>
+    </td>
+  );
+}
+
+/**
+ * A person's decision: their name and two buttons, the first to allow and
+ * the second to refuse; `data` names what it decides for the page's script,
+ * which announces the result in the live region.
+ */
+export function DecisionForm(props: {
+  data: Record<string, string>;
+  label: string;
+  allow: [value: string, text: string];
+  refuse: [value: string, text: string];
+}): VNode {
+  return (
+    <form {...props.data} aria-label={props.label}>
+      <label class="field">
+        Your name
+        <input type="text" name="actor" required maxLength={MAX_ACTOR_LENGTH} autoComplete="name" />
+      </label>
+      <button type="submit" name="decision" value={props.allow[0]}>{props.allow[1]}</button>{" "}
+      <button type="submit" name="decision" value={props.refuse[0]} class="secondary">
+        {props.refuse[1]}
+      </button>
+      <output class="result" aria-live="polite"></output>
+    </form>
   );
 }
