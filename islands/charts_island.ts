@@ -43,6 +43,19 @@ function describe(container: HTMLElement, series: Series, plot: uPlot | null): v
 
 const timeFormat = new Intl.DateTimeFormat(undefined, { dateStyle: "short", timeStyle: "medium" });
 
+const TICK_FORMATS = {
+  seconds: new Intl.DateTimeFormat(undefined, { timeStyle: "medium" }),
+  minutes: new Intl.DateTimeFormat(undefined, { timeStyle: "short" }),
+  days: new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric" }),
+};
+
+/** How a time axis labels its ticks: as finely as their spacing needs. */
+function tickFormat(ticks: number[]): Intl.DateTimeFormat {
+  const step = ticks.length > 1 ? ticks[1]! - ticks[0]! : 60;
+  if (step < 60) return TICK_FORMATS.seconds;
+  return step < 86_400 ? TICK_FORMATS.minutes : TICK_FORMATS.days;
+}
+
 /** The rows shown in a chart's table at most: the newest. */
 const TABLE_ROWS = 200;
 
@@ -58,9 +71,11 @@ function summarise(series: Series): string {
       formatValue(series.unit, Math.min(...values))
     }, highest ${formatValue(series.unit, Math.max(...values))}`;
   });
-  return `${times.length} points from ${timeFormat.format(times[0]! * 1000)} to ${
-    timeFormat.format(times[times.length - 1]! * 1000)
-  }. ${parts.join("; ")}.`;
+  const first = timeFormat.format(times[0]! * 1000);
+  const span = times.length === 1
+    ? `1 point at ${first}`
+    : `${times.length} points from ${first} to ${timeFormat.format(times.at(-1)! * 1000)}`;
+  return `${span}. ${parts.join("; ")}.`;
 }
 
 /** The series as a table, newest first. */
@@ -155,7 +170,15 @@ function draw(container: HTMLElement, series: Series, bars: boolean): uPlot | nu
       })),
     ],
     axes: [
-      { stroke: colours.ink, grid: { stroke: colours.grid }, ticks: { stroke: colours.grid } },
+      {
+        stroke: colours.ink,
+        grid: { stroke: colours.grid },
+        ticks: { stroke: colours.grid },
+        // One row of labels: uPlot's second row (the date) ran into its neighbours on short ranges.
+        values: (_: uPlot, ticks: number[]) => ticks.map((t) => tickFormat(ticks).format(t * 1000)),
+        // Room for a label with seconds between ticks.
+        space: 90,
+      },
       {
         stroke: colours.ink,
         grid: { stroke: colours.grid },
