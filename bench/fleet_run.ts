@@ -20,9 +20,12 @@ import {
   sleep,
 } from "./_measure.ts";
 
-const AGENTS = benchSetting("BENCH_FLEET_AGENTS", 50);
-const SECONDS = benchSetting("BENCH_FLEET_SECONDS", 120);
-const HEARTBEAT_SECONDS = 5;
+/** The fleet's size and how long each level runs; heartbeats far more often than the default. */
+const [AGENTS, SECONDS, HEARTBEAT_SECONDS] = [
+  benchSetting("BENCH_FLEET_AGENTS", 50),
+  benchSetting("BENCH_FLEET_SECONDS", 120),
+  5,
+];
 
 interface FleetAgent {
   dir: string;

@@ -34,17 +34,13 @@ async function backlogRate(
 ): Promise<{ vitrine: number; fetch: number }> {
   const sink = startSink();
   const managed = `${dir}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({
-      cloudService: {
-        enabled: true,
-        serviceUri: sink.url,
-        diagnosticLevel: "optional",
-        encoding,
-      },
-    }),
-  );
+  const cloudService = {
+    enabled: true,
+    serviceUri: sink.url,
+    diagnosticLevel: "optional",
+    encoding,
+  };
+  await Deno.writeTextFile(managed, JSON.stringify({ cloudService }));
   const store = await openStore(`${dir}/vitrine.db`);
   try {
     const policy = await currentPolicy(store.db, managed);

@@ -131,30 +131,27 @@ export function SamplesPage(props: SamplesPageData): VNode {
           </div>
         )}
       <h2>Recent samples, newest first</h2>
-      {report.samples.length === 0
-        ? <p class="muted">ClamAV has flagged nothing since vitrine began reading its log.</p>
-        : (
-          <DataTable
-            headers={["Detected", "Signature", "Type", "Size", "State", "Why", "Decided by"]}
-            caption="The latest samples and what became of each"
-          >
-            {report.samples.map((sample) => (
-              <tr key={sample.id}>
-                <td>{formatTime(sample.detectedAt)}</td>
-                <CodeCell>{sample.signature}</CodeCell>
-                <td>{sample.fileType ?? "unknown"}</td>
-                <td>{formatBytes(sample.size)}</td>
-                <td class={`sample-${sample.state}`}>{sample.state}</td>
-                <td>
-                  {sample.lastError && sample.state !== "submitted"
-                    ? `${sample.reason} Last error: ${sample.lastError}`
-                    : sample.reason}
-                </td>
-                <td>{sample.decidedBy ?? ""}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
+      <DataTable
+        empty={<p class="muted">ClamAV has flagged nothing since vitrine began reading its log.</p>}
+        headers={["Detected", "Signature", "Type", "Size", "State", "Why", "Decided by"]}
+        caption="The latest samples and what became of each"
+      >
+        {report.samples.map((sample) => (
+          <tr key={sample.id}>
+            <td>{formatTime(sample.detectedAt)}</td>
+            <CodeCell>{sample.signature}</CodeCell>
+            <td>{sample.fileType ?? "unknown"}</td>
+            <td>{formatBytes(sample.size)}</td>
+            <td class={`sample-${sample.state}`}>{sample.state}</td>
+            <td>
+              {sample.lastError && sample.state !== "submitted"
+                ? `${sample.reason} Last error: ${sample.lastError}`
+                : sample.reason}
+            </td>
+            <td>{sample.decidedBy ?? ""}</td>
+          </tr>
+        ))}
+      </DataTable>
     </Layout>
   );
 }

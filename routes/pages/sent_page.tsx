@@ -56,71 +56,65 @@ export function SentPage({ report }: SentPageData): VNode {
         </Card>
       </div>
       <h2>Deliveries, newest first</h2>
-      {report.deliveries.length === 0
-        ? <p class="muted">Nothing was ever sent from this data directory.</p>
-        : (
-          <DataTable
-            headers={["Time", "Endpoint", "Records", "Bytes", "Status", "Attempt", "Note"]}
-            caption="Every attempt to deliver a batch"
-          >
-            {report.deliveries.map((d) => (
-              <tr key={d.id}>
-                <td>{formatTime(d.at)}</td>
-                <CodeCell>{d.endpoint}</CodeCell>
-                <td>{formatCount(d.records)}</td>
-                <td>{formatBytes(d.bytes)}</td>
-                <td class={outcome(d.status) === "delivered" ? "ok" : "bad"}>{d.status}</td>
-                <td>{d.attempts}</td>
-                <td>
-                  {d.rejected > 0 ? `${d.rejected} records rejected by the receiver. ` : ""}
-                  {d.error ?? ""}
-                </td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
+      <DataTable
+        empty={<p class="muted">Nothing was ever sent from this data directory.</p>}
+        headers={["Time", "Endpoint", "Records", "Bytes", "Status", "Attempt", "Note"]}
+        caption="Every attempt to deliver a batch"
+      >
+        {report.deliveries.map((d) => (
+          <tr key={d.id}>
+            <td>{formatTime(d.at)}</td>
+            <CodeCell>{d.endpoint}</CodeCell>
+            <td>{formatCount(d.records)}</td>
+            <td>{formatBytes(d.bytes)}</td>
+            <td class={outcome(d.status) === "delivered" ? "ok" : "bad"}>{d.status}</td>
+            <td>{d.attempts}</td>
+            <td>
+              {d.rejected > 0 ? `${d.rejected} records rejected by the receiver. ` : ""}
+              {d.error ?? ""}
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       {report.next !== null && (
         <p>
           <a href={`/sent?before=${report.next}`} rel="next">Older deliveries →</a>
         </p>
       )}
       <h2>Sample submissions, newest first</h2>
-      {report.submissions.length === 0
-        ? (
+      <DataTable
+        empty={
           <p class="muted">
             No sample was ever sent to a sample store. <a href="/samples">See the samples</a>.
           </p>
-        )
-        : (
-          <DataTable
-            headers={[
-              "Detected",
-              "Signature",
-              "SHA-256",
-              "Size",
-              "Store",
-              "Outcome",
-              "Attempts",
-              "Note",
-            ]}
-            caption="Every sample an attempt was made to submit"
-          >
-            {report.submissions.map((s) => (
-              <tr key={s.id}>
-                <td>{formatTime(s.detectedAt)}</td>
-                <CodeCell>{s.signature}</CodeCell>
-                <CodeCell hash>{s.sha256?.slice(0, 16)}…</CodeCell>
-                <td>{formatBytes(s.size)}</td>
-                <CodeCell>{s.destination ?? ""}</CodeCell>
-                <td class={s.state === "submitted" ? "ok" : "bad"}>
-                  {s.state === "submitted" ? `submitted ${formatTime(s.submittedAt)}` : s.state}
-                </td>
-                <td>{s.attempts}</td>
-                <td>{s.state === "submitted" ? "" : s.lastError ?? s.reason}</td>
-              </tr>
-            ))}
-          </DataTable>
-        )}
+        }
+        headers={[
+          "Detected",
+          "Signature",
+          "SHA-256",
+          "Size",
+          "Store",
+          "Outcome",
+          "Attempts",
+          "Note",
+        ]}
+        caption="Every sample an attempt was made to submit"
+      >
+        {report.submissions.map((s) => (
+          <tr key={s.id}>
+            <td>{formatTime(s.detectedAt)}</td>
+            <CodeCell>{s.signature}</CodeCell>
+            <CodeCell hash>{s.sha256?.slice(0, 16)}…</CodeCell>
+            <td>{formatBytes(s.size)}</td>
+            <CodeCell>{s.destination ?? ""}</CodeCell>
+            <td class={s.state === "submitted" ? "ok" : "bad"}>
+              {s.state === "submitted" ? `submitted ${formatTime(s.submittedAt)}` : s.state}
+            </td>
+            <td>{s.attempts}</td>
+            <td>{s.state === "submitted" ? "" : s.lastError ?? s.reason}</td>
+          </tr>
+        ))}
+      </DataTable>
     </Layout>
   );
 }

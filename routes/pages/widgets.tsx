@@ -3,7 +3,7 @@
  *
  * @module
  */
-import type { ComponentChildren, VNode } from "preact";
+import { type ComponentChildren, toChildArray, type VNode } from "preact";
 import { MAX_ACTOR_LENGTH } from "../../policy/actor_name.ts";
 
 /** A titled panel. */
@@ -60,10 +60,14 @@ export function Facts(props: { rows: [string, ComponentChildren][] }): VNode {
   );
 }
 
-/** A scrollable table with column headers; `children` are its body rows. */
+/**
+ * A scrollable table with column headers; `children` are its body rows.
+ * With no rows, `empty` (when given) is shown instead of the table.
+ */
 export function DataTable(
   props: {
     headers: readonly ComponentChildren[];
+    empty?: ComponentChildren;
     /** What the table holds, read first by screen readers; every table has one. */
     caption: ComponentChildren;
     captionId?: string;
@@ -71,6 +75,9 @@ export function DataTable(
     children: ComponentChildren;
   },
 ): VNode {
+  if (props.empty !== undefined && toChildArray(props.children).length === 0) {
+    return <>{props.empty}</>;
+  }
   return (
     <div class="table-wrap">
       <table

@@ -92,3 +92,14 @@ Deno.test("the live stream opens with a hello event", async () => {
   match(new TextDecoder().decode(value), /event: hello/);
   await reader.cancel();
 });
+
+Deno.test("the sent and samples pages say in words that nothing was sent or flagged, without an empty table", async () => {
+  await using fx = await appFixture();
+  const sent = await (await fx.app.request(local("/sent"))).text();
+  match(sent, /Nothing was ever sent from this data directory\./);
+  match(sent, /No sample was ever sent to a sample store\./);
+  ok(!sent.includes("<caption>Every attempt to deliver a batch</caption>"));
+  const samples = await (await fx.app.request(local("/samples"))).text();
+  match(samples, /ClamAV has flagged nothing since vitrine began reading its log\./);
+  ok(!samples.includes("<caption>The latest samples and what became of each</caption>"));
+});
