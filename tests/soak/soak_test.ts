@@ -1,4 +1,4 @@
-// The soak's short form: a minute and a half of mixed faults on a running
+// The soak's short form: 75 seconds of mixed faults on a running
 // agent (floods, receiver failures, policy flips, exports, eviction, FIFOs,
 // kill -9), then every invariant checked. `deno task soak` is the long form.
 import { equal, match } from "node:assert/strict";
