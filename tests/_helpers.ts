@@ -95,6 +95,16 @@ export async function tempDir(
   };
 }
 
+/** Writes `settings` as the managed file `managed.json` in `dir`; returns its path. */
+export async function writeManaged(
+  dir: string,
+  settings: Record<string, unknown>,
+): Promise<string> {
+  const path = `${dir}/managed.json`;
+  await Deno.writeTextFile(path, JSON.stringify(settings));
+  return path;
+}
+
 /**
  * Starts an in-process agent in a temporary data directory, and waits for
  * the collection it makes at start, so that tests count from a settled store.

@@ -2,7 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { sql } from "kysely";
 import { buildHealth } from "../../agent/health.ts";
 import { listEvents } from "../../store/event_queries.ts";
-import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 
 async function fileText(path: string): Promise<string> {
   const main = await Deno.readFile(path);
@@ -12,11 +12,7 @@ async function fileText(path: string): Promise<string> {
 
 Deno.test("lowering the level on a running agent deletes the optional data from the database file and records it", async () => {
   await using dir = await tempDir();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
-  );
+  const managed = await writeManaged(dir.path, { cloudService: { diagnosticLevel: "optional" } });
   const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
   try {
     for (let i = 0; i < 3; i++) await agent.collectNow("system");

@@ -2,7 +2,14 @@
 // start records it as a crash, at the required level too.
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { dataPaths } from "../../agent/data_dir.ts";
-import { CLI_PERMISSIONS, readUntil, ROOT, spawnAgent, tempDir } from "../_helpers.ts";
+import {
+  CLI_PERMISSIONS,
+  readUntil,
+  ROOT,
+  spawnAgent,
+  tempDir,
+  writeManaged,
+} from "../_helpers.ts";
 import { crashes, restartOnce } from "./_restarts.ts";
 
 async function dieOf(fault: string, dataDir: string, managed: string): Promise<number> {
@@ -48,11 +55,7 @@ Deno.test("an uncaught exception is written down before exit and recorded at the
 
 Deno.test("an unhandled rejection is recorded with the state of the agent at the optional level", async () => {
   await using dir = await tempDir();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
-  );
+  const managed = await writeManaged(dir.path, { cloudService: { diagnosticLevel: "optional" } });
   notEqual(await dieOf("unhandled_rejection", dir.path, managed), 0);
   await restartOnce(dir.path, managed);
   const [crash] = await crashes(dir.path, managed);

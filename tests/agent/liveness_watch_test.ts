@@ -2,7 +2,7 @@
 // listens on, READY=1 and WATCHDOG=1 while the agent's work moves, silence
 // once it hangs, and the hang recorded as a crash at the next start.
 import { equal, match, ok } from "node:assert/strict";
-import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { readUntil, runCli, spawnAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
 import { crashes, restartOnce } from "./_restarts.ts";
 
@@ -59,11 +59,7 @@ Deno.test("systemd hears READY=1 and WATCHDOG=1 while the agent works, silence o
 
 Deno.test("after a watchdog kill of a frozen agent, the service's stop hook makes the next start record a watchdog crash", async () => {
   await using dir = await tempDir();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
-  );
+  const managed = await writeManaged(dir.path, { cloudService: { diagnosticLevel: "optional" } });
   const flags = ["--data-dir", dir.path, "--port", "0", "--managed-config", managed];
   const frozen = spawnAgent(flags);
   await readUntil(frozen.stderr, "Dashboard:");

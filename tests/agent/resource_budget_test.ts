@@ -1,15 +1,11 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { buildHealth } from "../../agent/health.ts";
 import { listEvents } from "../../store/event_queries.ts";
-import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 
 Deno.test("over a small memory budget the agent sheds step by step, records it, keeps required data, and gives it back", async () => {
   await using dir = await tempDir();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({ cloudService: { diagnosticLevel: "optional" } }),
-  );
+  const managed = await writeManaged(dir.path, { cloudService: { diagnosticLevel: "optional" } });
   const agent = await startTestAgent({
     dataDir: dir.path,
     managedFile: managed,

@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import { openStore } from "../../store/open_store.ts";
-import { readUntil, runCli, spawnAgent, tempDir } from "../_helpers.ts";
+import { readUntil, runCli, spawnAgent, tempDir, writeManaged } from "../_helpers.ts";
 
 async function dataDir(path: string): Promise<void> {
   const store = await openStore(`${path}/vitrine.db`);
@@ -10,11 +10,7 @@ async function dataDir(path: string): Promise<void> {
 Deno.test("config set refuses a managed key, naming the managed file; local keys are validated and kept", async () => {
   await using dir = await tempDir();
   await dataDir(dir.path);
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({ cloudService: { diagnosticLevel: "required" } }),
-  );
+  const managed = await writeManaged(dir.path, { cloudService: { diagnosticLevel: "required" } });
   const flags = ["--data-dir", dir.path, "--managed-config", managed];
   const refused = await runCli([
     "config",

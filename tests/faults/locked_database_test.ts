@@ -5,17 +5,15 @@
 import { equal } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { dataPaths } from "../../agent/data_dir.ts";
-import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { startReceiver } from "../uplink/_otlp_receiver.ts";
 
 Deno.test("a database locked by another process while the agent sends is reported, and sending resumes", async () => {
   await using dir = await tempDir();
   await using receiver = startReceiver();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({ cloudService: { enabled: true, serviceUri: receiver.url, timeout: 2 } }),
-  );
+  const managed = await writeManaged(dir.path, {
+    cloudService: { enabled: true, serviceUri: receiver.url, timeout: 2 },
+  });
   const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
   const other = new DatabaseSync(dataPaths(dir.path).database);
   try {

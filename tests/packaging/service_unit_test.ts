@@ -7,7 +7,7 @@
 // it is ready, reads fanotify, writes its database and sends.
 import { equal, ok } from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
-import { has, IS_ROOT, ROOT, runCli, tempDir, waitFor } from "../_helpers.ts";
+import { has, IS_ROOT, ROOT, runCli, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
 import { startReceiver } from "../uplink/_otlp_receiver.ts";
 
@@ -139,13 +139,9 @@ Deno.test({
       .map((f) => FAMILIES[f]).join(",");
 
     await using receiver = startReceiver();
-    const managed = `${dir.path}/managed.json`;
-    await Deno.writeTextFile(
-      managed,
-      JSON.stringify({
-        cloudService: { enabled: true, serviceUri: receiver.url, diagnosticLevel: "optional" },
-      }),
-    );
+    const managed = await writeManaged(dir.path, {
+      cloudService: { enabled: true, serviceUri: receiver.url, diagnosticLevel: "optional" },
+    });
     // The agent as the package's launcher runs it (the start task's runtime flags).
     const words = denoConfig.tasks.start.split(" ");
     const runtime = words.slice(words.indexOf("run") + 1, words.indexOf("main.ts"));

@@ -4,7 +4,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { dataPaths } from "../../agent/data_dir.ts";
 import { serveDashboard } from "../../routes/serve_dashboard.ts";
 import { listSamples } from "../../store/sample_queries.ts";
-import { ROOT, startTestAgent, tempDir } from "../_helpers.ts";
+import { ROOT, startTestAgent, tempDir, writeManaged } from "../_helpers.ts";
 import { axeViolations, launchBrowser, NO_BROWSER } from "../routes/_browser.ts";
 import { AZURITE, sha256Hex, startAzurite } from "../uplink/_azurite.ts";
 import { clamscan, NO_CLAMSCAN, writeHashDatabase } from "./_clamscan.ts";
@@ -23,22 +23,18 @@ Deno.test({
     const sasFile = `${dir.path}/samples.sas`;
     await Deno.writeTextFile(sasFile, azurite.containerSas());
     const log = `${dir.path}/clamd.log`;
-    const managed = `${dir.path}/managed.json`;
-    await Deno.writeTextFile(
-      managed,
-      JSON.stringify({
-        cloudService: {
-          enabled: true,
-          diagnosticLevel: "optional",
-          automaticSampleSubmissionConsent: "safe",
-        },
-        samples: {
-          detectionLog: log,
-          submissionUri: azurite.container.url,
-          sasTokenFile: sasFile,
-        },
-      }),
-    );
+    const managed = await writeManaged(dir.path, {
+      cloudService: {
+        enabled: true,
+        diagnosticLevel: "optional",
+        automaticSampleSubmissionConsent: "safe",
+      },
+      samples: {
+        detectionLog: log,
+        submissionUri: azurite.container.url,
+        sasTokenFile: sasFile,
+      },
+    });
     const dataDir = `${dir.path}/data`;
     const agent = await startTestAgent({ dataDir, managedFile: managed });
     const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -5,7 +5,7 @@ import {
   ConsentRequiredError,
   readBundleContent,
 } from "../../support/collect_support_bundle.ts";
-import { startTestAgent, tempDir } from "../_helpers.ts";
+import { startTestAgent, tempDir, writeManaged } from "../_helpers.ts";
 
 async function bundleAt(level: "required" | "optional") {
   const dir = await tempDir();
@@ -13,8 +13,7 @@ async function bundleAt(level: "required" | "optional") {
   await Deno.mkdir(logs);
   await Deno.writeTextFile(`${logs}/install.log`, "2026-11-24T06:00:00Z c1 postinst: install\n");
   await Deno.writeTextFile(`${logs}/vitrine.log`, "2026-11-24T06:00:01Z agent started\n");
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(managed, JSON.stringify({ cloudService: { diagnosticLevel: level } }));
+  const managed = await writeManaged(dir.path, { cloudService: { diagnosticLevel: level } });
   const agent = await startTestAgent({ dataDir: `${dir.path}/data`, managedFile: managed });
   equal((await agent.recordConsent(true, "Ada")).ok, true);
   const bundle = await collectSupportBundle(

@@ -3,7 +3,7 @@
 // the network with a ")" before the signature, a TLS failure, or a server
 // that echoes the URL in its answer.
 import { equal, ok } from "node:assert/strict";
-import { runCli, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { runCli, startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { startReceiver } from "./_otlp_receiver.ts";
 
 const SIGNATURE = "Zm9vYmFyU0lHTkFUVVJF";
@@ -29,13 +29,9 @@ Deno.test("a failed upload's record, output, export and what is sent never hold 
   await using dir = await tempDir();
   await using receiver = startReceiver();
   const dataDir = `${dir.path}/data`;
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({
-      cloudService: { diagnosticLevel: "optional", enabled: true, serviceUri: receiver.url },
-    }),
-  );
+  const managed = await writeManaged(dir.path, {
+    cloudService: { diagnosticLevel: "optional", enabled: true, serviceUri: receiver.url },
+  });
   // A plain-HTTP server that answers TLS with garbage, and one that echoes
   // the whole request, signature included, in a refusal.
   const plain = Deno.serve(

@@ -2,7 +2,7 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import type { Agent } from "../../agent/agent.ts";
 import { createApp } from "../../routes/app.ts";
 import { listDeliveries } from "../../store/delivery_queries.ts";
-import { runCli, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { runCli, startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { startReceiver } from "./_otlp_receiver.ts";
 
 const HOST = "127.0.0.1:7878";
@@ -27,13 +27,9 @@ const get = (path: string) => new Request(`http://${HOST}${path}`, { headers: { 
 Deno.test("what left is listed by vitrine sent, /api/sent, the Sent page and each event's page", async () => {
   await using dir = await tempDir();
   await using receiver = startReceiver();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({
-      cloudService: { enabled: true, serviceUri: receiver.url, diagnosticLevel: "required" },
-    }),
-  );
+  const managed = await writeManaged(dir.path, {
+    cloudService: { enabled: true, serviceUri: receiver.url, diagnosticLevel: "required" },
+  });
   const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
   let eventId = 0;
   try {

@@ -6,7 +6,7 @@ import { CATALOG } from "../../catalog/catalog.ts";
 import { listEvents } from "../../store/event_queries.ts";
 import { listDeliveries } from "../../store/delivery_queries.ts";
 import { outboxDepth } from "../../store/outbox_queries.ts";
-import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { type Received, startReceiver } from "./_otlp_receiver.ts";
 
 /** A managed policy that sends to `url`, with quick retries for the tests. */
@@ -145,11 +145,9 @@ Deno.test("at the required level no optional field reaches the receiver", async 
 Deno.test("events recorded while sending was off are never sent", async () => {
   await using dir = await tempDir();
   await using receiver = startReceiver();
-  const managed = `${dir.path}/managed.json`;
-  await Deno.writeTextFile(
-    managed,
-    JSON.stringify({ cloudService: { enabled: false, serviceUri: receiver.url } }),
-  );
+  const managed = await writeManaged(dir.path, {
+    cloudService: { enabled: false, serviceUri: receiver.url },
+  });
   const agent = await startTestAgent({ dataDir: dir.path, managedFile: managed });
   try {
     await agent.collectNow("system");
