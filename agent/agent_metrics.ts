@@ -14,6 +14,7 @@ import { APP_VERSION } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
 import { usedBytes } from "../store/quota_queries.ts";
 import { countSamples, SAMPLE_STATES } from "../store/sample_queries.ts";
+import { detectionDoubts } from "../samples/sample_collector.ts";
 import type { Database } from "../store/schema.ts";
 import { uplinkHealth } from "../uplink/uplink_status.ts";
 import type { AgentStatus } from "./agent_status.ts";
@@ -82,6 +83,17 @@ export async function exposeAgentState(
   const samples = gauge("vitrine_samples", "Samples ClamAV detected, by state.", ["state"]);
   const counts = await countSamples(db);
   for (const state of SAMPLE_STATES) samples.set({ state }, counts[state] ?? 0);
+  const doubts = await detectionDoubts(db);
+  counter(
+    "vitrine_detection_lines_malformed_total",
+    "Lines of the detection log shaped like a detection that no ClamAV writes (control characters in the path, no signature name); nothing of them is kept.",
+  ).inc(doubts.malformed);
+  const unconfirmed = counter(
+    "vitrine_sample_detections_unconfirmed_total",
+    "Detections the log claimed that ClamAV did not confirm on the bytes vitrine read, by cause; nothing of the file is kept or sent.",
+    ["cause"],
+  );
+  for (const [cause, n] of Object.entries(doubts.unconfirmed)) unconfirmed.inc({ cause }, n);
 
   if (status) {
     if (status.watchdog) {

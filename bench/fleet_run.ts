@@ -6,8 +6,8 @@
 // reached the receiver, whether every target is up, and the backend's cost
 // per endpoint per day at each level.
 import { DatabaseSync } from "node:sqlite";
-import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "../tests/uplink/_tls_peer.ts";
-import { decodeProtobuf } from "../tests/uplink/_otlp_receiver.ts";
+import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "../testing/tls_peer.ts";
+import { decodeProtobuf } from "../testing/otlp_receiver.ts";
 import {
   agentCommand,
   available,

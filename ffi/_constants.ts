@@ -16,6 +16,15 @@ export const O = {
   PATH: 0o10000000,
 } as const;
 
+/** openat2(2): its system call number (the same on x86-64 and arm64) and resolve flags. */
+export const OPENAT2 = {
+  SYSCALL: 437,
+  /** Size of struct open_how { u64 flags; u64 mode; u64 resolve; }. */
+  HOW_BYTES: 24,
+  RESOLVE_NO_MAGICLINKS: 0x02,
+  RESOLVE_NO_SYMLINKS: 0x04,
+} as const;
+
 /** The *at(2) calls' special directory and flags. */
 export const AT = {
   FDCWD: -100,
@@ -69,6 +78,7 @@ export const ERRNO = {
   ENOSPC: 28,
   ENAMETOOLONG: 36,
   ENOSYS: 38,
+  E2BIG: 7,
   ELOOP: 40,
   EOVERFLOW: 75,
   EOPNOTSUPP: 95,

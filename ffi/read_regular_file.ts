@@ -7,7 +7,7 @@
  *
  * @module
  */
-import { AT, ERRNO, O, S_IFMT } from "./_constants.ts";
+import { AT, ERRNO, O, OPENAT2, S_IFMT } from "./_constants.ts";
 import { check, cString, lastErrno, libc } from "./libc.ts";
 import { closeQuietly, readLink } from "./_descriptor.ts";
 import { SyscallError } from "./syscall_error.ts";
@@ -16,6 +16,8 @@ import { SyscallError } from "./syscall_error.ts";
 const STATX = {
   TYPE: 0x1,
   MODE: 0x2,
+  NLINK: 0x4,
+  UID: 0x8,
   MTIME: 0x40,
   CTIME: 0x80,
   INO: 0x100,
@@ -41,6 +43,10 @@ interface Stat {
   mtimeMs: number;
   /** Permission bits (0o7777). */
   permissions: number;
+  /** The owner's user id. */
+  uid: number;
+  /** How many names the file has (hard links). */
+  nlink: number;
   /** Changes whenever the file does: inode, size, modification and change times. */
   stamp: string;
 }
@@ -53,7 +59,8 @@ function statx(dirfd: number, path: string, flags: number): Stat {
       dirfd,
       cString(path),
       flags,
-      STATX.TYPE | STATX.MODE | STATX.SIZE | STATX.MTIME | STATX.CTIME | STATX.INO,
+      STATX.TYPE | STATX.MODE | STATX.NLINK | STATX.UID | STATX.SIZE | STATX.MTIME | STATX.CTIME |
+        STATX.INO,
       buffer,
     ),
     `path "${path}"`,
@@ -70,6 +77,8 @@ function statx(dirfd: number, path: string, flags: number): Stat {
     ino: Number(ino),
     mtimeMs: Number(view.getBigInt64(112, true)) * 1000 + view.getUint32(120, true) / 1e6,
     permissions: mode & 0o7777,
+    uid: view.getUint32(20, true),
+    nlink: view.getUint32(16, true),
     stamp: `${ino}:${size}:${time(112)}:${time(96)}`,
   };
 }
@@ -89,6 +98,8 @@ export function pathStamp(path: string): string {
 /** Why a path could not be read as a regular file (no content was read). */
 export type Refusal =
   | { kind: "absent" }
+  | { kind: "link_in_path" }
+  | { kind: "unsafe_path"; why: string }
   | { kind: "dangling_link"; target: string }
   | { kind: "not_regular"; what: string }
   | { kind: "too_large"; size: number }
@@ -114,9 +125,11 @@ export type RegularRangeRead =
     kind: "ok";
     /** What lies at the offset asked for: at most the length asked for. */
     bytes: Uint8Array<ArrayBuffer>;
-    /** The file's size and inode when it was read. */
+    /** The file's size, inode, owner and number of names when it was read. */
     size: number;
     ino: number;
+    uid: number;
+    nlink: number;
     stamp: string;
   };
 
@@ -126,6 +139,12 @@ export interface ReadOptions {
   timeoutMs?: number;
   /** Refuse a symbolic link at `path` itself rather than follow it. */
   noFollow?: boolean;
+  /**
+   * Refuse a symbolic link anywhere along `path` (a directory swapped for a
+   * link while the file is opened too), and a path with "." or ".." in it:
+   * for paths that someone other than the administrator chose.
+   */
+  noLinks?: boolean;
 }
 
 /** A refusal in words, for messages: "is a FIFO (named pipe)", "does not exist". */
@@ -133,6 +152,10 @@ export function describeRefusal(refusal: Refusal): string {
   switch (refusal.kind) {
     case "absent":
       return "does not exist";
+    case "link_in_path":
+      return "is reached through a symbolic link (vitrine follows none on such a path)";
+    case "unsafe_path":
+      return `is not a path vitrine opens: ${refusal.why}`;
     case "dangling_link":
       return `is a symbolic link to "${refusal.target}", which does not exist`;
     case "not_regular":
@@ -141,6 +164,90 @@ export function describeRefusal(refusal: Refusal): string {
       return `is too large (${refusal.size} bytes)`;
     case "timeout":
       return `could not be read within ${refusal.ms} ms (a hung network filesystem?)`;
+  }
+}
+
+/** Why `path` is not one that names a file by itself, or null. */
+function unsafePath(path: string): string | null {
+  if (!path.startsWith("/")) return "it is not absolute";
+  // deno-lint-ignore no-control-regex
+  if (/[\u0000-\u001f\u007f\ufffd]/.test(path)) {
+    return "it holds control characters or bytes that are not UTF-8";
+  }
+  const parts = path.split("/").slice(1);
+  if (parts.some((part) => part === "" || part === "." || part === "..")) {
+    return 'it has an empty, "." or ".." component';
+  }
+  return null;
+}
+
+/**
+ * Opens `path` (checked by {@linkcode unsafePath}) with no symbolic link in
+ * any component: openat2(2) with RESOLVE_NO_SYMLINKS, or where the kernel
+ * or a system-call filter lacks it, a walk of openat(O_NOFOLLOW) one
+ * directory at a time. Returns the descriptor, the error number, or a
+ * refusal.
+ */
+function openWithoutLinks(path: string, flags: number): Opened {
+  const why = unsafePath(path);
+  if (why !== null) return { kind: "unsafe_path", why };
+  const how = new Uint8Array(OPENAT2.HOW_BYTES);
+  const view = new DataView(how.buffer);
+  view.setBigUint64(0, BigInt(flags), true);
+  view.setBigUint64(16, BigInt(OPENAT2.RESOLVE_NO_SYMLINKS | OPENAT2.RESOLVE_NO_MAGICLINKS), true);
+  const fd = Number(
+    libc().syscall_openat2(
+      BigInt(OPENAT2.SYSCALL),
+      AT.FDCWD,
+      cString(path),
+      how,
+      BigInt(how.length),
+    ),
+  );
+  if (fd >= 0) return { fd };
+  const errno = lastErrno();
+  if (errno === ERRNO.ELOOP) return { kind: "link_in_path" };
+  if (errno !== ERRNO.ENOSYS && errno !== ERRNO.EPERM && errno !== ERRNO.E2BIG) return { errno };
+  return walkWithoutLinks(path, flags);
+}
+
+type Opened = { fd: number } | { errno: number } | Refusal;
+
+/** The walk of {@linkcode openWithoutLinks}, one directory descriptor at a time. */
+function walkWithoutLinks(path: string, flags: number): Opened {
+  const parts = path.split("/").slice(1);
+  let dir = libc().open(cString("/"), O.PATH | O.DIRECTORY | O.CLOEXEC, 0);
+  if (dir < 0) return { errno: lastErrno() };
+  try {
+    for (const [i, part] of parts.entries()) {
+      const last = i === parts.length - 1;
+      const next = libc().openat(
+        dir,
+        cString(part),
+        last ? flags : O.PATH | O.DIRECTORY | O.NOFOLLOW | O.CLOEXEC,
+        0,
+      );
+      if (next < 0) {
+        const errno = lastErrno();
+        if (errno === ERRNO.ELOOP) return { kind: "link_in_path" };
+        // O_PATH | O_DIRECTORY | O_NOFOLLOW on a link fails with ENOTDIR.
+        if (errno === ERRNO.ENOTDIR && !last) {
+          try {
+            if (statx(dir, part, AT.SYMLINK_NOFOLLOW).type === "a symbolic link") {
+              return { kind: "link_in_path" };
+            }
+          } catch { /* what open said stands */ }
+        }
+        return { errno };
+      }
+      closeQuietly(dir);
+      dir = next;
+    }
+    const fd = dir;
+    dir = -1;
+    return { fd };
+  } finally {
+    closeQuietly(dir);
   }
 }
 
@@ -155,10 +262,22 @@ async function withRegularFile<T>(
   read: (fd: number, stat: Stat, background: (p: Promise<number | bigint>) => void) => Promise<T>,
 ): Promise<T | Refusal> {
   const flags = O.RDONLY | O.NONBLOCK | O.NOCTTY | O.CLOEXEC |
-    (options.noFollow ? O.NOFOLLOW : 0);
-  const fd = libc().open(cString(path), flags, 0);
+    (options.noFollow || options.noLinks ? O.NOFOLLOW : 0);
+  let fd: number;
+  let errno = 0;
+  if (options.noLinks) {
+    const opened = openWithoutLinks(path, flags);
+    if ("kind" in opened) return opened;
+    if ("errno" in opened) {
+      if (opened.errno === ERRNO.ENOENT) return { kind: "absent" };
+      throw new SyscallError("openat2", opened.errno, `path "${path}"`);
+    }
+    fd = opened.fd;
+  } else {
+    fd = libc().open(cString(path), flags, 0);
+    if (fd < 0) errno = lastErrno();
+  }
   if (fd < 0) {
-    const errno = lastErrno();
     if (errno === ERRNO.ELOOP && options.noFollow) {
       return { kind: "not_regular", what: "a symbolic link" };
     }
@@ -274,7 +393,15 @@ export function readRegularRange(
       ? new Uint8Array(0)
       : await preadWithin(fd, wanted, offset, options.timeoutMs ?? 2000, path, background);
     if (!(read instanceof Uint8Array)) return read;
-    return { kind: "ok", bytes: read, size: stat.size, ino: stat.ino, stamp: stat.stamp } as const;
+    return {
+      kind: "ok",
+      bytes: read,
+      size: stat.size,
+      ino: stat.ino,
+      uid: stat.uid,
+      nlink: stat.nlink,
+      stamp: stat.stamp,
+    } as const;
   });
 }
 

@@ -31,6 +31,17 @@ export const LIBC_SYMBOLS = {
   geteuid: { parameters: [], result: "u32" },
   /** int open(const char *pathname, int flags, mode_t mode); */
   open: { parameters: ["buffer", "i32", "u32"], result: "i32" },
+  /** int openat(int dirfd, const char *pathname, int flags, mode_t mode); */
+  openat: { parameters: ["i32", "buffer", "i32", "u32"], result: "i32" },
+  /**
+   * long syscall(long number, ...); bound for openat2(2), which glibc 2.36
+   * does not wrap: int openat2(int dirfd, const char *path, struct open_how *how, size_t size).
+   */
+  syscall_openat2: {
+    name: "syscall",
+    parameters: ["i64", "i32", "buffer", "buffer", "usize"],
+    result: "i64",
+  },
   /** int close(int fd); */
   close: { parameters: ["i32"], result: "i32" },
   /** ssize_t read(int fd, void *buf, size_t count); */

@@ -6,7 +6,12 @@
  * @module
  */
 import type { ManagedState, PolicyProblem } from "./policy.ts";
-import { pathStamp, readRegularFile, type RegularFileRead } from "../ffi/read_regular_file.ts";
+import {
+  describeRefusal,
+  pathStamp,
+  readRegularFile,
+  type RegularFileRead,
+} from "../ffi/read_regular_file.ts";
 import { SyscallError } from "../ffi/syscall_error.ts";
 import { parsePolicyDocument } from "./parse_policy_document.ts";
 import { validateSettings } from "./validate_settings.ts";
@@ -76,6 +81,9 @@ async function readText(
       );
     case "not_regular":
       return invalid(path, `is not a regular file: it is ${read.what}`, "a regular JSON file");
+    case "link_in_path":
+    case "unsafe_path":
+      return invalid(path, describeRefusal(read), "a regular JSON file");
     case "too_large":
       return invalid(
         path,

@@ -9,6 +9,7 @@ import {
   type Finding,
   findPersonalData,
   type MachineFacts,
+  UNCHECKABLE_KINDS,
 } from "./personal_data.ts";
 
 /** The sample-submission levels. */
@@ -147,7 +148,9 @@ export function recogniseContent(head: Uint8Array): { kind: ContentKind; format:
  * `level`. At `safe` only program code (executables and scripts) qualifies,
  * and only when nothing in it looks like personal data: e-mail addresses,
  * names and home paths of this machine's people, phone, card, national-id
- * and bank numbers, private keys. `truncated` says that `content` is only
+ * and bank numbers, private keys, in UTF-8, Latin-1 or UTF-16 text; and
+ * nothing compressed or encoded that no search can look into (a gzip
+ * stream or a base64 run inside a script). `truncated` says that `content` is only
  * the start of a larger file, which `safe` cannot clear. Everything else,
  * including what cannot be recognised, is held until a person consents.
  * `found` is what {@linkcode findPersonalData} found in `content`, when
@@ -197,13 +200,19 @@ export function decideSample(
     };
   }
   if (findings.length > 0) {
+    const opaque = findings.filter((f) => UNCHECKABLE_KINDS.includes(f.kind));
+    const personal = findings.filter((f) => !UNCHECKABLE_KINDS.includes(f.kind));
     return {
       ...base,
       submit: false,
       outcome: "hold",
-      reason: `${format} holding ${
-        describeFindings(findings)
-      }: it may carry personal data, so it is held until a person consents`,
+      reason: personal.length > 0
+        ? `${format} holding ${
+          describeFindings(findings)
+        }: it may carry personal data, so it is held until a person consents`
+        : `${format} holding ${
+          describeFindings(opaque)
+        }, which vitrine cannot look into for personal data, so it is held until a person consents`,
     };
   }
   if (truncated) {

@@ -480,9 +480,16 @@ export const SETTINGS = [
   {
     key: "samples.keepCopy",
     type: boolean,
-    default: false,
+    default: true,
     meaning:
-      "Keep a private copy (0600, in the data directory) of each sample that may be submitted, so that it can still be sent if ClamAV removes or moves the file. The copy is deleted once the sample is submitted or will never be.",
+      "No longer changes anything, and kept so that policies that name it stay valid: vitrine always keeps a private copy (0600, in the data directory) of the bytes ClamAV confirmed for each sample that may be submitted, and sends that copy, never the file's path read again. The copy is deleted once the sample is submitted or will never be.",
+  },
+  {
+    key: "samples.clamdSocket",
+    type: text("/run/clamav/clamd.ctl", true, ABSOLUTE_PATH, "not an absolute path"),
+    default: "/run/clamav/clamd.ctl",
+    meaning:
+      "clamd's local socket (its LocalSocket), which vitrine asks to scan the bytes it read before it believes a detection. Where no clamd answers there (or it is null), clamscan scans them with the databases of securityIntelligence.databaseDirectory. A detection neither confirms is recorded as unconfirmed, and nothing of the file is kept or sent.",
   },
   {
     key: "retention.maxAgeDays",

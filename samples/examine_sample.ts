@@ -1,18 +1,24 @@
 /**
- * Looks at a file ClamAV flagged: reads it (never through a link, never a
- * FIFO or device), takes its SHA-256 and size, recognises its type from
- * its content, and decides under the sample-submission level whether it
- * may be submitted, is held for a person's consent, or stays here.
+ * Looks at a file ClamAV's log names. The log is only a claim (anyone who
+ * can name a file can forge a line), so nothing is believed on its word:
+ * the file is opened once, with no symbolic link anywhere along its path,
+ * and only as a regular file; its bytes are read through that one
+ * descriptor; ClamAV itself must find the logged signature in those very
+ * bytes. Only then are they hashed, recognised and checked for personal
+ * data, and decided under the sample-submission level. A detection ClamAV
+ * does not confirm is recorded as unconfirmed, with nothing of the file:
+ * no digest, no size, no type, no path.
  *
  * @module
  */
 import { createHash } from "node:crypto";
 import { sha256Hex } from "../export/hash_chain.ts";
-import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
+import { readRegularRange, type Refusal } from "../ffi/read_regular_file.ts";
 import type { Detection } from "../intelligence/clamav_detections.ts";
+import type { ClamavVerdict } from "../intelligence/clamav_verdict.ts";
 import {
   describeFindings,
-  findPersonalDataInTurns,
+  findPersonalDataAside,
   type MachineFacts,
 } from "../policy/personal_data.ts";
 import {
@@ -22,21 +28,43 @@ import {
   type SampleOutcome,
 } from "../policy/sample_decision.ts";
 
-/** Bytes hashed per read when a file is larger than a sample may be. */
-const HASH_CHUNK = 4 * 1024 * 1024;
+/** Why a detection was not confirmed, as a word for counting. */
+export type UnconfirmedCause =
+  | "relative_path"
+  | "unsafe_path"
+  | "not_read"
+  | "too_large"
+  | "changed"
+  | "clean"
+  | "other_signature"
+  | "clamav_unavailable";
 
-/** What was found, and the decision. */
-export interface Examination {
-  sha256: string | null;
-  size: number | null;
-  fileType: string | null;
+/** A detection ClamAV did not confirm: nothing of the file is kept. */
+export interface Unconfirmed {
+  confirmed: false;
+  cause: UnconfirmedCause;
+  /** In words, with nothing a user chose in them (no path, no link target, no signature). */
+  reason: string;
+}
+
+/** A detection ClamAV confirmed on the bytes read, and the decision. */
+export interface Confirmed {
+  confirmed: true;
+  /** The signature as ClamAV named it on those bytes. */
+  signature: string;
+  sha256: string;
+  size: number;
+  fileType: string;
   outcome: SampleOutcome;
   reason: string;
   /** The kinds of personal data found, in words ("" for none). */
   findings: string;
-  /** The content, when the sample may leave (submitted now or once approved). */
+  /** The bytes ClamAV confirmed, when the sample may leave (submitted now or once approved). */
   bytes: Uint8Array<ArrayBuffer> | null;
 }
+
+/** What was found. */
+export type Examination = Unconfirmed | Confirmed;
 
 /** The rules an examination follows. */
 export interface ExamineRules {
@@ -44,18 +72,8 @@ export interface ExamineRules {
   /** The largest sample, in bytes (samples.maxSizeMB). */
   maxBytes: number;
   facts: MachineFacts;
-}
-
-function unread(reason: string): Examination {
-  return {
-    sha256: null,
-    size: null,
-    fileType: null,
-    outcome: "keep",
-    reason,
-    findings: "",
-    bytes: null,
-  };
+  /** ClamAV's verdict on bytes (intelligence/clamav_verdict.ts). */
+  verdict: (bytes: Uint8Array, signature: string) => Promise<ClamavVerdict>;
 }
 
 /** Folders the packaged service hides (ProtectHome=yes, PrivateTmp=yes). */
@@ -75,33 +93,43 @@ const HIDDEN =
 
 /**
  * What went wrong, without the words of the error: those name the path,
- * which belongs to the optional tier, and the reason is required.
+ * which a user may have chosen, and the reason is required.
  */
 export function errorCode(error: unknown): string {
   const code = (error as { code?: unknown }).code;
   return typeof code === "string" ? code : (error as Error).name;
 }
 
-/** Whether `path` names the file itself: absolute, no link along it, no "." or "..". */
-async function ownPath(path: string): Promise<boolean> {
-  try {
-    return await Deno.realPath(path) === path;
-  } catch {
-    // Gone: the read that follows says so.
-    return true;
+function unconfirmed(cause: UnconfirmedCause, reason: string): Unconfirmed {
+  return { confirmed: false, cause, reason: `Not confirmed by ClamAV: ${reason}` };
+}
+
+/** A refusal in words of vitrine's own (a link's target is a user's text, and is left out). */
+function refusalReason(refusal: Refusal, path: string): string {
+  switch (refusal.kind) {
+    case "absent":
+      return hiddenBySandbox(path)
+        ? HIDDEN
+        : "the file was gone before vitrine could read it (removed or moved by ClamAV?); nothing was read";
+    case "link_in_path":
+    case "dangling_link":
+      return "a symbolic link lies along the path, and vitrine follows none to a sample; nothing was read";
+    case "unsafe_path":
+      return `the path is not one vitrine opens (${refusal.why}); nothing was read`;
+    case "not_regular":
+      return `the path names ${refusal.what}, not a regular file; nothing was read`;
+    case "too_large":
+      return "the file is larger than samples.maxSizeMB; nothing was read";
+    case "timeout":
+      return `the file could not be read within ${refusal.ms} ms; nothing was kept`;
   }
 }
 
-/** Hashes a file larger than `head` in chunks; null when it changed or went away meanwhile. */
-async function hashWhole(path: string, head: Uint8Array, size: number, ino: number) {
-  const hash = createHash("sha256").update(head);
-  for (let offset = head.length; offset < size; offset += HASH_CHUNK) {
-    const read = await readRegularRange(path, offset, HASH_CHUNK, { noFollow: true });
-    if (read.kind !== "ok" || read.ino !== ino || read.size !== size) return null;
-    hash.update(read.bytes);
-  }
-  return hash.digest("hex");
-}
+const VERDICT_REASONS = {
+  clean: "ClamAV finds no signature in the bytes vitrine read, so the log line is not believed",
+  other_signature:
+    "ClamAV finds another signature in the bytes vitrine read than the log names, so the log line is not believed",
+} as const;
 
 /** Examines the file of `detection` under `rules`. */
 export async function examineSample(
@@ -110,74 +138,66 @@ export async function examineSample(
 ): Promise<Examination> {
   const { path } = detection;
   if (!path.startsWith("/")) {
-    return unread(
-      "ClamAV logged a relative path, which does not say which file it means; nothing was read",
-    );
-  }
-  if (!await ownPath(path)) {
-    return unread(
-      "The path is not the file's own (a symbolic link along it, or . or .. in it): vitrine never follows one to a sample, so nothing was read",
+    return unconfirmed(
+      "relative_path",
+      "the log gives a relative path, which does not say which file it means; nothing was read",
     );
   }
   let read;
   try {
-    read = await readRegularRange(path, 0, rules.maxBytes, { noFollow: true });
+    read = await readRegularRange(path, 0, rules.maxBytes + 1, { noLinks: true });
   } catch (error) {
-    return unread(
-      hiddenBySandbox(path) ? HIDDEN : `The file could not be read (${errorCode(error)})`,
+    return unconfirmed(
+      "not_read",
+      hiddenBySandbox(path) ? HIDDEN : `the file could not be read (${errorCode(error)})`,
     );
   }
-  if (read.kind === "absent") {
-    return unread(
-      hiddenBySandbox(path)
-        ? HIDDEN
-        : "The file was gone before vitrine could read it (removed or moved by ClamAV?)",
-    );
+  if (read.kind !== "ok") {
+    const cause = read.kind === "unsafe_path" || read.kind === "link_in_path"
+      ? "unsafe_path"
+      : "not_read";
+    return unconfirmed(cause, refusalReason(read, path));
   }
-  if (read.kind !== "ok") return unread(`The file ${describeRefusal(read)}; nothing was read`);
-  const { kind: _, format } = recogniseContent(read.bytes);
-  if (read.size > read.bytes.length) {
-    const sha256 = await hashWhole(path, read.bytes, read.size, read.ino);
-    return {
-      sha256,
-      size: read.size,
-      fileType: format,
-      outcome: "keep",
-      reason: `${format} of ${read.size} bytes, larger than samples.maxSizeMB (${
+  if (read.size > rules.maxBytes) {
+    return unconfirmed(
+      "too_large",
+      `the file is larger than samples.maxSizeMB (${
         rules.maxBytes / 1048576
-      } MiB): it stays on this machine`,
-      findings: "",
-      bytes: null,
-    };
+      } MiB): vitrine neither keeps nor sends it, so ClamAV is not asked`,
+    );
   }
-  const sha256 = sha256Hex(read.bytes);
+  const bytes = read.bytes;
   const seen = detection.seen;
   if (
-    seen &&
-    (seen.size !== read.size || createHash("md5").update(read.bytes).digest("hex") !== seen.md5)
+    seen && (seen.size !== bytes.length ||
+      createHash("md5").update(bytes).digest("hex") !== seen.md5)
   ) {
-    return {
-      sha256,
-      size: read.size,
-      fileType: format,
-      outcome: "keep",
-      reason:
-        "The file is not what ClamAV flagged (its MD5 or size differs from the log's): it changed since, so it stays on this machine",
-      findings: "",
-      bytes: null,
-    };
+    return unconfirmed(
+      "changed",
+      "the file is not what ClamAV logged (its MD5 or size differs): it changed since, so nothing was kept",
+    );
   }
-  const found = rules.level === "none"
-    ? []
-    : await findPersonalDataInTurns(read.bytes, rules.facts);
-  const decision = decideSample(rules.level, read.bytes, rules.facts, false, found);
+  const verdict = await rules.verdict(bytes, detection.signature);
+  if (verdict.kind === "clean") return unconfirmed("clean", VERDICT_REASONS.clean);
+  if (verdict.kind === "other") {
+    return unconfirmed("other_signature", VERDICT_REASONS.other_signature);
+  }
+  if (verdict.kind === "unavailable") {
+    return unconfirmed("clamav_unavailable", `ClamAV could not be asked (${verdict.why})`);
+  }
+  const { format } = recogniseContent(bytes);
+  const found = rules.level === "none" ? [] : await findPersonalDataAside(bytes, rules.facts);
+  const decision = decideSample(rules.level, bytes, rules.facts, false, found);
   return {
-    sha256,
-    size: read.size,
+    confirmed: true,
+    signature: verdict.signature,
+    sha256: sha256Hex(bytes),
+    size: bytes.length,
     fileType: format,
     outcome: decision.outcome,
-    reason: decision.reason,
+    reason:
+      `ClamAV (${verdict.by}) confirmed ${verdict.signature} in the bytes vitrine read. ${decision.reason}`,
     findings: describeFindings(decision.findings),
-    bytes: decision.outcome === "keep" ? null : read.bytes,
+    bytes: decision.outcome === "keep" ? null : bytes,
   };
 }

@@ -1,9 +1,10 @@
 /**
  * Sample detections: follows the log where ClamAV writes what it found
- * (samples.detectionLog), examines each flagged file and records a
- * sample_detection with the decision under the sample-submission level.
- * What may leave is queued (or held for consent) for the submitter; a
- * private copy is kept when samples.keepCopy asks for one.
+ * (samples.detectionLog), has each claimed detection confirmed by ClamAV
+ * on the bytes vitrine read, and records a sample_detection with the
+ * decision under the sample-submission level. What may leave is kept as a
+ * private copy of those very bytes (the file's path is never read again)
+ * and queued (or held for consent) for the submitter.
  *
  * @module
  */
@@ -13,17 +14,28 @@ import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Collector } from "../collectors/collector.ts";
 import { LogFollower } from "../collectors/log_follower.ts";
 import { writePrivateFile } from "../files/private_file.ts";
-import { readDetections } from "../intelligence/clamav_detections.ts";
+import { type Detection, readDetections } from "../intelligence/clamav_detections.ts";
+import { clamavVerdict } from "../intelligence/clamav_verdict.ts";
 import { readMachineFacts } from "../policy/personal_data.ts";
 import type { Policy } from "../policy/policy.ts";
-import { insertSample, sampleWithContent } from "../store/sample_queries.ts";
+import { getMeta, setMeta } from "../store/meta_queries.ts";
+import { copiedBytes, insertSample, sampleWithContent } from "../store/sample_queries.ts";
 import type { Database, SampleState, SampleTable } from "../store/schema.ts";
-import { type Examination, examineSample } from "./examine_sample.ts";
+import {
+  type Confirmed,
+  type ExamineRules,
+  examineSample,
+  type UnconfirmedCause,
+} from "./examine_sample.ts";
 
 /** Where the detection log was read to. */
 const LOG_KEY = "detection_log";
 /** Detections examined in one look; the rest wait for the next. */
 const MAX_PER_LOOK = 20;
+/** The longest ClamAV may take over one verdict (clamscan loads its databases first). */
+const VERDICT_TIMEOUT_MS = 120_000;
+/** Waiting copies kept at most, in days of samples.maxDailyMB. */
+const COPY_DAYS = 2;
 
 const STATE_OF = {
   submit: "queued",
@@ -31,6 +43,23 @@ const STATE_OF = {
   keep: "kept",
   defer: "queued",
 } as const satisfies Record<SampleTable["decision"], SampleState>;
+
+/** Where the doubts are totalled, in the meta table. */
+const DOUBTS_KEY = "sample_doubts";
+
+/** What the collector saw that it did not believe, since the database was made. */
+export interface DetectionDoubts {
+  /** Lines shaped like detections that no ClamAV writes (control characters, no signature name). */
+  malformed: number;
+  /** Claimed detections ClamAV did not confirm, by cause. */
+  unconfirmed: Partial<Record<UnconfirmedCause, number>>;
+}
+
+/** What the collector did not believe, totalled since the database was made. */
+export async function detectionDoubts(db: Kysely<Database>): Promise<DetectionDoubts> {
+  const stored = await getMeta(db, DOUBTS_KEY);
+  return stored ? JSON.parse(stored) : { malformed: 0, unconfirmed: {} };
+}
 
 /** Reads ClamAV's detections on the samples.checkInterval. */
 export class SampleCollector implements Collector {
@@ -43,6 +72,7 @@ export class SampleCollector implements Collector {
   readonly #dataDir: string;
   readonly #log: LogFollower;
   #copyProblem: string | null = null;
+  #clamavProblem: string | null = null;
 
   constructor(db: Kysely<Database>, dataDir: string) {
     this.#db = db;
@@ -55,76 +85,139 @@ export class SampleCollector implements Collector {
   }
 
   async collect(policy: Policy): Promise<RawEvent[]> {
+    let malformed = 0;
     const detections = await this.#log.follow(
       policy.get("samples.detectionLog"),
-      (bytes) => readDetections(bytes, MAX_PER_LOOK),
+      (bytes) => {
+        const reading = readDetections(bytes, MAX_PER_LOOK);
+        malformed += reading.malformed;
+        return reading;
+      },
       "detections are not seen",
     );
+    const doubts = await detectionDoubts(this.#db);
+    doubts.malformed += malformed;
+    try {
+      return await this.#examine(detections, policy, doubts);
+    } finally {
+      if (malformed > 0 || detections.length > 0) {
+        await setMeta(this.#db, DOUBTS_KEY, JSON.stringify(doubts));
+      }
+    }
+  }
+
+  async #examine(
+    detections: readonly Detection[],
+    policy: Policy,
+    doubts: DetectionDoubts,
+  ): Promise<RawEvent[]> {
     if (detections.length === 0) return [];
     // A managed file that cannot be read makes the policy fail closed (none):
     // the decision waits for a policy that can be read, rather than keep the
     // sample here for good because of a moment's bad read.
     const failingClosed = policy.managedState === "invalid";
-    const rules = {
-      level: failingClosed
-        ? "all" as const
-        : policy.get("cloudService.automaticSampleSubmissionConsent"),
+    const rules: ExamineRules = {
+      level: failingClosed ? "all" : policy.get("cloudService.automaticSampleSubmissionConsent"),
       maxBytes: policy.get("samples.maxSizeMB") * 1024 * 1024,
       facts: await readMachineFacts(),
+      verdict: (bytes, signature) =>
+        clamavVerdict(bytes, signature, {
+          clamdSocket: policy.get("samples.clamdSocket"),
+          databaseDirectory: policy.get("securityIntelligence.databaseDirectory"),
+          timeoutMs: VERDICT_TIMEOUT_MS,
+        }),
     };
     const events: RawEvent[] = [];
     for (const detection of detections) {
-      const exam: Omit<Examination, "outcome"> & { outcome: SampleTable["decision"] } =
-        await examineSample(detection, rules);
-      if (failingClosed && exam.outcome !== "keep") {
-        exam.outcome = "defer";
-        exam.reason =
-          "The managed policy cannot be read or is invalid: the decision waits until it can, and nothing is submitted meanwhile";
+      const exam = await examineSample(detection, rules);
+      if (!exam.confirmed) {
+        doubts.unconfirmed[exam.cause] = (doubts.unconfirmed[exam.cause] ?? 0) + 1;
+        this.#clamavProblem = exam.cause === "clamav_unavailable"
+          ? `${exam.reason}: detections are recorded as unconfirmed and no sample leaves until ClamAV answers (run clamd, or install clamscan)`
+          : null;
+        events.push({
+          type: "sample_detection",
+          fields: {
+            sample_id: crypto.randomUUID(),
+            signature: null,
+            sha256: null,
+            size: null,
+            file_type: null,
+            decision: "unconfirmed",
+            reason: exam.reason,
+            path: null,
+          },
+        });
+        continue;
       }
-      const known = exam.sha256 && exam.outcome !== "keep"
-        ? await sampleWithContent(this.#db, exam.sha256)
-        : undefined;
-      if (known) {
-        // ClamAV flags the same file at every scan (on access, at every open).
-        exam.outcome = "keep";
-        exam.bytes = null;
-        exam.reason = `The same content was detected before (sample ${known.id}, ${
-          known.state === "declined" ? `declined by ${known.decided_by}` : `now ${known.state}`
-        }): it is not submitted twice`;
+      this.#clamavProblem = null;
+      events.push(await this.#keep(detection.path, exam, policy, failingClosed));
+    }
+    return events;
+  }
+
+  /** Stores a confirmed sample (with its private copy when it may leave); its record. */
+  async #keep(
+    path: string,
+    exam: Confirmed,
+    policy: Policy,
+    failingClosed: boolean,
+  ): Promise<RawEvent> {
+    let outcome: SampleTable["decision"] = exam.outcome;
+    let reason = exam.reason;
+    if (failingClosed && outcome !== "keep") {
+      outcome = "defer";
+      reason =
+        `${exam.reason} The managed policy cannot be read or is invalid: the decision waits until it can, and nothing is submitted meanwhile`;
+    }
+    const known = outcome !== "keep" ? await sampleWithContent(this.#db, exam.sha256) : undefined;
+    if (known) {
+      // ClamAV flags the same file at every scan (on access, at every open).
+      outcome = "keep";
+      reason = `The same content was detected before (sample ${known.id}, ${
+        known.state === "declined" ? `declined by ${known.decided_by}` : `now ${known.state}`
+      }): it is not submitted twice`;
+    }
+    const id = crypto.randomUUID();
+    let copy: string | null = null;
+    if (outcome !== "keep" && exam.bytes) {
+      const room = policy.get("samples.maxDailyMB") * 1024 * 1024 * COPY_DAYS -
+        await copiedBytes(this.#db);
+      copy = exam.bytes.length <= room ? await this.#copy(id, exam.bytes) : null;
+      if (copy === null) {
+        outcome = "keep";
+        reason = exam.bytes.length > room
+          ? `vitrine already keeps ${COPY_DAYS} days' worth of samples.maxDailyMB in samples waiting to leave: this one stays here`
+          : "vitrine could not keep its own copy of the bytes ClamAV confirmed: it stays here";
       }
-      const id = crypto.randomUUID();
-      const copy = exam.bytes && policy.get("samples.keepCopy")
-        ? await this.#copy(id, exam.bytes)
-        : null;
-      await insertSample(this.#db, {
-        id,
-        detected_at: Date.now(),
-        signature: detection.signature,
+    }
+    await insertSample(this.#db, {
+      id,
+      detected_at: Date.now(),
+      signature: exam.signature,
+      sha256: exam.sha256,
+      size: exam.size,
+      file_type: exam.fileType,
+      path: outcome === "keep" ? null : path,
+      copy,
+      decision: outcome,
+      findings: exam.findings,
+      reason,
+      state: STATE_OF[outcome],
+    });
+    return {
+      type: "sample_detection",
+      fields: {
+        sample_id: id,
+        signature: exam.signature,
         sha256: exam.sha256,
         size: exam.size,
         file_type: exam.fileType,
-        path: exam.outcome === "keep" ? null : detection.path,
-        copy,
-        decision: exam.outcome,
-        findings: exam.findings,
-        reason: exam.reason,
-        state: STATE_OF[exam.outcome],
-      });
-      events.push({
-        type: "sample_detection",
-        fields: {
-          sample_id: id,
-          signature: detection.signature,
-          sha256: exam.sha256,
-          size: exam.size,
-          file_type: exam.fileType,
-          decision: exam.outcome,
-          reason: exam.reason,
-          path: detection.path,
-        },
-      });
-    }
-    return events;
+        decision: outcome,
+        reason,
+        path,
+      },
+    };
   }
 
   /** Keeps a private copy of a sample; null (with a problem in health) when it cannot. */
@@ -140,13 +233,17 @@ export class SampleCollector implements Collector {
     } catch (error) {
       this.#copyProblem = `A sample's private copy could not be kept in "${folder}" (${
         (error as Error).message
-      }); it is submitted from where ClamAV found it`;
+      }); it stays on this machine`;
       return null;
     }
   }
 
   problems(): string[] {
-    return [...this.#log.problems(), ...(this.#copyProblem ? [this.#copyProblem] : [])];
+    return [
+      ...this.#log.problems(),
+      ...(this.#copyProblem ? [this.#copyProblem] : []),
+      ...(this.#clamavProblem ? [this.#clamavProblem] : []),
+    ];
   }
 
   stop(): Promise<void> {

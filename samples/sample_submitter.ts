@@ -15,10 +15,11 @@ import type { RawEvent } from "../catalog/raw_event.ts";
 import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
 import { sha256Hex } from "../export/hash_chain.ts";
 import { DeletionGate } from "../policy/deletion_gate.ts";
-import { findPersonalDataInTurns, readMachineFacts } from "../policy/personal_data.ts";
+import { findPersonalDataAside, readMachineFacts } from "../policy/personal_data.ts";
 import { errorCode } from "./examine_sample.ts";
 import type { Policy } from "../policy/policy.ts";
 import { decideSample } from "../policy/sample_decision.ts";
+import { AGENT_ACTOR } from "../policy/actor_name.ts";
 import { sampleDestination } from "../policy/tiers.ts";
 import {
   dueSamples,
@@ -57,7 +58,7 @@ function decisionEvent(
 ): RawEvent {
   return {
     type: "sample_decision",
-    fields: { sample_id: sample.id, decision, actor: "vitrine", reason },
+    fields: { sample_id: sample.id, decision, actor: AGENT_ACTOR, reason },
   };
 }
 
@@ -157,21 +158,25 @@ export class SampleSubmitter {
    */
   async #submit(sample: Sample, policy: Policy, base: URL): Promise<string | null> {
     const maxBytes = policy.get("samples.maxSizeMB") * 1024 * 1024;
-    const file = sample.copy ?? sample.path;
-    const read = file === null
-      ? ({ kind: "absent" } as const)
-      : await readRegularRange(file, 0, maxBytes + 1, { noFollow: true }).catch((error) => ({
+    // Only vitrine's own copy of the bytes ClamAV confirmed leaves; the
+    // file's path is never read again (a sample detected before vitrine
+    // kept copies of every sample has none, and is dropped).
+    const read = sample.copy === null
+      ? ({ kind: "no_copy" } as const)
+      : await readRegularRange(sample.copy, 0, maxBytes + 1, { noLinks: true }).catch((error) => ({
         kind: "error" as const,
         message: errorCode(error),
       }));
     if (read.kind !== "ok" || read.size > maxBytes || sha256Hex(read.bytes) !== sample.sha256) {
-      const why = read.kind === "absent"
-        ? "the file is gone"
+      const why = read.kind === "no_copy"
+        ? "vitrine holds no copy of the bytes ClamAV confirmed (it was detected before vitrine kept one for every sample), and it never reads the file's path again"
+        : read.kind === "absent"
+        ? "vitrine's copy of it is gone"
         : read.kind === "error"
         ? `the file cannot be read (${read.message})`
         : read.kind !== "ok"
         ? `the file ${describeRefusal(read)}`
-        : "the file changed since it was detected (its SHA-256 differs)";
+        : "vitrine's copy of it changed since it was detected (its SHA-256 differs)";
       const reason = `Not submitted: ${why}; it is never submitted`;
       await this.#move(sample, "dropped", decisionEvent(sample, "drop", reason), reason);
       return null;
@@ -181,7 +186,7 @@ export class SampleSubmitter {
     const level = policy.get("cloudService.automaticSampleSubmissionConsent");
     if (level === "safe" && sample.state !== "approved") {
       const facts = await readMachineFacts();
-      const found = await findPersonalDataInTurns(bytes, facts);
+      const found = await findPersonalDataAside(bytes, facts);
       const decision = decideSample(level, bytes, facts, false, found);
       if (!decision.submit) {
         await this.#move(

@@ -5,6 +5,8 @@
  * @module
  */
 import type { Kysely } from "kysely";
+import { pathStamp } from "../ffi/read_regular_file.ts";
+import { type DetectionDoubts, detectionDoubts } from "./sample_collector.ts";
 import type { Tier } from "../catalog/types.ts";
 import { InputError } from "../input/input_error.ts";
 import { parseCount } from "../input/parse_filter.ts";
@@ -97,6 +99,10 @@ export interface SampleReport {
   /** Samples by state, all of them. */
   counts: Partial<Record<SampleState, number>>;
   samples: SampleView[];
+  /** The detection log the policy names, and whether it is there to be read. */
+  detectionLog: { path: string; present: boolean };
+  /** What the log claimed that vitrine did not believe, since the database was made. */
+  doubts: DetectionDoubts;
 }
 
 /** The samples `query` asks for, as shown under `policy`. */
@@ -106,9 +112,16 @@ export async function sampleReport(
   query: SampleQuery,
 ): Promise<SampleReport> {
   const tiers = allowedTiers(policy, "show");
-  const [counts, samples] = await Promise.all([
+  const [counts, samples, doubts] = await Promise.all([
     countSamples(db),
     listSamples(db, { ...(query.states ? { states: query.states } : {}), limit: query.limit }),
+    detectionDoubts(db),
   ]);
-  return { counts, samples: samples.map((sample) => sampleView(sample, tiers)) };
+  const log = policy.get("samples.detectionLog");
+  return {
+    counts,
+    samples: samples.map((sample) => sampleView(sample, tiers)),
+    detectionLog: { path: log, present: pathStamp(log) !== "absent" },
+    doubts,
+  };
 }

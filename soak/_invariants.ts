@@ -3,7 +3,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { CATALOG } from "../catalog/catalog.ts";
 import { eventSpec } from "../catalog/key_spec.ts";
-import type { Received, ReceivedPut } from "../tests/uplink/_otlp_receiver.ts";
+import type { Received, ReceivedPut } from "../testing/otlp_receiver.ts";
 import type { PolicyStep } from "./_policy_steps.ts";
 
 /** One invariant's verdict. */

@@ -15,9 +15,15 @@ import { currentPolicy } from "../agent/current_policy.ts";
 import { loadIdentity } from "../identity/identity.ts";
 import { insertEvents } from "../store/insert_events.ts";
 import { openStore } from "../store/open_store.ts";
-import { CLI_PERMISSIONS, ROOT } from "../tests/_helpers.ts";
-import { type Receiver, startReceiver } from "../tests/uplink/_otlp_receiver.ts";
-import { type AgentProcess, killHard, rssOf, startAgent, stopAgent } from "./_agent_process.ts";
+import { CLI_PERMISSIONS, ROOT } from "../testing/run_cli.ts";
+import { type Receiver, startReceiver } from "../testing/otlp_receiver.ts";
+import {
+  type AgentProcess,
+  killHard,
+  rssOf,
+  startAgent,
+  stopAgent,
+} from "../testing/shipped_agent.ts";
 import { checkInvariants, waitForDrain } from "./_invariants.ts";
 import { type PolicyStep, policySteps, policyText, writeAtomically } from "./_policy_steps.ts";
 

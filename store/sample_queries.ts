@@ -138,6 +138,14 @@ export async function noteSampleAttempt(
   await db.updateTable("sample").set(changes).where("id", "=", id).execute();
 }
 
+/** Bytes of the private copies of samples that may still leave. */
+export async function copiedBytes(db: Kysely<Database>): Promise<number> {
+  const row = await db.selectFrom("sample")
+    .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("size"), eb.val(0)).as("bytes"))
+    .where("state", "in", WAITING_STATES).where("copy", "is not", null).executeTakeFirst();
+  return Number(row?.bytes ?? 0);
+}
+
 /** The window samples.maxDailyMB counts over. */
 export const SAMPLE_CAP_WINDOW_MS = 24 * 60 * 60 * 1000;
 

@@ -150,7 +150,10 @@ export interface SampleTable {
   file_type: string | null;
   /** Where the file is; cleared once the sample will never be submitted (or was). */
   path: string | null;
-  /** The private copy kept under the data directory (samples.keepCopy), or null. */
+  /**
+   * The private copy of the bytes ClamAV confirmed, under the data directory:
+   * what is submitted. Null once the sample will never leave.
+   */
   copy: string | null;
   /** The decision at detection (defer: made once the managed policy can be read). */
   decision: "submit" | "hold" | "keep" | "defer";

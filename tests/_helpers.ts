@@ -1,15 +1,12 @@
 // Helpers shared by the tests.
 import { Agent, type AgentOptions } from "../agent/agent.ts";
 import type { RawEvent } from "../catalog/raw_event.ts";
-import denoConfig from "../deno.json" with { type: "json" };
+import { CLI_PERMISSIONS, ROOT, sh } from "../testing/run_cli.ts";
+import { waitFor } from "../testing/wait_for.ts";
 
-/** The repository root. */
-export const ROOT = new URL("../", import.meta.url).pathname;
-
-/** Permission flags the CLI runs with in tests: those of `deno task vitrine`. */
-export const CLI_PERMISSIONS: string[] = denoConfig.tasks.vitrine.split(" ").filter((arg) =>
-  arg.startsWith("--allow-")
-);
+export { CLI_PERMISSIONS, type CliResult, ROOT, runCli, sh } from "../testing/run_cli.ts";
+export { tempDir } from "../testing/temp_dir.ts";
+export { readUntil, waitFor } from "../testing/wait_for.ts";
 
 /** An install event with words of its own (`text`), at `time` when given: the tests' plain event. */
 export function installEvent(text: string, time?: number): RawEvent {
@@ -38,28 +35,6 @@ export function has(command: string): boolean {
   }).outputSync().success;
 }
 
-/** Result of a CLI run. */
-export interface CliResult {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs `vitrine ARGS` as a subprocess and waits for it. */
-export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_PERMISSIONS, `${ROOT}main.ts`, ...args],
-    env: { NO_COLOR: "1", ...env },
-    stdout: "piped",
-    stderr: "piped",
-  }).output();
-  return {
-    code: output.code,
-    stdout: new TextDecoder().decode(output.stdout),
-    stderr: new TextDecoder().decode(output.stderr),
-  };
-}
-
 /** Starts `vitrine run` as a subprocess (with `env` added to its environment). */
 export function spawnAgent(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
@@ -68,31 +43,6 @@ export function spawnAgent(args: string[], env: Record<string, string> = {}): De
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-}
-
-/** Runs a command and returns its standard output. */
-export async function sh(command: string, args: string[]): Promise<string> {
-  const output = await new Deno.Command(command, { args, stdout: "piped", stderr: "piped" })
-    .output();
-  if (!output.success) {
-    throw new Error(
-      `${command} ${args.join(" ")} failed: ${new TextDecoder().decode(output.stderr)}`,
-    );
-  }
-  return new TextDecoder().decode(output.stdout);
-}
-
-/** A fresh temporary directory, removed by the returned function. */
-export async function tempDir(
-  prefix = "vitrine-test-",
-): Promise<{ path: string; [Symbol.asyncDispose](): Promise<void> }> {
-  const path = await Deno.makeTempDir({ prefix });
-  return {
-    path,
-    async [Symbol.asyncDispose]() {
-      await Deno.remove(path, { recursive: true }).catch(() => {});
-    },
-  };
 }
 
 /** Writes `settings` as the managed file `managed.json` in `dir`; returns its path. */
@@ -125,52 +75,6 @@ export async function startTestAgent(
     () => agent.status().collectors.some((task) => task.name === "system" && task.runs > 0),
   );
   return agent;
-}
-
-/** Waits until `check` returns true, polling every 50 ms, or throws. */
-export async function waitFor(
-  what: string,
-  check: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
-}
-
-/** Reads stream text until it contains `needle`. */
-export async function readUntil(
-  stream: ReadableStream<Uint8Array>,
-  needle: string,
-  timeoutMs = 20_000,
-): Promise<string> {
-  const reader = stream.getReader();
-  const decoder = new TextDecoder();
-  let text = "";
-  const deadline = Date.now() + timeoutMs;
-  try {
-    while (!text.includes(needle)) {
-      const remaining = deadline - Date.now();
-      if (remaining <= 0) throw new Error(`Timed out waiting for "${needle}" in: ${text}`);
-      const next = await Promise.race([
-        reader.read(),
-        new Promise<never>((_, reject) =>
-          setTimeout(
-            () => reject(new Error(`Timed out waiting for "${needle}" in: ${text}`)),
-            remaining,
-          )
-        ),
-      ]);
-      if (next.done) throw new Error(`Stream ended before "${needle}": ${text}`);
-      text += decoder.decode(next.value, { stream: true });
-    }
-  } finally {
-    reader.releaseLock();
-  }
-  return text;
 }
 
 /** Whether `mount -t tmpfs` works here (root with CAP_SYS_ADMIN). */

@@ -8,7 +8,7 @@ import { vitrineField } from "../_field_builders.ts";
 import type { FieldSpec } from "../types.ts";
 
 /** The decisions a sample can get when it is detected. */
-export const SAMPLE_DECISIONS = ["submit", "hold", "keep", "defer"] as const;
+export const SAMPLE_DECISIONS = ["submit", "hold", "keep", "defer", "unconfirmed"] as const;
 
 /** The sample's id. */
 export const SAMPLE_ID_FIELD: FieldSpec = vitrineField(

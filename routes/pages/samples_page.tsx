@@ -8,6 +8,7 @@
 import type { VNode } from "preact";
 import type { SampleReport, SampleView } from "../../samples/sample_view.ts";
 import type { SampleState } from "../../store/schema.ts";
+import type { UnconfirmedCause } from "../../samples/examine_sample.ts";
 import { formatBytes, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { Bars, Card, CodeCell, DataTable, DecisionForm, Facts, Meter } from "./widgets.tsx";
@@ -35,9 +36,20 @@ const STATES: { state: SampleState; label: string; fill: "ok" | "warn" | "bad" }
   { state: "declined", label: "Declined", fill: "bad" },
   { state: "expired", label: "Expired", fill: "bad" },
   { state: "withdrawn", label: "Withdrawn (level none)", fill: "bad" },
-  { state: "dropped", label: "Dropped (file changed or gone)", fill: "bad" },
+  { state: "dropped", label: "Dropped (vitrine's copy changed or gone)", fill: "bad" },
   { state: "failed", label: "Failed after retries", fill: "bad" },
 ];
+
+const UNCONFIRMED_WORDS: Record<UnconfirmedCause, string> = {
+  relative_path: "a relative path",
+  unsafe_path: "a link or dots along the path",
+  not_read: "not a regular file, or gone",
+  too_large: "larger than samples.maxSizeMB",
+  changed: "changed since ClamAV logged it",
+  clean: "ClamAV found nothing",
+  other_signature: "ClamAV found another signature",
+  clamav_unavailable: "ClamAV could not be asked",
+};
 
 const LEVEL_WORDS = {
   none: "none: no sample is submitted",
@@ -85,9 +97,10 @@ export function SamplesPage(props: SamplesPageData): VNode {
   return (
     <Layout title="Samples" active="/samples" islands={["privacy_island"]}>
       <p class="muted">
-        When ClamAV flags a file, vitrine reads it, recognises its type from its content and decides
-        under the sample-submission level whether it may go to the organisation's sample store,
-        waits for a person's consent, or stays on this machine. Nothing goes anywhere else.
+        When ClamAV's log names a file, vitrine reads it once (through no symbolic link), has ClamAV
+        confirm the signature in those very bytes, recognises their type from their content and
+        decides under the sample-submission level whether they may go to the organisation's sample
+        store, wait for a person's consent, or stay on this machine. Nothing goes anywhere else.
       </p>
       <div class="grid">
         <Card title="Submission">
@@ -108,6 +121,23 @@ export function SamplesPage(props: SamplesPageData): VNode {
             used={props.daily.used}
             total={props.daily.cap}
             text={`${formatBytes(props.daily.used)} of ${formatBytes(props.daily.cap)}`}
+          />
+        </Card>
+        <Card title="Claims not believed">
+          <p class="muted">
+            A log line is only a claim: anyone who names a file can make ClamAV write one. vitrine
+            keeps a sample only when ClamAV finds the signature in the very bytes vitrine read.
+          </p>
+          <Facts
+            rows={[
+              ["Lines no ClamAV writes", String(report.doubts.malformed)],
+              ...Object.entries(report.doubts.unconfirmed).map(([cause, n]) =>
+                [`Not confirmed: ${UNCONFIRMED_WORDS[cause as UnconfirmedCause]}`, String(n)] as [
+                  string,
+                  string,
+                ]
+              ),
+            ]}
           />
         </Card>
         <Card title={`Samples by state (${total} in all)`}>
@@ -132,7 +162,19 @@ export function SamplesPage(props: SamplesPageData): VNode {
         )}
       <h2>Recent samples, newest first</h2>
       <DataTable
-        empty={<p class="muted">ClamAV has flagged nothing since vitrine began reading its log.</p>}
+        empty={
+          <p class="muted">
+            {report.detectionLog.present
+              ? "ClamAV has flagged nothing since vitrine began reading its log."
+              : (
+                <>
+                  ClamAV's detection log <code>{report.detectionLog.path}</code>{" "}
+                  does not exist, so vitrine sees no detection: point samples.detectionLog at the
+                  log clamd (LogFile) or clamscan --log writes.
+                </>
+              )}
+          </p>
+        }
         headers={["Detected", "Signature", "Type", "Size", "State", "Why", "Decided by"]}
         caption="The latest samples and what became of each"
       >

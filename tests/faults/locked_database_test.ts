@@ -6,7 +6,7 @@ import { equal } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { dataPaths } from "../../agent/data_dir.ts";
 import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
-import { startReceiver } from "../uplink/_otlp_receiver.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
 
 Deno.test("a database locked by another process while the agent sends is reported, and sending resumes", async () => {
   await using dir = await tempDir();

@@ -37,3 +37,20 @@ Deno.test("at most max detections are read, and the bytes after the last one's l
   const rest = readDetections(bytes(lines).subarray(first.used), 2);
   deepEqual(rest.items.map((d) => d.path), ["/c"]);
 });
+
+Deno.test("a line whose path holds control characters, or whose signature is no signature name, is counted as malformed and kept nowhere", () => {
+  const log = [
+    "/srv/a\tb.exe: Win.Test.EICAR_HDB-1 FOUND",
+    "/srv/esc\x1b[2J.exe: Win.Test.EICAR_HDB-1 FOUND",
+    "/tmp/anything: alice.smith@corp-example.com FOUND",
+    "/tmp/anything: /home/alice/private/tax.pdf FOUND",
+    "/tmp/anything: Sig(with)parens FOUND",
+    "/srv/fine.exe: Win.Test.EICAR_HDB-1 FOUND\r",
+    "",
+  ].join("\n");
+  const reading = readDetections(bytes(log));
+  deepEqual(reading.items, [
+    { path: "/srv/fine.exe", signature: "Win.Test.EICAR_HDB-1", seen: null },
+  ]);
+  equal(reading.malformed, 5);
+});

@@ -9,7 +9,7 @@ import { equal, ok } from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
 import { has, IS_ROOT, ROOT, runCli, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
-import { startReceiver } from "../uplink/_otlp_receiver.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
 
 const UNIT = `${ROOT}packaging/vitrine.service`;
 const LIBSECCOMP = "/usr/lib/x86_64-linux-gnu/libseccomp.so.2";

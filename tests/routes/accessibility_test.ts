@@ -5,8 +5,8 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
-import { startReceiver } from "../uplink/_otlp_receiver.ts";
-import { axeViolations as violations, launchBrowser, NO_BROWSER } from "./_browser.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
+import { axeViolations as violations, launchBrowser, NO_BROWSER } from "../../testing/browser.ts";
 
 /** A free port on loopback. */
 function freePort(): number {

@@ -1,7 +1,7 @@
 // Drives Debian's Chromium through playwright-core against a running agent.
 import { equal, match, ok } from "node:assert/strict";
 import { readUntil, ROOT, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
-import { launchBrowser, NO_BROWSER } from "./_browser.ts";
+import { launchBrowser, NO_BROWSER } from "../../testing/browser.ts";
 
 const SHOTS = `${ROOT}test-artefacts/screenshots`;
 

@@ -5,13 +5,14 @@ import { dataPaths } from "../../agent/data_dir.ts";
 import { serveDashboard } from "../../routes/serve_dashboard.ts";
 import { listSamples } from "../../store/sample_queries.ts";
 import { ROOT, startTestAgent, tempDir, writeManaged } from "../_helpers.ts";
-import { axeViolations, launchBrowser, NO_BROWSER } from "../routes/_browser.ts";
-import { AZURITE, sha256Hex, startAzurite } from "../uplink/_azurite.ts";
-import { clamscan, NO_CLAMSCAN, writeHashDatabase } from "./_clamscan.ts";
+import { axeViolations, launchBrowser } from "../../testing/browser.ts";
+import { sha256Hex, startAzurite } from "../../testing/azurite.ts";
+import { clamscan, writeHashDatabase } from "../../testing/clamav.ts";
+import { requires } from "../../testing/requires.ts";
 
 Deno.test({
   name: "a held sample approved on the Samples page is submitted, and the Sent page shows it",
-  ignore: NO_BROWSER !== "" || NO_CLAMSCAN !== "" || !AZURITE,
+  ...requires("chromium", "clamscan", "azurite-blob"),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -19,7 +20,7 @@ Deno.test({
     await using azurite = await startAzurite(dir.path, "samples");
     const letter = `${dir.path}/letter.txt`;
     await Deno.writeTextFile(letter, "Hello Jane, reach me at jane.doe@example.org\n");
-    const database = await writeHashDatabase(dir.path, [letter]);
+    const database = await writeHashDatabase(`${dir.path}/clamav-db`, [letter]);
     const sasFile = `${dir.path}/samples.sas`;
     await Deno.writeTextFile(sasFile, azurite.containerSas());
     const log = `${dir.path}/clamd.log`;
@@ -29,8 +30,10 @@ Deno.test({
         diagnosticLevel: "optional",
         automaticSampleSubmissionConsent: "safe",
       },
+      securityIntelligence: { databaseDirectory: `${dir.path}/clamav-db` },
       samples: {
         detectionLog: log,
+        clamdSocket: null,
         submissionUri: azurite.container.url,
         sasTokenFile: sasFile,
       },

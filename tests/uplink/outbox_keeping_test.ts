@@ -5,7 +5,7 @@ import { equal, ok } from "node:assert/strict";
 import { buildHealth } from "../../agent/health.ts";
 import { outboxDepth } from "../../store/outbox_queries.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
-import { startReceiver } from "./_otlp_receiver.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
 
 function policyText(url: string, extra: Record<string, unknown> = {}): string {
   return JSON.stringify({

@@ -4,7 +4,7 @@
 // that echoes the URL in its answer.
 import { equal, ok } from "node:assert/strict";
 import { runCli, startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
-import { startReceiver } from "./_otlp_receiver.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
 
 const SIGNATURE = "Zm9vYmFyU0lHTkFUVVJF";
 

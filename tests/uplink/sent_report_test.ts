@@ -3,7 +3,7 @@ import type { Agent } from "../../agent/agent.ts";
 import { createApp } from "../../routes/app.ts";
 import { listDeliveries } from "../../store/delivery_queries.ts";
 import { runCli, startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
-import { startReceiver } from "./_otlp_receiver.ts";
+import { startReceiver } from "../../testing/otlp_receiver.ts";
 
 const HOST = "127.0.0.1:7878";
 

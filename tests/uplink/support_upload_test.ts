@@ -6,7 +6,7 @@ import { openStore } from "../../store/open_store.ts";
 import { uploadSupportBundle } from "../../support/upload_support_bundle.ts";
 import { checkUploadUrl, redactUploadUrl } from "../../uplink/blob_upload.ts";
 import { runCli, startTestAgent, tempDir } from "../_helpers.ts";
-import { AZURITE, sha256Hex, startAzurite } from "./_azurite.ts";
+import { AZURITE, sha256Hex, startAzurite } from "../../testing/azurite.ts";
 
 /** A data directory at the optional level with consent recorded (or not). */
 async function dataDirWithConsent(dir: string, consent: boolean): Promise<string> {

@@ -7,7 +7,7 @@ import type { Agent } from "../../agent/agent.ts";
 import { buildHealth } from "../../agent/health.ts";
 import { uplinkHealth } from "../../uplink/uplink_status.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
-import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "./_tls_peer.ts";
+import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "../../testing/tls_peer.ts";
 
 Deno.test({
   name:

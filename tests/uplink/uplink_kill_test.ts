@@ -4,7 +4,7 @@ import { ok } from "node:assert/strict";
 import { openStore } from "../../store/open_store.ts";
 import { listEvents } from "../../store/event_queries.ts";
 import { readUntil, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
-import { type Receiver, startReceiver } from "./_otlp_receiver.ts";
+import { type Receiver, startReceiver } from "../../testing/otlp_receiver.ts";
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -7,7 +7,7 @@ import { listEvents } from "../../store/event_queries.ts";
 import { listDeliveries } from "../../store/delivery_queries.ts";
 import { outboxDepth } from "../../store/outbox_queries.ts";
 import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
-import { type Received, startReceiver } from "./_otlp_receiver.ts";
+import { type Received, startReceiver } from "../../testing/otlp_receiver.ts";
 
 /** A managed policy that sends to `url`, with quick retries for the tests. */
 function sendingPolicy(url: string, extra: Record<string, unknown> = {}): string {
@@ -421,7 +421,7 @@ Deno.test("a 10 MB answer is cut unread and the batch still counts as delivered"
   }
 });
 
-Deno.test("only uplink/egress.ts opens connections to other hosts", async () => {
+Deno.test("only uplink/egress.ts opens connections to other hosts; clamd is reached over its local socket alone", async () => {
   const offenders: string[] = [];
   const root = new URL("../../", import.meta.url).pathname;
   const walk = async (dir: string): Promise<void> => {
@@ -429,7 +429,17 @@ Deno.test("only uplink/egress.ts opens connections to other hosts", async () => 
       const path = dir ? `${dir}/${entry.name}` : entry.name;
       if (entry.isDirectory) {
         if (
-          ![".git", ".scratch", "tests", "bench", "soak", "static", "node_modules", "dist"]
+          ![
+            ".git",
+            ".scratch",
+            "tests",
+            "testing",
+            "bench",
+            "soak",
+            "static",
+            "node_modules",
+            "dist",
+          ]
             .includes(entry.name)
         ) {
           await walk(path);
@@ -445,7 +455,16 @@ Deno.test("only uplink/egress.ts opens connections to other hosts", async () => 
   };
   await walk("");
   // Islands fetch from the dashboard's own origin only.
-  deepEqual(offenders.filter((path) => !path.startsWith("islands/")), ["uplink/egress.ts"]);
+  deepEqual(offenders.filter((path) => !path.startsWith("islands/")), [
+    "intelligence/clamav_verdict.ts",
+    "uplink/egress.ts",
+  ]);
+  // The verdict's one connection is to a Unix socket on this machine (clamd's).
+  const verdict = await Deno.readTextFile(`${root}intelligence/clamav_verdict.ts`);
+  deepEqual(
+    [...verdict.matchAll(/Deno\.connect\(([^)]*)\)/g)].map((m) => m[1]),
+    ['{ transport: "unix", path: socket }'],
+  );
 });
 
 Deno.test("a stop while the endpoint hangs ends within the flush time, keeping the queue", async () => {

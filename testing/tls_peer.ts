@@ -2,10 +2,12 @@
 // certificates made with openssl, and a receiver (Node's https server,
 // since Deno.serve cannot ask for client certificates) that requires a
 // client certificate signed by its CA.
-import { has, ROOT, waitFor } from "../_helpers.ts";
+import { onPath } from "./requires.ts";
+import { ROOT } from "./run_cli.ts";
+import { waitFor } from "./wait_for.ts";
 
 /** What is missing here to make certificates and run the receiver (empty: nothing). */
-export const TLS_PEER_MISSING: string[] = ["openssl", "node"].filter((command) => !has(command));
+export const TLS_PEER_MISSING: string[] = ["openssl", "node"].filter((command) => !onPath(command));
 if (TLS_PEER_MISSING.length > 0) {
   console.warn(`skipped: mutual TLS needs ${TLS_PEER_MISSING.join(" and ")}`);
 }
@@ -95,7 +97,7 @@ export interface TlsReceiver {
 /** Starts the receiver on the certificates in `dir` (with `bodies`, each request's body in base64 too). */
 export async function startTlsReceiver(dir: string, bodies = false): Promise<TlsReceiver> {
   const child = new Deno.Command("node", {
-    args: [`${ROOT}tests/uplink/_tls_receiver.mjs`, dir, ...(bodies ? ["--bodies"] : [])],
+    args: [`${ROOT}testing/tls_receiver.mjs`, dir, ...(bodies ? ["--bodies"] : [])],
     stdout: "piped",
     stderr: "inherit",
   }).spawn();

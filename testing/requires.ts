@@ -1,0 +1,122 @@
+/**
+ * The one gate for tests that need something the machine may not have: a
+ * peer program (protoc, clamscan, promtool, chromium …), root, a Debian
+ * tool. `requires("protoc")` answers `{ ignore }` for `Deno.test` and, when
+ * something is missing, says once which test file skips and what to
+ * install, so that a skip is never silent.
+ *
+ * @module
+ */
+
+/** What a test may need besides Deno: a program on PATH, or one of these conditions. */
+export type Need = string | "root" | "glibc" | "libseccomp" | "seeds";
+
+/** Where each condition is checked, and what to do when it is not met. */
+const CONDITIONS: Readonly<Record<string, { met: () => boolean; hint: string }>> = {
+  root: { met: () => Deno.uid() === 0, hint: "run the tests as root" },
+  glibc: {
+    met: () =>
+      [
+        "/lib/x86_64-linux-gnu/libc.so.6",
+        "/lib/aarch64-linux-gnu/libc.so.6",
+        "/usr/lib/x86_64-linux-gnu/libc.so.6",
+      ].some(exists),
+    hint: "a glibc system",
+  },
+  libseccomp: {
+    met: () =>
+      [
+        "/usr/lib/x86_64-linux-gnu/libseccomp.so.2",
+        "/lib/x86_64-linux-gnu/libseccomp.so.2",
+        "/usr/lib/aarch64-linux-gnu/libseccomp.so.2",
+      ].some(exists),
+    hint: "apt-get install libseccomp2",
+  },
+  seeds: {
+    met: () => exists(new URL("../../shared/seeds/linux-privacy.md", import.meta.url).pathname),
+    hint: "the seeds at ../shared/seeds (beside the repository)",
+  },
+};
+
+/** The Debian package (or npm package) that brings each program, for the message. */
+const SOURCE: Readonly<Record<string, string>> = {
+  protoc: "apt-get install protobuf-compiler",
+  clamscan: "apt-get install clamav",
+  clamd: "apt-get install clamav-daemon",
+  sigtool: "apt-get install clamav",
+  freshclam: "apt-get install clamav-freshclam",
+  promtool: "apt-get install prometheus",
+  prometheus: "apt-get install prometheus",
+  chromium: "apt-get install chromium",
+  "azurite-blob": "npm install -g azurite",
+  "systemd-analyze": "apt-get install systemd",
+  "dpkg-deb": "apt-get install dpkg",
+  gcc: "apt-get install gcc",
+  openssl: "apt-get install openssl",
+  sqlite3: "apt-get install sqlite3",
+  bpftrace: "apt-get install bpftrace",
+  useradd: "apt-get install passwd",
+  setpriv: "apt-get install util-linux",
+  mount: "apt-get install mount",
+  python3: "apt-get install python3",
+};
+
+function exists(path: string): boolean {
+  try {
+    Deno.statSync(path);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The full path of `program` on PATH (an executable regular file), or null. */
+export function onPath(program: string): string | null {
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (dir === "") continue;
+    const path = `${dir}/${program}`;
+    try {
+      const stat = Deno.statSync(path);
+      if (stat.isFile && (stat.mode ?? 0) & 0o111) return path;
+    } catch {
+      // Not in this directory.
+    }
+  }
+  return null;
+}
+
+/** What of `needs` is missing here, each with what to do about it. */
+export function missing(...needs: Need[]): string[] {
+  return needs.flatMap((need) => {
+    const condition = CONDITIONS[need];
+    if (condition) return condition.met() ? [] : [`${need} (${condition.hint})`];
+    return onPath(need) ? [] : [`${need} (not on PATH; ${SOURCE[need] ?? "install it"})`];
+  });
+}
+
+const told = new Set<string>();
+
+/** The test file that called, for the message. */
+function caller(): string {
+  const line = new Error().stack?.split("\n").find((l) =>
+    l.includes("file://") && !l.includes("testing/requires.ts")
+  );
+  const url = /file:\/\/([^:)]+)/.exec(line ?? "")?.[1] ?? "a test";
+  return url.replace(new URL("../", import.meta.url).pathname, "");
+}
+
+/**
+ * `{ ignore: true }` when anything of `needs` is missing here, after saying
+ * (once per file and list) which file skips and why; `{ ignore: false }`
+ * otherwise. Use as `Deno.test({ ...requires("protoc"), name, fn })`.
+ */
+export function requires(...needs: Need[]): { ignore: boolean } {
+  const absent = missing(...needs);
+  if (absent.length === 0) return { ignore: false };
+  const message = `skipped in ${caller()}: needs ${absent.join(", ")}`;
+  if (!told.has(message)) {
+    told.add(message);
+    console.warn(message);
+  }
+  return { ignore: true };
+}
