@@ -52,6 +52,8 @@ export class Agent {
   readonly #follower: PolicyFollower;
   #identity: Identity;
   #stopped = false;
+  /** The size cap last applied (retention.maxSizeMB). */
+  #sizeLimitMB = Infinity;
   readonly #marker: MarkerWriter;
   readonly #damage: StoreDamage;
   /** What the start found wrong with the files of the previous run. */
@@ -107,13 +109,13 @@ export class Agent {
 
   /** Starts an agent; throws an `AgentLockedError` when another one runs on the directory. */
   static async start(options: AgentOptions): Promise<Agent> {
-    const { lock, store, damage } = await lockDataDir(options.dataDir, options.log);
+    const { lock, store, damage, problems } = await lockDataDir(options.dataDir, options.log);
     try {
       const policy = await currentPolicy(store.db, options.managedFile);
       const identity = await loadIdentity(store.db, policy);
       const agent = new Agent(options, lock, store, policy, identity);
       if (damage.length > 0) agent.#damage.note(damage.join("; "));
-      await agent.#begin();
+      await agent.#begin(problems);
       return agent;
     } catch (error) {
       await store.close().catch(() => {});
@@ -127,11 +129,11 @@ export class Agent {
     return this.#damage.message;
   }
 
-  async #begin(): Promise<void> {
+  async #begin(storeProblems: string[]): Promise<void> {
     const { dataDir } = this.options;
     await this.#uplink.apply(this.policy);
     const found = await startupRecords(this.store.db, dataDir, this.options.log);
-    this.#startupProblems = found.problems;
+    this.#startupProblems = [...storeProblems, ...found.problems];
     await this.#marker.write();
     await this.record(found.records);
     await clearCrashNote(dataDir);
@@ -203,6 +205,12 @@ export class Agent {
     // even while taking it off the outbox fails).
     await this.#uplink.apply(next);
     this.#scheduler.setInterval("heartbeat", heartbeatMs(next));
+    // A lowered size cap is kept at once, not at the next minute's look.
+    const limit = next.get("retention.maxSizeMB");
+    if (limit < this.#sizeLimitMB) {
+      void this.#scheduler.runNow("size_limit").catch(() => {});
+    }
+    this.#sizeLimitMB = limit;
     // Commands compare their policy with the agent's: tell them at once.
     await publishStatus(this.store.db, this.status()).catch(() => {});
   }

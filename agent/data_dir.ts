@@ -6,6 +6,7 @@
 import { geteuid } from "../ffi/euid.ts";
 import { type FileLock, tryLockFile } from "../ffi/file_lock.ts";
 import { checkIntegrity, openStore, type Store } from "../store/open_store.ts";
+import { type Rebuild, rebuildForFreePages } from "../store/rebuild_for_free_pages.ts";
 
 /**
  * The data directory: `--data-dir`, else `VITRINE_DATA_DIR`, else
@@ -64,20 +65,25 @@ export class AgentLockedError extends Error {
 }
 
 /**
- * Creates `dataDir` if needed, takes its lock, opens its database and reads
- * every page of it once (`damage`: what SQLite's quick check found, empty
- * when nothing), so that damage is told at start, not met later. Throws
- * {@linkcode AgentLockedError} when another agent holds the lock.
+ * Creates `dataDir` if needed, takes its lock, rebuilds a database made
+ * before free pages could be given back (once), opens it and reads every
+ * page of it once (`damage`: what SQLite's quick check found, empty when
+ * nothing), so that damage is told at start, not met later. `problems`
+ * says what could not be done now. Throws {@linkcode AgentLockedError}
+ * when another agent holds the lock.
  */
 export async function lockDataDir(
   dataDir: string,
   log?: (message: string) => void,
-): Promise<{ lock: FileLock; store: Store; damage: string[] }> {
+): Promise<{ lock: FileLock; store: Store; damage: string[]; problems: string[] }> {
   const paths = dataPaths(dataDir);
   await Deno.mkdir(dataDir, { recursive: true, mode: 0o700 });
   const lock = tryLockFile(paths.lock);
   if (lock === null) throw new AgentLockedError(dataDir);
   try {
+    const rebuild = rebuildForFreePages(paths.database);
+    if (rebuild.kind === "rebuilt") log?.(describeRebuild(rebuild));
+    const problems = rebuild.kind === "postponed" ? [rebuild.problem] : [];
     const store = await openStore(paths.database);
     const started = performance.now();
     const damage = await checkIntegrity(store.db).catch((error: Error) => [error.message]);
@@ -86,9 +92,16 @@ export async function lockDataDir(
         damage.length === 0 ? "intact" : "DAMAGED"
       }`,
     );
-    return { lock, store, damage };
+    return { lock, store, damage, problems };
   } catch (error) {
     lock.release();
     throw error;
   }
+}
+
+function describeRebuild(rebuild: Rebuild & { kind: "rebuilt" }): string {
+  const mib = (bytes: number) => (bytes / 1048576).toFixed(1);
+  return `Rebuilt the database once so that it gives free space back to the disk: ${rebuild.rows} rows of ${rebuild.tables} tables, ${
+    mib(rebuild.bytesBefore)
+  } MiB before, ${mib(rebuild.bytesAfter)} MiB after`;
 }

@@ -131,11 +131,7 @@ export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
       name: "size_limit",
       intervalMs: SIZE_CHECK_MS,
       immediate: true,
-      run: async () => {
-        const problem = await keepStorage(deps.store.db, deps.policy(), deps.record);
-        // Shown in health as this task's failure until it is solved.
-        if (problem) throw new Error(problem);
-      },
+      run: () => keepStorage(deps.store.db, deps.policy(), deps.record),
       // A full disk is retried every minute, not after ever longer waits.
       backoff: (error) => !isDiskFull(error),
     },

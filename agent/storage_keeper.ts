@@ -8,14 +8,7 @@ import type { Kysely } from "kysely";
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Policy } from "../policy/policy.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
-import {
-  canReleasePages,
-  checkpoint,
-  enableReleasingPages,
-  evictToFit,
-  releaseFreePages,
-  usedBytes,
-} from "../store/quota_queries.ts";
+import { checkpoint, evictToFit, releaseFreePages, usedBytes } from "../store/quota_queries.ts";
 import type { Database } from "../store/schema.ts";
 
 /** Evictions since the database was created, per tier, and the last one's time. */
@@ -43,30 +36,17 @@ export function storageLimitBytes(policy: Policy): number {
 /**
  * Keeps the database within what `policy` allows on disk: evicts what
  * exceeds the limit (see {@linkcode enforceSizeLimit}), gives free pages
- * back to the disk, and empties the write-ahead log. Returns a problem to
- * show when free pages cannot be given back yet, or null.
+ * back to the disk (a database made before that was possible is rebuilt
+ * once, at the agent's start), and empties the write-ahead log.
  */
 export async function keepStorage(
   db: Kysely<Database>,
   policy: Policy,
   record: (events: RawEvent[]) => Promise<unknown>,
-): Promise<string | null> {
+): Promise<void> {
   await enforceSizeLimit(db, policy, record);
-  let problem: string | null = null;
-  if (!(await canReleasePages(db))) {
-    try {
-      // Once, for a database made before pages could be given back.
-      await enableReleasingPages(db);
-    } catch (error) {
-      problem =
-        `The database cannot give free space back to the disk yet: rebuilding it once needs as much free disk as it takes (${
-          (error as Error).message
-        }); retried every minute`;
-    }
-  }
   await releaseFreePages(db);
   await checkpoint(db);
-  return problem;
 }
 
 /**

@@ -6,11 +6,11 @@
 // reached the receiver, whether every target is up, and the backend's cost
 // per endpoint per day at each level.
 import { DatabaseSync } from "node:sqlite";
-import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "../testing/tls_peer.ts";
+import { makeCertificates, startTlsReceiver, TLS_PEER_NEEDS } from "../testing/tls_peer.ts";
+import { missing as absent } from "../testing/requires.ts";
 import { decodeProtobuf } from "../testing/otlp_receiver.ts";
 import {
   agentCommand,
-  available,
   benchSetting,
   freePort,
   ROOT,
@@ -151,7 +151,7 @@ function storedBy(
 export async function fleetRunBench(work: string): Promise<Row[]> {
   const measure =
     `fleet: ${AGENTS} agents on this machine, mutual TLS, heartbeats every ${HEARTBEAT_SECONDS} s, one receiver, one Prometheus with one token`;
-  const missing = [...TLS_PEER_MISSING, ...(available("prometheus") ? [] : ["prometheus"])];
+  const missing = absent(...TLS_PEER_NEEDS, "prometheus");
   if (missing.length > 0) {
     return [
       row({

@@ -75,6 +75,11 @@ export async function openStore(path: string): Promise<Store> {
     `Cannot open the database "${path}" (check that the data directory exists and is writable)`,
   );
   try {
+    // Free pages go back to the disk (incremental vacuum). SQLite takes this
+    // only before the first table, and before the WAL mode writes the file's
+    // first page; on an older database it changes nothing (it is rebuilt
+    // once instead, by the agent: rebuild_for_free_pages.ts).
+    await sql`PRAGMA auto_vacuum = INCREMENTAL`.execute(db);
     await sql`PRAGMA journal_mode = WAL`.execute(db);
     // Keep the write-ahead log near 1 MiB: checkpoint every 256 pages and
     // cut the file back after each checkpoint, so disk use is the data's.

@@ -97,18 +97,6 @@ export async function canReleasePages(db: Kysely<Database>): Promise<boolean> {
   return Number(row.rows[0]?.auto_vacuum) === INCREMENTAL;
 }
 
-/**
- * Makes the database give free pages back to the disk from now on: sets
- * incremental auto-vacuum and rebuilds the file (VACUUM), which it needs
- * once. Rebuilding needs as much free disk as the database takes; on a
- * full disk it fails and the database stays as it was (try again later).
- */
-export async function enableReleasingPages(db: Kysely<Database>): Promise<void> {
-  if (await canReleasePages(db)) return;
-  await sql`PRAGMA auto_vacuum = INCREMENTAL`.execute(db);
-  await sql`VACUUM`.execute(db);
-}
-
 /** Pages at most given back in one step: a few MiB, so that no step stalls the agent. */
 const RELEASE_STEP = 1024;
 
@@ -116,7 +104,7 @@ const RELEASE_STEP = 1024;
  * Gives the database's free pages back to the disk, a few MiB at a time
  * with a pause for other work between steps, then moves them out of the
  * write-ahead log. Returns the bytes given back (0 where the database
- * cannot release pages: see {@linkcode enableReleasingPages}).
+ * cannot release pages: see rebuild_for_free_pages.ts).
  */
 export async function releaseFreePages(db: Kysely<Database>): Promise<number> {
   if (!(await canReleasePages(db))) return 0;

@@ -8,19 +8,12 @@ import {
   generateBlobSASQueryParameters,
   StorageSharedKeyCredential,
 } from "@azure/storage-blob";
-import { onPath } from "./requires.ts";
 import { readUntil } from "./wait_for.ts";
 
 // Azurite's documented development account (public, for the emulator only).
 const ACCOUNT = "devstoreaccount1";
 const ACCOUNT_KEY =
   "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
-
-/** Whether Azurite can run here. */
-export const AZURITE: boolean = onPath("azurite-blob") !== null;
-if (!AZURITE) {
-  console.warn("skipped: azurite-blob is not installed (npm install -g azurite runs these tests)");
-}
 
 function freePort(): number {
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -3,23 +3,16 @@
 import axe from "axe-core";
 import { type Browser, chromium, type Page } from "playwright-core";
 
-const CHROMIUM = "/usr/bin/chromium";
+import { onPath } from "./requires.ts";
 
-/** Why the browser tests cannot run here ("" when they can). */
-export const NO_BROWSER: string = (() => {
-  try {
-    Deno.statSync(CHROMIUM);
-    return "";
-  } catch {
-    return `${CHROMIUM} is not installed (apt-get install chromium)`;
-  }
-})();
-if (NO_BROWSER) console.warn(`skipped: the browser tests need Chromium: ${NO_BROWSER}`);
-
-/** Starts Chromium headless, quiet (no updates, sync or first-run pages). */
+/** Starts Debian's Chromium (the one on PATH) headless, quiet (no updates, sync or first-run pages). */
 export function launchBrowser(): Promise<Browser> {
+  const executablePath = onPath("chromium");
+  if (!executablePath) {
+    throw new Error('chromium is not on PATH: gate the test with requires("chromium")');
+  }
   return chromium.launch({
-    executablePath: CHROMIUM,
+    executablePath,
     args: [
       "--no-sandbox",
       "--disable-gpu",

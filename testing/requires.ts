@@ -9,7 +9,7 @@
  */
 
 /** What a test may need besides Deno: a program on PATH, or one of these conditions. */
-export type Need = string | "root" | "glibc" | "libseccomp" | "seeds";
+export type Need = string | "root" | "glibc" | "libseccomp" | "seeds" | "denort";
 
 /** Where each condition is checked, and what to do when it is not met. */
 const CONDITIONS: Readonly<Record<string, { met: () => boolean; hint: string }>> = {
@@ -31,6 +31,13 @@ const CONDITIONS: Readonly<Record<string, { met: () => boolean; hint: string }>>
         "/usr/lib/aarch64-linux-gnu/libseccomp.so.2",
       ].some(exists),
     hint: "apt-get install libseccomp2",
+  },
+  denort: {
+    met: () => {
+      const denort = Deno.env.get("DENORT_BIN");
+      return denort !== undefined && exists(denort);
+    },
+    hint: "DENORT_BIN naming a local denort runtime: deno compile cannot download its own here",
   },
   seeds: {
     met: () => exists(new URL("../../shared/seeds/linux-privacy.md", import.meta.url).pathname),
@@ -59,6 +66,11 @@ const SOURCE: Readonly<Record<string, string>> = {
   setpriv: "apt-get install util-linux",
   mount: "apt-get install mount",
   python3: "apt-get install python3",
+  script: "apt-get install bsdutils",
+  umount: "apt-get install mount",
+  "apt-get": "a Debian system",
+  npm: "install Node.js and npm",
+  node: "install Node.js",
 };
 
 function exists(path: string): boolean {

@@ -2,15 +2,11 @@
 // certificates made with openssl, and a receiver (Node's https server,
 // since Deno.serve cannot ask for client certificates) that requires a
 // client certificate signed by its CA.
-import { onPath } from "./requires.ts";
 import { ROOT } from "./run_cli.ts";
 import { waitFor } from "./wait_for.ts";
 
-/** What is missing here to make certificates and run the receiver (empty: nothing). */
-export const TLS_PEER_MISSING: string[] = ["openssl", "node"].filter((command) => !onPath(command));
-if (TLS_PEER_MISSING.length > 0) {
-  console.warn(`skipped: mutual TLS needs ${TLS_PEER_MISSING.join(" and ")}`);
-}
+/** What a test of mutual TLS needs: openssl for certificates, Node for the receiver. */
+export const TLS_PEER_NEEDS = ["openssl", "node"] as const;
 
 async function openssl(dir: string, args: string[]): Promise<void> {
   const out = await new Deno.Command("openssl", { args, cwd: dir, stdout: "null", stderr: "piped" })

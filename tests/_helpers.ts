@@ -26,15 +26,6 @@ export function installEvent(text: string, time?: number): RawEvent {
 /** Whether the tests run as root. */
 export const IS_ROOT = Deno.uid() === 0;
 
-/** Whether `command` is on PATH (the peers some tests need: promtool, openssl, gcc …). */
-export function has(command: string): boolean {
-  return new Deno.Command("sh", {
-    args: ["-c", `command -v ${command}`],
-    stdout: "null",
-    stderr: "null",
-  }).outputSync().success;
-}
-
 /** Starts `vitrine run` as a subprocess (with `env` added to its environment). */
 export function spawnAgent(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
   return new Deno.Command(Deno.execPath(), {
@@ -76,15 +67,6 @@ export async function startTestAgent(
   );
   return agent;
 }
-
-/** Whether `mount -t tmpfs` works here (root with CAP_SYS_ADMIN). */
-export const CAN_MOUNT = IS_ROOT && (() => {
-  try {
-    return new Deno.Command("mount", { args: ["--version"] }).outputSync().success;
-  } catch {
-    return false;
-  }
-})();
 
 /** Mounts a tmpfs of `megabytes` at `path` (created), unmounted when disposed. */
 export async function mountTmpfs(

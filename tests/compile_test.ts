@@ -1,22 +1,13 @@
 import { equal, match } from "node:assert/strict";
 import { readUntil, ROOT, tempDir } from "./_helpers.ts";
 import denoConfig from "../deno.json" with { type: "json" };
+import { requires } from "../testing/requires.ts";
 
 const DENORT = Deno.env.get("DENORT_BIN");
-let reason = "";
-if (!DENORT) reason = "DENORT_BIN is not set, and deno compile cannot download its runtime here";
-else {
-  try {
-    Deno.statSync(DENORT);
-  } catch {
-    reason = `DENORT_BIN names "${DENORT}", which does not exist`;
-  }
-}
-if (reason) console.warn(`skipped: the compile test needs a local denort runtime: ${reason}`);
 
 Deno.test({
   name: "deno compile builds a standalone vitrine that serves its embedded static files",
-  ignore: reason !== "",
+  ...requires("denort"),
   fn: async () => {
     await using dir = await tempDir();
     const binary = `${dir.path}/vitrine`;

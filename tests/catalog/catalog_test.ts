@@ -7,6 +7,7 @@ import type { FieldSpec } from "../../catalog/types.ts";
 import { parseSeedPage, type SeedField } from "./_seed_tables.ts";
 import { ROOT } from "../_helpers.ts";
 import seedFields from "./seed_fields.json" with { type: "json" };
+import { requires } from "../../testing/requires.ts";
 
 const SEEDS = `${ROOT}../shared/seeds`;
 
@@ -49,22 +50,9 @@ Deno.test("no catalogued seed field claims a platform whose page does not name i
   deepEqual(extra, []);
 });
 
-const SEEDS_PRESENT = [`${SEEDS}/linux-privacy.md`, `${SEEDS}/mac-privacy.md`].every((path) => {
-  try {
-    return Deno.statSync(path).isFile;
-  } catch {
-    return false;
-  }
-});
-if (!SEEDS_PRESENT) {
-  console.warn(
-    `skipped: the privacy pages are not at ${SEEDS}; the committed fixture is used alone`,
-  );
-}
-
 Deno.test({
   name: "the seed fixture is what the privacy pages say",
-  ignore: !SEEDS_PRESENT,
+  ...requires("seeds"),
   fn: async () => {
     const linux = await Deno.readTextFile(`${SEEDS}/linux-privacy.md`);
     const macos = await Deno.readTextFile(`${SEEDS}/mac-privacy.md`);

@@ -3,13 +3,10 @@
 // scrapes an agent that listens beyond loopback with the one read-only
 // token an administrator provisions.
 import { equal, ok } from "node:assert/strict";
-import { has, readUntil, ROOT, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { readUntil, ROOT, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { requires } from "../../testing/requires.ts";
 
 const DEPLOY = `${ROOT}deploy/prometheus`;
-
-const PROMTOOL = has("promtool");
-const PROMETHEUS = PROMTOOL && has("prometheus");
-if (!PROMETHEUS) console.warn("skipped: the deploy tests need prometheus and promtool");
 
 async function promtool(args: string[], cwd = DEPLOY): Promise<string> {
   const out = await new Deno.Command("promtool", { args, cwd, stdout: "piped", stderr: "piped" })
@@ -39,7 +36,7 @@ async function localConfig(dir: string, token: string, targets: string[]): Promi
 
 Deno.test({
   name: "the fleet's alert rules pass their unit tests and the scrape job is valid",
-  ignore: !PROMTOOL,
+  ...requires("promtool"),
   fn: async () => {
     await promtool(["check", "rules", "vitrine_rules.yml"]);
     await promtool(["test", "rules", "vitrine_rules_test.yml"]);
@@ -51,7 +48,7 @@ Deno.test({
 
 Deno.test({
   name: "Prometheus with deploy/'s job scrapes an agent beyond loopback with the provisioned token",
-  ignore: !PROMETHEUS,
+  ...requires("promtool", "prometheus"),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

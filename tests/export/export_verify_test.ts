@@ -15,6 +15,7 @@ import type { Policy } from "../../policy/policy.ts";
 import { combinePolicy } from "../../policy/combine_policy.ts";
 import { openStore, type Store } from "../../store/open_store.ts";
 import { ROOT, runCli, tempDir } from "../_helpers.ts";
+import { requires } from "../../testing/requires.ts";
 
 function policyAt(level: "required" | "optional"): Policy {
   return combinePolicy("/nonexistent/managed.json", {
@@ -271,20 +272,9 @@ Deno.test("vitrine export writes a file that vitrine verify accepts, and rejects
   match(bad.stderr, /^Not intact: record 2 \(line 3\)/);
 });
 
-const SCRIPT = "/usr/bin/script";
-let hasScript = true;
-try {
-  Deno.statSync(SCRIPT);
-} catch {
-  hasScript = false;
-  console.warn(
-    "skipped: the terminal progress test needs util-linux's script(1) for a pseudo-terminal",
-  );
-}
-
 Deno.test({
   name: "on a terminal the export shows progress (records, bytes, rate)",
-  ignore: !hasScript,
+  ...requires("script"),
 }, async () => {
   await using dir = await tempDir();
   const store = await seeded(dir.path, 5);
@@ -302,7 +292,7 @@ Deno.test({
     "--out",
     `${dir.path}/out.json`,
   ].join(" ");
-  const result = await new Deno.Command(SCRIPT, {
+  const result = await new Deno.Command("script", {
     args: ["-qec", command, "/dev/null"],
     stdout: "piped",
     stderr: "piped",

@@ -10,7 +10,8 @@ import { utf8Stream } from "../../export/gzip_stream.ts";
 import { exportEvents } from "../../export/export_events.ts";
 import { allowedTiers } from "../../policy/tiers.ts";
 import { listEvents } from "../../store/event_queries.ts";
-import { CAN_MOUNT, fillDisk, mountTmpfs, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { fillDisk, mountTmpfs, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { requires } from "../../testing/requires.ts";
 
 async function storedOptional(agent: Agent): Promise<number> {
   const rows = await sql<
@@ -106,7 +107,7 @@ Deno.test("a write on a full database names the full disk, not a failed rollback
 Deno.test({
   name:
     "on a real full disk the lowered level is kept, optional data hidden, and the deletion done once space returns (needs root for tmpfs)",
-  ignore: !CAN_MOUNT,
+  ...requires("root", "mount", "umount"),
   sanitizeResources: false,
   fn: async () => {
     await using dir = await tempDir();
@@ -148,4 +149,3 @@ Deno.test({
     }
   },
 });
-if (!CAN_MOUNT) console.warn("skipped: the real full-disk test needs root to mount a tmpfs");

@@ -1,17 +1,7 @@
 import { equal, ok } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
 import { trimCHeap } from "../../ffi/trim_c_heap.ts";
-
-const glibc = Deno.build.os === "linux" &&
-  (() => {
-    try {
-      Deno.dlopen("libc.so.6", { gnu_get_libc_version: { parameters: [], result: "pointer" } })
-        .close();
-      return true;
-    } catch {
-      return false;
-    }
-  })();
+import { requires } from "../../testing/requires.ts";
 
 function anonKiB(): number {
   const status = Deno.readTextFileSync("/proc/self/status");
@@ -20,7 +10,7 @@ function anonKiB(): number {
 
 Deno.test({
   name: "memory that SQLite freed goes back to the system when the C heap is trimmed",
-  ignore: !glibc,
+  ...requires("glibc"),
   fn() {
     // An in-memory database of some 64 MiB, in SQLite's small page allocations.
     const db = new DatabaseSync(":memory:");

@@ -7,13 +7,7 @@ import {
 } from "../../intelligence/clamav_databases.ts";
 import { tempDir } from "../_helpers.ts";
 import { databaseFile } from "./_clamav_files.ts";
-
-const SIGTOOL = new Deno.Command("sh", {
-  args: ["-c", "command -v sigtool"],
-  stdout: "null",
-  stderr: "null",
-}).outputSync().success;
-if (!SIGTOOL) console.warn("skipped: sigtool (Debian's clamav) is not installed");
+import { requires } from "../../testing/requires.ts";
 
 Deno.test("a header gives the version, signatures, level and builder", () => {
   const header = parseHeader("daily", "daily.cvd", databaseFile(27815));
@@ -60,7 +54,7 @@ Deno.test("the daily version is sig_version; cld beats an older cvd; a missing d
 
 Deno.test({
   name: "ClamAV's own sigtool reads the same header as vitrine",
-  ignore: !SIGTOOL,
+  ...requires("sigtool"),
 }, async () => {
   await using dir = await tempDir();
   const path = `${dir.path}/daily.cvd`;

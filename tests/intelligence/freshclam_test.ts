@@ -1,11 +1,7 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { readFreshclamLog, usesProxy } from "../../intelligence/freshclam.ts";
 import { tempDir } from "../_helpers.ts";
-
-const FRESHCLAM = Deno.uid() === 0 &&
-  new Deno.Command("sh", { args: ["-c", "command -v freshclam"], stdout: "null", stderr: "null" })
-    .outputSync().success;
-if (!FRESHCLAM) console.warn("skipped: the real freshclam test needs root and Debian's clamav");
+import { requires } from "../../testing/requires.ts";
 
 Deno.test("a proxy counts only when HTTPProxyServer is set and not commented out", () => {
   equal(usesProxy("DatabaseMirror db.local.clamav.net\n#HTTPProxyServer p.example\n"), false);
@@ -62,7 +58,7 @@ Deno.test("offsets are bytes even where the log holds bytes that are not UTF-8",
 
 Deno.test({
   name: "the log of a real freshclam that cannot reach its mirror gives one failure",
-  ignore: !FRESHCLAM,
+  ...requires("root", "freshclam"),
 }, async () => {
   await using dir = await tempDir();
   const listener = Deno.listen({ hostname: "127.0.0.1", port: 0 });

@@ -7,7 +7,8 @@ import denoConfig from "../../deno.json" with { type: "json" };
 import { listEvents } from "../../store/event_queries.ts";
 import { openStore } from "../../store/open_store.ts";
 import { buildPackage } from "../../packaging/build_package.ts";
-import { has, IS_ROOT, tempDir } from "../_helpers.ts";
+import { tempDir } from "../_helpers.ts";
+import { missing, requires } from "../../testing/requires.ts";
 
 const exists = (path: string) => {
   try {
@@ -18,12 +19,10 @@ const exists = (path: string) => {
   }
 };
 
-const DPKG = has("dpkg-deb") && has("npm");
-if (!DPKG) console.warn("skipped: building the package needs dpkg-deb and npm");
 // Installing for real only where it cannot disturb an existing installation.
-const REAL = IS_ROOT && has("apt-get") && !exists("/usr/bin/vitrine") &&
+const REAL = missing("root", "apt-get").length === 0 && !exists("/usr/bin/vitrine") &&
   !exists("/var/lib/vitrine") && !exists("/var/log/vitrine");
-if (DPKG && !REAL) {
+if (!REAL) {
   console.warn("the package test installs into a throwaway root (not root, or vitrine is here)");
 }
 
@@ -118,7 +117,7 @@ function real() {
 Deno.test({
   name:
     "the Debian package installs, upgrades and removes cleanly, runs with no Deno on PATH, and records each step",
-  ignore: !DPKG,
+  ...requires("dpkg-deb", "npm"),
 }, async () => {
   await using out = await tempDir("vitrine-package-test-");
   const first = await buildPackage(out.path);
@@ -149,7 +148,7 @@ Deno.test({
     const commandFlags = /--v8-flags=\S+/.exec(denoConfig.tasks.vitrine)![0];
     ok(launcherText.includes(commandFlags), "the launcher's command flags");
 
-    if (has("systemd-analyze")) {
+    if (missing("systemd-analyze").length === 0) {
       // ExecStart must name the launcher where this install put it.
       const unit = `${out.path}/vitrine.service`;
       await Deno.writeTextFile(

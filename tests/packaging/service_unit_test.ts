@@ -7,9 +7,10 @@
 // it is ready, reads fanotify, writes its database and sends.
 import { equal, ok } from "node:assert/strict";
 import denoConfig from "../../deno.json" with { type: "json" };
-import { has, IS_ROOT, ROOT, runCli, tempDir, waitFor, writeManaged } from "../_helpers.ts";
+import { ROOT, runCli, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
 import { startReceiver } from "../../testing/otlp_receiver.ts";
+import { requires } from "../../testing/requires.ts";
 
 const UNIT = `${ROOT}packaging/vitrine.service`;
 const LIBSECCOMP = "/usr/lib/x86_64-linux-gnu/libseccomp.so.2";
@@ -21,14 +22,9 @@ async function run(command: string, args: string[]): Promise<{ code: number; out
   return { code: output.code, out: text.decode(output.stdout) + text.decode(output.stderr) };
 }
 
-const ANALYZE = has("systemd-analyze");
-if (!ANALYZE) {
-  console.warn("skipped: the unit tests need systemd-analyze (apt-get install systemd)");
-}
-
 Deno.test({
   name: "the unit's exposure is at most 2.0 and systemd-analyze verify has nothing to say",
-  ignore: !ANALYZE,
+  ...requires("systemd-analyze"),
   fn: async () => {
     const security = await run("systemd-analyze", ["security", "--offline=true", UNIT]);
     const score = /Overall exposure level for vitrine\.service: ([\d.]+)/.exec(security.out)?.[1];
@@ -49,7 +45,7 @@ Deno.test({
 
 Deno.test({
   name: "with the sample-reading drop-in homes and /tmp are visible read-only, at exposure 2.3",
-  ignore: !ANALYZE,
+  ...requires("systemd-analyze"),
   fn: async () => {
     await using dir = await tempDir();
     const copy = `${dir.path}/vitrine.service`;
@@ -98,22 +94,10 @@ async function allowedSystemCalls(unit: string): Promise<Set<string>> {
 
 const FAMILIES: Record<string, number> = { AF_UNIX: 1, AF_INET: 2, AF_INET6: 10, AF_NETLINK: 16 };
 
-let sandboxReason = "";
-if (!ANALYZE) sandboxReason = "systemd-analyze is missing";
-else if (!has("gcc")) sandboxReason = "gcc is missing";
-else {
-  try {
-    Deno.statSync(LIBSECCOMP);
-  } catch {
-    sandboxReason = `${LIBSECCOMP} is missing (apt-get install libseccomp2)`;
-  }
-}
-if (sandboxReason) console.warn(`skipped: the agent under the unit's filters: ${sandboxReason}`);
-
 Deno.test({
   name:
     "under the unit's system-call filter, address families and W^X rule the agent starts, notifies, reads fanotify, writes and sends",
-  ignore: sandboxReason !== "",
+  ...requires("systemd-analyze", "gcc", "libseccomp"),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -193,7 +177,7 @@ Deno.test({
       const health = JSON.parse((await runCli(["health", "--data-dir", data])).stdout);
       ok(health.counts.required > 0 && health.counts.optional > 0, "the database takes writes");
       equal(health.agent.running, true);
-      if (IS_ROOT) {
+      if (Deno.uid() === 0) {
         equal(health.agent.subsystem.subsystem, "fanotify", JSON.stringify(health.agent.subsystem));
       }
       const denied = stderr.split("\n").filter((line) =>

@@ -6,7 +6,8 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import type { Page } from "playwright-core";
 import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { startReceiver } from "../../testing/otlp_receiver.ts";
-import { axeViolations as violations, launchBrowser, NO_BROWSER } from "../../testing/browser.ts";
+import { axeViolations as violations, launchBrowser } from "../../testing/browser.ts";
+import { requires } from "../../testing/requires.ts";
 
 /** A free port on loopback. */
 function freePort(): number {
@@ -65,7 +66,7 @@ async function open(page: Page, base: string, path: string): Promise<void> {
 
 Deno.test({
   name: "every page and state has no WCAG 2.2 AA violation, in the light and the dark scheme",
-  ignore: NO_BROWSER !== "",
+  ...requires("chromium"),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {
@@ -163,7 +164,7 @@ Deno.test({
 
 Deno.test({
   name: "with the keyboard alone a person changes a privacy setting and downloads an export",
-  ignore: NO_BROWSER !== "",
+  ...requires("chromium"),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

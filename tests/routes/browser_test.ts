@@ -1,7 +1,8 @@
 // Drives Debian's Chromium through playwright-core against a running agent.
 import { equal, match, ok } from "node:assert/strict";
 import { readUntil, ROOT, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
-import { launchBrowser, NO_BROWSER } from "../../testing/browser.ts";
+import { launchBrowser } from "../../testing/browser.ts";
+import { requires } from "../../testing/requires.ts";
 
 const SHOTS = `${ROOT}test-artefacts/screenshots`;
 
@@ -17,7 +18,7 @@ function filledByData(chart: Record<string, string | undefined>, what: string): 
 
 Deno.test({
   name: "a person can browse, filter, search, open an event and change a setting in the dashboard",
-  ignore: NO_BROWSER !== "",
+  ...requires("chromium"),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

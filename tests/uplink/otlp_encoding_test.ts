@@ -6,6 +6,7 @@ import { encodeLogsJson, rejectedInJson } from "../../uplink/otlp_json.ts";
 import { encodeLogsProtobuf, rejectedInProtobuf } from "../../uplink/otlp_protobuf.ts";
 import type { Attributes, LogsRequest } from "../../uplink/otlp_records.ts";
 import { decodeJson, decodeProtobuf } from "../../testing/otlp_receiver.ts";
+import { requires } from "../../testing/requires.ts";
 
 /** Attributes of every kind and size the agent sends, and a few it might. */
 function sampleRequest(records: number): LogsRequest {
@@ -104,33 +105,26 @@ Deno.test("the protobuf request is OpenTelemetry's serializer's, byte for byte",
   }
 });
 
-Deno.test("protoc reads the protobuf request, with times in whole nanoseconds", async (t) => {
-  const protoc = await new Deno.Command("protoc", { args: ["--version"] }).output().catch(() =>
-    null
-  );
-  if (!protoc?.success) {
-    await t.step({
-      name: "skipped: protoc is not installed (Debian: protobuf-compiler)",
-      ignore: true,
-      fn() {},
-    });
-    return;
-  }
-  const child = new Deno.Command("protoc", {
-    args: ["--decode_raw"],
-    stdin: "piped",
-    stdout: "piped",
-    stderr: "piped",
-  }).spawn();
-  const writer = child.stdin.getWriter();
-  await writer.write(encodeLogsProtobuf(sampleRequest(2)));
-  await writer.close();
-  const output = await child.output();
-  ok(output.success, new TextDecoder().decode(output.stderr));
-  const text = new TextDecoder().decode(output.stdout);
-  // 1764000000000 ms = 1764000000000000000 ns = 0x187ac0f0fbc68000.
-  ok(text.includes(`1: 0x${(1_764_000_000_000n * 1_000_000n).toString(16)}`), text.slice(0, 400));
-  ok(text.includes('12: "system_statistics"'));
+Deno.test({
+  ...requires("protoc"),
+  name: "protoc reads the protobuf request, with times in whole nanoseconds",
+  fn: async () => {
+    const child = new Deno.Command("protoc", {
+      args: ["--decode_raw"],
+      stdin: "piped",
+      stdout: "piped",
+      stderr: "piped",
+    }).spawn();
+    const writer = child.stdin.getWriter();
+    await writer.write(encodeLogsProtobuf(sampleRequest(2)));
+    await writer.close();
+    const output = await child.output();
+    ok(output.success, new TextDecoder().decode(output.stderr));
+    const text = new TextDecoder().decode(output.stdout);
+    // 1764000000000 ms = 1764000000000000000 ns = 0x187ac0f0fbc68000.
+    ok(text.includes(`1: 0x${(1_764_000_000_000n * 1_000_000n).toString(16)}`), text.slice(0, 400));
+    ok(text.includes('12: "system_statistics"'));
+  },
 });
 
 Deno.test("a string or message longer than 127 bytes gets its full length, however long", () => {

@@ -2,7 +2,8 @@ import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { CATALOG } from "../../catalog/catalog.ts";
 import { METRICS, samplesOf } from "../../uplink/prometheus_metrics.ts";
 import { appFixture, HOST } from "../routes/_app_fixture.ts";
-import { has, readUntil, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { readUntil, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { requires } from "../../testing/requires.ts";
 
 const local = (path: string) => new Request(`http://${HOST}${path}`, { headers: { host: HOST } });
 
@@ -11,13 +12,6 @@ function freePort(): number {
   const { port } = listener.addr as Deno.NetAddr;
   listener.close();
   return port;
-}
-
-const PROMETHEUS = has("promtool") && has("prometheus");
-if (!PROMETHEUS) {
-  console.warn(
-    "skipped: promtool or prometheus is not installed (apt-get install prometheus runs the scrape test)",
-  );
 }
 
 Deno.test("every measured catalogue field is one well-named metric", () => {
@@ -98,7 +92,7 @@ Deno.test("GET /metrics serves only what the level allows", async () => {
 
 Deno.test({
   name: "promtool accepts /metrics, and a real Prometheus scrapes it and answers a query",
-  ignore: !PROMETHEUS,
+  ...requires("promtool", "prometheus"),
 }, async () => {
   await using dir = await tempDir();
   const port = freePort();

@@ -6,7 +6,8 @@ import { openStore } from "../../store/open_store.ts";
 import { uploadSupportBundle } from "../../support/upload_support_bundle.ts";
 import { checkUploadUrl, redactUploadUrl } from "../../uplink/blob_upload.ts";
 import { runCli, startTestAgent, tempDir } from "../_helpers.ts";
-import { AZURITE, sha256Hex, startAzurite } from "../../testing/azurite.ts";
+import { sha256Hex, startAzurite } from "../../testing/azurite.ts";
+import { requires } from "../../testing/requires.ts";
 
 /** A data directory at the optional level with consent recorded (or not). */
 async function dataDirWithConsent(dir: string, consent: boolean): Promise<string> {
@@ -83,7 +84,7 @@ Deno.test("an upload URL must be https (or this machine) and carry no password",
 Deno.test({
   name:
     "vitrine support upload sends the bundle to Azurite: same SHA-256, request id, redacted URI",
-  ignore: !AZURITE,
+  ...requires("azurite-blob"),
 }, async () => {
   await using dir = await tempDir();
   await using azurite = await startAzurite(dir.path);
@@ -114,7 +115,7 @@ Deno.test({
 
 Deno.test({
   name: "a large bundle goes to Azurite in blocks and arrives whole",
-  ignore: !AZURITE,
+  ...requires("azurite-blob"),
 }, async () => {
   await using dir = await tempDir();
   await using azurite = await startAzurite(dir.path);
@@ -146,7 +147,7 @@ Deno.test({
 
 Deno.test({
   name: "a refused upload is recorded as failed, never as completed",
-  ignore: !AZURITE,
+  ...requires("azurite-blob"),
 }, async () => {
   await using dir = await tempDir();
   await using azurite = await startAzurite(dir.path);

@@ -7,12 +7,13 @@ import type { Agent } from "../../agent/agent.ts";
 import { buildHealth } from "../../agent/health.ts";
 import { uplinkHealth } from "../../uplink/uplink_status.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
-import { makeCertificates, startTlsReceiver, TLS_PEER_MISSING } from "../../testing/tls_peer.ts";
+import { makeCertificates, startTlsReceiver, TLS_PEER_NEEDS } from "../../testing/tls_peer.ts";
+import { requires } from "../../testing/requires.ts";
 
 Deno.test({
   name:
     "mutual TLS: delivered with the right CA and certificate, and each wrong setup named precisely in health",
-  ignore: TLS_PEER_MISSING.length > 0,
+  ...requires(...TLS_PEER_NEEDS),
   sanitizeResources: false,
   sanitizeOps: false,
   fn: async () => {

@@ -2,6 +2,7 @@ import { deepEqual, equal, ok } from "node:assert/strict";
 import { FileActivitySubsystem } from "../../../collectors/file_activity/file_activity_subsystem.ts";
 import { eventProblems } from "../../../catalog/validate_event.ts";
 import { IS_ROOT, tempDir, waitFor } from "../../_helpers.ts";
+import { requires } from "../../../testing/requires.ts";
 
 type Counts = Record<string, number | null>;
 
@@ -132,10 +133,9 @@ async function exactCounts(kind: "fanotify" | "inotify"): Promise<void> {
 
 Deno.test({
   name: "fanotify counts a known number of file operations exactly (needs root)",
-  ignore: !IS_ROOT,
+  ...requires("root"),
   fn: () => exactCounts("fanotify"),
 });
-if (!IS_ROOT) console.warn("skipped: the fanotify exact-count test needs root (CAP_SYS_ADMIN)");
 
 Deno.test("inotify counts a known number of file operations exactly", () => exactCounts("inotify"));
 
@@ -261,7 +261,7 @@ async function burstCounted(kind: "fanotify" | "inotify"): Promise<void> {
 
 Deno.test({
   name: "a burst of 40,000 new files is counted to the last one under fanotify (needs root)",
-  ignore: !IS_ROOT,
+  ...requires("root"),
   fn: () => burstCounted("fanotify"),
 });
 
