@@ -56,9 +56,10 @@ export async function exposeAgentState(
       "When the endpoint last accepted a batch.",
     ).set(uplink.lastSuccessAt / 1000);
   }
-  if (uplink.lastError !== null) {
+  const lastFailure = uplink.lastError ?? uplink.resolvedError;
+  if (lastFailure !== null) {
     gauge("vitrine_last_send_error_timestamp_seconds", "When sending last failed.")
-      .set(uplink.lastError.at / 1000);
+      .set(lastFailure.at / 1000);
   }
   counter("vitrine_delivered_parts_total", "Event parts the endpoint accepted.")
     .inc(uplink.flow.delivered);

@@ -219,17 +219,56 @@ export function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
 
+/** The rows as the README's table (Markdown). */
+export function rowsTable(rows: Row[]): string {
+  const cell = (text: string) => text.replaceAll("|", "/");
+  return [
+    "| measure | vitrine | baseline (same run) | ratio | target | |",
+    "|---|---|---|---|---|---|",
+    ...rows.map((r) =>
+      `| ${cell(r.measure)} | ${cell(r.vitrine)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${
+        cell(r.target)
+      } | ${r.met === null ? "" : r.met ? "met" : "not met"} |`
+    ),
+  ].join("\n");
+}
+
 /**
- * Runs one benchmark on its own (`deno run bench/x.ts`) in a temporary
- * directory that is removed afterwards, whatever happens.
+ * Runs one benchmark on its own (`deno run -A bench/x.ts`) in a temporary
+ * directory that is removed afterwards, whatever happens, and prints its rows.
  */
 export async function runAlone(bench: (dir: string) => Promise<Row[]>): Promise<void> {
   const dir = await Deno.makeTempDir({ prefix: "vitrine-bench-" });
   try {
-    await bench(dir);
+    console.log(`\n${rowsTable(await bench(dir))}`);
   } finally {
     await Deno.remove(dir, { recursive: true });
   }
+}
+
+/**
+ * Runs on its own a benchmark that reads a seeded database: BENCH_EVENTS
+ * events (as `deno task bench` seeds them) in `dir`/seeded/vitrine.db, with
+ * the same records as plain JSON rows in `dir`/seeded/plain.db.
+ */
+export function runAloneSeeded(
+  bench: (
+    seeded: { dir: string; database: string; plain: string; count: number },
+  ) => Promise<Row[]>,
+): Promise<void> {
+  return runAlone(async (dir) => {
+    const { seedStore } = await import("./_seed_store.ts");
+    const count = benchSetting("BENCH_EVENTS", 1_000_000);
+    const seeded = `${dir}/seeded`;
+    await Deno.mkdir(seeded);
+    await seedStore(`${seeded}/vitrine.db`, `${seeded}/plain.db`, count);
+    return await bench({
+      dir,
+      database: `${seeded}/vitrine.db`,
+      plain: `${seeded}/plain.db`,
+      count,
+    });
+  });
 }
 
 /** The policy of local preferences `preferences` (keys as in `vitrine config keys`), with no managed file. */

@@ -14,7 +14,7 @@ import { storageFootprintBench } from "./storage_footprint.ts";
 import { systemCollectionBench } from "./system_collection.ts";
 import { watchdogBudgetBench } from "./watchdog_budget.ts";
 import { writePathBench } from "./write_path.ts";
-import { benchSetting } from "./_measure.ts";
+import { benchSetting, rowsTable } from "./_measure.ts";
 
 const COUNT = benchSetting("BENCH_EVENTS", 1_000_000);
 
@@ -26,19 +26,6 @@ function machine(): string {
   } GiB, Linux ${Deno.osRelease()}, Deno ${Deno.version.deno}, ${
     Deno.uid() === 0 ? "root" : "not root"
   }`;
-}
-
-function table(rows: Row[]): string {
-  const cell = (text: string) => text.replaceAll("|", "/");
-  return [
-    "| measure | vitrine | baseline (same run) | ratio | target | |",
-    "|---|---|---|---|---|---|",
-    ...rows.map((r) =>
-      `| ${cell(r.measure)} | ${cell(r.vitrine)} | ${cell(r.baseline)} | ${cell(r.ratio)} | ${
-        cell(r.target)
-      } | ${r.met === null ? "" : r.met ? "met" : "not met"} |`
-    ),
-  ].join("\n");
 }
 
 const dir = await Deno.makeTempDir({ prefix: "vitrine-bench-" });
@@ -82,4 +69,4 @@ try {
 } finally {
   await Deno.remove(dir, { recursive: true }).catch(() => {});
 }
-console.log(`\nMachine: ${machine()}\n\n${table(rows)}`);
+console.log(`\nMachine: ${machine()}\n\n${rowsTable(rows)}`);

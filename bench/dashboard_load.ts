@@ -11,6 +11,7 @@ import {
   memoryOf,
   mib,
   row,
+  runAloneSeeded,
   sleep,
   startAgent,
   stop,
@@ -141,4 +142,8 @@ export async function dashboardLoadBench(dir: string, database: string): Promise
   } finally {
     await stop(agent);
   }
+}
+
+if (import.meta.main) {
+  await runAloneSeeded(({ dir, database }) => dashboardLoadBench(dir, database));
 }

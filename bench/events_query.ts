@@ -4,7 +4,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { listEvents } from "../store/event_queries.ts";
 import { openStore } from "../store/open_store.ts";
-import { benchSetting, quantile, type Row, row } from "./_measure.ts";
+import { benchSetting, quantile, type Row, row, runAloneSeeded } from "./_measure.ts";
 import { RARE_EVERY, rareWord } from "./_seed_store.ts";
 
 const RUNS = benchSetting("BENCH_RUNS", 200);
@@ -69,4 +69,8 @@ export async function eventsQueryBench(path: string, count: number): Promise<Row
   }
   await store.close();
   return rows;
+}
+
+if (import.meta.main) {
+  await runAloneSeeded(({ database, count }) => eventsQueryBench(database, count));
 }

@@ -3,7 +3,7 @@
 // plain JSON rows (the baseline), in the same run.
 import denoConfig from "../deno.json" with { type: "json" };
 import { taskRunFlags } from "../packaging/task_flags.ts";
-import { available, mib, ROOT, type Row, row, runMeasured } from "./_measure.ts";
+import { available, mib, ROOT, type Row, row, runAloneSeeded, runMeasured } from "./_measure.ts";
 
 /** Runs the benchmark on the seeded databases in `dir`. */
 export async function exportBench(dir: string, plain: string, count: number): Promise<Row[]> {
@@ -64,4 +64,8 @@ export async function exportBench(dir: string, plain: string, count: number): Pr
     target: "≥ 1.2x records/s, peak RSS ≤ 128 MiB",
     met: ours.code === 0 && sqlite.seconds / ours.seconds >= 1.2 && ours.peakRss <= 128 * 1048576,
   })];
+}
+
+if (import.meta.main) {
+  await runAloneSeeded(({ dir, plain, count }) => exportBench(`${dir}/seeded`, plain, count));
 }

@@ -6,7 +6,7 @@
 // the generator's rate as a ratio to its rate alone.
 import { DatabaseSync } from "node:sqlite";
 import { countersFor, CounterTotals } from "../collectors/file_activity/counter_totals.ts";
-import { agentIn, benchSetting, type Row, row, sleep, stop } from "./_measure.ts";
+import { agentIn, benchSetting, type Row, row, runAlone, sleep, stop } from "./_measure.ts";
 
 const SECONDS = benchSetting("BENCH_SECONDS", 5);
 // tmpfs keeps the disk's own variance out of the comparison.
@@ -190,3 +190,5 @@ export async function fileEventsBench(work: string): Promise<Row[]> {
   }
   return rows;
 }
+
+if (import.meta.main) await runAlone(fileEventsBench);

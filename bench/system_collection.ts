@@ -1,7 +1,7 @@
 // CPU time of one full system collection cycle, against reading the same
 // /proc files with cat (the baseline), in the same run.
 import { collectSystem } from "../collectors/collect_system.ts";
-import { benchSetting, cpuChildren, cpuSelf, type Row, row } from "./_measure.ts";
+import { benchSetting, cpuChildren, cpuSelf, type Row, row, runAlone } from "./_measure.ts";
 
 const ROUNDS = benchSetting("BENCH_ROUNDS", 200);
 const FILES = [
@@ -41,3 +41,5 @@ export async function systemCollectionBench(): Promise<Row[]> {
     met: null,
   })];
 }
+
+if (import.meta.main) await runAlone(() => systemCollectionBench());

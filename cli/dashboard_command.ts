@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { parseListenAddress } from "../input/listen_address.ts";
 import { ensureToken } from "../agent/dashboard_token.ts";
 import { type DashboardAddress, runningAgent } from "../agent/running_marker.ts";
 import { DEFAULT_PORT } from "../input/whole_number.ts";
@@ -59,6 +60,6 @@ export async function dashboardCommand(args: string[]): Promise<number> {
 
 /** The origin a browser on this machine reaches the dashboard at. */
 export function dashboardOrigin(address: DashboardAddress): string {
-  const host = address.listen === "::1" || address.listen === "::" ? "[::1]" : "127.0.0.1";
+  const host = parseListenAddress(address.listen)?.urlHost ?? "127.0.0.1";
   return `http://${host}:${address.port}`;
 }

@@ -8,7 +8,8 @@ import { AgentLog, logDirectory } from "../agent/agent_log.ts";
 import { watchLauncher } from "../agent/launcher_watch.ts";
 import { DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
 import { InputError } from "../input/input_error.ts";
-import { type Dashboard, LISTEN_ADDRESSES, serveDashboard } from "../routes/serve_dashboard.ts";
+import { type Dashboard, serveDashboard } from "../routes/serve_dashboard.ts";
+import { listenAddressProblem } from "../input/listen_address.ts";
 import { commandFlags, dataLocation, parsePortFlag, parseSeconds } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
 
@@ -22,9 +23,10 @@ Usage: vitrine run [flags]
                           VITRINE_DATA_DIR also sets it)
   --port N                dashboard port on 127.0.0.1 (default 7878)
   --listen ADDRESS        127.0.0.1 (default; the policy's dashboard.listen
-                          otherwise), ::1, or 0.0.0.0 / :: for every interface
-                          (warns: the dashboard is then reachable from other
-                          hosts)
+                          otherwise), another loopback address, ::1, an
+                          interface's address, or 0.0.0.0 / :: for every
+                          interface (beyond loopback it warns: the dashboard
+                          is then reachable from other hosts)
   --interval SECONDS      interval of every collector (overrides the policy)
   --system-interval S     interval of the system collector only
   --file-activity-interval S
@@ -41,7 +43,13 @@ Usage: vitrine run [flags]
                           \`npx … task start\` stops the agent too.
   -h, --help              this text
 
-Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.`;
+Stop with Ctrl-C or SIGTERM: the agent flushes and exits 0.
+
+To try the crash and liveness paths, set VITRINE_FAULT: uncaught_exception or
+unhandled_rejection (the agent dies a second after start; the next start
+records the crash) or hang (its progress stops; the liveness watchdog
+notices). VITRINE_LIVENESS_STALL_MS (at least 1000) shortens the wait of the
+liveness watchdog.`;
 
 /**
  * Lets the tests (and anyone checking a deployment) make a running agent
@@ -84,13 +92,8 @@ export async function runCommand(args: string[]): Promise<number> {
   const log = new AgentLog(logDirectory(values["log-dir"]));
   const port = parsePortFlag(values.port, true);
   const asked = values.listen;
-  if (asked !== undefined && !LISTEN_ADDRESSES.includes(asked)) {
-    throw new UsageError(
-      `--listen "${asked}" is not one of ${
-        LISTEN_ADDRESSES.join(", ")
-      }: the dashboard listens on loopback, or on every interface when asked.`,
-    );
-  }
+  const wrong = asked === undefined ? null : listenAddressProblem(asked);
+  if (wrong !== null) throw new UsageError(`--listen: ${wrong}`);
   const every = parseSeconds("interval", values.interval);
   const prefer = values.prefer === undefined ? undefined : values.prefer.split(",").map((p) => {
     if (p !== "fanotify" && p !== "inotify") {

@@ -24,3 +24,20 @@ export function v8Flags(task: string): string {
   const flag = runtimeFlags(task).find((a) => a.startsWith("--v8-flags="));
   return flag ? flag.slice("--v8-flags=".length) : "";
 }
+
+/** The environment a task sets before `deno` (`MALLOC_ARENA_MAX=2` of the start task). */
+export function taskEnvironment(task: string): Record<string, string> {
+  const words = task.split(" ");
+  return Object.fromEntries(
+    words.slice(0, words.indexOf("deno")).map((word) => {
+      const at = word.indexOf("=");
+      return [word.slice(0, at), word.slice(at + 1)];
+    }),
+  );
+}
+
+/** The arguments a task gives after main.ts (`run --exit-with-launcher` of the start task). */
+export function taskArguments(task: string): string[] {
+  const words = task.split(" ");
+  return words.slice(words.indexOf("main.ts") + 1);
+}

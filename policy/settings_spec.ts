@@ -7,6 +7,8 @@
  * @module
  */
 
+import { listenAddressProblem } from "../input/listen_address.ts";
+
 /** The type of a setting's value. */
 export type SettingType =
   | { readonly kind: "boolean" }
@@ -506,10 +508,16 @@ export const SETTINGS = [
   },
   {
     key: "dashboard.listen",
-    type: oneOf("127.0.0.1", "localhost", "::1", "0.0.0.0", "::"),
+    type: text(
+      "127.0.0.1",
+      false,
+      /^[0-9A-Za-z:.]+$/,
+      "not an IP address (127.0.0.1, another loopback address, ::1, an interface's address, 0.0.0.0 or ::) or localhost",
+      listenAddressProblem,
+    ),
     default: "127.0.0.1",
     meaning:
-      "Where the dashboard and /metrics listen (what --listen takes; the flag wins). Beyond loopback every request needs a token. Applies at the next start.",
+      "Where the dashboard and /metrics listen (what --listen takes; the flag wins): 127.0.0.1, any loopback address (127.0.0.0/8, ::1, localhost), an address of one of the machine's interfaces, or 0.0.0.0 or :: for every interface. Beyond loopback every request needs a token. Applies at the next start.",
   },
   {
     key: "dashboard.readTokenFile",

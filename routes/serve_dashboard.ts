@@ -11,25 +11,19 @@ import type { Agent } from "../agent/agent.ts";
 import { ensureToken } from "../agent/dashboard_token.ts";
 import { shortHostname } from "../identity/identity.ts";
 import { InputError } from "../input/input_error.ts";
-import { settingSpec } from "../policy/settings_spec.ts";
+import { listenAddressProblem, parseListenAddress } from "../input/listen_address.ts";
 import type { AppDeps } from "./app_deps.ts";
 
-/** Addresses that reach this machine only. */
-const LOOPBACK = ["127.0.0.1", "localhost", "::1"];
-
-/** Addresses the agent may listen on. */
-const LISTEN_TYPE = settingSpec("dashboard.listen")?.type;
-export const LISTEN_ADDRESSES: readonly string[] = LISTEN_TYPE?.kind === "enum"
-  ? LISTEN_TYPE.values
-  : ["127.0.0.1"];
-
 /**
- * Host header values that reach this server: loopback names, and when
- * listening on every interface, this machine's name and addresses.
+ * Host header values that reach this server: loopback names, the address
+ * it listens on, and when listening on every interface, this machine's
+ * name and addresses.
  */
 export function hostsFor(listen: string, port: number): string[] {
   const hosts = [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`];
-  if (listen === "0.0.0.0" || listen === "::") {
+  const address = parseListenAddress(listen);
+  if (address && !address.everywhere) hosts.push(`${address.urlHost}:${port}`);
+  if (address?.everywhere) {
     hosts.push(`${shortHostname()}:${port}`);
     for (const nic of Deno.networkInterfaces()) {
       hosts.push(nic.family === "IPv6" ? `[${nic.address}]:${port}` : `${nic.address}:${port}`);
@@ -54,7 +48,9 @@ export interface Dashboard {
 /** Serves `agent`'s dashboard; an InputError when the port is taken. */
 export async function serveDashboard(agent: Agent, options: ServeOptions): Promise<Dashboard> {
   const { listen, port, dataDir, log } = options;
-  const beyondLoopback = !LOOPBACK.includes(listen);
+  const address = parseListenAddress(listen);
+  if (address === null) throw new InputError(`--listen: ${listenAddressProblem(listen)}`);
+  const beyondLoopback = !address.loopback;
   const shutdown = new AbortController();
   // Filled in once the server is bound, so that port 0 works too.
   const allowedHosts: string[] = [];
@@ -97,7 +93,7 @@ export async function serveDashboard(agent: Agent, options: ServeOptions): Promi
         }
         log(`vitrine ${agent.identity.app_version} collecting into ${dataDir}`);
         log(
-          `Dashboard: http://127.0.0.1:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`,
+          `Dashboard: http://${address.urlHost}:${bound}/  (run \`vitrine dashboard\` for the URL with its token)`,
         );
       },
     }, serve);

@@ -15,6 +15,8 @@ export interface Verdict {
 
 /** What the soak saw while it ran, and how the agent ended. */
 export interface SoakRecord {
+  /** Whether a clamd confirms detections (without one, none is confirmed and none may leave). */
+  confirming: boolean;
   dataDir: string;
   received: Received[];
   /** Samples the receiver got, as the sample store. */
@@ -154,8 +156,12 @@ export function checkInvariants(record: SoakRecord): Verdict[] {
         }`,
     },
     {
-      name: "every sample the store got is a file as ClamAV flagged it, under its own SHA-256",
-      ok: foreign.length === 0 && record.puts.length > 0,
+      name: record.confirming
+        ? "every sample the store got is a file as ClamAV flagged it, under its own SHA-256"
+        : "no ClamAV can confirm a detection here, so no sample reached the store",
+      ok: record.confirming
+        ? foreign.length === 0 && record.puts.length > 0
+        : record.puts.length === 0,
       detail:
         `${record.samples.lines} detections, ${record.puts.length} samples received, ${foreign.length} not as flagged (changed, or misnamed)${
           foreign.length ? `: ${foreign.slice(0, 3).map((p) => p.path).join(", ")}` : ""

@@ -19,6 +19,8 @@ export interface SoakPaths {
   clamavDir: string;
   /** Where the soak's suspicious files and ClamAV's detection log are. */
   samplesDir: string;
+  /** The soak's clamd, which confirms detections (null: none here, so none is confirmed). */
+  clamdSocket: string | null;
 }
 
 /** The managed file's text for `level`, sending on or off, sample submission at `samples`. */
@@ -40,6 +42,7 @@ export function policyText(
       detectionLog: `${paths.samplesDir}/clamd.log`,
       submissionUri: `${paths.receiverUrl}/samples`,
       checkInterval: 1,
+      clamdSocket: paths.clamdSocket,
     },
     connectionRetryTimeout: 2,
     retention: { maxSizeMB: 16 },

@@ -15,7 +15,6 @@ import { currentPolicy } from "../agent/current_policy.ts";
 import { loadIdentity } from "../identity/identity.ts";
 import { insertEvents } from "../store/insert_events.ts";
 import { openStore } from "../store/open_store.ts";
-import { CLI_PERMISSIONS, ROOT } from "../testing/run_cli.ts";
 import { type Receiver, startReceiver } from "../testing/otlp_receiver.ts";
 import {
   type AgentProcess,
@@ -23,7 +22,10 @@ import {
   rssOf,
   startAgent,
   stopAgent,
+  vitrine,
 } from "../testing/shipped_agent.ts";
+import { startClamd, type TestClamd } from "../testing/clamav.ts";
+import { onPath } from "../testing/requires.ts";
 import { checkInvariants, waitForDrain } from "./_invariants.ts";
 import { type PolicyStep, policySteps, policyText, writeAtomically } from "./_policy_steps.ts";
 
@@ -71,15 +73,24 @@ async function seed(): Promise<void> {
   }
 }
 
-/** Runs `vitrine ARGS` as `deno task vitrine` does. */
-async function vitrine(...command: string[]): Promise<{ code: number; stderr: string }> {
-  const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_PERMISSIONS, `${ROOT}main.ts`, ...command],
-    env: { NO_COLOR: "1" },
-    stdout: "null",
-    stderr: "piped",
-  }).output();
-  return { code: output.code, stderr: new TextDecoder().decode(output.stderr) };
+/** What the soak writes in round `round`'s flagged file. */
+function sampleContent(round: number): string {
+  return `#!/bin/sh\necho soak sample ${round}\n`;
+}
+
+/** clamd with a database that flags every round's content, as Soak.Test.Sample-N. */
+async function startSoakClamd(): Promise<TestClamd> {
+  const databaseDir = `${work}/clamd-db`;
+  await Deno.mkdir(databaseDir);
+  const rounds = Math.ceil(SECONDS * 1000 / 1500) + 100;
+  const lines = Array.from({ length: rounds }, (_, round) => {
+    const content = sampleContent(round);
+    return `${
+      createHash("md5").update(content).digest("hex")
+    }:${content.length}:Soak.Test.Sample-${round}`;
+  });
+  await Deno.writeTextFile(`${databaseDir}/soak.hdb`, `${lines.join("\n")}\n`);
+  return await startClamd(work, databaseDir);
 }
 
 /** Loops `step` every `everyMs` until `stop` is aborted; errors are noted, never thrown. */
@@ -107,7 +118,23 @@ await Deno.mkdir(samplesDir);
 let receiver: Receiver = startReceiver();
 const receiverPort = receiver.port;
 const receivers: Receiver[] = [receiver];
-const paths = { receiverUrl: receiver.url, floodDir, clamavDir, samplesDir };
+// A clamd of the soak's own confirms the detections: its database flags the
+// content of every round the soak can reach (where clamd is missing, no
+// detection can be confirmed, and none may leave).
+const clamd = onPath("clamd") ? await startSoakClamd() : null;
+// Whatever ends the soak ends its clamd too.
+globalThis.addEventListener("unload", () => {
+  try {
+    if (clamd) Deno.kill(clamd.pid, "SIGKILL");
+  } catch { /* already stopped */ }
+});
+const paths = {
+  receiverUrl: receiver.url,
+  floodDir,
+  clamavDir,
+  samplesDir,
+  clamdSocket: clamd?.socket ?? null,
+};
 const steps = policySteps(paths);
 await writeAtomically(managed, policyText(paths, "optional", true));
 note(`soak for ${SECONDS} s in ${work}`);
@@ -169,7 +196,15 @@ const loops = [
   // Exports, each verified.
   every("export", 7000, load.signal, async (round) => {
     const out = `${work}/export-${round}.ndjson`;
-    const made = await vitrine("export", "--data-dir", dataDir, "--format", "ndjson", "--out", out);
+    const made = await vitrine([
+      "export",
+      "--data-dir",
+      dataDir,
+      "--format",
+      "ndjson",
+      "--out",
+      out,
+    ]);
     if (made.code !== 0) {
       // A level lowered while it ran stops it, by design.
       if (/no longer allows/.test(made.stderr)) exports.stopped++;
@@ -177,7 +212,7 @@ const loops = [
       return;
     }
     exports.completed++;
-    const checked = await vitrine("verify", out);
+    const checked = await vitrine(["verify", out]);
     if (checked.code === 0) exports.verified++;
     else exports.failures.push(`verify ${round}: ${checked.stderr.trim().slice(0, 300)}`);
     await Deno.remove(out).catch(() => {});
@@ -212,7 +247,7 @@ const loops = [
     const log = `${samplesDir}/clamd.log`;
     if (round % 11 === 10) await Deno.rename(log, `${log}.1`).catch(() => {});
     const path = `${samplesDir}/s${round}.sh`;
-    const content = `#!/bin/sh\necho soak sample ${round} ${crypto.randomUUID()}\n`;
+    const content = sampleContent(round);
     if (round % 13 === 12) await new Deno.Command("mkfifo", { args: [path] }).output();
     else {
       await Deno.writeTextFile(path, content);
@@ -225,9 +260,14 @@ const loops = [
     const seen = round % 13 === 12
       ? ""
       : `(${createHash("md5").update(content).digest("hex")}:${content.length})`;
-    await Deno.writeTextFile(log, `${stamp} -> ${path}: Soak.Test.Sample-${round}${seen} FOUND\n`, {
-      append: true,
-    });
+    // clamd names a signature of a database of its own with .UNOFFICIAL.
+    await Deno.writeTextFile(
+      log,
+      `${stamp} -> ${path}: Soak.Test.Sample-${round}.UNOFFICIAL${seen} FOUND\n`,
+      {
+        append: true,
+      },
+    );
     samples.lines++;
     await new Promise((resolve) => setTimeout(resolve, 200));
     if (round % 5 === 4) await Deno.remove(path).catch(() => {});
@@ -274,7 +314,9 @@ while (rssAfter > 1.5 * idleRss && Date.now() < rssDeadline) {
 const exitCode = await stopAgent(agent);
 agentUp = false;
 
+await clamd?.stop();
 const verdicts = checkInvariants({
+  confirming: clamd !== null,
   dataDir,
   received: receivers.flatMap((r) => r.received),
   puts: receivers.flatMap((r) => r.puts),

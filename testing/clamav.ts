@@ -46,6 +46,7 @@ export async function clamscan(
 /** A clamd of the test's own. */
 export interface TestClamd {
   socket: string;
+  pid: number;
   stop(): Promise<void>;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -89,7 +90,7 @@ export async function startClamd(dir: string, databaseDir: string): Promise<Test
         const buffer = new Uint8Array(16);
         const n = await connection.read(buffer);
         if (n !== null && new TextDecoder().decode(buffer.subarray(0, n)).startsWith("PONG")) {
-          return { socket, stop, [Symbol.asyncDispose]: stop };
+          return { socket, pid: child.pid, stop, [Symbol.asyncDispose]: stop };
         }
       } finally {
         connection.close();

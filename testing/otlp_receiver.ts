@@ -204,6 +204,8 @@ export interface Receiver {
   port: number;
   url: string;
   received: Received[];
+  /** Records of requests it answered with an error status (decoded all the same). */
+  refused: (Received & { status: number })[];
   /** PUTs it accepted (2xx), as a sample store would. */
   puts: ReceivedPut[];
   /** Every request's status as answered (or "hang"). */
@@ -216,6 +218,7 @@ export interface Receiver {
 export function startReceiver(port = 0): Receiver {
   let behaviour: Behaviour = { kind: "accept" };
   const received: Received[] = [];
+  const refused: (Received & { status: number })[] = [];
   const puts: ReceivedPut[] = [];
   const answers: string[] = [];
   const hanging: (() => void)[] = [];
@@ -232,6 +235,12 @@ export function startReceiver(port = 0): Receiver {
     if (behaviour.kind === "status") {
       const current = behaviour;
       answers.push(String(current.status));
+      if (request.method === "POST") {
+        const records = contentType.includes("json") ? decodeJson(body) : decodeProtobuf(body);
+        refused.push(
+          ...records.map((r) => ({ ...r, contentType, authorization, at, status: current.status })),
+        );
+      }
       if (current.times !== undefined && --current.times <= 0) behaviour = { kind: "accept" };
       return new Response("not now", {
         status: current.status,
@@ -261,6 +270,7 @@ export function startReceiver(port = 0): Receiver {
     port: bound,
     url: `http://127.0.0.1:${bound}`,
     received,
+    refused,
     puts,
     answers,
     behave: (next) => void (behaviour = next),

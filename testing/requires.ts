@@ -63,6 +63,11 @@ const SOURCE: Readonly<Record<string, string>> = {
   sqlite3: "apt-get install sqlite3",
   bpftrace: "apt-get install bpftrace",
   useradd: "apt-get install passwd",
+  userdel: "apt-get install passwd",
+  pkill: "apt-get install procps",
+  dpkg: "a Debian system",
+  ldconfig: "apt-get install libc-bin",
+  "start-stop-daemon": "apt-get install dpkg",
   setpriv: "apt-get install util-linux",
   mount: "apt-get install mount",
   python3: "apt-get install python3",
@@ -120,7 +125,8 @@ function caller(): string {
 /**
  * `{ ignore: true }` when anything of `needs` is missing here, after saying
  * (once per file and list) which file skips and why; `{ ignore: false }`
- * otherwise. Use as `Deno.test({ ...requires("protoc"), name, fn })`.
+ * otherwise. Use as `Deno.test({ ...requires("protoc"), name, fn })`, once
+ * per test, with everything it needs (a second spread would override the first).
  */
 export function requires(...needs: Need[]): { ignore: boolean } {
   const absent = missing(...needs);

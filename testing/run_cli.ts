@@ -5,6 +5,7 @@
  * @module
  */
 import denoConfig from "../deno.json" with { type: "json" };
+import { taskRunFlags } from "../packaging/task_flags.ts";
 
 /** The repository root. */
 export const ROOT: string = new URL("../", import.meta.url).pathname;
@@ -14,6 +15,9 @@ export const CLI_PERMISSIONS: string[] = denoConfig.tasks.vitrine.split(" ").fil
   arg.startsWith("--allow-")
 );
 
+/** Every runtime flag of `deno task vitrine`: its permissions and V8 flags, as the commands ship. */
+const CLI_FLAGS: string[] = taskRunFlags(denoConfig.tasks.vitrine);
+
 /** Result of a CLI run. */
 export interface CliResult {
   code: number;
@@ -21,10 +25,10 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `vitrine ARGS` as a subprocess and waits for it. */
+/** Runs `vitrine ARGS` as `deno task vitrine` runs it, and waits for it. */
 export async function runCli(args: string[], env: Record<string, string> = {}): Promise<CliResult> {
   const output = await new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_PERMISSIONS, `${ROOT}main.ts`, ...args],
+    args: ["run", ...CLI_FLAGS, `${ROOT}main.ts`, ...args],
     env: { NO_COLOR: "1", ...env },
     stdout: "piped",
     stderr: "piped",

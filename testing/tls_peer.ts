@@ -83,6 +83,42 @@ export async function makeCertificates(dir: string): Promise<void> {
   await Deno.copyFile(`${dir}/ca.pem`, `${dir}/client-ca.pem`);
 }
 
+/**
+ * Makes `name`.pem and `name`.key in `dir`, signed by the CA `ca` of that
+ * directory the common way that yields an X.509 version 1 certificate:
+ * `openssl x509 -req` without an extension file.
+ */
+export async function makeVersion1Certificate(dir: string, name: string, ca = "ca"): Promise<void> {
+  await openssl(dir, [
+    "req",
+    "-newkey",
+    "rsa:2048",
+    "-nodes",
+    "-keyout",
+    `${name}.key`,
+    "-out",
+    `${name}.csr`,
+    "-subj",
+    "/CN=127.0.0.1",
+  ]);
+  await openssl(dir, [
+    "x509",
+    "-req",
+    "-in",
+    `${name}.csr`,
+    "-CA",
+    `${ca}.pem`,
+    "-CAkey",
+    `${ca}.key`,
+    "-CAcreateserial",
+    "-out",
+    `${name}.pem`,
+    "-days",
+    "2",
+  ]);
+  await Deno.chmod(`${dir}/${name}.key`, 0o600);
+}
+
 /** A running receiver: its port, the requests' lines so far, and how to stop it. */
 export interface TlsReceiver {
   port: number;

@@ -1,7 +1,9 @@
 // Helpers shared by the tests.
 import { Agent, type AgentOptions } from "../agent/agent.ts";
 import type { RawEvent } from "../catalog/raw_event.ts";
-import { CLI_PERMISSIONS, ROOT, sh } from "../testing/run_cli.ts";
+import denoConfig from "../deno.json" with { type: "json" };
+import { taskArguments, taskEnvironment, taskRunFlags } from "../packaging/task_flags.ts";
+import { ROOT, sh } from "../testing/run_cli.ts";
 import { waitFor } from "../testing/wait_for.ts";
 
 export { CLI_PERMISSIONS, type CliResult, ROOT, runCli, sh } from "../testing/run_cli.ts";
@@ -26,14 +28,37 @@ export function installEvent(text: string, time?: number): RawEvent {
 /** Whether the tests run as root. */
 export const IS_ROOT = Deno.uid() === 0;
 
-/** Starts `vitrine run` as a subprocess (with `env` added to its environment). */
+/**
+ * Starts the agent as `deno task start` starts it (the start task's
+ * environment, permissions, V8 flags and `run --exit-with-launcher`, this
+ * test being its launcher), with `args` after them and `env` added.
+ */
 export function spawnAgent(args: string[], env: Record<string, string> = {}): Deno.ChildProcess {
-  return new Deno.Command(Deno.execPath(), {
-    args: ["run", ...CLI_PERMISSIONS, `${ROOT}main.ts`, "run", ...args],
-    env: { NO_COLOR: "1", ...env },
+  const started = shippedAgentCommand(args);
+  return new Deno.Command(started.command[0]!, {
+    args: started.command.slice(1),
+    env: { NO_COLOR: "1", ...started.env, ...env },
     stdout: "piped",
     stderr: "piped",
   }).spawn();
+}
+
+/** The command line and environment of the agent as `deno task start ARGS` runs it. */
+export function shippedAgentCommand(
+  args: string[],
+): { command: string[]; env: Record<string, string> } {
+  const start = denoConfig.tasks.start;
+  return {
+    command: [
+      Deno.execPath(),
+      "run",
+      ...taskRunFlags(start),
+      `${ROOT}main.ts`,
+      ...taskArguments(start),
+      ...args,
+    ],
+    env: taskEnvironment(start),
+  };
 }
 
 /** Writes `settings` as the managed file `managed.json` in `dir`; returns its path. */

@@ -5,6 +5,7 @@
  * @module
  */
 import { describeRefusal, readRegularFile } from "../ffi/read_regular_file.ts";
+import { certificateVersion, reissueAdvice } from "./certificate_version.ts";
 import type { Policy } from "../policy/policy.ts";
 
 /** The largest token file read. */
@@ -128,6 +129,9 @@ export async function readTlsFiles(policy: Policy): Promise<TlsFiles | null> {
       /-----BEGIN CERTIFICATE-----/,
       "certificate",
     )).text;
+    if (certificateVersion(files.cert) === 1) {
+      throw new Error(reissueAdvice("cloudService.clientCertificateFile", certFile, "clientAuth"));
+    }
     const key = await readPem(
       "cloudService.clientKeyFile",
       keyFile,

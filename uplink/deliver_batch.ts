@@ -16,13 +16,14 @@ import { readTlsFiles, readToken } from "./credentials.ts";
 import { egress, failureOf } from "./egress.ts";
 import type { EncodedBatch } from "./otlp_batch.ts";
 import { Redactor } from "./redact.ts";
+import { isRetryableStatus } from "./is_retryable_status.ts";
 import { retryAfter } from "./retry_timing.ts";
 
 /** What came of an attempt. */
 export type DeliveryOutcome =
   /** The receiver took it; `rejected` records it said it refused (partial success). */
   | { kind: "delivered"; rejected: number }
-  /** Refused for good (a 4xx, a redirect): its parts were dead-lettered. */
+  /** Refused for good (any answer OTLP does not retry, a redirect): its parts were dead-lettered. */
   | { kind: "refused"; message: string }
   /** Try again later, no sooner than `asked` ms when the receiver said so. */
   | { kind: "retry"; message: string; asked: number | null }
@@ -103,9 +104,9 @@ export async function deliverBatch(
   const said = new Redactor(url, [token]).redact(new TextDecoder().decode(response.body))
     .slice(0, 200).replace(/\s+/g, " ");
   const message = `The endpoint ${url.host} answered ${status}${said ? `: ${said}` : ""}`;
-  // A redirect is not followed (egress stays on the origin the policy
-  // names) and would be answered the same way again: refused for good.
-  if (status === 408 || status === 429 || status >= 500) {
+  // Only OTLP's retryable answers are tried again. A redirect is not
+  // followed either (egress stays on the origin the policy names).
+  if (isRetryableStatus(status)) {
     await logDelivery(db, { ...base, status: String(status), error: message });
     return { kind: "retry", message, asked: retryAfter(response.headers, Date.now()) };
   }

@@ -106,6 +106,10 @@ function tlsFailure(text: string): string | null {
   if (/Expired|NotValidYet|certificate has expired/i.test(text)) {
     return "the server's certificate has expired or is not valid yet";
   }
+  if (/UnsupportedCertVersion/i.test(text)) {
+    // vitrine's own client certificate is checked before it is sent (credentials.ts).
+    return "the server's certificate (or a CA of its chain) is an X.509 version 1 certificate, which vitrine's TLS library refuses: reissue it as version 3 (openssl x509 -req with an -extfile holding subjectAltName=DNS:HOST, basicConstraints=CA:FALSE, extendedKeyUsage=serverAuth)";
+  }
   if (/NotValidForName|not valid for name|name mismatch/i.test(text)) {
     return "the server's certificate does not name the host of cloudService.serviceUri";
   }

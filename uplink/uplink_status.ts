@@ -24,7 +24,7 @@ const STATS = "uplink_stats";
 
 /** What health and the dashboard show of the sending half. */
 export interface UplinkStatus extends UplinkStats {
-  /** Parts a receiver refused for good (a 4xx other than 408 and 429, a redirect). */
+  /** Parts a receiver refused for good (an answer OTLP does not retry, a redirect). */
   deadLettered: number;
   /** Parts ever queued and delivered: queued = delivered + waiting + every kind of unsent. */
   flow: { queued: number; delivered: number };
@@ -40,6 +40,8 @@ export interface UplinkStatus extends UplinkStats {
   depth: Record<Tier, number>;
   /** When the next attempt may be made, while retries back off. */
   retryAt: number | null;
+  /** The last failure once a delivery followed it (then `lastError` is null). */
+  resolvedError: UplinkStats["lastError"];
 }
 
 /** Whether the last attempt failed and nothing has gone through since. */
@@ -67,8 +69,13 @@ export async function saveStats(db: Kysely<Database>, stats: UplinkStats): Promi
 export async function uplinkHealth(db: Kysely<Database>, policy: Policy): Promise<UplinkStatus> {
   const endpoint = sendingTo(policy);
   const losses = await outboxLosses(db);
+  const stats = await loadStats(db);
+  // An error a delivery has followed is history, not the state sending is in.
+  const failing = uplinkFailing(stats);
   return {
-    ...(await loadStats(db)),
+    ...stats,
+    lastError: failing ? stats.lastError : null,
+    resolvedError: failing ? null : stats.lastError,
     deadLettered: losses.refused.required + losses.refused.optional,
     flow: await outboxFlow(db),
     dropped: losses.bound,

@@ -14,7 +14,7 @@ import { rangeWords } from "../../catalog/charts.ts";
 import type { WatchdogStatus } from "../../agent/resource_watchdog.ts";
 import { ChartFigure } from "./chart_figure.tsx";
 import { UplinkFacts } from "./uplink_facts.tsx";
-import { Bars, Card, DataTable, Facts, Meter, TierBadge } from "./widgets.tsx";
+import { Bars, Card, DataTable, Facts, LockIcon, Meter, TierBadge } from "./widgets.tsx";
 
 /** What the overview shows. */
 export interface OverviewData {
@@ -201,7 +201,13 @@ function PolicyCard({ health }: { health: Health }): VNode {
               <>
                 <code>{JSON.stringify(s?.value)}</code>{" "}
                 <span class={`source source-${s?.source}`}>
-                  {s?.source === "managed" ? "🔒 managed" : s?.source}
+                  {s?.source === "managed"
+                    ? (
+                      <>
+                        <LockIcon /> managed
+                      </>
+                    )
+                    : s?.source}
                 </span>
               </>
             ),

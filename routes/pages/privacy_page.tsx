@@ -10,7 +10,7 @@ import type { SettingKey } from "../../policy/settings_spec.ts";
 import type { Consent } from "../../store/consent_queries.ts";
 import { formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
-import { DataTable, DecisionForm } from "./widgets.tsx";
+import { DataTable, DecisionForm, LockIcon } from "./widgets.tsx";
 
 /** What the privacy page shows. */
 export interface PrivacyPageData {
@@ -38,7 +38,7 @@ function Setting(
       <p class="muted">{props.help}</p>
       {locked && (
         <p class="locked" role="note">
-          🔒 {source === "managed"
+          <LockIcon /> {source === "managed"
             ? `Managed by ${props.policy.managedFile}; it cannot be changed here.`
             : `Held at its most private value until ${props.policy.managedFile} is fixed.`}
         </p>
@@ -202,7 +202,13 @@ export function PrivacyPage(
               <code>{JSON.stringify(value)}</code>
             </td>
             <td class={`source source-${source}`}>
-              {source === "managed" ? "🔒 managed" : source}
+              {source === "managed"
+                ? (
+                  <>
+                    <LockIcon /> managed
+                  </>
+                )
+                : source}
             </td>
           </tr>
         ))}

@@ -5,7 +5,7 @@
  * @module
  */
 import type { VNode } from "preact";
-import { uplinkFailing, type UplinkStatus } from "../../uplink/uplink_status.ts";
+import type { UplinkStatus } from "../../uplink/uplink_status.ts";
 import { formatCount, formatTime } from "./format.ts";
 import { Facts, TierBadge } from "./widgets.tsx";
 
@@ -40,10 +40,14 @@ export function UplinkFacts({ uplink }: { uplink: UplinkStatus }): VNode {
           "Last error",
           uplink.lastError
             ? (
-              <span class={uplinkFailing(uplink) ? "bad" : undefined}>
+              <span class="bad">
                 {formatTime(uplink.lastError.at)}: {uplink.lastError.message}
               </span>
             )
+            : uplink.resolvedError
+            ? `none since ${
+              formatTime(uplink.resolvedError.at)
+            } (${uplink.resolvedError.message}); delivered after it`
             : "none",
         ],
         [

@@ -2,34 +2,14 @@
 // start records it as a crash, at the required level too.
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
 import { dataPaths } from "../../agent/data_dir.ts";
-import {
-  CLI_PERMISSIONS,
-  readUntil,
-  ROOT,
-  spawnAgent,
-  tempDir,
-  writeManaged,
-} from "../_helpers.ts";
+import { readUntil, spawnAgent, tempDir, writeManaged } from "../_helpers.ts";
 import { crashes, restartOnce } from "./_restarts.ts";
 
 async function dieOf(fault: string, dataDir: string, managed: string): Promise<number> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: [
-      "run",
-      ...CLI_PERMISSIONS,
-      `${ROOT}main.ts`,
-      "run",
-      "--data-dir",
-      dataDir,
-      "--port",
-      "0",
-      "--managed-config",
-      managed,
-    ],
-    env: { NO_COLOR: "1", VITRINE_FAULT: fault },
-    stdout: "null",
-    stderr: "piped",
-  }).spawn();
+  const child = spawnAgent(
+    ["--data-dir", dataDir, "--port", "0", "--managed-config", managed],
+    { VITRINE_FAULT: fault },
+  );
   const { code } = await child.output();
   return code;
 }

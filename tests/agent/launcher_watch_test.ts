@@ -1,7 +1,7 @@
 // `vitrine run` stops cleanly when whatever launched it is gone (npm killed
 // under `npx … task start` leaves `deno task` and the agent behind).
 import { equal, ok } from "node:assert/strict";
-import { CLI_PERMISSIONS, ROOT, tempDir, waitFor } from "../_helpers.ts";
+import { shippedAgentCommand, tempDir, waitFor } from "../_helpers.ts";
 
 const alive = (pid: number) => {
   try {
@@ -14,10 +14,19 @@ const alive = (pid: number) => {
 
 Deno.test("an agent whose launcher is killed stops cleanly instead of running on orphaned", async () => {
   await using dir = await tempDir();
-  const agent = [Deno.execPath(), "run", ...CLI_PERMISSIONS, `${ROOT}main.ts`, "run"]
-    .concat(["--exit-with-launcher"])
-    .concat(["--data-dir", dir.path, "--port", "0", "--managed-config", `${dir.path}/none.json`])
-    .map((arg) => `'${arg}'`).join(" ");
+  // As `deno task start` runs it (its flags include --exit-with-launcher).
+  const shipped = shippedAgentCommand([
+    "--data-dir",
+    dir.path,
+    "--port",
+    "0",
+    "--managed-config",
+    `${dir.path}/none.json`,
+  ]);
+  const agent = [
+    ...Object.entries(shipped.env).map(([key, value]) => `${key}='${value}'`),
+    ...shipped.command.map((arg) => `'${arg}'`),
+  ].join(" ");
   // A launcher in a session of its own, like npm: it starts the agent and waits.
   const launcher = new Deno.Command("setsid", {
     args: ["sh", "-c", `${agent} 2>"${dir.path}/agent.err" & echo $!; sleep 600`],

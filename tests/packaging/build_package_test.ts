@@ -20,7 +20,8 @@ const exists = (path: string) => {
 };
 
 // Installing for real only where it cannot disturb an existing installation.
-const REAL = missing("root", "apt-get").length === 0 && !exists("/usr/bin/vitrine") &&
+const REAL = missing("root", "apt-get", "dpkg", "ldconfig", "start-stop-daemon").length === 0 &&
+  !exists("/usr/bin/vitrine") &&
   !exists("/var/lib/vitrine") && !exists("/var/log/vitrine");
 if (!REAL) {
   console.warn("the package test installs into a throwaway root (not root, or vitrine is here)");
@@ -213,6 +214,14 @@ Deno.test({
       `prerm and postinst of the upgrade share ${upgradeId}:\n${log}`,
     );
     match(log, /systemd is not running here|vitrine\.service enabled and started/);
+    // install.log names each step as its record does.
+    const reinstallId = String(records[2]!.parts.required!.correlation_id);
+    ok(
+      log.split("\n").some((line) =>
+        line.includes(reinstallId) && line.includes("postinst: reinstall recorded")
+      ),
+      `the reinstall is logged as one:\n${log}`,
+    );
 
     await steps.purge();
     ok(!exists(where.data) && !exists(where.logs), "purge removes data and logs");

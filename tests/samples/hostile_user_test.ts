@@ -15,7 +15,8 @@ import { type AgentProcess, startAgent, stopAgent, vitrine } from "../../testing
 import { tempDir } from "../../testing/temp_dir.ts";
 import { waitFor } from "../../testing/wait_for.ts";
 
-const NEEDS = requires("root", "useradd", "setpriv", "clamscan", "clamd");
+/** What every test here needs: root for the agent, a user to make, and ClamAV. */
+const NEEDS = ["root", "useradd", "userdel", "setpriv", "pkill", "clamscan", "clamd"];
 
 /** What ClamAV flags in these tests: a script, the user's own. */
 const MALWARE = "#!/bin/sh\necho 'vitrine hostile-user test payload'\n";
@@ -88,8 +89,7 @@ async function exported(dataDir: string, managed: string, dir: string): Promise<
 }
 
 Deno.test({
-  ...NEEDS,
-  ...requires("azurite-blob"),
+  ...requires(...NEEDS, "azurite-blob"),
   name:
     "a file name with line breaks cannot make the root agent read, record or send a root-only file, at all or at safe",
   sanitizeResources: false,
@@ -221,8 +221,7 @@ Deno.test({
 });
 
 Deno.test({
-  ...NEEDS,
-  ...requires("gcc"),
+  ...requires(...NEEDS, "gcc"),
   name:
     "swapping a folder for a link while its file is detected 20 times a second for 30 s never lets a root-only file out",
   sanitizeResources: false,
@@ -327,7 +326,7 @@ int main(int argc, char **argv) {
 });
 
 Deno.test({
-  ...NEEDS,
+  ...requires(...NEEDS),
   name:
     "a forged line never puts a user's words in a required field that is sent, whatever they look like",
   sanitizeResources: false,
@@ -404,7 +403,7 @@ Deno.test({
 });
 
 Deno.test({
-  ...NEEDS,
+  ...requires(...NEEDS),
   name:
     "at safe, a Windows program holding an address and an IBAN in UTF-16 is held for a person, never submitted",
   sanitizeResources: false,

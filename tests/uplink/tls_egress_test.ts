@@ -7,7 +7,12 @@ import type { Agent } from "../../agent/agent.ts";
 import { buildHealth } from "../../agent/health.ts";
 import { uplinkHealth } from "../../uplink/uplink_status.ts";
 import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
-import { makeCertificates, startTlsReceiver, TLS_PEER_NEEDS } from "../../testing/tls_peer.ts";
+import {
+  makeCertificates,
+  makeVersion1Certificate,
+  startTlsReceiver,
+  TLS_PEER_NEEDS,
+} from "../../testing/tls_peer.ts";
 import { requires } from "../../testing/requires.ts";
 
 Deno.test({
@@ -88,6 +93,33 @@ Deno.test({
         { ...right, clientCertificateFile: null, clientKeyFile: null },
         /refused vitrine's client certificate, or wanted one/,
       );
+      // Certificates made the common way (openssl x509 -req, no extension file) are version 1.
+      await makeVersion1Certificate(certs, "v1-client");
+      await failsWith(
+        agent,
+        {
+          ...right,
+          clientCertificateFile: `${certs}/v1-client.pem`,
+          clientKeyFile: `${certs}/v1-client.key`,
+        },
+        /clientCertificateFile ".*v1-client\.pem" is an X\.509 version 1 certificate.*reissue it as version 3.*extendedKeyUsage=clientAuth/,
+      );
+      const v1Server = `${dir.path}/v1-server`;
+      await Deno.mkdir(v1Server);
+      for (const file of ["ca.pem", "ca.key", "client-ca.pem"]) {
+        await Deno.copyFile(`${certs}/${file}`, `${v1Server}/${file}`);
+      }
+      await makeVersion1Certificate(v1Server, "server");
+      const oldServer = await startTlsReceiver(v1Server);
+      try {
+        await failsWith(
+          agent,
+          { ...right, serviceUri: `https://127.0.0.1:${oldServer.port}` },
+          /the server's certificate \(or a CA of its chain\) is an X\.509 version 1 certificate/,
+        );
+      } finally {
+        await oldServer.stop();
+      }
       await Deno.chmod(`${certs}/client.key`, 0o644);
       await failsWith(
         agent,
@@ -121,7 +153,8 @@ Deno.test({
         20_000,
       );
       const sent = await uplinkHealth(agent.store.db, agent.policy);
-      ok(sent.lastSuccessAt! > sent.lastError!.at, "delivered after the last failure");
+      equal(sent.lastError, null, "health no longer reports the error once delivery recovered");
+      ok(sent.lastSuccessAt! > sent.resolvedError!.at, "delivered after the last failure");
       // The key never appears in what vitrine keeps.
       const key = (await Deno.readTextFile(`${certs}/client.key`)).split("\n")[1]!;
       const stored = await Deno.readFile(`${dir.path}/vitrine.db`);
