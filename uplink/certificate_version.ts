@@ -55,6 +55,10 @@ export function certificateVersion(pem: string): number | null {
 }
 
 /** What to do about a version 1 certificate in `setting`'s file `path`. */
-export function reissueAdvice(setting: string, path: string, usage: "serverAuth" | "clientAuth") {
+export function reissueAdvice(
+  setting: string,
+  path: string,
+  usage: "serverAuth" | "clientAuth",
+): string {
   return `${setting} "${path}" is an X.509 version 1 certificate (what openssl x509 -req makes without an extension file), which vitrine's TLS library refuses: reissue it as version 3, for example openssl x509 -req -in REQUEST.csr -CA ca.pem -CAkey ca.key -out CERT.pem -days 365 -extfile EXT, where EXT holds "basicConstraints=CA:FALSE", "keyUsage=digitalSignature" and "extendedKeyUsage=${usage}"`;
 }
