@@ -21,15 +21,16 @@ import { heartbeatMs, housekeepingTasks } from "./housekeeping_tasks.ts";
 import type { AgentOptions } from "./agent_options.ts";
 import { type AgentStatus, publishStatus } from "./agent_status.ts";
 import { lockDataDir } from "./data_dir.ts";
-import { currentPolicy } from "./current_policy.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
 import { PolicyFollower } from "./policy_follower.ts";
-import { type ConsentResult, recordConsent } from "./record_consent.ts";
-import { recordEvents } from "./record_events.ts";
+import { type ConsentResult, recordConsent } from "../record/record_consent.ts";
+import { recordEvents } from "../record/record_events.ts";
 import { Scheduler, taskProblems } from "./scheduler.ts";
 import { startupRecords } from "./startup_records.ts";
 import { type DashboardAddress, MarkerWriter } from "./running_marker.ts";
 import { StoreDamage } from "./store_damage.ts";
 import { decideHeldSample, type HeldSampleDecision } from "../samples/decide_held_sample.ts";
+import { deleteSupportBundles, recutSupportBundles } from "../support/collect_support_bundle.ts";
 import type { HeldSampleResult } from "../samples/decide_held_sample.ts";
 import { SampleSubmitter } from "../samples/sample_submitter.ts";
 
@@ -76,9 +77,9 @@ export class Agent {
       store,
       dataDir: options.dataDir,
       managedFile: options.managedFile,
-      apply: (next) => this.#apply(next),
-      renew: (next) => this.#uplink.renew(next),
+      apply: (next, previous) => this.#apply(next, previous),
       record: (events) => this.record(events),
+      recutBundles: (tiers) => recutSupportBundles(options.dataDir, tiers),
       log: options.log,
     }, policy);
     this.#identity = identity;
@@ -97,6 +98,7 @@ export class Agent {
     this.#samples = new SampleSubmitter(store.db, (events) => this.record(events));
     this.#uplink = new Uplink(
       store.db,
+      () => this.policy,
       options.sendDelayMs === undefined ? {} : { delayMs: options.sendDelayMs },
     );
     ({ collectors: this.#collectors, fileActivity: this.#fileActivity } = agentCollectors(
@@ -131,7 +133,7 @@ export class Agent {
 
   async #begin(storeProblems: string[]): Promise<void> {
     const { dataDir } = this.options;
-    await this.#uplink.apply(this.policy);
+    await this.#uplink.apply(null);
     const found = await startupRecords(this.store.db, dataDir, this.options.log);
     this.#startupProblems = [...storeProblems, ...found.problems];
     await this.#marker.write();
@@ -197,13 +199,13 @@ export class Agent {
   }
 
   /** Brings collection, sending and the common fields to `next`, the new policy in effect. */
-  async #apply(next: Policy): Promise<void> {
+  async #apply(next: Policy, previous: Policy): Promise<void> {
     this.#identity = identityUnder(this.#identity, next);
     // Collection follows the new policy at once, before anything is written.
     await this.#collectors.apply(next);
     // Sending follows at once (and sends nothing the level no longer allows
     // even while taking it off the outbox fails).
-    await this.#uplink.apply(next);
+    await this.#uplink.apply(previous);
     this.#scheduler.setInterval("heartbeat", heartbeatMs(next));
     // A lowered size cap is kept at once, not at the next minute's look.
     const limit = next.get("retention.maxSizeMB");
@@ -231,7 +233,13 @@ export class Agent {
   /** Records a consent decision and its event (a withdrawal deletes the bundles gathered). */
   recordConsent(granted: boolean, actor: string): Promise<ConsentResult> {
     const { store, policy, options } = this;
-    return recordConsent(store.db, this.#identity, policy, { granted, actor }, options.dataDir);
+    return recordConsent(
+      store.db,
+      this.#identity,
+      policy,
+      { granted, actor },
+      () => deleteSupportBundles(options.dataDir),
+    );
   }
 
   /** A person's decision on a held sample (the CLI takes the same path). */

@@ -6,33 +6,10 @@
  *
  * @module
  */
+import { AGENT_LOG } from "../store/data_paths.ts";
 
-/** The log file's name in the log directory. */
-export const AGENT_LOG = "vitrine.log";
-/** The maintainer scripts' log in the log directory. */
-export const INSTALL_LOG = "install.log";
 /** The size at which the log file is moved aside. */
 const MAX_BYTES = 1024 * 1024;
-
-/** The default log directory: the package's, when it exists and this is root. */
-const PACKAGE_LOG_DIR = "/var/log/vitrine";
-
-/**
- * Where logs are kept: `flag` (--log-dir), else VITRINE_LOG_DIR, else the
- * package's /var/log/vitrine when it exists and this is root; null when
- * there is none.
- */
-export function logDirectory(flag?: string): string | null {
-  if (flag) return flag;
-  const env = Deno.env.get("VITRINE_LOG_DIR");
-  if (env) return env;
-  try {
-    if (Deno.uid() === 0 && Deno.statSync(PACKAGE_LOG_DIR).isDirectory) return PACKAGE_LOG_DIR;
-  } catch {
-    // No package directory.
-  }
-  return null;
-}
 
 /** Writes the agent's messages. */
 export class AgentLog {

@@ -11,7 +11,7 @@ import { describeRefusal, readSmallText } from "../ffi/read_regular_file.ts";
 import { writePrivateFileSync } from "../files/private_file.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
-import { dataPaths } from "./data_dir.ts";
+import { dataPaths } from "../store/data_paths.ts";
 import type { TaskStatus } from "./scheduler.ts";
 
 /** The state of the agent at the time of a crash (the optional tier of the record). */

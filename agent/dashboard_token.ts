@@ -8,7 +8,7 @@
 import { describeRefusal, readRegularFile, readSmallText } from "../ffi/read_regular_file.ts";
 import type { Policy } from "../policy/policy.ts";
 import { keepPrivate, writePrivateFile } from "../files/private_file.ts";
-import { dataPaths } from "./data_dir.ts";
+import { dataPaths } from "../store/data_paths.ts";
 
 /** Which token. */
 export type TokenKind = "dashboard" | "read";

@@ -1,58 +1,13 @@
 /**
- * Where vitrine keeps its data.
+ * The agent's hold on its data directory: the lock, the database rebuilt
+ * once where it must be, opened and checked.
  *
  * @module
  */
-import { geteuid } from "../ffi/euid.ts";
 import { type FileLock, tryLockFile } from "../ffi/file_lock.ts";
+import { dataPaths } from "../store/data_paths.ts";
 import { checkIntegrity, openStore, type Store } from "../store/open_store.ts";
 import { type Rebuild, rebuildForFreePages } from "../store/rebuild_for_free_pages.ts";
-
-/**
- * The data directory: `--data-dir`, else `VITRINE_DATA_DIR`, else
- * /var/lib/vitrine for root, else `$XDG_STATE_HOME/vitrine` or
- * ~/.local/state/vitrine.
- */
-export function defaultDataDir(): string {
-  const fromEnv = Deno.env.get("VITRINE_DATA_DIR");
-  if (fromEnv) return fromEnv;
-  if (geteuid() === 0) return "/var/lib/vitrine";
-  const state = Deno.env.get("XDG_STATE_HOME");
-  if (state) return `${state}/vitrine`;
-  const home = Deno.env.get("HOME");
-  if (!home) {
-    throw new Error(
-      "Cannot choose a data directory: HOME is not set. Pass --data-dir or set VITRINE_DATA_DIR.",
-    );
-  }
-  return `${home}/.local/state/vitrine`;
-}
-
-/** The files inside a data directory. */
-export function dataPaths(dataDir: string): {
-  database: string;
-  lock: string;
-  running: string;
-  crashNote: string;
-  token: string;
-  readToken: string;
-  support: string;
-  samples: string;
-} {
-  return {
-    database: `${dataDir}/vitrine.db`,
-    lock: `${dataDir}/vitrine.lock`,
-    running: `${dataDir}/running.json`,
-    crashNote: `${dataDir}/crash-note.json`,
-    token: `${dataDir}/dashboard.token`,
-    readToken: `${dataDir}/read.token`,
-    support: `${dataDir}/support`,
-    samples: `${dataDir}/samples`,
-  };
-}
-
-/** The default managed policy file. */
-export const DEFAULT_MANAGED_FILE = "/etc/vitrine/managed.json";
 
 /** A second agent was started on a data directory already in use. */
 export class AgentLockedError extends Error {

@@ -12,7 +12,7 @@ import type { Store } from "../store/open_store.ts";
 import { usedBytes } from "../store/quota_queries.ts";
 import { type AgentStatus, type PublishedStatus, readAgentStatus } from "./agent_status.ts";
 import { type EvictionTotals, evictionTotals, storageLimitBytes } from "./storage_keeper.ts";
-import { dataPaths } from "./data_dir.ts";
+import { dataPaths } from "../store/data_paths.ts";
 import { sendingTo, usesTls } from "../policy/tiers.ts";
 import { uplinkFailing, uplinkHealth, type UplinkStatus } from "../uplink/uplink_status.ts";
 import {

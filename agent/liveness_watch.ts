@@ -103,6 +103,7 @@ export class LivenessWatch {
         this.#pings++;
         if (this.#hung !== null) {
           this.#hung = null;
+          this.#send("STATUS=Making progress again");
           void sources.clearHang().catch(() => {});
         }
         return;
@@ -111,6 +112,8 @@ export class LivenessWatch {
         this.#hung = why;
         sources.noteHang(why);
       }
+      // No ping, but what stopped, each time one was due: `systemctl status` shows it.
+      this.#send(`STATUS=Not making progress: ${why}`);
     }, this.#intervalMs);
   }
 

@@ -8,14 +8,14 @@
  * @module
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
+import type { Tier } from "../catalog/types.ts";
 import { ConfigurationSnapshots } from "../collectors/configuration_fields.ts";
 import type { PreferenceChange } from "../policy/check_preference_change.ts";
 import type { Policy } from "../policy/policy.ts";
 import type { Store } from "../store/open_store.ts";
 import { explainStorageError } from "../store/store_error.ts";
-import { recutSupportBundles } from "../support/collect_support_bundle.ts";
-import { changePreference } from "./change_preference.ts";
-import { currentPolicy } from "./current_policy.ts";
+import { changePreference } from "../policy/change_preference.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
 import { LevelKeeper } from "./level_keeper.ts";
 import { Turns } from "./turns.ts";
 
@@ -24,15 +24,21 @@ export interface FollowingAgent {
   store: Store;
   dataDir: string;
   managedFile: string;
-  /** Brings everything that follows the policy (collection, sending, identity) to `next`. */
-  apply(next: Policy): Promise<void>;
-  /** Takes `next` as the policy in effect when nothing in effect changed. */
-  renew(next: Policy): void;
+  /**
+   * Brings everything that follows the policy (collection, sending,
+   * identity) from `previous` to `next`, the policy now in effect here.
+   */
+  apply(next: Policy, previous: Policy): Promise<void>;
   record(events: readonly RawEvent[]): Promise<number>;
+  /** Cuts the support bundles kept to `tiers` (the support room's upkeep, wired in by the agent). */
+  recutBundles(tiers: readonly Tier[]): Promise<unknown>;
   log?: ((message: string) => void) | undefined;
 }
 
-/** The policy in effect and the work of following it. */
+/**
+ * The one owner of the policy in effect: everything else reads it here (the
+ * agent's `policy`), and is told of a change through the agent's `apply`.
+ */
 export class PolicyFollower {
   readonly #agent: FollowingAgent;
   readonly #levels: LevelKeeper;
@@ -46,7 +52,7 @@ export class PolicyFollower {
     this.#policy = policy;
     this.#levels = new LevelKeeper(
       agent.store.db,
-      (tiers) => recutSupportBundles(agent.dataDir, tiers),
+      (tiers) => agent.recutBundles(tiers),
       agent.log,
     );
   }
@@ -82,10 +88,10 @@ export class PolicyFollower {
       if (this.#stopped) return;
       try {
         const next = await currentPolicy(this.#agent.store.db, this.#agent.managedFile);
-        if (next.signature() !== this.#policy.signature()) {
-          this.#policy = next;
-          await this.#agent.apply(next);
-        } else this.#agent.renew(this.#policy = next); // The same in effect: nothing to apply.
+        const previous = this.#policy;
+        // The newest reading is kept either way (it knows the file as it is now).
+        this.#policy = next;
+        if (next.signature() !== previous.signature()) await this.#agent.apply(next, previous);
         await this.#levels.reconcile(this.#policy, (events) => this.#agent.record(events));
         await this.#recordConfiguration();
       } catch (error) {

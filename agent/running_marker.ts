@@ -11,7 +11,7 @@ import { processAlive } from "../ffi/process.ts";
 import { writePrivateFile } from "../files/private_file.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import { setAside } from "./crash_note.ts";
-import { dataPaths } from "./data_dir.ts";
+import { dataPaths } from "../store/data_paths.ts";
 
 /** Where a running agent's dashboard listens. */
 export interface DashboardAddress {

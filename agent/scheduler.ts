@@ -7,6 +7,7 @@
  * @module
  */
 import { alignedDelay } from "../collectors/aligned_timer.ts";
+import { backoffDelay } from "../uplink/backoff.ts";
 
 /** The state of one scheduled task, as health reports it. */
 export interface TaskStatus {
@@ -122,10 +123,10 @@ export class Scheduler {
     task.timer = setTimeout(async () => {
       await this.#run(task);
       const failures = task.status.consecutiveFailures;
-      // After failures, wait the interval doubled per failure (capped).
+      // After failures, wait the interval doubled per failure (capped): the one back-off.
       const next = failures === 0 || !task.backingOff
         ? this.#jittered(task.options.intervalMs)
-        : Math.min(MAX_BACKOFF_MS, task.options.intervalMs * 2 ** Math.min(failures, 20));
+        : backoffDelay(failures, { firstMs: task.options.intervalMs * 2, capMs: MAX_BACKOFF_MS });
       this.#schedule(task, next);
     }, aligned);
   }

@@ -11,8 +11,8 @@ import { getMeta, setMeta } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 import { readCrashNote } from "./crash_note.ts";
 import { previousRunMarker } from "./running_marker.ts";
-import { dataPaths } from "./data_dir.ts";
-import type { RawEvent } from "./record_events.ts";
+import { dataPaths } from "../store/data_paths.ts";
+import type { RawEvent } from "../record/record_events.ts";
 
 async function previousRunCrash(dataDir: string, problems: string[]): Promise<RawEvent | null> {
   const previous = await previousRunMarker(dataDir, problems);
@@ -45,10 +45,12 @@ async function previousRunCrash(dataDir: string, problems: string[]): Promise<Ra
       error_name: text(note?.error?.name),
       error_message: text(note?.error?.message),
       error_stack: text(note?.error?.stack),
-      collector_states: state && typeof state.collectors === "object" ? state.collectors : null,
+      collector_states: state && typeof state.collectors === "object" && state.collectors !== null
+        ? state.collectors as Record<string, unknown>
+        : null,
       rss: epoch(state?.rssBytes),
       heap_used: epoch(state?.heapUsedBytes),
-      last_level: TIERS.includes(state?.level as Tier) ? state!.level : null,
+      last_level: TIERS.includes(state?.level as Tier) ? state!.level as Tier : null,
       managed_state: text(state?.managedState),
     },
   };

@@ -2,8 +2,8 @@
 // sink, in each encoding, against posting the very same request bodies
 // with bare fetch in the same run. (The agent's CPU while it sends is in
 // agent_footprint.ts.)
-import { currentPolicy } from "../agent/current_policy.ts";
-import { recordEvents } from "../agent/record_events.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
+import { recordEvents } from "../record/record_events.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { loadIdentity } from "../identity/identity.ts";
 import { openStore } from "../store/open_store.ts";
@@ -54,8 +54,8 @@ async function backlogRate(
       }));
       await recordEvents(store.db, identity, policy, batch);
     }
-    const uplink = new Uplink(store.db);
-    await uplink.apply(policy);
+    const uplink = new Uplink(store.db, () => policy);
+    await uplink.apply(null);
     const started = performance.now();
     uplink.pump();
     while (true) {

@@ -4,7 +4,7 @@
 import { DatabaseSync } from "node:sqlite";
 import { sql } from "kysely";
 import { evictionTotals, keepStorage } from "../agent/storage_keeper.ts";
-import { recordEvents } from "../agent/record_events.ts";
+import { recordEvents } from "../record/record_events.ts";
 import { validateAndSplit } from "../catalog/validate_event.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { FileActivitySubsystem } from "../collectors/file_activity/file_activity_subsystem.ts";

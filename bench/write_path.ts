@@ -5,7 +5,7 @@
 // the same events as JSON rows, one transaction a tick, in the same
 // process. Both run as the agent runs (no JIT).
 import { DatabaseSync } from "node:sqlite";
-import { recordEvents } from "../agent/record_events.ts";
+import { recordEvents } from "../record/record_events.ts";
 import { collectSystem } from "../collectors/collect_system.ts";
 import { FileActivitySubsystem } from "../collectors/file_activity/file_activity_subsystem.ts";
 import { loadIdentity } from "../identity/identity.ts";

@@ -5,7 +5,6 @@
  *
  * @module
  */
-import { InputError } from "../input/input_error.ts";
 import type { EventType } from "./catalog.ts";
 import { keySpec } from "./key_spec.ts";
 import type { Tier } from "./types.ts";
@@ -95,18 +94,18 @@ export function fieldTier(type: EventType, field: SeriesField): Tier {
 }
 
 /** The chart ranges offered, by name, with their span in ms. */
-export const CHART_RANGES: Readonly<Record<string, number>> = {
+export const CHART_RANGES = {
   "15m": 15 * 60_000,
   "1h": 3_600_000,
   "6h": 6 * 3_600_000,
   "24h": 24 * 3_600_000,
   "7d": 7 * 86_400_000,
   "30d": 30 * 86_400_000,
-};
+} as const satisfies Record<string, number>;
 
 /** A range in words ("15 minutes", "hour", "7 days"), for titles and the range picker. */
 export function rangeWords(name: string): string {
-  const ms = CHART_RANGES[name];
+  const ms: number | undefined = (CHART_RANGES as Record<string, number>)[name];
   if (ms === undefined) return name;
   const count = (unit: number, word: string) => ms === unit ? word : `${ms / unit} ${word}s`;
   if (ms < 3_600_000) return count(60_000, "minute");
@@ -133,14 +132,11 @@ export function defaultRange(oldest: number | null, now = Date.now()): string {
   return LONGEST_DEFAULT;
 }
 
+/** A range a chart can show. */
+export type ChartRange = keyof typeof CHART_RANGES;
+
 /** The named chart range ending now (a second ahead, so the newest event is in). */
-export function rangeEndingNow(name: string): { since: number; until: number } {
-  const span = CHART_RANGES[name];
-  if (span === undefined) {
-    throw new InputError(
-      `The range "${name}" is not one of ${Object.keys(CHART_RANGES).join(", ")}`,
-    );
-  }
+export function rangeEndingNow(name: ChartRange): { since: number; until: number } {
   const until = Date.now() + 1000;
-  return { since: until - span, until };
+  return { since: until - CHART_RANGES[name], until };
 }

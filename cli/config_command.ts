@@ -4,8 +4,8 @@
  * @module
  */
 import { agentApplying } from "../agent/agent_status.ts";
-import { changePreference } from "../agent/change_preference.ts";
-import { currentPolicy } from "../agent/current_policy.ts";
+import { changePreference } from "../policy/change_preference.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
 import { SETTINGS } from "../policy/settings_spec.ts";
 import { describeType } from "../policy/validate_settings.ts";
 import { AGENT_SETTLE_MS, openDataFromFlags } from "./open_data.ts";

@@ -5,10 +5,16 @@
  * @module
  */
 import { InputError } from "../input/input_error.ts";
-import { recordConsent } from "../agent/record_consent.ts";
+import { recordConsent } from "../record/record_consent.ts";
 import { latestConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
-import { collectSupportBundle, ConsentRequiredError } from "../support/collect_support_bundle.ts";
-import { dataPaths } from "../agent/data_dir.ts";
+import {
+  type BundleSources,
+  collectSupportBundle,
+  ConsentRequiredError,
+  deleteSupportBundles,
+} from "../support/collect_support_bundle.ts";
+import { buildHealth } from "../agent/health.ts";
+import { dataPaths } from "../store/data_paths.ts";
 import { type OpenData, openDataFromFlags } from "./open_data.ts";
 import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
@@ -71,7 +77,7 @@ export async function consentCommand(args: string[]): Promise<number> {
     const result = await recordConsent(data.store.db, data.identity, data.policy, {
       granted: action === "grant",
       actor: values.actor ?? "",
-    }, data.dataDir);
+    }, () => deleteSupportBundles(data.dataDir));
     if (!result.ok) throw new UsageError(`vitrine consent ${action}: --actor: ${result.message}`);
     const { consent } = result;
     console.log(
@@ -113,7 +119,13 @@ export async function supportCommand(args: string[]): Promise<number> {
   const data = await openDataFromFlags(values);
   try {
     if (url) return await upload(data, url, values.bundle);
-    const bundle = await collectSupportBundle(data.store, data.dataDir, data.policy, data.identity);
+    const bundle = await collectSupportBundle(
+      data.store,
+      data.dataDir,
+      data.policy,
+      data.identity,
+      bundleSources(data),
+    );
     console.log(
       `Support bundle written to ${bundle.path} (${bundle.size} bytes, sha256 ${bundle.sha256}).`,
     );
@@ -129,6 +141,13 @@ export async function supportCommand(args: string[]): Promise<number> {
   }
 }
 
+/** What a bundle gathered by a command holds besides the store: the health report. */
+function bundleSources(data: OpenData): BundleSources {
+  return {
+    health: () => buildHealth(data.store, data.dataDir, data.policy, undefined, data.notes),
+  };
+}
+
 async function upload(data: OpenData, url: URL, bundle: string | undefined): Promise<number> {
   const [{ uploadSupportBundle }, { UploadError }] = await Promise.all([
     import("../support/upload_support_bundle.ts"),
@@ -142,6 +161,7 @@ async function upload(data: OpenData, url: URL, bundle: string | undefined): Pro
       data.identity,
       {
         url,
+        sources: bundleSources(data),
         ...(bundle === undefined ? {} : { bundle }),
       },
     );

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { currentPolicy } from "../agent/current_policy.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
 import {
   ExportAbortedError,
   exportEvents,
@@ -100,12 +100,14 @@ export async function exportCommand(args: string[]): Promise<number> {
       data.policy,
       data.identity,
       { format, ...filter },
-      (p) => {
-        progress = p;
-        print?.(p, bytes);
+      {
+        onProgress: (p) => {
+          progress = p;
+          print?.(p, bytes);
+        },
+        // A level lowered while the export runs stops it.
+        policyNow: () => currentPolicy(data.store.db, data.policy.managedFile),
       },
-      // A level lowered while the export runs stops it.
-      () => currentPolicy(data.store.db, data.policy.managedFile),
     );
     const destination = out ? await createPrivateFile(`${out}.partial`) : Deno.stdout;
     if (values.gzip) {

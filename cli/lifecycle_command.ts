@@ -4,9 +4,9 @@
  *
  * @module
  */
-import { currentPolicy } from "../agent/current_policy.ts";
-import { dataPaths, DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
-import { recordEvents } from "../agent/record_events.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
+import { dataPaths, DEFAULT_MANAGED_FILE } from "../store/data_paths.ts";
+import { recordEvents } from "../record/record_events.ts";
 import { type LifecycleCode, lifecycleRecord } from "../agent/startup_records.ts";
 import { APP_VERSION, loadIdentity } from "../identity/identity.ts";
 import { openStore } from "../store/open_store.ts";
@@ -67,8 +67,8 @@ export async function lifecycleCommand(args: string[]): Promise<number> {
     console.log(`Recorded ${step} of vitrine ${identity.app_version} in ${dataDir}.`);
     if (flushSeconds !== undefined) {
       const { Uplink } = await import("../uplink/uplink.ts");
-      const uplink = new Uplink(store.db, { delayMs: 0 });
-      await uplink.apply(policy);
+      const uplink = new Uplink(store.db, () => policy, { delayMs: 0 });
+      await uplink.apply(null);
       await uplink.flush(flushSeconds * 1000);
       const left = await outboxDepth(store.db);
       const waiting = left.required + left.optional;

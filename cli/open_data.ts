@@ -4,8 +4,8 @@
  *
  * @module
  */
-import { currentPolicy } from "../agent/current_policy.ts";
-import { dataPaths, DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
+import { dataPaths, DEFAULT_MANAGED_FILE } from "../store/data_paths.ts";
 import { agentApplying, type PublishedStatus, readAgentStatus } from "../agent/agent_status.ts";
 import { type Identity, loadIdentity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";

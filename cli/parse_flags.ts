@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { defaultDataDir } from "../agent/data_dir.ts";
+import { defaultDataDir } from "../store/data_paths.ts";
 import { parseFilter, type UserFilter } from "../input/parse_filter.ts";
 import { DEFAULT_PORT, parsePort, wholeNumber } from "../input/whole_number.ts";
 import { COMMAND_FLAGS, type CommandName, SHORT_FLAGS } from "./command_flags.ts";

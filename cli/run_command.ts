@@ -4,9 +4,10 @@
  * @module
  */
 import { Agent } from "../agent/agent.ts";
-import { AgentLog, logDirectory } from "../agent/agent_log.ts";
+import { AgentLog } from "../agent/agent_log.ts";
+import { logDirectory } from "../store/data_paths.ts";
 import { watchLauncher } from "../agent/launcher_watch.ts";
-import { DEFAULT_MANAGED_FILE } from "../agent/data_dir.ts";
+import { DEFAULT_MANAGED_FILE } from "../store/data_paths.ts";
 import { InputError } from "../input/input_error.ts";
 import { type Dashboard, serveDashboard } from "../routes/serve_dashboard.ts";
 import { listenAddressProblem } from "../input/listen_address.ts";

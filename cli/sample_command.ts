@@ -6,8 +6,8 @@
  */
 import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
 import { InputError } from "../input/input_error.ts";
-import { readMachineFacts } from "../policy/personal_data.ts";
-import { decideSample, MAX_CHECKED_BYTES, type SampleLevel } from "../policy/sample_decision.ts";
+import { readMachineFacts } from "../samples/personal_data.ts";
+import { decideSample, MAX_CHECKED_BYTES, type SampleLevel } from "../samples/sample_decision.ts";
 import { allowedTiers } from "../policy/tiers.ts";
 import { decideHeldSample } from "../samples/decide_held_sample.ts";
 import { parseSampleQuery, sampleReport, sampleView } from "../samples/sample_view.ts";

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { parseSentPage, sentReport } from "../uplink/sent_report.ts";
+import { parseSentPage, sentReport } from "../routes/sent_report.ts";
 import { openDataFromFlags } from "./open_data.ts";
 import { commandFlags } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";

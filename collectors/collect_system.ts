@@ -5,6 +5,7 @@
  */
 import { CPU_TIME_FIELDS, PRESSURE_LINES } from "../catalog/events/system_statistics.ts";
 import type { Tier } from "../catalog/types.ts";
+import type { EventFields } from "../catalog/event_fields.ts";
 import type { Fields } from "../catalog/validate_event.ts";
 import { readKernelFile } from "../ffi/read_kernel_file.ts";
 import { getrusage } from "../ffi/rusage.ts";
@@ -53,22 +54,46 @@ function realMounts(): Mount[] {
  * `tiers` includes `optional`: at the required level they are never
  * collected at all.
  */
-export function collectSystem(tiers: readonly Tier[]): Fields {
+export function collectSystem(tiers: readonly Tier[]): SystemFields {
+  const meminfo: Fields = {};
+  meminfoReader.read(readOptional("/proc/meminfo") ?? "", meminfo);
+  const fields = requiredFields(meminfo);
+  if (!tiers.includes("optional")) return fields;
+  fields.filesystems = filesystems();
+  // Fields named by what /proc holds (CPU states, vmstat and meminfo keys,
+  // pressure lines): their names are the catalogue's by construction, and
+  // validation checks each value before it is stored.
+  const read: Fields = {};
+  const cpu = parseCpuTicks(readOptional("/proc/stat") ?? "");
+  if (cpu) {
+    const ticks = sysconf("clockTicks");
+    CPU_TIME_FIELDS.forEach(({ field }, column) => {
+      const value = cpu[column];
+      if (value !== undefined) read[field] = value / ticks;
+    });
+  }
+  vmstatReader.read(readOptional("/proc/vmstat") ?? "", read);
+  Object.assign(read, meminfo, pressureFields());
+  return Object.assign(fields, read as SystemFields);
+}
+
+/** The fields of a system_statistics event. */
+type SystemFields = EventFields["system_statistics"];
+
+/** The required fields: libc's view of the machine, the root filesystem and the agent itself. */
+function requiredFields(meminfo: Fields): SystemFields {
   const info = sysinfo();
   const kernel = kernelNames ??= uname();
   const root = statvfs("/");
   const usage = getrusage();
-  const meminfo: Fields = {};
-  meminfoReader.read(readOptional("/proc/meminfo") ?? "", meminfo);
-  const ticks = sysconf("clockTicks");
-  const fields: Fields = {
+  return {
     uptime: info.uptimeSeconds,
     "load.1m": info.loads[0],
     "load.5m": info.loads[1],
     "load.15m": info.loads[2],
     "memory.total": info.totalRamBytes,
     "memory.free": info.freeRamBytes,
-    "memory.available": meminfo["meminfo.MemAvailable"] ?? null,
+    "memory.available": (meminfo["meminfo.MemAvailable"] as number | undefined) ?? null,
     "memory.shared": info.sharedRamBytes,
     "memory.buffers": info.bufferRamBytes,
     "swap.total": info.totalSwapBytes,
@@ -77,7 +102,7 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
     "cpu.online": sysconf("processorsOnline"),
     "cpu.configured": sysconf("processorsConfigured"),
     page_size: sysconf("pageSize"),
-    clock_ticks: ticks,
+    clock_ticks: sysconf("clockTicks"),
     "kernel.sysname": kernel.sysname,
     "kernel.release": kernel.release,
     "kernel.version": kernel.version,
@@ -92,14 +117,16 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
     "agent.max_rss": usage.maxRssBytes,
     "agent.rss": Deno.memoryUsage().rss,
   };
-  if (!tiers.includes("optional")) return fields;
+}
 
-  const filesystems: Fields[] = [];
+/** Every real filesystem with its size and use (one the agent may not stat is skipped). */
+function filesystems(): NonNullable<SystemFields["filesystems"]>[number][] {
+  const found: NonNullable<SystemFields["filesystems"]>[number][] = [];
   for (const mount of realMounts()) {
     try {
       const fs = statvfs(mount.mountPoint);
       if (fs.totalBytes === 0) continue;
-      filesystems.push({
+      found.push({
         mount_point: mount.mountPoint,
         fs_type: mount.fsType,
         total: fs.totalBytes,
@@ -112,16 +139,12 @@ export function collectSystem(tiers: readonly Tier[]): Fields {
       // A mount we may not stat (permissions, stale network mount): skip it.
     }
   }
-  fields.filesystems = filesystems;
-  const cpu = parseCpuTicks(readOptional("/proc/stat") ?? "");
-  if (cpu) {
-    CPU_TIME_FIELDS.forEach(({ field }, column) => {
-      const value = cpu[column];
-      if (value !== undefined) fields[field] = value / ticks;
-    });
-  }
-  vmstatReader.read(readOptional("/proc/vmstat") ?? "", fields);
-  Object.assign(fields, meminfo);
+  return found;
+}
+
+/** The pressure-stall fields, null for a line the kernel does not expose. */
+function pressureFields(): Fields {
+  const fields: Fields = {};
   const pressure = new Map<string, ReturnType<typeof parsePressure>>();
   for (const line of PRESSURE_LINES) {
     if (!pressure.has(line.resource)) {

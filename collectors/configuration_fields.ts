@@ -4,11 +4,11 @@
  * @module
  */
 import type { RawEvent } from "../catalog/raw_event.ts";
-import type { Fields } from "../catalog/validate_event.ts";
+import type { EventFields } from "../catalog/event_fields.ts";
 import type { Policy } from "../policy/policy.ts";
 
 /** The seed's configuration fields from the policy (all tiers; the policy filter trims them later). */
-export function configurationFields(policy: Policy): Fields {
+export function configurationFields(policy: Policy): EventFields["configuration"] {
   const exclusions = policy.get("antivirusEngine.exclusions").map((item) => {
     switch (item.$type) {
       case "excludedPath":
@@ -19,7 +19,7 @@ export function configurationFields(policy: Policy): Fields {
         return { name: item.name };
     }
   });
-  const fields: Fields = {
+  const fields: EventFields["configuration"] = {
     "antivirus_engine.enable_real_time_protection": policy.get(
       "antivirusEngine.enableRealTimeProtection",
     ),

@@ -8,20 +8,12 @@ import { InputError } from "../input/input_error.ts";
 import { CATALOG } from "../catalog/catalog.ts";
 import type { Tier } from "../catalog/types.ts";
 import type { Identity } from "../identity/identity.ts";
-import { APP_VERSION } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
-import { allowedTiers } from "../policy/tiers.ts";
-import { countByType, countEvents } from "../store/count_queries.ts";
-import type { EventFilter } from "../store/event_queries.ts";
-import { streamRawEvents } from "../store/stream_queries.ts";
-import { openSnapshot, type Snapshot } from "../store/open_snapshot.ts";
-import { checkIntegrity, type Store } from "../store/open_store.ts";
-import { damageAdvice, StoreError } from "../store/store_error.ts";
+import type { Snapshot } from "../store/open_snapshot.ts";
+import type { Store } from "../store/open_store.ts";
 import { canonicalJson } from "../store/canonical_json.ts";
-import { eventLine, manifestLines, trailerLines } from "./export_layout.ts";
-import { nextLinkOfCanonical, sha256Hex } from "./hash_chain.ts";
-import { RELEASE_EVERY_CHARS, releaseGarbage } from "./_release_garbage.ts";
-import { trimCHeap } from "../ffi/trim_c_heap.ts";
+import { sha256Hex } from "./hash_chain.ts";
+import { ExportRun } from "./_export_run.ts";
 
 /** The version of the export format. */
 export const EXPORT_SCHEMA_VERSION = 1;
@@ -98,12 +90,24 @@ export class ExportAbortedError extends Error {
   }
 }
 
-/** How often the export asks whether the policy still allows what it writes. */
-const POLICY_CHECK_MS = 1000;
+/** How often an export asks whether the policy still allows what it writes. */
+export const POLICY_CHECK_MS = 1000;
 
-/** At most this many records, and about this much text, per chunk handed out. */
-const CHUNK_RECORDS = 100;
-const CHUNK_CHARS = 1024 * 1024;
+/** What an export may be told and asked while it runs. */
+export interface ExportHooks {
+  /** Told after each chunk how far it got. */
+  onProgress?: (progress: ExportProgress) => void;
+  /**
+   * The policy now (asked about once a second): when it no longer allows a
+   * tier the export holds, the export stops.
+   */
+  policyNow?: () => Policy | Promise<Policy>;
+  /**
+   * Checks the database for damage (by default on the snapshot's own
+   * connection; the agent checks on another thread so that it keeps serving).
+   */
+  integrity?: (snapshot: Snapshot) => Promise<string[]>;
+}
 
 /**
  * Streams an export as text, in chunks of at most 100 records or about
@@ -114,159 +118,23 @@ const CHUNK_CHARS = 1024 * 1024;
  * own when the stream starts: its counts, events and trailer agree whatever
  * the agent records, evicts or expires meanwhile, and the agent is never
  * held up by it. Every page of the snapshot is checked first: a damaged
- * database is refused (a {@linkcode StoreError}) rather than exported short. Nothing above the tier the policy allows for export is
- * read at all; when `policyNow` (asked about once a second) stops allowing
- * a tier the export holds, the stream errors with
- * {@linkcode ExportAbortedError} instead of finishing. `integrity` checks
- * the database (by default on the snapshot's connection; the agent checks
- * on another thread, so that it keeps serving meanwhile).
+ * database is refused (a {@linkcode StoreError}) rather than exported
+ * short. Nothing above the tier the policy allows for export is read at
+ * all; when `hooks.policyNow` stops allowing a tier the export holds, the
+ * stream errors with {@linkcode ExportAbortedError} instead of finishing.
+ * The steps are exportRun's (export/_export_run.ts).
  */
 export function exportEvents(
   store: Pick<Store, "path">,
   policy: Policy,
   identity: Identity,
   options: ExportOptions,
-  onProgress?: (progress: ExportProgress) => void,
-  policyNow?: () => Policy | Promise<Policy>,
-  integrity: (snapshot: Snapshot) => Promise<string[]> = (snapshot) => checkIntegrity(snapshot.db),
+  hooks: ExportHooks = {},
 ): ReadableStream<string> {
-  const filter: Omit<EventFilter, "limit" | "before" | "after"> = {
-    allowed: allowedTiers(policy, "export"),
-    ...(options.tier ? { tier: options.tier } : {}),
-    ...(options.type ? { type: options.type } : {}),
-    ...(options.since !== undefined ? { since: options.since } : {}),
-    ...(options.until !== undefined ? { until: options.until } : {}),
-  };
-  let events: ReturnType<typeof streamRawEvents> | null = null;
-  let link = "";
-  let count = 0;
-  let total = 0;
-  let manifestHash = "";
-  let finished = false;
-  let snapshot: Snapshot | null = null;
-  let checkedAt = Date.now();
-  let sinceRelease = 0;
-  const exported = () => filter.allowed.filter((t) => !options.tier || t === options.tier);
-  const release = async () => {
-    const open = snapshot;
-    snapshot = null;
-    await open?.close();
-    // What the export's reading freed goes back to the system now.
-    if (open) trimCHeap();
-  };
-  // A failure (a damaged page, a full disk) ends the stream with its error
-  // and lets the snapshot go.
-  const guarded = async (work: () => Promise<void>) => {
-    try {
-      await work();
-    } catch (error) {
-      finished = true;
-      await events?.return(undefined).catch(() => {});
-      await release().catch(() => {});
-      throw error;
-    }
-  };
-  const begin = async (controller: ReadableStreamDefaultController<string>) => {
-    snapshot = await openSnapshot(store.path);
-    const { db } = snapshot;
-    // An export of a damaged database could miss records silently: it is refused.
-    const damage = await integrity(snapshot);
-    if (damage.length > 0) {
-      throw new StoreError(
-        `The database "${store.path}" is damaged (${
-          damage.join("; ").replace(/\s+/g, " ")
-        }); no export is made from it. ${damageAdvice(store.path)}.`,
-      );
-    }
-    const byType = await countByType(db, filter);
-    total = await countEvents(db, filter);
-    const settings: Manifest["policy"]["settings"] = {};
-    for (const { key, value, source } of policy.entries()) settings[key] = { value, source };
-    const manifest: Manifest = {
-      export_schema_version: EXPORT_SCHEMA_VERSION,
-      vitrine_version: APP_VERSION,
-      catalog_version: CATALOG.version,
-      catalog_sha256: catalogHash(),
-      exported_at: new Date().toISOString(),
-      identity,
-      diagnostic_level: policy.level,
-      tiers_exported: exported(),
-      policy: { managed_file: policy.managedFile, managed_state: policy.managedState, settings },
-      filter: {
-        tier: options.tier ?? null,
-        type: options.type ?? null,
-        since: options.since !== undefined ? new Date(options.since).toISOString() : null,
-        until: options.until !== undefined ? new Date(options.until).toISOString() : null,
-      },
-      counts: { total, by_type: byType },
-    };
-    manifestHash = sha256Hex(canonicalJson(manifest));
-    link = manifestHash;
-    controller.enqueue(manifestLines(options.format, JSON.stringify(manifest)));
-    events = streamRawEvents(db, filter);
-  };
-  const page = async (controller: ReadableStreamDefaultController<string>) => {
-    if (finished || events === null) return;
-    if (policyNow && Date.now() - checkedAt >= POLICY_CHECK_MS) {
-      checkedAt = Date.now();
-      const now = allowedTiers(await policyNow(), "export");
-      const withdrawn = exported().filter((tier) => !now.includes(tier));
-      if (withdrawn.length > 0) {
-        finished = true;
-        await events.return(undefined);
-        await release();
-        controller.error(
-          new ExportAbortedError(
-            `The export was stopped after ${count} records: the policy no longer allows ${
-              withdrawn.join(" and ")
-            } data to be exported. Export again to get what it allows now.`,
-          ),
-        );
-        return;
-      }
-    }
-    // A bounded chunk per pull keeps the queue short, however large the records.
-    let text = "";
-    for (let i = 0; i < CHUNK_RECORDS && text.length < CHUNK_CHARS; i++) {
-      const next = await events.next();
-      if (next.done) {
-        const trailer: Trailer = { count, manifest_sha256: manifestHash, chain_head: link };
-        text += trailerLines(options.format, JSON.stringify(trailer), count);
-        controller.enqueue(text);
-        controller.close();
-        finished = true;
-        await release();
-        onProgress?.({ records: count, total });
-        return;
-      }
-      // Stored JSON is canonical already, so the record is assembled as
-      // text: keys in canonical order, nothing parsed or re-serialised.
-      const stored = next.value;
-      const parts = (["optional", "required"] as const)
-        .filter((tier) => stored.parts[tier] !== undefined)
-        .map((tier) => `"${tier}":${stored.parts[tier]}`).join(",");
-      const event =
-        `{"common":${stored.common},"fields":{${parts}},"id":${stored.id},"time":${stored.time},"type":${
-          JSON.stringify(stored.type)
-        }}`;
-      link = nextLinkOfCanonical(link, event);
-      count++;
-      text += eventLine(options.format, count, link, event);
-    }
-    onProgress?.({ records: count, total });
-    sinceRelease += text.length;
-    if (sinceRelease >= RELEASE_EVERY_CHARS) {
-      sinceRelease = 0;
-      releaseGarbage();
-    }
-    controller.enqueue(text);
-  };
+  const run = new ExportRun(store.path, policy, identity, options, hooks);
   return new ReadableStream<string>({
-    start: (controller) => guarded(() => begin(controller)),
-    pull: (controller) => guarded(() => page(controller)),
-    async cancel() {
-      await events?.return(undefined);
-      await release();
-    },
+    start: (controller) => run.guarded(() => run.begin(controller)),
+    pull: (controller) => run.guarded(() => run.page(controller)),
+    cancel: () => run.cancel(),
   }, { highWaterMark: 1 });
 }

@@ -1,13 +1,23 @@
 /**
- * Parses a managed policy file strictly: plain JSON only, every key once,
- * every number representable, and errors placed by line and column.
+ * Parses a managed policy file strictly: plain JSON only (no comments, no
+ * trailing commas), every key once, every number representable, and every
+ * problem placed by line and column.
  *
- * The runtime's JSON.parse does the parsing (and reports syntax errors with
- * their position); a scan of the text, once it is known to be valid JSON,
- * finds keys written twice, which JSON.parse would silently resolve.
+ * jsonc-parser (Microsoft's, the parser of VS Code) reads the text into a
+ * tree with each node's offset and reports syntax errors by code, so the
+ * words here follow its codes rather than the runtime's error messages,
+ * which change from one version of V8 to the next. The tree also shows keys
+ * written twice, which JSON.parse would resolve silently.
  *
  * @module
  */
+import {
+  getNodeValue,
+  type Node,
+  type ParseError,
+  parseTree,
+  printParseErrorCode,
+} from "jsonc-parser";
 import type { SettingProblem } from "./validate_settings.ts";
 
 /** The parsed document (with what could not be read dropped) and its problems. */
@@ -23,83 +33,95 @@ function place(text: string, offset: number): string {
   return `line ${line}, column ${offset - before.lastIndexOf("\n")}`;
 }
 
-/** The offset a JSON.parse error message points at, if it names one. */
-function errorOffset(message: string, text: string): number | null {
-  const position = /at position (\d+)/.exec(message);
-  if (position) return Number(position[1]);
-  return /end of JSON input|Unterminated/.test(message) ? text.length : null;
+/** What a syntax error means, in words an admin reads. */
+function syntaxWords(error: ParseError, text: string): string {
+  const at = text.slice(error.offset);
+  if (at.trim() === "") {
+    return "the text ends before the JSON does (a missing quote, bracket or brace)";
+  }
+  // By the code's name: the codes themselves are an ambient const enum.
+  switch (printParseErrorCode(error.error)) {
+    case "InvalidCommentToken":
+    case "UnexpectedEndOfComment":
+      return "a comment (JSON has none)";
+    case "PropertyNameExpected":
+      return at.trimStart().startsWith("}")
+        ? "a property name in double quotes was expected (a trailing comma?)"
+        : "a property name in double quotes was expected";
+    case "ValueExpected":
+      return "a value was expected (a trailing comma?)";
+    case "ColonExpected":
+      return "a colon was expected after the property name";
+    case "CommaExpected":
+    case "CloseBraceExpected":
+    case "CloseBracketExpected":
+      return "a comma or a closing brace or bracket was expected";
+    case "EndOfFileExpected":
+      return "more text after the JSON value";
+    case "InvalidCharacter":
+      return "a control character inside a string";
+    case "InvalidEscapeCharacter":
+    case "InvalidUnicode":
+      return "an escape a JSON string cannot hold";
+    case "UnexpectedEndOfString":
+      return "a string that is never closed";
+    case "InvalidNumberFormat":
+    case "UnexpectedEndOfNumber":
+      return "a number JSON cannot hold";
+    default:
+      return "an unexpected character (names and strings need double quotes)";
+  }
 }
 
-/** What a JSON.parse error means, in words an admin reads. */
-function syntaxProblem(message: string, text: string): string {
-  const offset = errorOffset(message, text);
-  const at = offset === null ? "" : text.slice(offset);
-  const what = at.startsWith("/*") || at.startsWith("//")
-    ? "a comment (JSON has none)"
-    : offset !== null && at.trim() === ""
-    ? "the text ends before the JSON does (a missing quote, bracket or brace)"
-    : /Expected double-quoted property name/.test(message)
-    ? "a property name in double quotes was expected (a trailing comma?)"
-    : /Expected ',' or '[}\]]'/.test(message)
-    ? "a comma or a closing brace or bracket was expected"
-    : /Bad control character/.test(message)
-    ? "a control character inside a string"
-    : /Unexpected non-whitespace character/.test(message)
-    ? "more text after the JSON value"
-    : "an unexpected character";
-  return `is not valid JSON: ${what}${offset === null ? "" : ` at ${place(text, offset)}`}`;
+/** A key of a node's parent path: "a.b", "a.b[1]". */
+function childPath(path: string, key: string | number): string {
+  return typeof key === "number" ? `${path}[${key}]` : path ? `${path}.${key}` : key;
 }
 
-/**
- * The keys written twice in one object of `text` (valid JSON), with the
- * dotted path of the object and where the second one stands.
- */
-export function duplicateKeys(text: string): { path: string; key: string; offset: number }[] {
-  const found: { path: string; key: string; offset: number }[] = [];
-  // One entry per open object or array: the keys seen, and its own key.
-  const stack: { keys: Set<string> | null; name: string }[] = [];
-  let pendingKey = "";
-  let i = 0;
-  while (i < text.length) {
-    const c = text[i]!;
-    if (c === '"') {
-      const start = i;
-      for (i++; text[i] !== '"'; i++) if (text[i] === "\\") i++;
-      i++;
-      let j = i;
-      while (/\s/.test(text[j] ?? "")) j++;
-      const top = stack[stack.length - 1];
-      if (text[j] === ":" && top?.keys) {
-        const key = JSON.parse(text.slice(start, i)) as string;
-        if (top.keys.has(key)) {
-          const path = stack.map((s) => s.name).filter((n) => n !== "").join(".");
-          found.push({ path, key, offset: start });
-        }
-        top.keys.add(key);
-        pendingKey = key;
+/** Keys written twice and numbers out of range, anywhere in `node`. */
+function treeProblems(node: Node, text: string, path = ""): SettingProblem[] {
+  const problems: SettingProblem[] = [];
+  if (node.type === "number" && !Number.isFinite(node.value)) {
+    const source = text.slice(node.offset, node.offset + node.length);
+    problems.push({
+      key: path,
+      expected: "a number a double can hold",
+      message: `"${path}" is ${source}: a number out of range`,
+    });
+  }
+  if (node.type === "array") {
+    (node.children ?? []).forEach((child, i) =>
+      problems.push(...treeProblems(child, text, childPath(path, i)))
+    );
+  }
+  if (node.type === "object") {
+    const seen = new Set<string>();
+    for (const property of node.children ?? []) {
+      const [name, value] = property.children ?? [];
+      if (!name || typeof name.value !== "string") continue;
+      const key = childPath(path, name.value);
+      if (seen.has(name.value)) {
+        problems.push({
+          key,
+          expected: "each key once",
+          message: `"${name.value}" appears twice in the same object (again at ${
+            place(text, name.offset)
+          }); which one applies would be a guess`,
+        });
       }
-      continue;
+      seen.add(name.value);
+      if (value) problems.push(...treeProblems(value, text, key));
     }
-    if (c === "{" || c === "[") {
-      stack.push({ keys: c === "{" ? new Set() : null, name: pendingKey });
-      pendingKey = "";
-    } else if (c === "}" || c === "]") stack.pop();
-    else if (c === ",") pendingKey = "";
-    i++;
   }
-  return found;
+  return problems;
 }
 
-/** The dotted path of every object and array inside `value`, by identity. */
-function pathsOf(value: unknown, path = "", into = new Map<object, string>()): Map<object, string> {
-  if (typeof value === "object" && value !== null) {
-    into.set(value, path);
-    for (const [key, child] of Object.entries(value)) {
-      const childPath = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
-      pathsOf(child, childPath, into);
-    }
-  }
-  return into;
+/** The value of `node` with numbers out of range left out (they are reported instead). */
+function valueOf(node: Node): unknown {
+  const value = getNodeValue(node);
+  return JSON.parse(
+    JSON.stringify(value, (_, v) => Number.isFinite(v) || typeof v !== "number" ? v : undefined),
+  );
 }
 
 /** Parses `text` as a policy document. */
@@ -115,43 +137,20 @@ export function parsePolicyDocument(text: string): ParsedDocument {
     );
   }
   if (text.trim() === "") return documentProblem("a JSON object", "is empty; write a JSON object");
-  const problems: SettingProblem[] = [];
-  // Numbers too large for a double, with the object holding them and their source text.
-  const outOfRange: { holder: object; key: string; source: string }[] = [];
-  let document: unknown;
-  try {
-    document = JSON.parse(
-      text,
-      function (this: object, key: string, value: unknown, context?: { source?: string }) {
-        if (typeof value !== "number" || Number.isFinite(value)) return value;
-        outOfRange.push({ holder: this, key, source: context?.source ?? String(value) });
-        return undefined;
-      },
+  const errors: ParseError[] = [];
+  const tree = parseTree(text, errors, {
+    disallowComments: true,
+    allowTrailingComma: false,
+    allowEmptyContent: false,
+  });
+  const first = errors[0];
+  if (first !== undefined || tree === undefined) {
+    const offset = first?.offset ?? 0;
+    const words = first ? syntaxWords(first, text) : "nothing a JSON parser can read";
+    return documentProblem(
+      "a JSON object",
+      `is not valid JSON: ${words} at ${place(text, offset)}`,
     );
-  } catch (error) {
-    return documentProblem("a JSON object", syntaxProblem((error as Error).message, text));
   }
-  if (outOfRange.length > 0) {
-    const paths = pathsOf(document);
-    for (const { holder, key, source } of outOfRange) {
-      const parent = paths.get(holder) ?? "";
-      const where = Array.isArray(holder) ? `${parent}[${key}]` : parent ? `${parent}.${key}` : key;
-      problems.push({
-        key: where,
-        expected: "a number a double can hold",
-        message: `"${where}" is ${source}: a number out of range`,
-      });
-    }
-  }
-  for (const duplicate of duplicateKeys(text)) {
-    const key = duplicate.path ? `${duplicate.path}.${duplicate.key}` : duplicate.key;
-    problems.push({
-      key,
-      expected: "each key once",
-      message: `"${duplicate.key}" appears twice in the same object (again at ${
-        place(text, duplicate.offset)
-      }); which one applies would be a guess`,
-    });
-  }
-  return { document, problems };
+  return { document: valueOf(tree), problems: treeProblems(tree, text) };
 }

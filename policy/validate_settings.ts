@@ -1,8 +1,13 @@
 /**
- * Checks a settings document against {@link ./settings_spec.ts}.
+ * Checks a settings document against {@link ./settings_spec.ts}: each
+ * setting's value through ajv with the schema generated from the table
+ * (settings_schema.ts), then what a pattern cannot say (a port in range, a
+ * listen address), and the document's shape (known keys, each set once).
  *
  * @module
  */
+import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
+import { schemaOf } from "./settings_schema.ts";
 import { SETTINGS, type SettingSpec, settingSpec, type SettingType } from "./settings_spec.ts";
 
 /** One thing wrong with a settings document. */
@@ -31,12 +36,6 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
-const EXCLUSION_TYPES: Record<string, readonly string[]> = {
-  excludedPath: ["path", "isDirectory"],
-  excludedFileExtension: ["extension"],
-  excludedFileName: ["name"],
-};
-
 /** What a value of `type` looks like, in words. */
 export function describeType(type: SettingType): string {
   switch (type.kind) {
@@ -61,100 +60,101 @@ export function describeType(type: SettingType): string {
   }
 }
 
-/** Why `value` does not fit `type`, or null when it does. */
-function misfit(type: SettingType, value: unknown): string | null {
-  switch (type.kind) {
-    case "boolean":
-      return typeof value === "boolean" ? null : "not a boolean";
-    case "integer":
-      if (!Number.isInteger(value)) return "not an integer";
-      return (value as number) < type.min || (value as number) > type.max ? "out of range" : null;
-    case "enum":
-      return typeof value === "string" && type.values.includes(value)
-        ? null
-        : "not an allowed value";
-    case "string":
-      if (value === null) return type.nullable ? null : "null is not allowed";
-      if (typeof value !== "string") return "not a string";
-      if (value.length === 0 || value.length > 1024) return "empty or too long";
-      if (type.pattern && !type.pattern.test(value)) return type.shape ?? "badly formed";
-      return type.refine?.(value) ?? null;
-    case "strings":
-      if (!Array.isArray(value)) return "not an array";
-      if (value.length > type.max) return "too many entries";
-      return value.every((item) =>
-          typeof item === "string" && item.startsWith("/") &&
-          item.length <= 4096
-        )
-        ? null
-        : "an entry is not an absolute path";
-    case "exclusions":
-      if (!Array.isArray(value)) return "not an array";
-      if (value.length > 1000) return "too many entries";
-      for (const item of value) {
-        if (!isObject(item)) return "an entry is not an object";
-        const type = item["$type"];
-        const members = typeof type === "string" ? EXCLUSION_TYPES[type] : undefined;
-        if (!members) return `an entry has an unknown $type ${shown(type)}`;
-        for (const key of Object.keys(item)) {
-          if (key !== "$type" && !members.includes(key)) {
-            return `an entry of $type "${type}" has an unknown key "${key}"`;
-          }
-        }
-        if (type === "excludedPath") {
-          if (typeof item.path !== "string" || !item.path.startsWith("/")) {
-            return "an excludedPath entry has no absolute path";
-          }
-          if (
-            item.isDirectory !== undefined &&
-            typeof item.isDirectory !== "boolean"
-          ) {
-            return "isDirectory is not a boolean";
-          }
-        } else if (type === "excludedFileExtension") {
-          if (
-            typeof item.extension !== "string" ||
-            !/^\.?[^/\s]{1,32}$/.test(item.extension)
-          ) {
-            return 'an extension is not like ".log"';
-          }
-        } else if (
-          typeof item.name !== "string" || item.name.includes("/") ||
-          item.name === ""
-        ) {
-          return "a name is empty or holds a slash";
-        }
-      }
-      return null;
-    case "tags":
-      if (!Array.isArray(value)) return "not an array";
-      return value.every((item) =>
-          isObject(item) && Object.keys(item).every((k) => k === "key" || k === "value") &&
-          typeof item.key === "string" && /^[A-Z_]{1,32}$/.test(item.key) &&
-          typeof item.value === "string" && item.value.length <= 256
-        )
-        ? null
-        : "an entry is not a {key, value} pair with an upper-case key";
-    case "threat_types":
-      if (!Array.isArray(value)) return "not an array";
-      return value.every((item) =>
-          isObject(item) && Object.keys(item).every((k) => k === "key" || k === "value") &&
-          ["potentially_unwanted_application", "archive_bomb"].includes(
-            item.key as string,
-          ) &&
-          ["audit", "block", "off"].includes(item.value as string)
-        )
-        ? null
-        : "an entry has an unknown threat type or action";
-    case "features":
-      if (!isObject(value)) return "not an object";
-      return Object.entries(value).every(([name, state]) =>
-          /^[a-z][a-zA-Z0-9_]{0,63}$/.test(name) &&
-          (state === "enabled" || state === "disabled")
-        )
-        ? null
-        : "a feature name is badly formed or its state is not enabled/disabled";
+const ajv = new Ajv({ allErrors: false, strict: false, discriminator: true });
+
+/** The compiled schema of each setting, made at its first use. */
+const validators = new Map<string, ValidateFunction>();
+
+function validatorOf(spec: SettingSpec): ValidateFunction {
+  let validate = validators.get(spec.key);
+  if (!validate) {
+    validate = ajv.compile(schemaOf(spec.type));
+    validators.set(spec.key, validate);
   }
+  return validate;
+}
+
+/** What a member of an entry that breaks its pattern lacks, by the member's name. */
+const ENTRY_PATTERN_WORDS: Record<string, string> = {
+  path: "an excludedPath entry has no absolute path",
+  extension: 'an extension is not like ".log"',
+  name: "a name is empty or holds a slash",
+  key: "an entry is not a {key, value} pair with an upper-case key",
+};
+
+const TYPE_WORDS: Record<string, string> = {
+  boolean: "not a boolean",
+  integer: "not an integer",
+  number: "not a number",
+  string: "not a string",
+  array: "not an array",
+  object: "not an object",
+};
+
+/** What ajv's first complaint about a value of `type` means, in words. */
+function ajvWords(type: SettingType, error: ErrorObject, value: unknown): string {
+  const entry = error.instancePath !== "";
+  const params = error.params as Record<string, unknown>;
+  switch (error.keyword) {
+    case "type":
+      if (type.kind === "string" && value === null) return "null is not allowed";
+      return entry
+        ? `an entry's ${error.instancePath.split("/").at(-1)} is ${
+          TYPE_WORDS[String(params.type)] ?? "of the wrong type"
+        }`
+        : TYPE_WORDS[String(params.type)] ?? "of the wrong type";
+    case "minimum":
+    case "maximum":
+      return "out of range";
+    case "enum":
+    case "const":
+      if (!entry) return "not an allowed value";
+      return type.kind === "threat_types"
+        ? "an entry has an unknown threat type or action"
+        : type.kind === "features"
+        ? "a feature's state is not enabled or disabled"
+        : "an entry has a value that is not allowed";
+    case "minLength":
+    case "maxLength":
+      return entry ? "an entry is empty or too long" : "empty or too long";
+    case "pattern":
+      if (!entry) return type.kind === "string" ? type.shape ?? "badly formed" : "badly formed";
+      return ENTRY_PATTERN_WORDS[error.instancePath.split("/").at(-1) ?? ""] ??
+        (type.kind === "strings" ? "an entry is not an absolute path" : "an entry is badly formed");
+    case "maxItems":
+      return "too many entries";
+    case "discriminator":
+      return `an entry has an unknown $type ${
+        shown(
+          (value as Record<string, unknown>[])[Number(error.instancePath.split("/")[1])]?.["$type"],
+        )
+      }`;
+    case "additionalProperties":
+      return `an entry has an unknown key "${params.additionalProperty}"`;
+    case "required":
+      return `an entry has no "${params.missingProperty}"`;
+    case "propertyNames":
+      return "a feature name is badly formed";
+    default:
+      return `does not fit (${error.message ?? error.keyword})`;
+  }
+}
+
+/** Why `value` does not fit the setting `spec`, or null when it does. */
+function misfit(spec: SettingSpec, value: unknown): string | null {
+  const validate = validatorOf(spec);
+  if (!validate(value)) {
+    const errors = validate.errors ?? [];
+    // Of a nullable string's two branches, the string's complaint is the one that helps.
+    const error = errors.find((e) =>
+      !/anyOf|oneOf/.test(e.keyword) && !e.schemaPath.startsWith("#/anyOf/0")
+    ) ??
+      errors[0];
+    return error ? ajvWords(spec.type, error, value) : "does not fit";
+  }
+  return spec.type.kind === "string" && typeof value === "string"
+    ? spec.type.refine?.(value) ?? null
+    : null;
 }
 
 /** Checks one value for one key; returns the problem or null. */
@@ -170,7 +170,7 @@ export function checkSetting(
       message: `Unknown setting "${key}"`,
     };
   }
-  const why = misfit(spec.type, value);
+  const why = misfit(spec, value);
   if (why === null) return null;
   const expected = describeType(spec.type);
   return {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { AgentStatus } from "../agent/agent_status.ts";
-import type { ConsentResult } from "../agent/record_consent.ts";
+import type { ConsentResult } from "../record/record_consent.ts";
 import type { Identity } from "../identity/identity.ts";
 import type { PreferenceChange } from "../policy/check_preference_change.ts";
 import type { Policy } from "../policy/policy.ts";

@@ -5,8 +5,8 @@
  * @module
  */
 import { Hono } from "hono";
-import { exposeAgentState } from "../agent/agent_metrics.ts";
-import { exposeMetrics } from "../uplink/prometheus_metrics.ts";
+import { exposeAgentState } from "./agent_metrics.ts";
+import { exposeMetrics } from "./prometheus_metrics.ts";
 import type { AppDeps } from "./app_deps.ts";
 
 /** The /metrics sub-app. */

@@ -6,7 +6,7 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import { recordEvents } from "../agent/record_events.ts";
+import { recordEvents } from "../record/record_events.ts";
 import { actorName } from "../policy/actor_name.ts";
 import type { Identity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";

@@ -16,17 +16,13 @@ import { sha256Hex } from "../export/hash_chain.ts";
 import { readRegularRange, type Refusal } from "../ffi/read_regular_file.ts";
 import type { Detection } from "../intelligence/clamav_detections.ts";
 import type { ClamavVerdict } from "../intelligence/clamav_verdict.ts";
-import {
-  describeFindings,
-  findPersonalDataAside,
-  type MachineFacts,
-} from "../policy/personal_data.ts";
+import { describeFindings, findPersonalDataAside, type MachineFacts } from "./personal_data.ts";
 import {
   decideSample,
   recogniseContent,
   type SampleLevel,
   type SampleOutcome,
-} from "../policy/sample_decision.ts";
+} from "./sample_decision.ts";
 
 /** Why a detection was not confirmed, as a word for counting. */
 export type UnconfirmedCause =

@@ -9,14 +9,14 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import { dataPaths } from "../agent/data_dir.ts";
+import { dataPaths } from "../store/data_paths.ts";
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Collector } from "../collectors/collector.ts";
 import { LogFollower } from "../collectors/log_follower.ts";
 import { writePrivateFile } from "../files/private_file.ts";
 import { type Detection, readDetections } from "../intelligence/clamav_detections.ts";
-import { clamavVerdict } from "../intelligence/clamav_verdict.ts";
-import { readMachineFacts } from "../policy/personal_data.ts";
+import { type ClamavVerdict, clamavVerdict } from "../intelligence/clamav_verdict.ts";
+import { readMachineFacts } from "./personal_data.ts";
 import type { Policy } from "../policy/policy.ts";
 import { getMeta, setMeta } from "../store/meta_queries.ts";
 import { copiedBytes, insertSample, sampleWithContent } from "../store/sample_queries.ts";
@@ -34,6 +34,8 @@ const LOG_KEY = "detection_log";
 const MAX_PER_LOOK = 20;
 /** The longest ClamAV may take over one verdict (clamscan loads its databases first). */
 const VERDICT_TIMEOUT_MS = 120_000;
+/** How long ClamAV is not asked again after it could not be asked. */
+const ASK_AGAIN_MS = 60_000;
 /** Waiting copies kept at most, in days of samples.maxDailyMB. */
 const COPY_DAYS = 2;
 
@@ -73,6 +75,9 @@ export class SampleCollector implements Collector {
   readonly #log: LogFollower;
   #copyProblem: string | null = null;
   #clamavProblem: string | null = null;
+  /** After ClamAV could not be asked, it is not asked again before this time (epoch ms). */
+  #askAgainAt = 0;
+  #unavailableWhy = "";
 
   constructor(db: Kysely<Database>, dataDir: string) {
     this.#db = db;
@@ -120,12 +125,7 @@ export class SampleCollector implements Collector {
       level: failingClosed ? "all" : policy.get("cloudService.automaticSampleSubmissionConsent"),
       maxBytes: policy.get("samples.maxSizeMB") * 1024 * 1024,
       facts: await readMachineFacts(),
-      verdict: (bytes, signature) =>
-        clamavVerdict(bytes, signature, {
-          clamdSocket: policy.get("samples.clamdSocket"),
-          databaseDirectory: policy.get("securityIntelligence.databaseDirectory"),
-          timeoutMs: VERDICT_TIMEOUT_MS,
-        }),
+      verdict: (bytes, signature) => this.#verdict(bytes, signature, policy),
     };
     const events: RawEvent[] = [];
     for (const detection of detections) {
@@ -154,6 +154,32 @@ export class SampleCollector implements Collector {
       events.push(await this.#keep(detection.path, exam, policy, failingClosed));
     }
     return events;
+  }
+
+  /**
+   * ClamAV's verdict; once it could not be asked (clamd down, clamscan out
+   * of time), it is not asked again for a while, so that one look does not
+   * wait out the time limit for every detection.
+   */
+  async #verdict(bytes: Uint8Array, signature: string, policy: Policy): Promise<ClamavVerdict> {
+    if (Date.now() < this.#askAgainAt) {
+      return {
+        kind: "unavailable",
+        why: `${this.#unavailableWhy}; not asked again before ${
+          new Date(this.#askAgainAt).toISOString()
+        }`,
+      };
+    }
+    const verdict = await clamavVerdict(bytes, signature, {
+      clamdSocket: policy.get("samples.clamdSocket"),
+      databaseDirectory: policy.get("securityIntelligence.databaseDirectory"),
+      timeoutMs: VERDICT_TIMEOUT_MS,
+    });
+    if (verdict.kind === "unavailable") {
+      this.#askAgainAt = Date.now() + ASK_AGAIN_MS;
+      this.#unavailableWhy = verdict.why;
+    }
+    return verdict;
   }
 
   /** Stores a confirmed sample (with its private copy when it may leave); its record. */

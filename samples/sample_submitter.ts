@@ -15,10 +15,10 @@ import type { RawEvent } from "../catalog/raw_event.ts";
 import { describeRefusal, readRegularRange } from "../ffi/read_regular_file.ts";
 import { sha256Hex } from "../export/hash_chain.ts";
 import { DeletionGate } from "../policy/deletion_gate.ts";
-import { findPersonalDataAside, readMachineFacts } from "../policy/personal_data.ts";
+import { findPersonalDataAside, readMachineFacts } from "./personal_data.ts";
 import { errorCode } from "./examine_sample.ts";
 import type { Policy } from "../policy/policy.ts";
-import { decideSample } from "../policy/sample_decision.ts";
+import { decideSample } from "./sample_decision.ts";
 import { AGENT_ACTOR } from "../policy/actor_name.ts";
 import { sampleDestination } from "../policy/tiers.ts";
 import {
@@ -34,6 +34,7 @@ import type { Database, SampleState } from "../store/schema.ts";
 import { checkUploadUrl, redactUploadUrl, uploadBlob, UploadError } from "../uplink/blob_upload.ts";
 import { readSampleSas, readTlsFiles, readToken } from "../uplink/credentials.ts";
 import { Redactor } from "../uplink/redact.ts";
+import { backoffDelay } from "../uplink/backoff.ts";
 
 /** Attempts made before a sample is given up. */
 export const MAX_SAMPLE_ATTEMPTS = 6;
@@ -47,7 +48,7 @@ const DAY_MS = 24 * 60 * 60 * 1000;
 
 /** The wait before attempt `attempts + 1`, after `attempts` failed ones. */
 export function sampleRetryMs(attempts: number): number {
-  return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** Math.max(0, attempts - 1));
+  return backoffDelay(attempts, { firstMs: FIRST_RETRY_MS, capMs: MAX_RETRY_MS });
 }
 
 /** A decision about a sample, as its record. */
@@ -157,70 +158,91 @@ export class SampleSubmitter {
    * or the daily cap), or null.
    */
   async #submit(sample: Sample, policy: Policy, base: URL): Promise<string | null> {
+    const bytes = await this.#readCopy(sample, policy);
+    if (bytes === null || !await this.#stillAllowed(sample, bytes, policy)) return null;
+    const cap = policy.get("samples.maxDailyMB") * 1024 * 1024;
+    if (await submittedBytesInWindow(this.#db) + bytes.length > cap) {
+      return `The daily sample cap (samples.maxDailyMB, ${
+        cap / 1048576
+      } MiB) is reached: samples wait until the last 24 hours allow them`;
+    }
+    let address: { url: URL; bearer: string | null };
+    try {
+      address = await addressOf(sample, policy, base);
+    } catch (error) {
+      return `Samples cannot be submitted: ${(error as Error).message}`;
+    }
+    await this.#attempt(sample, bytes, address, policy);
+    return null;
+  }
+
+  /**
+   * The bytes of vitrine's own copy of what ClamAV confirmed; null (the
+   * sample dropped, with its record) when there is none or it changed.
+   * The file's path is never read again (a sample detected before vitrine
+   * kept copies of every sample has none, and is dropped).
+   */
+  async #readCopy(sample: Sample, policy: Policy): Promise<Uint8Array<ArrayBuffer> | null> {
     const maxBytes = policy.get("samples.maxSizeMB") * 1024 * 1024;
-    // Only vitrine's own copy of the bytes ClamAV confirmed leaves; the
-    // file's path is never read again (a sample detected before vitrine
-    // kept copies of every sample has none, and is dropped).
     const read = sample.copy === null
       ? ({ kind: "no_copy" } as const)
       : await readRegularRange(sample.copy, 0, maxBytes + 1, { noLinks: true }).catch((error) => ({
         kind: "error" as const,
         message: errorCode(error),
       }));
-    if (read.kind !== "ok" || read.size > maxBytes || sha256Hex(read.bytes) !== sample.sha256) {
-      const why = read.kind === "no_copy"
-        ? "vitrine holds no copy of the bytes ClamAV confirmed (it was detected before vitrine kept one for every sample), and it never reads the file's path again"
-        : read.kind === "absent"
-        ? "vitrine's copy of it is gone"
-        : read.kind === "error"
-        ? `the file cannot be read (${read.message})`
-        : read.kind !== "ok"
-        ? `the file ${describeRefusal(read)}`
-        : "vitrine's copy of it changed since it was detected (its SHA-256 differs)";
-      const reason = `Not submitted: ${why}; it is never submitted`;
-      await this.#move(sample, "dropped", decisionEvent(sample, "drop", reason), reason);
-      return null;
+    if (read.kind === "ok" && read.size <= maxBytes && sha256Hex(read.bytes) === sample.sha256) {
+      return read.bytes;
     }
-    const bytes = read.bytes;
-    // The level may have changed since detection: safe asks again, unless a person approved.
+    const why = read.kind === "no_copy"
+      ? "vitrine holds no copy of the bytes ClamAV confirmed (it was detected before vitrine kept one for every sample), and it never reads the file's path again"
+      : read.kind === "absent"
+      ? "vitrine's copy of it is gone"
+      : read.kind === "error"
+      ? `the file cannot be read (${read.message})`
+      : read.kind !== "ok"
+      ? `the file ${describeRefusal(read)}`
+      : "vitrine's copy of it changed since it was detected (its SHA-256 differs)";
+    const reason = `Not submitted: ${why}; it is never submitted`;
+    await this.#move(sample, "dropped", decisionEvent(sample, "drop", reason), reason);
+    return null;
+  }
+
+  /**
+   * Whether the level in effect still lets `bytes` go: it may have changed
+   * since detection, and safe asks again unless a person approved (a sample
+   * safe would hold is held, with its record).
+   */
+  async #stillAllowed(sample: Sample, bytes: Uint8Array, policy: Policy): Promise<boolean> {
     const level = policy.get("cloudService.automaticSampleSubmissionConsent");
-    if (level === "safe" && sample.state !== "approved") {
-      const facts = await readMachineFacts();
-      const found = await findPersonalDataAside(bytes, facts);
-      const decision = decideSample(level, bytes, facts, false, found);
-      if (!decision.submit) {
-        await this.#move(
-          sample,
-          "held",
-          decisionEvent(sample, "hold", decision.reason),
-          decision.reason,
-        );
-        return null;
-      }
-    }
-    const cap = policy.get("samples.maxDailyMB") * 1024 * 1024;
-    const sent = await submittedBytesInWindow(this.#db);
-    if (sent + bytes.length > cap) {
-      return `The daily sample cap (samples.maxDailyMB, ${
-        cap / 1048576
-      } MiB) is reached: samples wait until the last 24 hours allow them`;
-    }
-    let url: URL;
-    let bearer: string | null = null;
-    try {
-      const sas = await readSampleSas(policy);
-      url = new URL(`${base.href.replace(/\/+$/, "")}/${sample.sha256}`);
-      if (sas !== null) url.search = sas;
-      else bearer = await readToken(policy);
-      url = checkUploadUrl(url.href);
-    } catch (error) {
-      return `Samples cannot be submitted: ${(error as Error).message}`;
-    }
-    const link = {
-      sample_id: sample.id,
-      sha256: sample.sha256,
-      destination_host: url.host,
-    };
+    if (level !== "safe" || sample.state === "approved") return true;
+    const facts = await readMachineFacts();
+    const decision = decideSample(
+      level,
+      bytes,
+      facts,
+      false,
+      await findPersonalDataAside(bytes, facts),
+    );
+    if (decision.submit) return true;
+    await this.#move(
+      sample,
+      "held",
+      decisionEvent(sample, "hold", decision.reason),
+      decision.reason,
+    );
+    return false;
+  }
+
+  /** One attempt to put `bytes` at `address`, recorded started, then completed or failed. */
+  async #attempt(
+    sample: Sample,
+    bytes: Uint8Array<ArrayBuffer>,
+    address: { url: URL; bearer: string | null },
+    policy: Policy,
+  ): Promise<void> {
+    const { url, bearer } = address;
+    // A sample that may leave was confirmed, so its digest is known.
+    const link = { sample_id: sample.id, sha256: sample.sha256 ?? "", destination_host: url.host };
     const attempt = sample.attempts + 1;
     await this.#record([{
       type: "sample_submission_started",
@@ -234,7 +256,6 @@ export class SampleSubmitter {
         contentType: "application/octet-stream",
         bearer,
       });
-      const blobUri = redactUploadUrl(url);
       await moveSample(this.#db, sample.id, ["queued", "approved"], "submitted", {
         attempts: attempt,
         submitted_at: Date.now(),
@@ -247,38 +268,64 @@ export class SampleSubmitter {
       if (sample.copy) await Deno.remove(sample.copy).catch(() => {});
       await this.#record([{
         type: "sample_submission_completed",
-        fields: { ...link, request_id: requestId, blob_uri: blobUri },
+        fields: { ...link, request_id: requestId, blob_uri: redactUploadUrl(url) },
       }]);
     } catch (error) {
-      // Whatever failed, its words pass through the redactor before they are kept.
-      const redactor = new Redactor(url, [bearer]);
-      const failure = error instanceof UploadError
-        ? error
-        : new UploadError((error as Error).message, null, redactor);
-      const message = redactor.redact(failure.message);
-      const last = attempt >= MAX_SAMPLE_ATTEMPTS;
-      const retryAt = last ? null : Date.now() + sampleRetryMs(attempt);
-      if (last) {
-        await moveSample(this.#db, sample.id, ["queued", "approved"], "failed", {
-          attempts: attempt,
-          last_error: message,
-          destination: url.host,
-          reason: `Given up after ${attempt} failed attempts: ${message}`,
-        });
-        if (sample.copy) await Deno.remove(sample.copy).catch(() => {});
-      } else {
-        await noteSampleAttempt(this.#db, sample.id, {
-          attempts: attempt,
-          next_attempt_at: retryAt,
-          last_error: message,
-          destination: url.host,
-        });
-      }
-      await this.#record([{
-        type: "sample_submission_failed",
-        fields: { ...link, error: message, status: failure.status, retry_at: retryAt },
-      }]);
+      await this.#failed(sample, attempt, link, new Redactor(url, [bearer]), error);
     }
-    return null;
   }
+
+  /** A failed attempt: retried after a back-off, or given up after the last; recorded either way. */
+  async #failed(
+    sample: Sample,
+    attempt: number,
+    link: { sample_id: string; sha256: string; destination_host: string },
+    redactor: Redactor,
+    error: unknown,
+  ): Promise<void> {
+    // Whatever failed, its words pass through the redactor before they are kept.
+    const failure = error instanceof UploadError
+      ? error
+      : new UploadError((error as Error).message, null, redactor);
+    const message = redactor.redact(failure.message);
+    const last = attempt >= MAX_SAMPLE_ATTEMPTS;
+    const retryAt = last ? null : Date.now() + sampleRetryMs(attempt);
+    if (last) {
+      await moveSample(this.#db, sample.id, ["queued", "approved"], "failed", {
+        attempts: attempt,
+        last_error: message,
+        destination: link.destination_host,
+        reason: `Given up after ${attempt} failed attempts: ${message}`,
+      });
+      if (sample.copy) await Deno.remove(sample.copy).catch(() => {});
+    } else {
+      await noteSampleAttempt(this.#db, sample.id, {
+        attempts: attempt,
+        next_attempt_at: retryAt,
+        last_error: message,
+        destination: link.destination_host,
+      });
+    }
+    await this.#record([{
+      type: "sample_submission_failed",
+      fields: { ...link, error: message, status: failure.status, retry_at: retryAt },
+    }]);
+  }
+}
+
+/**
+ * Where sample `sample` goes under `base` (samples.submissionUri): named
+ * after its SHA-256, with the container's SAS, or else the bearer token.
+ * Throws why it cannot go (a credential that cannot be read, an address refused).
+ */
+async function addressOf(
+  sample: Sample,
+  policy: Policy,
+  base: URL,
+): Promise<{ url: URL; bearer: string | null }> {
+  const sas = await readSampleSas(policy);
+  const url = new URL(`${base.href.replace(/\/+$/, "")}/${sample.sha256}`);
+  if (sas !== null) url.search = sas;
+  const bearer = sas === null ? await readToken(policy) : null;
+  return { url: checkUploadUrl(url.href), bearer };
 }

@@ -11,7 +11,7 @@
 //   deno task soak                 # 10 minutes
 //   deno task soak --seconds 75    # the short form the tests run
 import { createHash } from "node:crypto";
-import { currentPolicy } from "../agent/current_policy.ts";
+import { currentPolicy } from "../policy/current_policy.ts";
 import { loadIdentity } from "../identity/identity.ts";
 import { insertEvents } from "../store/insert_events.ts";
 import { openStore } from "../store/open_store.ts";
@@ -331,6 +331,18 @@ const verdicts = checkInvariants({
   rssAfter,
 });
 for (const r of receivers) await r[Symbol.asyncDispose]().catch(() => {});
+// An agent killed with -9 mid-verdict leaves its clamscan child waiting on a
+// FIFO among these databases; under systemd its control group is reaped with
+// it, here the soak reaps what it caused.
+for (const entry of Deno.readDirSync("/proc")) {
+  if (!/^\d+$/.test(entry.name)) continue;
+  const cmdline = await Deno.readTextFile(`/proc/${entry.name}/cmdline`).catch(() => "");
+  if (cmdline.includes(`--database=${clamavDir}`)) {
+    try {
+      Deno.kill(Number(entry.name), "SIGKILL");
+    } catch { /* already gone */ }
+  }
+}
 console.log("\nInvariants:");
 for (const verdict of verdicts) {
   console.log(`${verdict.ok ? "ok  " : "FAIL"}  ${verdict.name}: ${verdict.detail}`);

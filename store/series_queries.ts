@@ -6,7 +6,6 @@
  */
 import { type Kysely, sql } from "kysely";
 import { fieldTier, keyTier, type Metric, METRICS, type SeriesField } from "../catalog/charts.ts";
-import { InputError } from "../input/input_error.ts";
 import { shapesFor } from "./shape_memo.ts";
 import { partValue, type Shape } from "./part_codec.ts";
 import type { Tier } from "../catalog/types.ts";
@@ -52,12 +51,8 @@ export async function readSeries(
   allowed: readonly Tier[],
   buckets = 300,
 ): Promise<Series> {
-  const metric = METRICS[metricName];
-  if (!metric) {
-    throw new InputError(
-      `Unknown metric "${metricName}"; metrics are ${Object.keys(METRICS).join(", ")}`,
-    );
-  }
+  // The name was checked where it was asked for (input/parse_chart_query.ts).
+  const metric = METRICS[metricName]!;
   const fields = metric.fields.filter((f) => allowed.includes(fieldTier(metric.type, f)));
   const series: Series = {
     metric: metricName,
@@ -73,9 +68,34 @@ export async function readSeries(
     series.data = [[], ...metric.fields.map(() => [])];
     return series;
   }
+  const rows = await sampledRows(db, metric, fields, since, until, buckets);
+  const shapes = await shapesFor(
+    db,
+    rows.flatMap((row) => row.o_shape === undefined ? [row.r_shape] : [row.r_shape, row.o_shape]),
+  );
+  const points = aggregate(rows, metric, fields, shapes);
+  const { times, values } = metric.rate
+    ? ratesOf(points, fields.length)
+    : valuesOf(points, fields.length);
+  series.data = [times, ...values];
+  if (times.length === 0) series.note = "No data in this range yet.";
+  return series;
+}
+
+/**
+ * The events of `metric` in the range, bucketed; dense ranges are sampled
+ * (every stride-th event) so that a chart never reads more than a few
+ * values per bucket.
+ */
+async function sampledRows(
+  db: Kysely<Database>,
+  metric: Metric,
+  fields: readonly SeriesField[],
+  since: number,
+  until: number,
+  buckets: number,
+): Promise<SampledRow[]> {
   const width = Math.max(1000, Math.ceil((until - since) / buckets));
-  // Dense ranges are sampled (every stride-th event) so a chart never
-  // reads more than a few values per bucket.
   const counted = await sql<{ n: number }>`SELECT count(*) AS n FROM event
     WHERE type = ${metric.type} AND time >= ${since} AND time < ${until}`.execute(db);
   const stride = Math.max(
@@ -97,39 +117,44 @@ export async function readSeries(
     WHERE e.type = ${metric.type} AND e.time >= ${since} AND e.time < ${until}
       AND (${stride} = 1 OR e.id % ${stride} = 0)
     ORDER BY e.time`.execute(db);
-  const shapes = await shapesFor(
-    db,
-    rows.rows.flatMap((row) =>
-      row.o_shape === undefined ? [row.r_shape] : [row.r_shape, row.o_shape]
-    ),
-  );
-  const points = aggregate(rows.rows, metric, fields, shapes);
+  return rows.rows;
+}
+
+/** The points as they are: time in seconds, then each field's values. */
+function valuesOf(points: readonly Point[], width: number) {
   const times: number[] = [];
-  const values: (number | null)[][] = fields.map(() => []);
+  const values: (number | null)[][] = Array.from({ length: width }, () => []);
+  for (const point of points) {
+    times.push(Math.round(point.t / 1000));
+    point.v.forEach((value, i) => values[i]!.push(value));
+  }
+  return { times, values };
+}
+
+/**
+ * Counters as rates per second between consecutive points; counters
+ * restart with each subsystem instance, so no rate is drawn across one.
+ */
+function ratesOf(points: readonly Point[], width: number) {
+  const times: number[] = [];
+  const values: (number | null)[][] = Array.from({ length: width }, () => []);
   let previous: Point | null = null;
   for (const point of points) {
-    if (metric.rate) {
-      // Counters restart with each subsystem instance: no rate across it.
-      if (previous && previous.instance === point.instance && point.t > previous.t) {
-        times.push(Math.round(point.t / 1000));
-        point.v.forEach((value, i) => {
-          const before = previous!.v[i];
-          values[i]!.push(
-            value === null || before === null || before === undefined
-              ? null
-              : Math.max(0, (value - before) / ((point.t - previous!.t) / 1000)),
-          );
-        });
-      }
-      previous = point;
-    } else {
+    if (previous && previous.instance === point.instance && point.t > previous.t) {
+      const seconds = (point.t - previous.t) / 1000;
       times.push(Math.round(point.t / 1000));
-      point.v.forEach((value, i) => values[i]!.push(value));
+      point.v.forEach((value, i) => {
+        const before = previous!.v[i];
+        values[i]!.push(
+          value === null || before === null || before === undefined
+            ? null
+            : Math.max(0, (value - before) / seconds),
+        );
+      });
     }
+    previous = point;
   }
-  series.data = [times, ...values];
-  if (times.length === 0) series.note = "No data in this range yet.";
-  return series;
+  return { times, values };
 }
 
 /** One sampled event: its bucket, time and stored parts. */

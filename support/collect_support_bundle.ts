@@ -8,9 +8,7 @@
 import { sha256Hex } from "../export/hash_chain.ts";
 import { describeRefusal, readRegularFile, readRegularRange } from "../ffi/read_regular_file.ts";
 import { writePrivateFile } from "../files/private_file.ts";
-import { AGENT_LOG, INSTALL_LOG, logDirectory } from "../agent/agent_log.ts";
-import { dataPaths } from "../agent/data_dir.ts";
-import { buildHealth } from "../agent/health.ts";
+import { AGENT_LOG, dataPaths, INSTALL_LOG, logDirectory } from "../store/data_paths.ts";
 import type { Tier } from "../catalog/types.ts";
 import { gunzipStream, gzipStream } from "../export/gzip_stream.ts";
 import type { Identity } from "../identity/identity.ts";
@@ -245,6 +243,14 @@ async function bundledFiles(policy: Policy, logDir: string | null): Promise<Bund
   return (await Promise.all(files)).filter((file) => file !== null);
 }
 
+/** What a bundle is gathered from besides the store: the health report, and where logs are. */
+export interface BundleSources {
+  /** The health report as `vitrine health` gives it (built by whoever wires this room in). */
+  health: () => Promise<unknown>;
+  /** The log directory (default: where the agent logs). */
+  logDir?: string | null;
+}
+
 /**
  * Writes a bundle (health, the policy, the latest 500 events the policy
  * lets be shown, the install and agent logs and the managed configuration)
@@ -257,8 +263,9 @@ export async function collectSupportBundle(
   dataDir: string,
   policy: Policy,
   identity: Identity,
-  logDir: string | null = logDirectory(),
+  sources: BundleSources,
 ): Promise<SupportBundle> {
+  const logDir = sources.logDir === undefined ? logDirectory() : sources.logDir;
   const consent = await requireSupportConsent(store.db);
   const { support } = dataPaths(dataDir);
   await Deno.mkdir(support, { recursive: true, mode: 0o700 });
@@ -269,7 +276,7 @@ export async function collectSupportBundle(
     created_at: new Date().toISOString(),
     consent,
     identity,
-    health: await buildHealth(store, dataDir, policy),
+    health: await sources.health(),
     events: await listEvents(store.db, { allowed: tiers, limit: 500 }),
     files: (await bundledFiles(policy, logDir)).filter((file) => tiers.includes(file.tier)),
   };

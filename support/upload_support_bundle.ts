@@ -7,8 +7,8 @@
  * @module
  */
 import { InputError } from "../input/input_error.ts";
-import { dataPaths } from "../agent/data_dir.ts";
-import { recordEvents } from "../agent/record_events.ts";
+import { dataPaths } from "../store/data_paths.ts";
+import { recordEvents } from "../record/record_events.ts";
 import type { Identity } from "../identity/identity.ts";
 import type { Policy } from "../policy/policy.ts";
 import { allowedTiers } from "../policy/tiers.ts";
@@ -17,6 +17,7 @@ import { redactUploadUrl, uploadBlob, UploadError } from "../uplink/blob_upload.
 import { readTlsFiles } from "../uplink/credentials.ts";
 import { Redactor } from "../uplink/redact.ts";
 import {
+  type BundleSources,
   collectSupportBundle,
   readSupportBundle,
   requireSupportConsent,
@@ -28,6 +29,8 @@ export interface UploadRequest {
   url: URL;
   /** A bundle under the support folder; a fresh one is gathered when absent. */
   bundle?: string;
+  /** Where a fresh bundle's health and logs come from. */
+  sources: BundleSources;
   /** Bundles above this size go in blocks; for tests of large bundles. */
   singleShotBytes?: number;
   blockBytes?: number;
@@ -51,9 +54,10 @@ async function bundlePath(
   policy: Policy,
   identity: Identity,
   named: string | undefined,
+  sources: BundleSources,
 ): Promise<string> {
   if (named === undefined) {
-    return (await collectSupportBundle(store, dataDir, policy, identity)).path;
+    return (await collectSupportBundle(store, dataDir, policy, identity, sources)).path;
   }
   const { support } = dataPaths(dataDir);
   let real: string;
@@ -85,7 +89,7 @@ export async function uploadSupportBundle(
   request: UploadRequest,
 ): Promise<UploadReceipt> {
   await requireSupportConsent(store.db);
-  const path = await bundlePath(store, dataDir, policy, identity, request.bundle);
+  const path = await bundlePath(store, dataDir, policy, identity, request.bundle, request.sources);
   const { bytes, sha256 } = await readSupportBundle(path, allowedTiers(policy, "bundle"));
   const link = { upload_id: crypto.randomUUID(), destination_host: request.url.host };
   await recordEvents(store.db, identity, policy, [{

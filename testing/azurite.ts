@@ -32,8 +32,8 @@ export async function sha256Hex(bytes: Uint8Array<ArrayBuffer>): Promise<string>
 export interface Azurite {
   container: ContainerClient;
   port: number;
-  /** A SAS URL for blob `blob`. */
-  sasUrl(blob: string, permissions?: string): string;
+  /** A SAS URL for blob `blob` (valid an hour, or until `expires`). */
+  sasUrl(blob: string, permissions?: string, expires?: Date): string;
   /** The query of a SAS for the whole container (what samples.sasTokenFile holds). */
   containerSas(permissions?: string): string;
   [Symbol.asyncDispose](): Promise<void>;
@@ -66,12 +66,12 @@ export async function startAzurite(dir: string, name = "support"): Promise<Azuri
   return {
     container,
     port,
-    sasUrl(blob: string, permissions = "cw"): string {
+    sasUrl(blob: string, permissions = "cw", expires = expiresOn()): string {
       const sas = generateBlobSASQueryParameters({
         containerName: name,
         blobName: blob,
         permissions: BlobSASPermissions.parse(permissions),
-        expiresOn: expiresOn(),
+        expiresOn: expires,
       }, credential);
       return `${container.getBlockBlobClient(blob).url}?${sas.toString()}`;
     },

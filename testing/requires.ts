@@ -72,6 +72,7 @@ const SOURCE: Readonly<Record<string, string>> = {
   mount: "apt-get install mount",
   python3: "apt-get install python3",
   script: "apt-get install bsdutils",
+  getconf: "apt-get install libc-bin",
   umount: "apt-get install mount",
   "apt-get": "a Debian system",
   npm: "install Node.js and npm",

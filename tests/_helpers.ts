@@ -43,6 +43,23 @@ export function spawnAgent(args: string[], env: Record<string, string> = {}): De
   }).spawn();
 }
 
+/**
+ * Ends a spawned agent with `signal` (one that already exited is fine, so a
+ * test's own failure is the one reported), waits for it and drops its output.
+ */
+export async function endChild(
+  child: Deno.ChildProcess,
+  signal: Deno.Signal = "SIGTERM",
+): Promise<Deno.CommandStatus> {
+  try {
+    child.kill(signal);
+  } catch { /* already exited */ }
+  const status = await child.status;
+  await child.stdout.cancel().catch(() => {});
+  await child.stderr.cancel().catch(() => {});
+  return status;
+}
+
 /** The command line and environment of the agent as `deno task start ARGS` runs it. */
 export function shippedAgentCommand(
   args: string[],
@@ -130,4 +147,19 @@ export async function fillDisk(dir: string): Promise<string> {
     tail.close();
   }
   return path;
+}
+
+/**
+ * Waits until the agent's scheduled task `task` has completed `runs` more
+ * runs than now: the witness that the agent had its chances to act, so that
+ * "nothing happened" is proven rather than hoped for after a sleep.
+ */
+export async function afterRuns(agent: Agent, task: string, runs = 2): Promise<void> {
+  const count = () => agent.status().collectors.find((t) => t.name === task)?.runs ?? 0;
+  const from = count();
+  await waitFor(
+    `${runs} more runs of the agent's "${task}" task`,
+    () => count() >= from + runs,
+    30_000,
+  );
 }

@@ -1,14 +1,16 @@
 /**
- * Uploads bytes to a pre-signed URL: an Azure Blob SAS URI through
- * Microsoft's `@azure/storage-blob` (block uploads for large bundles), or
- * any URL that accepts PUT (an S3 pre-signed URL). Every request goes
- * through {@linkcode egress}, to the URL's origin only.
+ * Uploads bytes to a pre-signed URL: an Azure Blob SAS URI with Azure's
+ * Blob REST API (Put Blob, or Put Block and Put Block List for large
+ * bundles: three kinds of PUT, with the SAS the only credential), or any
+ * URL that accepts PUT (an S3 pre-signed URL). Every request goes through
+ * {@linkcode egress}, to the URL's origin only.
  *
  * @module
  */
 import { InputError } from "../input/input_error.ts";
 import type { TlsFiles } from "./credentials.ts";
 import { egress, EgressRefused, type EgressResponse, failureOf } from "./egress.ts";
+import { backoffDelay } from "./backoff.ts";
 import { Redactor, redactUploadUrl } from "./redact.ts";
 
 export { redactUploadUrl };
@@ -53,7 +55,7 @@ export function isAzureBlobUrl(url: URL): boolean {
 /**
  * An upload the service refused, or that got no answer. Its message never
  * holds the URL's credentials: whatever it is made from (an error of the
- * network, the SDK or the server's answer) goes through `redactor`.
+ * network or the server's answer) goes through `redactor`.
  */
 export class UploadError extends Error {
   /** The HTTP status of the refusal, or null when no answer came. */
@@ -71,10 +73,12 @@ export interface UploadOptions {
   proxy: string | null;
   /** CA bundle and client certificate, as for sending events. */
   tls?: TlsFiles | null;
-  /** Bundles above this size go in blocks (Azure); smaller ones in one request. */
+  /** Blobs above this size go in blocks (Azure; default 32 MiB); smaller ones in one request. */
   singleShotBytes?: number;
-  /** The size of each block. */
+  /** The size of each block (default 4 MiB). */
   blockBytes?: number;
+  /** Told after each block that went (Azure, in blocks): `done` of `of`. */
+  blockDone?: (done: number, of: number) => void | Promise<void>;
   /** What the bytes are (default application/gzip: a support bundle). */
   contentType?: string;
   /** A bearer token for a plain PUT endpoint (never sent to Azure, whose SAS is the credential). */
@@ -126,100 +130,121 @@ async function putOnce(
   return { requestId: requestIdOf(response.headers) };
 }
 
-/** The bytes of a request body the Azure pipeline hands over. */
-async function bodyBytes(body: unknown): Promise<Uint8Array<ArrayBuffer>> {
-  const value = typeof body === "function" ? body() : body;
-  if (value === null || value === undefined) return new Uint8Array();
-  if (typeof value === "string") return new TextEncoder().encode(value);
-  if (value instanceof ArrayBuffer) return new Uint8Array(value);
-  if (ArrayBuffer.isView(value)) {
-    const copy = new Uint8Array(value.byteLength);
-    copy.set(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-    return copy;
-  }
-  // A web or Node stream, a Blob: read it whole (a block at most).
-  return new Uint8Array(await new Response(value as BodyInit).arrayBuffer());
-}
+/** The REST version vitrine speaks to Azure Blob storage (Put Blob up to 5000 MiB in one request). */
+const AZURE_VERSION = "2021-12-02";
+/** The size above which a blob goes in blocks (Put Block, then Put Block List). */
+const SINGLE_SHOT_BYTES = 32 * 1024 * 1024;
+/** Tries per request: a busy or briefly unreachable service gets two more. */
+const AZURE_TRIES = 3;
 
-/**
- * An HTTP client for the Azure pipeline that sends through egress: the
- * SDK's own transport never opens a connection.
- */
-function azureClient(origin: URL, options: UploadOptions, redactor: Redactor) {
-  return {
-    async sendRequest(resource: {
-      url: string;
-      method: string;
-      headers: { toJson(options?: { preserveCase?: boolean }): Record<string, string> };
-      body?: unknown;
-      abortSignal?: AbortSignal;
-    }) {
-      const url = new URL(resource.url);
-      if (resource.method !== "PUT") {
-        throw new UploadError(
-          `the upload asked for a ${resource.method} request; only PUT is sent`,
-          null,
-          redactor,
-        );
-      }
-      const response = await egress(url, {
+/** One request to Azure's Blob REST API through egress, tried again on a busy or absent answer. */
+async function azureRequest(
+  url: URL,
+  headers: Record<string, string>,
+  body: Uint8Array<ArrayBuffer>,
+  options: UploadOptions,
+  redactor: Redactor,
+): Promise<EgressResponse> {
+  for (let attempt = 1;; attempt++) {
+    let response: EgressResponse | null = null;
+    let failure: unknown = null;
+    try {
+      response = await egress(url, {
         method: "PUT",
-        headers: resource.headers.toJson({ preserveCase: true }),
-        body: await bodyBytes(resource.body),
-        allowed: [origin],
+        headers: { "x-ms-version": AZURE_VERSION, ...headers },
+        body,
+        allowed: [url],
         timeoutMs: options.timeoutMs,
         proxy: options.proxy,
         tls: options.tls ?? null,
         maxResponseBytes: 256 * 1024,
-        ...(resource.abortSignal ? { signal: resource.abortSignal } : {}),
       });
-      const headers = Object.fromEntries(response.headers);
-      return {
-        status: response.status,
-        headers: { toJson: () => headers, get: (name: string) => headers[name.toLowerCase()] },
-        request: resource,
-        bodyAsText: new TextDecoder().decode(response.body),
-      };
-    },
-  };
+    } catch (error) {
+      if (error instanceof EgressRefused) throw error;
+      failure = error;
+    }
+    const busy = response !== null && (response.status === 429 || response.status >= 500);
+    if ((response === null || busy) && attempt < AZURE_TRIES) {
+      await new Promise((resolve) =>
+        setTimeout(resolve, backoffDelay(attempt, { firstMs: 1000, capMs: 8000, jitter: true }))
+      );
+      continue;
+    }
+    if (response === null) {
+      throw new UploadError(
+        `${url.host} could not be reached: ${failureOf(failure)}`,
+        null,
+        redactor,
+      );
+    }
+    if (response.status < 200 || response.status >= 300) {
+      const code = response.headers.get("x-ms-error-code");
+      const refused = refusal(url, response, redactor);
+      throw code
+        ? new UploadError(`${refused.message} (${code})`, response.status, redactor)
+        : refused;
+    }
+    return response;
+  }
 }
 
+/** `url` with more query parameters (the SAS stays as it is). */
+function withQuery(url: URL, extra: Record<string, string>): URL {
+  const next = new URL(url);
+  for (const [key, value] of Object.entries(extra)) next.searchParams.set(key, value);
+  return next;
+}
+
+/**
+ * Puts `bytes` as the block blob at `url` (its SAS is the credential): one
+ * Put Blob, or above `singleShotBytes` a Put Block per block and then one
+ * Put Block List, so that a failure part way leaves no blob behind.
+ */
 async function putAzure(
   url: URL,
   bytes: Uint8Array<ArrayBuffer>,
   options: UploadOptions,
   redactor: Redactor,
-) {
-  // Microsoft's SDK is loaded only when a bundle goes to Azure.
-  const { BlockBlobClient, newPipeline, AnonymousCredential } = await import(
-    "@azure/storage-blob"
-  );
-  const pipeline = newPipeline(new AnonymousCredential(), {
-    httpClient: azureClient(url, options, redactor) as never,
-    retryOptions: { maxTries: 3, tryTimeoutInMs: options.timeoutMs },
-  });
-  const client = new BlockBlobClient(url.href, pipeline);
-  try {
-    const result = await client.uploadData(bytes, {
-      maxSingleShotSize: options.singleShotBytes ?? 4 * 1024 * 1024,
-      blockSize: options.blockBytes ?? 4 * 1024 * 1024,
-      concurrency: 2,
-      blobHTTPHeaders: { blobContentType: options.contentType ?? "application/gzip" },
-    });
-    return { requestId: result.requestId ?? null };
-  } catch (error) {
-    if (error instanceof EgressRefused || error instanceof UploadError) throw error;
-    const status = (error as { statusCode?: number }).statusCode;
-    if (typeof status === "number" && status > 0) {
-      const code = (error as { code?: string }).code;
-      throw new UploadError(
-        `${url.host} answered ${status}${code ? ` (${code})` : ""}`,
-        status,
-        redactor,
-      );
-    }
-    throw new UploadError(`${url.host} could not be reached: ${failureOf(error)}`, null, redactor);
+): Promise<{ requestId: string | null }> {
+  const contentType = options.contentType ?? "application/gzip";
+  if (bytes.length <= (options.singleShotBytes ?? SINGLE_SHOT_BYTES)) {
+    const response = await azureRequest(
+      url,
+      { "x-ms-blob-type": "BlockBlob", "content-type": contentType },
+      bytes,
+      options,
+      redactor,
+    );
+    return { requestId: requestIdOf(response.headers) };
   }
+  const size = options.blockBytes ?? 4 * 1024 * 1024;
+  const ids: string[] = [];
+  const count = Math.ceil(bytes.length / size);
+  for (let index = 0; index < count; index++) {
+    // Block ids of one blob have one length: a zero-padded index, in base64.
+    const id = btoa(`block-${String(index).padStart(6, "0")}`);
+    ids.push(id);
+    const block = bytes.slice(index * size, Math.min(bytes.length, (index + 1) * size));
+    await azureRequest(
+      withQuery(url, { comp: "block", blockid: id }),
+      {},
+      block,
+      options,
+      redactor,
+    );
+    await options.blockDone?.(index + 1, count);
+  }
+  const list = `<?xml version="1.0" encoding="utf-8"?><BlockList>${
+    ids.map((id) => `<Latest>${id}</Latest>`).join("")
+  }</BlockList>`;
+  const response = await azureRequest(
+    withQuery(url, { comp: "blocklist" }),
+    { "content-type": "application/xml", "x-ms-blob-content-type": contentType },
+    new TextEncoder().encode(list),
+    options,
+    redactor,
+  );
+  return { requestId: requestIdOf(response.headers) };
 }
 
 /**

@@ -17,7 +17,7 @@ import { egress, failureOf } from "./egress.ts";
 import type { EncodedBatch } from "./otlp_batch.ts";
 import { Redactor } from "./redact.ts";
 import { isRetryableStatus } from "./is_retryable_status.ts";
-import { retryAfter } from "./retry_timing.ts";
+import { retryAfter } from "./retry_after.ts";
 
 /** What came of an attempt. */
 export type DeliveryOutcome =

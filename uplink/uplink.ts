@@ -23,7 +23,7 @@ import {
 import type { Database } from "../store/schema.ts";
 import { deliverBatch } from "./deliver_batch.ts";
 import { encodeBatch } from "./otlp_batch.ts";
-import { retryDelay } from "./retry_timing.ts";
+import { backoffDelay } from "./backoff.ts";
 import { loadStats, saveStats, uplinkFailing, type UplinkStats } from "./uplink_status.ts";
 
 /** Events per request at most. */
@@ -40,6 +40,9 @@ const BOUND_EVERY_MS = 60_000;
  */
 const SEND_DELAY_MS = 5000;
 
+/** The wait after the first failed delivery; it doubles after each (see backoff.ts). */
+const FIRST_RETRY_MS = 1000;
+
 /** Whether the managed file still holds what `policy` was read from. */
 function policyCurrent(policy: Policy): boolean {
   return policy.managedStamp === null || pathStamp(policy.managedFile) === policy.managedStamp;
@@ -55,7 +58,8 @@ function unsendable(policy: Policy): Tier[] | null {
 /** The sending half of the agent. */
 export class Uplink {
   readonly #db: Kysely<Database>;
-  #policy: Policy | null = null;
+  /** The policy in effect, as its one owner (the agent's policy follower) holds it. */
+  readonly #policy: () => Policy;
   #stats: UplinkStats | null = null;
   #running: Promise<void> | null = null;
   #roundError: string | null = null;
@@ -76,14 +80,20 @@ export class Uplink {
   #batchEvents = BATCH_EVENTS;
   #savedAt = 0;
 
-  /** `delayMs`: how long events may wait to fill a batch (tests send at once). */
-  constructor(db: Kysely<Database>, options: { delayMs?: number } = {}) {
+  /**
+   * Sends from `db` under the policy `policy` gives at each moment (never a
+   * copy of its own); `delayMs`: how long events may wait to fill a batch
+   * (tests send at once).
+   */
+  constructor(db: Kysely<Database>, policy: () => Policy, options: { delayMs?: number } = {}) {
     this.#db = db;
+    this.#policy = policy;
     this.#delayMs = options.delayMs ?? SEND_DELAY_MS;
   }
 
   /**
-   * Follows `policy`: with sending off the outbox is emptied, and parts of
+   * Follows the policy now in effect, which replaced `previous` (null at
+   * start): with sending off the outbox is emptied, and parts of
    * a tier the level no longer lets leave are taken off it (and counted as
    * withdrawn), at once, when the policy says so unambiguously. A managed
    * file that cannot be read or is invalid stops sending but keeps what
@@ -91,9 +101,8 @@ export class Uplink {
    * Until a clearing succeeds (a full disk), nothing it covers is sent:
    * each batch is read for the tiers the policy allows when it is sent.
    */
-  async apply(policy: Policy): Promise<void> {
-    const previous = this.#policy;
-    this.#policy = policy;
+  async apply(previous: Policy | null): Promise<void> {
+    const policy = this.#policy();
     // A request under way carrying what may no longer leave is abandoned
     // (its records are read again, for what may leave, in the next round).
     const before = previous ? allowedTiers(previous, "send") : [];
@@ -109,11 +118,6 @@ export class Uplink {
     }
     this.#toClear = this.#gate.mayDelete(policy) ? unsendable(policy) : null;
     await this.#clear();
-  }
-
-  /** Takes `policy`, read afresh but the same in effect as the one applied. */
-  renew(policy: Policy): void {
-    if (this.#policy?.signature() === policy.signature()) this.#policy = policy;
   }
 
   /** Takes off the outbox what the policy no longer lets leave; on failure, tries again next round. */
@@ -190,8 +194,7 @@ export class Uplink {
   }
 
   async #round(): Promise<void> {
-    const policy = this.#policy;
-    if (!policy) return;
+    const policy = this.#policy();
     const url = sendingTo(policy);
     const tiers = allowedTiers(policy, "send");
     // A clearing held back (a managed file that vanished) goes once it may.
@@ -280,8 +283,10 @@ export class Uplink {
 
   async #retryLater(policy: Policy, asked: number | null, message: string): Promise<void> {
     this.#attempts++;
-    this.#retryAt = Date.now() +
-      retryDelay(this.#attempts, policy.get("connectionRetryTimeout") * 1000, asked);
+    // No sooner than the receiver asked, no later than connectionRetryTimeout.
+    const capMs = policy.get("connectionRetryTimeout") * 1000;
+    const backoff = backoffDelay(this.#attempts, { firstMs: FIRST_RETRY_MS, capMs, jitter: true });
+    this.#retryAt = Date.now() + Math.min(capMs, Math.max(asked ?? 0, backoff));
     await this.#saveStats((stats) => {
       stats.lastError = { at: Date.now(), message };
     });

@@ -6,6 +6,7 @@
  */
 import { eventSpec } from "../../catalog/key_spec.ts";
 import type { Tier } from "../../catalog/types.ts";
+import type { EventFields } from "../../catalog/event_fields.ts";
 import type { Fields } from "../../catalog/validate_event.ts";
 import { APP_VERSION } from "../../identity/identity.ts";
 import { type KernelReader, startKernelReader } from "./kernel_reader.ts";
@@ -19,7 +20,7 @@ const KERNEL_FIELDS = eventSpec("kernel_statistics")?.fields ?? [];
 export interface SubsystemOptions {
   paths: readonly string[];
   exclusions: readonly Exclusion[];
-  traceLevel: string;
+  traceLevel: EventFields["kernel_statistics"]["trace_level"] & string;
   /** False at the required level. */
   observeKernel: boolean;
   /** Interfaces to try, in order (tests force inotify). */
@@ -130,12 +131,12 @@ export class FileActivitySubsystem {
    * The kernel_statistics fields now. Counters the active interface cannot
    * observe are null, never zero; optional ones only when `tiers` allows.
    */
-  fields(tiers: readonly Tier[]): Fields {
+  fields(tiers: readonly Tier[]): EventFields["kernel_statistics"] {
     const active = this.#subsystem === "fanotify" || this.#subsystem === "inotify"
       ? this.#subsystem
       : null;
     const reader = this.#reader;
-    const fields: Fields = {
+    const fields: EventFields["kernel_statistics"] = {
       version: APP_VERSION,
       instance_id: this.#instanceId,
       trace_level: this.#options?.traceLevel ?? "error",
@@ -148,6 +149,8 @@ export class FileActivitySubsystem {
     if (reader) this.#totals = reader.totals().totals;
     const counters = reader?.counters();
     const masks = reader?.masks;
+    // Counters named by the catalogue's own list (KERNEL_FIELDS).
+    const counted: Fields = {};
     for (const field of KERNEL_FIELDS) {
       const source = field.source;
       if (!source) continue;
@@ -157,9 +160,9 @@ export class FileActivitySubsystem {
         else if (source.reader) value = counters?.[source.reader] ?? 0;
         else if (source[active]) value = this.#totals[field.name] ?? 0;
       }
-      fields[field.name] = value;
+      counted[field.name] = value;
     }
     fields.queue_overflows = active === null || !reader ? null : counters?.overflows ?? 0;
-    return fields;
+    return Object.assign(fields, counted as EventFields["kernel_statistics"]);
   }
 }

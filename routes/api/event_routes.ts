@@ -7,6 +7,7 @@
 import { Hono } from "hono";
 import { streamSSE } from "hono/streaming";
 import { rangeEndingNow } from "../../catalog/charts.ts";
+import { parseChartRange, parseMetric } from "../../input/parse_chart_query.ts";
 import { parseFilter } from "../../input/parse_filter.ts";
 import { allowedTiers } from "../../policy/tiers.ts";
 import { countByTier, countByType, newestEventId } from "../../store/count_queries.ts";
@@ -42,8 +43,8 @@ export function eventRoutes(deps: AppDeps): Hono {
   });
 
   app.get("/series", knownParams(["metric", "range"]), async (c) => {
-    const metric = c.req.query("metric") ?? "";
-    const { since, until } = rangeEndingNow(c.req.query("range") ?? "24h");
+    const metric = parseMetric(c.req.query("metric") ?? "");
+    const { since, until } = rangeEndingNow(parseChartRange(c.req.query("range") ?? "24h"));
     const allowed = allowedTiers(deps.policy(), "show");
     if (metric === "events") {
       return c.json(await readEventCounts(deps.store.db, since, until, allowed));

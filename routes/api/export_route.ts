@@ -31,11 +31,12 @@ export function exportRoute(deps: AppDeps): Hono {
         deps.policy(),
         deps.identity(),
         { format, ...filter },
-        undefined,
-        // A level lowered while the download runs stops it.
-        () => deps.policy(),
-        // Read through on another thread: the agent serves and collects meanwhile.
-        () => checkIntegrityAside(deps.store.path),
+        {
+          // A level lowered while the download runs stops it.
+          policyNow: () => deps.policy(),
+          // Read through on another thread: the agent serves and collects meanwhile.
+          integrity: () => checkIntegrityAside(deps.store.path),
+        },
       );
       // The manifest is read before anything is answered, so that a database
       // that cannot be read gets an error status, not a 200 that stops short.

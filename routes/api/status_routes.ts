@@ -7,7 +7,7 @@
 import { Hono } from "hono";
 import { buildHealth } from "../../agent/health.ts";
 import { CATALOG } from "../../catalog/catalog.ts";
-import { parseSentPage, sentReport } from "../../uplink/sent_report.ts";
+import { parseSentPage, sentReport } from "../sent_report.ts";
 import type { AppDeps } from "../app_deps.ts";
 import { knownParams } from "../known_params.ts";
 

@@ -72,24 +72,179 @@ function Setting(
   );
 }
 
-/** Renders the privacy page. */
+function InvalidPolicyAlert({ policy }: { policy: Policy }): VNode | null {
+  if (policy.managedState !== "invalid") return null;
+  return (
+    <div class="alert" role="alert">
+      <strong>
+        The managed file is invalid; vitrine holds the required level until it is fixed.
+      </strong>
+      <ul>{policy.problems.map((p) => <li key={p.message}>{p.message}</li>)}</ul>
+    </div>
+  );
+}
+
+function LevelSetting(
+  { policy, optionalRecords }: { policy: Policy; optionalRecords: number },
+): VNode {
+  return (
+    <Setting
+      policy={policy}
+      settingKey="cloudService.diagnosticLevel"
+      title="Diagnostic level"
+      help="The highest tier collected, stored, shown and exported on this machine."
+      choices={[
+        {
+          value: "required",
+          label: "Required",
+          effect: policy.level === "optional"
+            ? `Lowering to required deletes ${
+              formatCount(optionalRecords)
+            } stored optional records at once and stops collecting optional fields.`
+            : "Only the minimum needed to keep the agent working is collected.",
+        },
+        {
+          value: "optional",
+          label: "Optional",
+          effect: policy.level === "required"
+            ? "Raising to optional collects optional fields from now on; nothing deleted earlier comes back."
+            : `Optional fields are collected; ${
+              formatCount(optionalRecords)
+            } optional records are stored now.`,
+        },
+      ]}
+    />
+  );
+}
+
+function SampleSetting({ policy }: { policy: Policy }): VNode {
+  return (
+    <Setting
+      policy={policy}
+      settingKey="cloudService.automaticSampleSubmissionConsent"
+      title="Automatic sample submission"
+      help="Which files ClamAV flags go to the organisation's sample store (samples.submissionUri), decided from each file's content. The Samples page lists them and those waiting for consent."
+      choices={[
+        {
+          value: "none",
+          label: "None",
+          effect: "No sample is ever submitted; detections are still recorded.",
+        },
+        {
+          value: "safe",
+          label: "Safe",
+          effect:
+            "Program code whose content shows no personal data is submitted; anything else waits for a person's consent.",
+        },
+        {
+          value: "all",
+          label: "All",
+          effect: "Every flagged file, documents and images included, is submitted.",
+        },
+      ]}
+    />
+  );
+}
+
+function CloudSetting({ policy }: { policy: Policy }): VNode {
+  return (
+    <Setting
+      policy={policy}
+      settingKey="cloudService.enabled"
+      title="Cloud service"
+      help={`Whether events are sent to the organisation's endpoint (cloudService.serviceUri, now ${
+        policy.get("cloudService.serviceUri") ?? "not set"
+      }) over OTLP/HTTP.`}
+      choices={[
+        {
+          value: "false",
+          label: "Off",
+          effect: "Nothing leaves this machine; whatever waited to be sent is dropped at once.",
+        },
+        {
+          value: "true",
+          label: "On",
+          effect:
+            "Events recorded from now on are sent to the endpoint with the fields the diagnostic level allows when they go; nothing recorded before is sent.",
+        },
+      ]}
+    />
+  );
+}
+
+function ConsentCard({ consent }: { consent: Consent | undefined }): VNode {
+  return (
+    <section class="card" aria-labelledby="consent-title">
+      <h2 id="consent-title">Support logs</h2>
+      <p class="muted">
+        Support logs are gathered only with consent, recorded with who gave it and when.
+      </p>
+      <p>
+        {consent
+          ? `${consent.granted ? "Granted" : "Withdrawn"} by ${consent.actor} on ${
+            formatTime(consent.time)
+          }.`
+          : "Consent has never been given."}
+      </p>
+      <DecisionForm
+        data={{ "data-consent": "support_logs" }}
+        label="Consent for support logs"
+        allow={["grant", "Grant consent"]}
+        refuse={["revoke", "Withdraw consent"]}
+      />
+    </section>
+  );
+}
+
+function SettingsTable({ policy }: { policy: Policy }): VNode {
+  return (
+    <DataTable
+      caption="Each setting, its value and where the value comes from"
+      headers={["Setting", "Value", "Source"]}
+    >
+      {policy.entries().map(({ key, value, source }) => (
+        <tr key={key}>
+          <td>
+            <code>{key}</code>
+          </td>
+          <td>
+            <code>{JSON.stringify(value)}</code>
+          </td>
+          <td class={`source source-${source}`}>
+            {source === "managed"
+              ? (
+                <>
+                  <LockIcon /> managed
+                </>
+              )
+              : source}
+          </td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
+function ConfirmDialog(): VNode {
+  return (
+    <dialog id="confirm-change" aria-labelledby="confirm-title" aria-describedby="confirm-effect">
+      <h2 id="confirm-title">Apply this change?</h2>
+      <p id="confirm-effect"></p>
+      <form method="dialog" class="dialog-actions">
+        <button type="submit" value="apply">Apply</button>{" "}
+        <button type="submit" value="cancel" class="secondary" autoFocus>Cancel</button>
+      </form>
+    </dialog>
+  );
+}
+
+/** Renders the Privacy page. */
 export function PrivacyPage(
   { policy, optionalRecords, consent }: PrivacyPageData,
 ): VNode {
   return (
-    <Layout
-      title="Privacy"
-      active="/privacy"
-      islands={["privacy_island"]}
-    >
-      {policy.managedState === "invalid" && (
-        <div class="alert" role="alert">
-          <strong>
-            The managed file is invalid; vitrine holds the required level until it is fixed.
-          </strong>
-          <ul>{policy.problems.map((p) => <li key={p.message}>{p.message}</li>)}</ul>
-        </div>
-      )}
+    <Layout title="Privacy" active="/privacy" islands={["privacy_island"]}>
+      <InvalidPolicyAlert policy={policy} />
       <noscript>
         <p class="notice">
           Changing settings here needs JavaScript. Without it, use{" "}
@@ -97,130 +252,14 @@ export function PrivacyPage(
         </p>
       </noscript>
       <div class="grid">
-        <Setting
-          policy={policy}
-          settingKey="cloudService.diagnosticLevel"
-          title="Diagnostic level"
-          help="The highest tier collected, stored, shown and exported on this machine."
-          choices={[
-            {
-              value: "required",
-              label: "Required",
-              effect: policy.level === "optional"
-                ? `Lowering to required deletes ${
-                  formatCount(optionalRecords)
-                } stored optional records at once and stops collecting optional fields.`
-                : "Only the minimum needed to keep the agent working is collected.",
-            },
-            {
-              value: "optional",
-              label: "Optional",
-              effect: policy.level === "required"
-                ? "Raising to optional collects optional fields from now on; nothing deleted earlier comes back."
-                : `Optional fields are collected; ${
-                  formatCount(optionalRecords)
-                } optional records are stored now.`,
-            },
-          ]}
-        />
-        <Setting
-          policy={policy}
-          settingKey="cloudService.automaticSampleSubmissionConsent"
-          title="Automatic sample submission"
-          help="Which files ClamAV flags go to the organisation's sample store (samples.submissionUri), decided from each file's content. The Samples page lists them and those waiting for consent."
-          choices={[
-            {
-              value: "none",
-              label: "None",
-              effect: "No sample is ever submitted; detections are still recorded.",
-            },
-            {
-              value: "safe",
-              label: "Safe",
-              effect:
-                "Program code whose content shows no personal data is submitted; anything else waits for a person's consent.",
-            },
-            {
-              value: "all",
-              label: "All",
-              effect: "Every flagged file, documents and images included, is submitted.",
-            },
-          ]}
-        />
-        <Setting
-          policy={policy}
-          settingKey="cloudService.enabled"
-          title="Cloud service"
-          help={`Whether events are sent to the organisation's endpoint (cloudService.serviceUri, now ${
-            policy.get("cloudService.serviceUri") ?? "not set"
-          }) over OTLP/HTTP.`}
-          choices={[
-            {
-              value: "false",
-              label: "Off",
-              effect: "Nothing leaves this machine; whatever waited to be sent is dropped at once.",
-            },
-            {
-              value: "true",
-              label: "On",
-              effect:
-                "Events recorded from now on are sent to the endpoint with the fields the diagnostic level allows when they go; nothing recorded before is sent.",
-            },
-          ]}
-        />
-        <section class="card" aria-labelledby="consent-title">
-          <h2 id="consent-title">Support logs</h2>
-          <p class="muted">
-            Support logs are gathered only with consent, recorded with who gave it and when.
-          </p>
-          <p>
-            {consent
-              ? `${consent.granted ? "Granted" : "Withdrawn"} by ${consent.actor} on ${
-                formatTime(consent.time)
-              }.`
-              : "Consent has never been given."}
-          </p>
-          <DecisionForm
-            data={{ "data-consent": "support_logs" }}
-            label="Consent for support logs"
-            allow={["grant", "Grant consent"]}
-            refuse={["revoke", "Withdraw consent"]}
-          />
-        </section>
+        <LevelSetting policy={policy} optionalRecords={optionalRecords} />
+        <SampleSetting policy={policy} />
+        <CloudSetting policy={policy} />
+        <ConsentCard consent={consent} />
       </div>
       <h2>Every setting in effect</h2>
-      <DataTable
-        caption="Each setting, its value and where the value comes from"
-        headers={["Setting", "Value", "Source"]}
-      >
-        {policy.entries().map(({ key, value, source }) => (
-          <tr key={key}>
-            <td>
-              <code>{key}</code>
-            </td>
-            <td>
-              <code>{JSON.stringify(value)}</code>
-            </td>
-            <td class={`source source-${source}`}>
-              {source === "managed"
-                ? (
-                  <>
-                    <LockIcon /> managed
-                  </>
-                )
-                : source}
-            </td>
-          </tr>
-        ))}
-      </DataTable>
-      <dialog id="confirm-change" aria-labelledby="confirm-title" aria-describedby="confirm-effect">
-        <h2 id="confirm-title">Apply this change?</h2>
-        <p id="confirm-effect"></p>
-        <form method="dialog" class="dialog-actions">
-          <button type="submit" value="apply">Apply</button>{" "}
-          <button type="submit" value="cancel" class="secondary" autoFocus>Cancel</button>
-        </form>
-      </dialog>
+      <SettingsTable policy={policy} />
+      <ConfirmDialog />
     </Layout>
   );
 }

@@ -90,6 +90,107 @@ function HeldSample({ sample, showsPaths }: { sample: SampleView; showsPaths: bo
   );
 }
 
+function SubmissionCard(props: SamplesPageData): VNode {
+  return (
+    <Card title="Submission">
+      <Facts
+        rows={[
+          ["Level", LEVEL_WORDS[props.level]],
+          [
+            "Sample store",
+            "host" in props.destination
+              ? <code key="store">{props.destination.host}</code>
+              : props.destination.none,
+          ],
+          ["Consent waits", `${props.expiryDays} days, then the sample is never submitted`],
+        ]}
+      />
+      <Meter
+        label="Submitted in the last 24 hours"
+        used={props.daily.used}
+        total={props.daily.cap}
+        text={`${formatBytes(props.daily.used)} of ${formatBytes(props.daily.cap)}`}
+      />
+    </Card>
+  );
+}
+
+function DoubtsCard({ doubts }: { doubts: SampleReport["doubts"] }): VNode {
+  const unconfirmed = Object.entries(doubts.unconfirmed).map(([cause, n]): [string, string] => [
+    `Not confirmed: ${UNCONFIRMED_WORDS[cause as UnconfirmedCause]}`,
+    String(n),
+  ]);
+  return (
+    <Card title="Claims not believed">
+      <p class="muted">
+        A log line is only a claim: anyone who names a file can make ClamAV write one. vitrine keeps
+        a sample only when ClamAV finds the signature in the very bytes vitrine read.
+      </p>
+      <Facts rows={[["Lines no ClamAV writes", String(doubts.malformed)], ...unconfirmed]} />
+    </Card>
+  );
+}
+
+function HeldSamples(
+  { held, showsPaths }: { held: SampleView[]; showsPaths: boolean },
+): VNode {
+  return (
+    <>
+      <h2 id="held-title">Waiting for your decision</h2>
+      <p id="samples-status" role="status" class="status-line ok"></p>
+      {held.length === 0
+        ? <p class="muted">No sample waits for consent.</p>
+        : (
+          <div class="grid" aria-labelledby="held-title">
+            {held.map((sample) => (
+              <HeldSample key={sample.id} sample={sample} showsPaths={showsPaths} />
+            ))}
+          </div>
+        )}
+    </>
+  );
+}
+
+function NoSample({ log }: { log: SampleReport["detectionLog"] }): VNode {
+  return (
+    <p class="muted">
+      {log.present ? "ClamAV has flagged nothing since vitrine began reading its log." : (
+        <>
+          ClamAV's detection log <code>{log.path}</code>{" "}
+          does not exist, so vitrine sees no detection: point samples.detectionLog at the log clamd
+          (LogFile) or clamscan --log writes.
+        </>
+      )}
+    </p>
+  );
+}
+
+function RecentSamples({ report }: { report: SampleReport }): VNode {
+  return (
+    <DataTable
+      empty={<NoSample log={report.detectionLog} />}
+      headers={["Detected", "Signature", "Type", "Size", "State", "Why", "Decided by"]}
+      caption="The latest samples and what became of each"
+    >
+      {report.samples.map((sample) => (
+        <tr key={sample.id}>
+          <td>{formatTime(sample.detectedAt)}</td>
+          <CodeCell>{sample.signature}</CodeCell>
+          <td>{sample.fileType ?? "unknown"}</td>
+          <td>{formatBytes(sample.size)}</td>
+          <td class={`sample-${sample.state}`}>{sample.state}</td>
+          <td>
+            {sample.lastError && sample.state !== "submitted"
+              ? `${sample.reason} Last error: ${sample.lastError}`
+              : sample.reason}
+          </td>
+          <td>{sample.decidedBy ?? ""}</td>
+        </tr>
+      ))}
+    </DataTable>
+  );
+}
+
 /** Renders the Samples page. */
 export function SamplesPage(props: SamplesPageData): VNode {
   const { report, held } = props;
@@ -103,43 +204,8 @@ export function SamplesPage(props: SamplesPageData): VNode {
         store, wait for a person's consent, or stay on this machine. Nothing goes anywhere else.
       </p>
       <div class="grid">
-        <Card title="Submission">
-          <Facts
-            rows={[
-              ["Level", LEVEL_WORDS[props.level]],
-              [
-                "Sample store",
-                "host" in props.destination
-                  ? <code key="store">{props.destination.host}</code>
-                  : props.destination.none,
-              ],
-              ["Consent waits", `${props.expiryDays} days, then the sample is never submitted`],
-            ]}
-          />
-          <Meter
-            label="Submitted in the last 24 hours"
-            used={props.daily.used}
-            total={props.daily.cap}
-            text={`${formatBytes(props.daily.used)} of ${formatBytes(props.daily.cap)}`}
-          />
-        </Card>
-        <Card title="Claims not believed">
-          <p class="muted">
-            A log line is only a claim: anyone who names a file can make ClamAV write one. vitrine
-            keeps a sample only when ClamAV finds the signature in the very bytes vitrine read.
-          </p>
-          <Facts
-            rows={[
-              ["Lines no ClamAV writes", String(report.doubts.malformed)],
-              ...Object.entries(report.doubts.unconfirmed).map(([cause, n]) =>
-                [`Not confirmed: ${UNCONFIRMED_WORDS[cause as UnconfirmedCause]}`, String(n)] as [
-                  string,
-                  string,
-                ]
-              ),
-            ]}
-          />
-        </Card>
+        <SubmissionCard {...props} />
+        <DoubtsCard doubts={report.doubts} />
         <Card title={`Samples by state (${total} in all)`}>
           <Bars
             rows={STATES.map(({ state, label, fill }) => ({
@@ -149,51 +215,9 @@ export function SamplesPage(props: SamplesPageData): VNode {
           />
         </Card>
       </div>
-      <h2 id="held-title">Waiting for your decision</h2>
-      <p id="samples-status" role="status" class="status-line ok"></p>
-      {held.length === 0
-        ? <p class="muted">No sample waits for consent.</p>
-        : (
-          <div class="grid" aria-labelledby="held-title">
-            {held.map((sample) => (
-              <HeldSample key={sample.id} sample={sample} showsPaths={props.showsPaths} />
-            ))}
-          </div>
-        )}
+      <HeldSamples held={held} showsPaths={props.showsPaths} />
       <h2>Recent samples, newest first</h2>
-      <DataTable
-        empty={
-          <p class="muted">
-            {report.detectionLog.present
-              ? "ClamAV has flagged nothing since vitrine began reading its log."
-              : (
-                <>
-                  ClamAV's detection log <code>{report.detectionLog.path}</code>{" "}
-                  does not exist, so vitrine sees no detection: point samples.detectionLog at the
-                  log clamd (LogFile) or clamscan --log writes.
-                </>
-              )}
-          </p>
-        }
-        headers={["Detected", "Signature", "Type", "Size", "State", "Why", "Decided by"]}
-        caption="The latest samples and what became of each"
-      >
-        {report.samples.map((sample) => (
-          <tr key={sample.id}>
-            <td>{formatTime(sample.detectedAt)}</td>
-            <CodeCell>{sample.signature}</CodeCell>
-            <td>{sample.fileType ?? "unknown"}</td>
-            <td>{formatBytes(sample.size)}</td>
-            <td class={`sample-${sample.state}`}>{sample.state}</td>
-            <td>
-              {sample.lastError && sample.state !== "submitted"
-                ? `${sample.reason} Last error: ${sample.lastError}`
-                : sample.reason}
-            </td>
-            <td>{sample.decidedBy ?? ""}</td>
-          </tr>
-        ))}
-      </DataTable>
+      <RecentSamples report={report} />
     </Layout>
   );
 }

@@ -4,7 +4,7 @@
  * @module
  */
 import type { VNode } from "preact";
-import type { SentReport } from "../../uplink/sent_report.ts";
+import type { SentReport } from "../sent_report.ts";
 import { formatBytes, formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { UplinkFacts } from "./uplink_facts.tsx";
@@ -31,30 +31,9 @@ const OUTCOMES = {
   refused: { label: "Refused for good (other 4xx)", fill: "bad" },
 } as const;
 
-/** Renders the Sent page. */
-export function SentPage({ report }: SentPageData): VNode {
-  const records = { delivered: 0, retried: 0, refused: 0 };
-  for (const delivery of report.deliveries) records[outcome(delivery.status)] += delivery.records;
+function Deliveries({ report }: SentPageData): VNode {
   return (
-    <Layout title="Sent" active="/sent">
-      <p class="muted">
-        Events leave this machine only for the endpoint the policy names, over OTLP/HTTP, with the
-        fields the level in effect allows when they are sent; samples only for the sample store it
-        names. Every attempt is listed here.
-      </p>
-      <div class="grid">
-        <Card title="Sending">
-          <UplinkFacts uplink={report.uplink} />
-        </Card>
-        <Card title={`Records in the ${report.deliveries.length} deliveries below, by outcome`}>
-          <Bars
-            rows={(Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[]).map((key) => ({
-              label: OUTCOMES[key].label,
-              values: [{ tier: OUTCOMES[key].fill, value: records[key] }],
-            }))}
-          />
-        </Card>
-      </div>
+    <>
       <h2>Deliveries, newest first</h2>
       <DataTable
         empty={<p class="muted">Nothing was ever sent from this data directory.</p>}
@@ -81,6 +60,13 @@ export function SentPage({ report }: SentPageData): VNode {
           <a href={`/sent?before=${report.next}`} rel="next">Older deliveries →</a>
         </p>
       )}
+    </>
+  );
+}
+
+function Submissions({ report }: SentPageData): VNode {
+  return (
+    <>
       <h2>Sample submissions, newest first</h2>
       <DataTable
         empty={
@@ -115,6 +101,36 @@ export function SentPage({ report }: SentPageData): VNode {
           </tr>
         ))}
       </DataTable>
+    </>
+  );
+}
+
+/** Renders the Sent page. */
+export function SentPage({ report }: SentPageData): VNode {
+  const records = { delivered: 0, retried: 0, refused: 0 };
+  for (const delivery of report.deliveries) records[outcome(delivery.status)] += delivery.records;
+  return (
+    <Layout title="Sent" active="/sent">
+      <p class="muted">
+        Events leave this machine only for the endpoint the policy names, over OTLP/HTTP, with the
+        fields the level in effect allows when they are sent; samples only for the sample store it
+        names. Every attempt is listed here.
+      </p>
+      <div class="grid">
+        <Card title="Sending">
+          <UplinkFacts uplink={report.uplink} />
+        </Card>
+        <Card title={`Records in the ${report.deliveries.length} deliveries below, by outcome`}>
+          <Bars
+            rows={(Object.keys(OUTCOMES) as (keyof typeof OUTCOMES)[]).map((key) => ({
+              label: OUTCOMES[key].label,
+              values: [{ tier: OUTCOMES[key].fill, value: records[key] }],
+            }))}
+          />
+        </Card>
+      </div>
+      <Deliveries report={report} />
+      <Submissions report={report} />
     </Layout>
   );
 }

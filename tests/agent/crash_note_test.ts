@@ -1,7 +1,7 @@
 // A fatal error leaves a note on disk before the process ends; the next
 // start records it as a crash, at the required level too.
 import { deepEqual, equal, match, notEqual, ok } from "node:assert/strict";
-import { dataPaths } from "../../agent/data_dir.ts";
+import { dataPaths } from "../../store/data_paths.ts";
 import { readUntil, spawnAgent, tempDir, writeManaged } from "../_helpers.ts";
 import { crashes, restartOnce } from "./_restarts.ts";
 

@@ -2,7 +2,15 @@
 // listens on, READY=1 and WATCHDOG=1 while the agent's work moves, silence
 // once it hangs, and the hang recorded as a crash at the next start.
 import { equal, match, ok } from "node:assert/strict";
-import { readUntil, runCli, spawnAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
+import {
+  endChild,
+  readUntil,
+  runCli,
+  spawnAgent,
+  tempDir,
+  waitFor,
+  writeManaged,
+} from "../_helpers.ts";
 import { listenNotify } from "../_notify.ts";
 import { crashes, restartOnce } from "./_restarts.ts";
 
@@ -34,15 +42,15 @@ Deno.test("systemd hears READY=1 and WATCHDOG=1 while the agent works, silence o
     // Two seconds after start every write hangs; three seconds without one is a hang.
     await readUntil(agent.stderr, "Liveness lost: no write to the database has completed");
     const pings = () => systemd.heard.filter((h) => h.text === "WATCHDOG=1").length;
+    const stalls = () => systemd.heard.filter((h) => h.text.startsWith("STATUS=Not making")).length;
     const before = pings();
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Each time a ping was due the agent says why it does not ping: two of those, and no ping.
+    const said = stalls();
+    await waitFor("two more times a ping was due", () => stalls() >= said + 2, 30_000);
     equal(pings(), before, "no ping once the agent hangs");
   } finally {
     // What systemd does when the pings stop (it sends SIGABRT; SIGKILL here).
-    agent.kill("SIGKILL");
-    await agent.status;
-    await agent.stdout.cancel().catch(() => {});
-    await agent.stderr.cancel().catch(() => {});
+    await endChild(agent, "SIGKILL");
     await systemd.stop();
   }
 
@@ -64,10 +72,7 @@ Deno.test("after a watchdog kill of a frozen agent, the service's stop hook make
   const frozen = spawnAgent(flags);
   await readUntil(frozen.stderr, "Dashboard:");
   // A frozen event loop writes nothing; systemd kills it and runs ExecStopPost.
-  frozen.kill("SIGKILL");
-  await frozen.status;
-  await frozen.stdout.cancel().catch(() => {});
-  await frozen.stderr.cancel().catch(() => {});
+  await endChild(frozen, "SIGKILL");
   const hook = await runCli(["service-stopped", "--data-dir", dir.path], {
     SERVICE_RESULT: "watchdog",
     EXIT_CODE: "killed",

@@ -1,6 +1,6 @@
 import { equal, match, ok } from "node:assert/strict";
 import { openStore } from "../../store/open_store.ts";
-import { readUntil, runCli, spawnAgent, tempDir, writeManaged } from "../_helpers.ts";
+import { endChild, readUntil, runCli, spawnAgent, tempDir, writeManaged } from "../_helpers.ts";
 
 async function dataDir(path: string): Promise<void> {
   const store = await openStore(`${path}/vitrine.db`);
@@ -112,9 +112,6 @@ Deno.test("right after config set, vitrine health and the running agent agree on
       equal(api.level, level, "the agent's API");
     }
   } finally {
-    child.kill("SIGTERM");
-    await child.status;
-    await child.stdout.cancel().catch(() => {});
-    await child.stderr.cancel().catch(() => {});
+    await endChild(child);
   }
 });

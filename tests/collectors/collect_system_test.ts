@@ -3,23 +3,29 @@ import { collectSystem } from "../../collectors/collect_system.ts";
 import { parseMeminfo, parseMountinfo, parsePressure } from "../../collectors/proc_readers.ts";
 import { eventProblems } from "../../catalog/validate_event.ts";
 import { sh } from "../_helpers.ts";
+import { requires } from "../../testing/requires.ts";
 
-Deno.test("system statistics hold this machine's memory, disk and kernel values", async () => {
-  const fields = collectSystem(["required", "optional"]);
-  deepEqual(eventProblems("system_statistics", fields), []);
-  const meminfo = parseMeminfo(await Deno.readTextFile("/proc/meminfo"));
-  equal(fields["memory.total"], meminfo.MemTotal);
-  const df = (await sh("df", ["-B1", "--output=size", "/"])).trim().split("\n")[1]!.trim();
-  equal(fields["root_fs.total"], Number(df));
-  equal(fields["kernel.release"], (await sh("uname", ["-r"])).trim());
-  const ticks = Number(await sh("getconf", ["CLK_TCK"]));
-  const idle =
-    Number((await Deno.readTextFile("/proc/stat")).split("\n")[0]!.trim().split(/\s+/)[4]) / ticks;
-  ok(Math.abs((fields["cpu_time.idle"] as number) - idle) < 5, "idle seconds from /proc/stat");
-  const rootMount = (fields.filesystems as { mount_point: string; total: number }[]).find((f) =>
-    f.mount_point === "/"
-  );
-  equal(rootMount?.total, Number(df));
+Deno.test({
+  ...requires("getconf"),
+  name: "system statistics hold this machine's memory, disk and kernel values",
+  fn: async () => {
+    const fields = collectSystem(["required", "optional"]);
+    deepEqual(eventProblems("system_statistics", fields), []);
+    const meminfo = parseMeminfo(await Deno.readTextFile("/proc/meminfo"));
+    equal(fields["memory.total"], meminfo.MemTotal);
+    const df = (await sh("df", ["-B1", "--output=size", "/"])).trim().split("\n")[1]!.trim();
+    equal(fields["root_fs.total"], Number(df));
+    equal(fields["kernel.release"], (await sh("uname", ["-r"])).trim());
+    const ticks = Number(await sh("getconf", ["CLK_TCK"]));
+    const idle =
+      Number((await Deno.readTextFile("/proc/stat")).split("\n")[0]!.trim().split(/\s+/)[4]) /
+      ticks;
+    ok(Math.abs((fields["cpu_time.idle"] as number) - idle) < 5, "idle seconds from /proc/stat");
+    const rootMount = (fields.filesystems as { mount_point: string; total: number }[]).find((f) =>
+      f.mount_point === "/"
+    );
+    equal(rootMount?.total, Number(df));
+  },
 });
 
 Deno.test("at the required level no optional system field is collected", () => {

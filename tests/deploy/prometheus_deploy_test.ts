@@ -3,7 +3,7 @@
 // scrapes an agent that listens beyond loopback with the one read-only
 // token an administrator provisions.
 import { equal, ok } from "node:assert/strict";
-import { readUntil, ROOT, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { endChild, readUntil, ROOT, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { requires } from "../../testing/requires.ts";
 
 const DEPLOY = `${ROOT}deploy/prometheus`;
@@ -131,10 +131,7 @@ Deno.test({
     } finally {
       prometheus?.kill("SIGTERM");
       await prometheus?.status;
-      agent.kill("SIGTERM");
-      await agent.status;
-      await agent.stdout.cancel().catch(() => {});
-      await agent.stderr.cancel().catch(() => {});
+      await endChild(agent);
     }
   },
 });

@@ -1,9 +1,9 @@
 import { equal, ok } from "node:assert/strict";
-import { exportEvents } from "../../export/export_events.ts";
+import { exportEvents, POLICY_CHECK_MS } from "../../export/export_events.ts";
 import { verifyExport } from "../../export/verify_export.ts";
 import { evictToFit, usedBytes } from "../../store/quota_queries.ts";
 import { deleteEventsBefore } from "../../store/retention_queries.ts";
-import { installEvent, runCli, startTestAgent, tempDir } from "../_helpers.ts";
+import { installEvent, runCli, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 
 const SEEDED = 15_000;
 
@@ -131,8 +131,7 @@ Deno.test("an export stops with an error when the level is lowered while it runs
       agent.policy,
       agent.identity,
       { format: "ndjson" },
-      undefined,
-      () => agent.policy,
+      { policyNow: () => agent.policy },
     );
     const reader = stream.getReader();
     await reader.read();
@@ -142,7 +141,12 @@ Deno.test("an export stops with an error when the level is lowered while it runs
     );
     await agent.reloadPolicy();
     equal(agent.policy.level, "required");
-    await new Promise((resolve) => setTimeout(resolve, 1100));
+    // The export asks the policy again once POLICY_CHECK_MS has passed since it last did.
+    const loweredAt = Date.now();
+    await waitFor(
+      "the export's next look at the policy",
+      () => Date.now() > loweredAt + POLICY_CHECK_MS,
+    );
     let failure: Error | null = null;
     try {
       while (!(await reader.read()).done);

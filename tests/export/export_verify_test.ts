@@ -1,6 +1,7 @@
+import { settingsDocumentSchema } from "../../policy/settings_schema.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { Ajv } from "ajv";
-import { recordEvents } from "../../agent/record_events.ts";
+import { recordEvents } from "../../record/record_events.ts";
 import { collectSystem } from "../../collectors/collect_system.ts";
 import { exportEvents, type ExportOptions } from "../../export/export_events.ts";
 import {
@@ -75,8 +76,9 @@ function streamOf(text: string): ReadableStream<Uint8Array> {
   return new Response(text).body!;
 }
 
-Deno.test("the published schemas are the ones the catalogue generates", async () => {
-  for (const [name, schema] of Object.entries(publishedSchemas())) {
+Deno.test("the published schemas are the ones the catalogue and the settings table generate", async () => {
+  const schemas = { ...publishedSchemas(), "settings.schema.json": settingsDocumentSchema() };
+  for (const [name, schema] of Object.entries(schemas)) {
     const published = JSON.parse(await Deno.readTextFile(`${ROOT}schema/${name}`));
     deepEqual(
       published,

@@ -1,7 +1,7 @@
 // Defect 12: the CLI shows what the running agent uses, and says when it
 // was told otherwise.
 import { equal, match, ok } from "node:assert/strict";
-import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { endChild, readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 
 Deno.test("without --managed-config the CLI reads the running agent's managed file, and notes a different one", async () => {
   await using dir = await tempDir();
@@ -81,10 +81,7 @@ Deno.test("vitrine dashboard names the port the running agent really serves, and
     match(told.stdout, new RegExp(`:${port}/`));
     match(told.stderr, new RegExp(`listens on port ${port}, not 7878`));
   } finally {
-    agent.kill("SIGTERM");
-    await agent.status;
-    await agent.stdout.cancel().catch(() => {});
-    await agent.stderr.cancel().catch(() => {});
+    await endChild(agent);
   }
   const idle = await runCli(["dashboard", "--data-dir", dataDir]);
   match(idle.stderr, /no agent serves a dashboard/);

@@ -3,6 +3,7 @@
 // stops short or a stack trace.
 import { equal, match, ok } from "node:assert/strict";
 import {
+  endChild,
   installEvent,
   readUntil,
   runCli,
@@ -68,9 +69,6 @@ Deno.test("a damaged page is found at start, told in health, and exports fail as
     match(cli.stderr, /^vitrine export: The database .* is damaged/);
     ok(!/\n\s+at /.test(cli.stderr), `a stack trace: ${cli.stderr}`);
   } finally {
-    agent.kill("SIGTERM");
-    await agent.status;
-    await agent.stdout.cancel().catch(() => {});
-    await agent.stderr.cancel().catch(() => {});
+    await endChild(agent);
   }
 });

@@ -125,7 +125,12 @@ Deno.test({
       const filler = await fillDisk(disk.path);
       await managedAt(managed, "required");
       await waitFor("the level to be lowered", () => agent.policy.level === "required");
-      await new Promise((resolve) => setTimeout(resolve, 500));
+      // The witness that the deletion was tried: its failure, in health.
+      await waitFor(
+        "the failed deletion reported",
+        () => agent.status().problems.some((p) => /disk|full|delet/i.test(p)),
+        30_000,
+      );
       ok(await storedOptional(agent) > 0, "the deletion cannot happen on a full disk");
       await nothingOptionalVisible(agent);
       const health = await buildHealth(

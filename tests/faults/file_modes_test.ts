@@ -1,7 +1,8 @@
 // Defect 11: the database, its WAL, support bundles, markers and tokens are
 // 0600 whatever the data directory's mode.
+import { buildHealth } from "../../agent/health.ts";
 import { equal } from "node:assert/strict";
-import { dataPaths } from "../../agent/data_dir.ts";
+import { dataPaths } from "../../store/data_paths.ts";
 import { ensureToken } from "../../agent/dashboard_token.ts";
 import { collectSupportBundle } from "../../support/collect_support_bundle.ts";
 import { startTestAgent, tempDir } from "../_helpers.ts";
@@ -20,7 +21,9 @@ Deno.test("files in a 0755 data directory are created 0600, and loosened ones ar
     await using agent = await startTestAgent({ dataDir });
     await agent.collectNow("system");
     equal((await agent.recordConsent(true, "Ada")).ok, true);
-    const bundle = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity);
+    const bundle = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity, {
+      health: () => buildHealth(agent.store, dataDir, agent.policy),
+    });
     await ensureToken(dataDir);
     await ensureToken(dataDir, "read");
     for (

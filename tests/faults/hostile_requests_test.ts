@@ -1,7 +1,7 @@
 // Defects 6, 7 and 10: redirects stay on this server, out-of-range times
 // are refused with a message, and beyond loopback reads need a token.
 import { equal, match, ok } from "node:assert/strict";
-import { currentPolicy } from "../../agent/current_policy.ts";
+import { currentPolicy } from "../../policy/current_policy.ts";
 import { ProvisionedReadToken } from "../../agent/dashboard_token.ts";
 import type { Hono } from "hono";
 import { createApp } from "../../routes/app.ts";

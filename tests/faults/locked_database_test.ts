@@ -4,7 +4,7 @@
 // would end the agent).
 import { equal } from "node:assert/strict";
 import { DatabaseSync } from "node:sqlite";
-import { dataPaths } from "../../agent/data_dir.ts";
+import { dataPaths } from "../../store/data_paths.ts";
 import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { startReceiver } from "../../testing/otlp_receiver.ts";
 

@@ -1,8 +1,9 @@
 // Defect 4: support bundles follow the level in effect. Lowering the level
 // re-cuts (or removes) existing bundles, and a bundle is cut to the level
 // in effect whenever it is read.
+import { buildHealth } from "../../agent/health.ts";
 import { deepEqual, equal, ok } from "node:assert/strict";
-import { dataPaths } from "../../agent/data_dir.ts";
+import { dataPaths } from "../../store/data_paths.ts";
 import {
   collectSupportBundle,
   readBundleContent,
@@ -26,6 +27,7 @@ async function optionalBundle(dir: string) {
     `${dir}/data`,
     agent.policy,
     agent.identity,
+    { health: () => buildHealth(agent.store, `${dir}/data`, agent.policy) },
   );
   return { agent, managed, bundle };
 }

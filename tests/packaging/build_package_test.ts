@@ -129,6 +129,7 @@ Deno.test({
   if (!REAL) await Deno.mkdir(root);
   const where = paths(root);
   const steps = REAL ? real() : throwaway(root);
+  let agentPid: number | null = null;
   try {
     await steps.install(first.path);
     // The launcher needs nothing from PATH: no Deno, no coreutils.
@@ -172,7 +173,7 @@ Deno.test({
     // Without systemd, postinst tells the admin to start the agent by hand:
     // removing the package must stop that agent (cleanly), not leave it
     // running on deleted files.
-    const agentPid = await startDetachedAgent(where, root);
+    agentPid = await startDetachedAgent(where, root);
     await steps.remove();
     ok(!alive(agentPid), "the agent started by hand was stopped on removal");
     ok(!exists(`${where.data}/running.json`), "it stopped cleanly (its marker is gone)");
@@ -226,6 +227,8 @@ Deno.test({
     await steps.purge();
     ok(!exists(where.data) && !exists(where.logs), "purge removes data and logs");
   } finally {
+    // Whatever failed, no agent of the test's stays behind, nor the package.
+    if (agentPid !== null && alive(agentPid)) Deno.kill(agentPid, "SIGKILL");
     if (REAL) await sh("dpkg", ["--purge", "vitrine"]).catch(() => {});
   }
 });

@@ -1,6 +1,8 @@
+import type { RawEvent } from "../../catalog/raw_event.ts";
+import { buildHealth } from "../../agent/health.ts";
 import { deepEqual, equal, ok, rejects } from "node:assert/strict";
 import { sql } from "kysely";
-import { recordEvents } from "../../agent/record_events.ts";
+import { recordEvents } from "../../record/record_events.ts";
 import { EVENTS } from "../../catalog/catalog.ts";
 import { partCanonicalJson, shapeOf } from "../../store/part_codec.ts";
 import { eventSpec } from "../../catalog/key_spec.ts";
@@ -12,7 +14,7 @@ import { loadIdentity } from "../../identity/identity.ts";
 import { allowedTiers } from "../../policy/tiers.ts";
 import { combinePolicy } from "../../policy/combine_policy.ts";
 import { readManagedFile } from "../../policy/read_managed_file.ts";
-import { decideSample, type SampleLevel } from "../../policy/sample_decision.ts";
+import { decideSample, type SampleLevel } from "../../samples/sample_decision.ts";
 import { createApp } from "../../routes/app.ts";
 import { insertConsent } from "../../store/consent_queries.ts";
 import { openStore } from "../../store/open_store.ts";
@@ -134,7 +136,7 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
                 [0, 1].map(() => ({ type: e.type, fields: generateEvent(e.type, next) }))
               );
               events += batch.length;
-              await recordEvents(store.db, identity, policy, batch);
+              await recordEvents(store.db, identity, policy, batch as RawEvent[]);
 
               // The store.
               const tiers = await sql<{ tier: Tier }>`SELECT DISTINCT tier FROM event_part`.execute(
@@ -215,11 +217,15 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
               // Support logs only with consent, and only allowed tiers in them.
               if (!consent) {
                 await rejects(
-                  collectSupportBundle(store, dir.path, policy, identity),
+                  collectSupportBundle(store, dir.path, policy, identity, {
+                    health: () => buildHealth(store, dir.path, policy),
+                  }),
                   ConsentRequiredError,
                 );
               } else {
-                const bundle = await collectSupportBundle(store, dir.path, policy, identity);
+                const bundle = await collectSupportBundle(store, dir.path, policy, identity, {
+                  health: () => buildHealth(store, dir.path, policy),
+                });
                 const content = JSON.parse(
                   await new Response(gunzipStream((await Deno.open(bundle.path)).readable)).text(),
                 );

@@ -1,10 +1,11 @@
 // A web app over a temporary store, for route tests without a server.
+import { deleteSupportBundles } from "../../support/collect_support_bundle.ts";
 import type { Hono } from "hono";
-import { changePreference } from "../../agent/change_preference.ts";
-import { currentPolicy } from "../../agent/current_policy.ts";
-import { recordConsent } from "../../agent/record_consent.ts";
+import { changePreference } from "../../policy/change_preference.ts";
+import { currentPolicy } from "../../policy/current_policy.ts";
+import { recordConsent } from "../../record/record_consent.ts";
 import { decideHeldSample } from "../../samples/decide_held_sample.ts";
-import { recordEvents } from "../../agent/record_events.ts";
+import { recordEvents } from "../../record/record_events.ts";
 import { loadIdentity } from "../../identity/identity.ts";
 import type { Policy } from "../../policy/policy.ts";
 import { createApp } from "../../routes/app.ts";
@@ -77,7 +78,7 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
         identity,
         policy.current,
         { granted, actor },
-        dir,
+        () => deleteSupportBundles(dir),
       );
       if (result.ok) consents.push({ granted, actor: result.consent.actor });
       return result;

@@ -4,7 +4,7 @@
 // export download.
 import { deepEqual, equal, ok } from "node:assert/strict";
 import type { Page } from "playwright-core";
-import { readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { endChild, readUntil, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { startReceiver } from "../../testing/otlp_receiver.ts";
 import { axeViolations as violations, launchBrowser } from "../../testing/browser.ts";
 import { requires } from "../../testing/requires.ts";
@@ -48,10 +48,7 @@ async function startAgent(
   return {
     base,
     async stop() {
-      child.kill("SIGTERM");
-      await child.status;
-      await child.stdout.cancel().catch(() => {});
-      await child.stderr.cancel().catch(() => {});
+      await endChild(child);
     },
   };
 }

@@ -1,6 +1,6 @@
 // Drives Debian's Chromium through playwright-core against a running agent.
 import { equal, match, ok } from "node:assert/strict";
-import { readUntil, ROOT, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { endChild, readUntil, ROOT, runCli, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { launchBrowser } from "../../testing/browser.ts";
 import { requires } from "../../testing/requires.ts";
 
@@ -204,10 +204,7 @@ Deno.test({
       equal(errors.join("\n"), "", "no script errors in the browser");
     } finally {
       await browser.close();
-      agent.kill("SIGTERM");
-      await agent.status;
-      await agent.stdout.cancel().catch(() => {});
-      await agent.stderr.cancel().catch(() => {});
+      await endChild(agent);
     }
   },
 });

@@ -1,6 +1,6 @@
 import { equal } from "node:assert/strict";
 import { Hono } from "hono";
-import { recordEvents } from "../../agent/record_events.ts";
+import { recordEvents } from "../../record/record_events.ts";
 import { loadIdentity } from "../../identity/identity.ts";
 import { responseCache } from "../../routes/response_cache.ts";
 import { appFixture, local } from "./_app_fixture.ts";

@@ -1,5 +1,6 @@
+import type { RawEventOf } from "../../catalog/raw_event.ts";
 import { equal, match } from "node:assert/strict";
-import { currentPolicy } from "../../agent/current_policy.ts";
+import { currentPolicy } from "../../policy/current_policy.ts";
 import type { Policy } from "../../policy/policy.ts";
 import type { SettingKey } from "../../policy/settings_spec.ts";
 import { SampleCollector } from "../../samples/sample_collector.ts";
@@ -47,7 +48,9 @@ Deno.test({
       // The log appears after the first look: it is read from its start.
       await collector.collect(failingClosed);
       await Deno.writeTextFile(log, `${file}: Test.Sig-0.UNOFFICIAL FOUND\n`);
-      const [detection] = await collector.collect(failingClosed);
+      const [detection] = await collector.collect(failingClosed) as RawEventOf<
+        "sample_detection"
+      >[];
       equal(detection?.fields.decision, "defer");
       match(String(detection?.fields.reason), /decision waits until it can/);
       const [sample] = await listSamples(store.db, { limit: 1 });
@@ -61,7 +64,7 @@ Deno.test({
         ...clamav,
       }, "valid");
       await Deno.writeTextFile(log, `${file}: Test.Sig-0.UNOFFICIAL FOUND\n`, { append: true });
-      const [kept] = await collector.collect(valid);
+      const [kept] = await collector.collect(valid) as RawEventOf<"sample_detection">[];
       equal(kept?.fields.decision, "keep");
     } finally {
       await store.close();

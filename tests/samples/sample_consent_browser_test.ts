@@ -1,7 +1,7 @@
 // A person approves a held sample in the dashboard (Debian's Chromium),
 // and the agent submits it to the sample store (Azurite).
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { dataPaths } from "../../agent/data_dir.ts";
+import { dataPaths } from "../../store/data_paths.ts";
 import { serveDashboard } from "../../routes/serve_dashboard.ts";
 import { listSamples } from "../../store/sample_queries.ts";
 import { ROOT, startTestAgent, tempDir, writeManaged } from "../_helpers.ts";

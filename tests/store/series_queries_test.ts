@@ -2,6 +2,7 @@ import { deepEqual, equal, ok, throws } from "node:assert/strict";
 import { insertEvents } from "../../store/insert_events.ts";
 import { openStore } from "../../store/open_store.ts";
 import { CHART_RANGES, rangeEndingNow } from "../../catalog/charts.ts";
+import { parseChartRange } from "../../input/parse_chart_query.ts";
 import { readEventCounts, readSeries } from "../../store/series_queries.ts";
 import { tempDir } from "../_helpers.ts";
 
@@ -65,5 +66,5 @@ Deno.test("chart ranges are named once and end now", () => {
   const { since, until } = rangeEndingNow("1h");
   equal(until - since, CHART_RANGES["1h"]);
   ok(Math.abs(until - Date.now()) < 2000);
-  throws(() => rangeEndingNow("2h"), /The range "2h" is not one of 15m, 1h, 6h, 24h, 7d, 30d/);
+  throws(() => parseChartRange("2h"), /The range "2h" is not one of 15m, 1h, 6h, 24h, 7d, 30d/);
 });

@@ -1,3 +1,4 @@
+import { buildHealth } from "../../agent/health.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { listEvents } from "../../store/event_queries.ts";
 import {
@@ -21,7 +22,7 @@ async function bundleAt(level: "required" | "optional") {
     `${dir.path}/data`,
     agent.policy,
     agent.identity,
-    logs,
+    { health: () => buildHealth(agent.store, `${dir.path}/data`, agent.policy), logDir: logs },
   );
   await agent.stop();
   return { dir, content: await readBundleContent(bundle.path), managed, logs };
@@ -51,8 +52,12 @@ Deno.test("withdrawing consent deletes the bundles gathered under it, and the ne
   const agent = await startTestAgent({ dataDir });
   try {
     equal((await agent.recordConsent(true, "Ada")).ok, true);
-    const first = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity);
-    await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity);
+    const first = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity, {
+      health: () => buildHealth(agent.store, dataDir, agent.policy),
+    });
+    await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity, {
+      health: () => buildHealth(agent.store, dataDir, agent.policy),
+    });
     const withdrawn = await agent.recordConsent(false, "Grace");
     ok(withdrawn.ok);
     equal(withdrawn.bundlesDeleted, 2);
@@ -64,7 +69,9 @@ Deno.test("withdrawing consent deletes the bundles gathered under it, and the ne
       limit: 1,
     });
     equal(record?.parts.required?.bundles_deleted, 2);
-    const refused = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity)
+    const refused = await collectSupportBundle(agent.store, dataDir, agent.policy, agent.identity, {
+      health: () => buildHealth(agent.store, dataDir, agent.policy),
+    })
       .then(() => null, (error: Error) => error);
     ok(refused instanceof ConsentRequiredError);
     match(refused.message, /withdrawn by Grace at 20\d\d-/);

@@ -4,7 +4,7 @@
 import { equal, ok } from "node:assert/strict";
 import { buildHealth } from "../../agent/health.ts";
 import { outboxDepth } from "../../store/outbox_queries.ts";
-import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { afterRuns, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 import { startReceiver } from "../../testing/otlp_receiver.ts";
 
 function policyText(url: string, extra: Record<string, unknown> = {}): string {
@@ -31,7 +31,8 @@ Deno.test("a managed file that is briefly empty keeps the outbox whole, and it a
     await Deno.writeTextFile(managed, "");
     await agent.reloadPolicy();
     equal(agent.policy.managedState, "invalid");
-    await new Promise((resolve) => setTimeout(resolve, 3000));
+    // Rounds of sending and of policy reading pass while the file stays empty.
+    await afterRuns(agent, "uplink");
     await agent.reloadPolicy();
     equal((await outboxDepth(agent.store.db)).required, queued.required, "nothing was taken off");
     await Deno.writeTextFile(`${managed}.new`, good);
@@ -121,7 +122,7 @@ Deno.test("a redirect is refused for good and counted, never followed or retried
       return health.uplink.deadLettered > 0 && depth.required + depth.optional === 0;
     });
     const asked = receiver.answers.length;
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await afterRuns(agent, "uplink");
     equal(receiver.answers.length, asked, "not retried");
     equal((await outboxDepth(agent.store.db)).required, 0);
   } finally {

@@ -1,5 +1,6 @@
 // Support bundles sent to a pre-signed URL: to Azurite (Microsoft's Azure
 // Storage emulator) with a SAS made here, and to a plain PUT endpoint.
+import { buildHealth } from "../../agent/health.ts";
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { listEvents, type StoredEvent } from "../../store/event_queries.ts";
 import { openStore } from "../../store/open_store.ts";
@@ -131,6 +132,7 @@ Deno.test({
       agent.identity,
       {
         url: checkUploadUrl(azurite.sasUrl("large.json.gz")),
+        sources: { health: () => buildHealth(agent.store, dataDir, agent.policy) },
         singleShotBytes: 1024,
         blockBytes: 1024,
       },

@@ -6,7 +6,7 @@ import { equal, match, ok } from "node:assert/strict";
 import type { Agent } from "../../agent/agent.ts";
 import { buildHealth } from "../../agent/health.ts";
 import { uplinkHealth } from "../../uplink/uplink_status.ts";
-import { startTestAgent, tempDir, waitFor } from "../_helpers.ts";
+import { afterRuns, startTestAgent, tempDir, waitFor } from "../_helpers.ts";
 import {
   makeCertificates,
   makeVersion1Certificate,
@@ -140,7 +140,7 @@ Deno.test({
         ),
         health.problems.join("\n"),
       );
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await afterRuns(agent, "uplink");
       equal(receiver.requests().length, beforeClear, "nothing reached the receiver");
 
       // Put right, what waited goes out.

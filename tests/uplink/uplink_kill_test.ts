@@ -75,7 +75,7 @@ Deno.test("kill -9 between storing and sending: everything stored arrives after 
   const port = freePort();
   await writePolicy(dir.path, port);
   const first = await startAgent(dir.path);
-  await new Promise((resolve) => setTimeout(resolve, 2500));
+  await waitFor("a few events stored", async () => (await storedIds(dir.path)).length >= 3, 30_000);
   await kill(first, "SIGKILL");
   const ids = await storedIds(dir.path);
   ok(ids.length >= 3, `events stored before the kill: ${ids.length}`);

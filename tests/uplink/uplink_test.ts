@@ -6,7 +6,7 @@ import { CATALOG } from "../../catalog/catalog.ts";
 import { listEvents } from "../../store/event_queries.ts";
 import { listDeliveries } from "../../store/delivery_queries.ts";
 import { outboxDepth } from "../../store/outbox_queries.ts";
-import { startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
+import { afterRuns, startTestAgent, tempDir, waitFor, writeManaged } from "../_helpers.ts";
 import { type Received, startReceiver } from "../../testing/otlp_receiver.ts";
 
 /** A managed policy that sends to `url`, with quick retries for the tests. */
@@ -247,7 +247,7 @@ Deno.test("a 400 is dead-lettered and counted in health, never retried", async (
       return depth.required + depth.optional === 0;
     });
     const answered = receiver.answers.length;
-    await new Promise((resolve) => setTimeout(resolve, 2500));
+    await afterRuns(agent, "uplink");
     equal(receiver.answers.length, answered, "nothing is sent again");
     const health = await buildHealth(agent.store, dir.path, agent.policy);
     ok(health.uplink.deadLettered > 0);
@@ -315,7 +315,7 @@ Deno.test("lowering the level or turning the cloud off while records wait sends 
     deepEqual(await outboxDepth(agent.store.db), { required: 0, optional: 0 });
     await using receiver = startReceiver(port);
     await agent.collectNow("system");
-    await new Promise((resolve) => setTimeout(resolve, 2000));
+    await afterRuns(agent, "uplink");
     equal(receiver.received.length, 0);
   } finally {
     await agent.stop();

@@ -1,5 +1,5 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
-import { decideSample, recogniseContent } from "../../policy/sample_decision.ts";
+import { decideSample, recogniseContent } from "../../samples/sample_decision.ts";
 import { runCli, tempDir } from "../_helpers.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);

@@ -1,5 +1,5 @@
 import { deepEqual, ok } from "node:assert/strict";
-import { findPersonalData, findPersonalDataAside } from "../../policy/personal_data.ts";
+import { findPersonalData, findPersonalDataAside } from "../../samples/personal_data.ts";
 
 const FACTS = { userNames: ["jdoe"], homes: ["/home/jdoe"] };
 

@@ -13,7 +13,7 @@ import { allowedTiers } from "../policy/tiers.ts";
 import { type SampleView, sampleView } from "../samples/sample_view.ts";
 import { listSamples } from "../store/sample_queries.ts";
 import type { Database } from "../store/schema.ts";
-import { uplinkHealth, type UplinkStatus } from "./uplink_status.ts";
+import { uplinkHealth, type UplinkStatus } from "../uplink/uplink_status.ts";
 
 /** Deliveries per page unless asked otherwise. */
 export const SENT_PAGE = 100;

@@ -13,6 +13,7 @@ import type { Policy } from "../policy/policy.ts";
 import { allowedTiers } from "../policy/tiers.ts";
 import { listEvents } from "../store/event_queries.ts";
 import type { Database } from "../store/schema.ts";
+import { PROMETHEUS_TEXT, PrometheusText } from "./prometheus_text.ts";
 
 /** Where a metric's values sit in an event's fields. */
 type MetricSource =
@@ -148,39 +149,33 @@ export interface Exposition {
  * lets be shown, and when each event was measured.
  */
 export async function exposeMetrics(db: Kysely<Database>, policy: Policy): Promise<Exposition> {
-  // prom-client is loaded only when something scrapes.
-  const { Counter, Gauge, Registry } = await import("prom-client");
-  const registry = new Registry();
+  const exposition = new PrometheusText();
   // The tiers are decided once, by the read: what is not read is not served.
   const allowed = allowedTiers(policy, "metrics");
-  const measured = new Gauge({
-    name: "vitrine_statistics_timestamp_seconds",
-    help: "When the statistics exposed here were measured, per event type.",
-    labelNames: ["event"],
-    registers: [registry],
-  });
   const events = [...new Set(METRICS.map((metric) => metric.event))];
   const latest = new Map<string, Record<string, unknown>>();
   for (const type of events) {
     const [event] = await listEvents(db, { allowed, type, limit: 1 });
     if (!event) continue;
     latest.set(type, { ...event.parts.required, ...event.parts.optional });
-    measured.set({ event: type }, event.time / 1000);
+    exposition.add(
+      "vitrine_statistics_timestamp_seconds",
+      "gauge",
+      "When the statistics exposed here were measured, per event type.",
+      { labels: { event: type }, value: event.time / 1000 },
+    );
   }
   for (const metric of METRICS) {
     const fields = latest.get(metric.event);
     if (!fields) continue;
-    const samples = samplesOf(metric, fields);
-    if (samples.length === 0) continue;
-    const labelNames = [...new Set(samples.flatMap((sample) => Object.keys(sample.labels)))];
-    const options = { name: metric.name, help: metric.help, labelNames, registers: [registry] };
-    if (metric.type === "counter") {
-      const counter = new Counter(options);
-      for (const sample of samples) counter.inc(sample.labels, sample.value);
-    } else {
-      const gauge = new Gauge(options);
-      for (const sample of samples) gauge.set(sample.labels, sample.value);
+    for (const sample of samplesOf(metric, fields)) {
+      exposition.add(
+        metric.name,
+        metric.type === "counter" ? "counter" : "gauge",
+        metric.help,
+        sample,
+      );
     }
   }
-  return { contentType: registry.contentType, text: await registry.metrics() };
+  return { contentType: PROMETHEUS_TEXT, text: exposition.text() };
 }

@@ -1,8 +1,8 @@
 import { deepEqual, equal, match, ok } from "node:assert/strict";
 import { CATALOG } from "../../catalog/catalog.ts";
-import { METRICS, samplesOf } from "../../uplink/prometheus_metrics.ts";
-import { appFixture, HOST } from "../routes/_app_fixture.ts";
-import { readUntil, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
+import { METRICS, samplesOf } from "../../routes/prometheus_metrics.ts";
+import { appFixture, HOST } from "./_app_fixture.ts";
+import { endChild, readUntil, spawnAgent, tempDir, waitFor } from "../_helpers.ts";
 import { requires } from "../../testing/requires.ts";
 
 const local = (path: string) => new Request(`http://${HOST}${path}`, { headers: { host: HOST } });
@@ -178,9 +178,6 @@ Deno.test({
   } finally {
     prometheus?.kill("SIGTERM");
     await prometheus?.status;
-    agent.kill("SIGTERM");
-    await agent.status;
-    await agent.stdout.cancel().catch(() => {});
-    await agent.stderr.cancel().catch(() => {});
+    await endChild(agent);
   }
 });

@@ -5,9 +5,9 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import type { Policy } from "../policy/policy.ts";
-import { combinePolicy } from "../policy/combine_policy.ts";
-import { readManagedFile } from "../policy/read_managed_file.ts";
+import type { Policy } from "./policy.ts";
+import { combinePolicy } from "./combine_policy.ts";
+import { readManagedFile } from "./read_managed_file.ts";
 import { getPreferences } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 

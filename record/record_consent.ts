@@ -9,7 +9,6 @@ import type { Identity } from "../identity/identity.ts";
 import { actorName } from "../policy/actor_name.ts";
 import type { Policy } from "../policy/policy.ts";
 import { type Consent, insertConsent, SUPPORT_PURPOSE } from "../store/consent_queries.ts";
-import { deleteSupportBundles } from "../support/collect_support_bundle.ts";
 import type { Database } from "../store/schema.ts";
 import { recordEvents } from "./record_events.ts";
 
@@ -21,15 +20,16 @@ export type ConsentResult =
 /**
  * Records that `actor` granted or withdrew consent for support logs, with
  * its support_log_consent event. The actor must name themselves. A
- * withdrawal deletes every bundle gathered in `dataDir` under the consent
- * it ends (and says how many).
+ * withdrawal runs `deleteBundles`, which deletes every bundle gathered
+ * under the consent it ends and says how many (the support room's work,
+ * handed in by whoever wires it).
  */
 export async function recordConsent(
   db: Kysely<Database>,
   identity: Identity,
   policy: Policy,
   decision: { granted: boolean; actor: string },
-  dataDir: string,
+  deleteBundles: () => Promise<number>,
 ): Promise<ConsentResult> {
   const named = actorName(decision.actor);
   if (!named.ok) return named;
@@ -42,7 +42,7 @@ export async function recordConsent(
   };
   await insertConsent(db, consent);
   // Withdrawn consent leaves nothing gathered under it behind.
-  const deleted = consent.granted ? null : await deleteSupportBundles(dataDir);
+  const deleted = consent.granted ? null : await deleteBundles();
   await recordEvents(db, identity, policy, [{
     type: "support_log_consent",
     fields: {

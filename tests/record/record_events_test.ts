@@ -1,6 +1,6 @@
 import { deepEqual, equal } from "node:assert/strict";
 import { sql } from "kysely";
-import { recordEvents } from "../../agent/record_events.ts";
+import { recordEvents } from "../../record/record_events.ts";
 import type { RawEvent } from "../../catalog/raw_event.ts";
 import { loadIdentity } from "../../identity/identity.ts";
 import type { Policy } from "../../policy/policy.ts";

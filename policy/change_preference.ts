@@ -4,8 +4,8 @@
  * @module
  */
 import type { Kysely } from "kysely";
-import { checkPreferenceChange, type PreferenceChange } from "../policy/check_preference_change.ts";
-import type { Policy } from "../policy/policy.ts";
+import { checkPreferenceChange, type PreferenceChange } from "./check_preference_change.ts";
+import type { Policy } from "./policy.ts";
 import { setPreference } from "../store/meta_queries.ts";
 import type { Database } from "../store/schema.ts";
 
