@@ -17,7 +17,8 @@ import { agentCollectors, type CollectorSet } from "./collector_set.ts";
 import { clearCrashNote, crashStateOf } from "./crash_note.ts";
 import { ProvisionedReadToken } from "./dashboard_token.ts";
 import { SelfProtection } from "./self_protection.ts";
-import { heartbeatMs, housekeepingTasks } from "./housekeeping_tasks.ts";
+import { heartbeatMs, housekeepingTasks, uplinkMs } from "./housekeeping_tasks.ts";
+import { PolicyWatch } from "./policy_watch.ts";
 import type { AgentOptions } from "./agent_options.ts";
 import { type AgentStatus, publishStatus } from "./agent_status.ts";
 import { lockDataDir } from "./data_dir.ts";
@@ -34,6 +35,9 @@ import { deleteSupportBundles, recutSupportBundles } from "../support/collect_su
 import type { HeldSampleResult } from "../samples/decide_held_sample.ts";
 import { SampleSubmitter } from "../samples/sample_submitter.ts";
 
+/** How often the policy is looked at while its changes are noticed without looking. */
+const POLICY_SAFETY_POLL_MS = 60 * 1000;
+
 export type { AgentOptions };
 
 /** How long a stop may spend sending what is queued. */
@@ -47,6 +51,7 @@ export class Agent {
   readonly #fileActivity: FileActivityCollector;
   readonly #collectors: CollectorSet;
   readonly #scheduler = new Scheduler();
+  #policyWatch: PolicyWatch | null = null;
   readonly #uplink: Uplink;
   readonly #samples: SampleSubmitter;
   readonly #startedAt = Date.now();
@@ -148,13 +153,35 @@ export class Agent {
       uplink: this.#uplink,
       samples: this.#samples,
       policy: () => this.policy,
-      policyPollMs: this.options.policyPollMs ?? 2000,
-      reloadPolicy: () => this.reloadPolicy(),
+      policyPollMs: this.#policyPollMs,
+      reloadPolicy: () => this.reloadPolicy().finally(() => this.#pacePolicyPoll()),
       publishStatus: () => this.#publishStatus(),
       record: (events) => this.record(events),
     });
     for (const task of tasks) this.#scheduler.add(task);
     this.#protection.schedule(this.#scheduler);
+    if (this.options.watchPolicy !== false) {
+      this.#policyWatch = new PolicyWatch(
+        this.options.managedFile,
+        () => this.policyMayHaveChanged(),
+      );
+    }
+    this.#pacePolicyPoll();
+  }
+
+  get #policyPollMs(): number {
+    return this.options.policyPollMs ?? 2000;
+  }
+
+  /**
+   * Looks at the policy rarely while changes are noticed (the watch) and
+   * nothing waits on a later look; quickly otherwise.
+   */
+  #pacePolicyPoll(): void {
+    const calm = this.#policyWatch?.watching === true && !this.#follower.unsettled();
+    // An interval the caller set is kept as it is.
+    const slow = this.options.policyPollMs ?? POLICY_SAFETY_POLL_MS;
+    this.#scheduler.setInterval("policy", calm ? slow : this.#policyPollMs);
   }
 
   /**
@@ -163,6 +190,11 @@ export class Agent {
    */
   ready(): void {
     this.#protection.ready();
+  }
+
+  /** Re-reads the policy soon (SIGHUP, a change seen in the managed file's folder). */
+  policyMayHaveChanged(): void {
+    if (!this.#stopped) void this.#scheduler.runNow("policy").catch(() => {});
   }
 
   /** The policy in effect. */
@@ -207,6 +239,7 @@ export class Agent {
     // even while taking it off the outbox fails).
     await this.#uplink.apply(previous);
     this.#scheduler.setInterval("heartbeat", heartbeatMs(next));
+    this.#scheduler.setInterval("uplink", uplinkMs(next));
     // A lowered size cap is kept at once, not at the next minute's look.
     const limit = next.get("retention.maxSizeMB");
     if (limit < this.#sizeLimitMB) {
@@ -296,6 +329,7 @@ export class Agent {
     if (this.#stopped) return;
     this.#stopped = true;
     this.#protection.stopping();
+    await this.#policyWatch?.stop();
     const policyWork = this.#follower.stop();
     await this.#scheduler.stop();
     await policyWork;

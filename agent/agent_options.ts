@@ -4,7 +4,7 @@
  *
  * @module
  */
-import type { KernelInterface } from "../collectors/file_activity/kernel_source.ts";
+import type { SensorKind } from "../collectors/file_activity/kernel_source.ts";
 import type { WatchdogTiming } from "./resource_watchdog.ts";
 
 /** How to start the agent. */
@@ -15,8 +15,14 @@ export interface AgentOptions {
   intervals?: Readonly<Partial<Record<string, number>>>;
   /** How often the managed file and preferences are re-read, in ms. */
   policyPollMs?: number;
+  /**
+   * Whether the managed file's folder is watched and SIGHUP heard (default
+   * true); the poll then slows to once a minute. Tests that time their own
+   * reloads turn it off.
+   */
+  watchPolicy?: boolean;
   /** Interfaces the file-activity subsystem tries, in order. */
-  prefer?: readonly KernelInterface[];
+  prefer?: readonly SensorKind[];
   /** How long events may wait to fill a batch before they are sent, in ms (default 5 s). */
   sendDelayMs?: number;
   log?: (message: string) => void;

@@ -23,11 +23,13 @@ import { keepStorage } from "./storage_keeper.ts";
 import { trimCHeap } from "../ffi/trim_c_heap.ts";
 
 /** How often the agent publishes its status. */
-const STATUS_MS = 10_000;
+const STATUS_MS = 30_000;
 /** How often old events are removed. */
 const RETENTION_MS = 60 * 60 * 1000;
-/** How often queued events are looked for and sent. */
+/** How often queued events are looked for and sent while sending is on. */
 const UPLINK_MS = 1000;
+/** How often the uplink looks while sending is off: it has nothing to do but notice. */
+const UPLINK_IDLE_MS = 60 * 1000;
 /** How often the database's size is held to its limit (and free pages given back). */
 const SIZE_CHECK_MS = 60 * 1000;
 /** How often samples waiting to be submitted (or to expire) are looked at. */
@@ -46,6 +48,11 @@ export interface HousekeepingDeps {
   reloadPolicy: () => Promise<void>;
   publishStatus: () => Promise<void>;
   record: (events: readonly RawEvent[]) => Promise<number>;
+}
+
+/** How often the uplink task runs under `policy`: each second while sending, else rarely. */
+export function uplinkMs(policy: Policy): number {
+  return sendingTo(policy) === null ? UPLINK_IDLE_MS : UPLINK_MS;
 }
 
 /** The heartbeat's interval under `policy`, in ms. */
@@ -88,7 +95,7 @@ export function housekeepingTasks(deps: HousekeepingDeps): TaskOptions[] {
     },
     {
       name: "uplink",
-      intervalMs: UPLINK_MS,
+      intervalMs: uplinkMs(deps.policy()),
       immediate: true,
       // Starts sending and returns at once.
       run: () => Promise.resolve(deps.uplink.pump()),

@@ -9,7 +9,7 @@
  *
  * @module
  */
-import { processAlive } from "../ffi/process.ts";
+import { processAlive, ProcessExit } from "../ffi/process.ts";
 import { readKernelFile } from "../ffi/read_kernel_file.ts";
 
 /** The parent and process group of this process, from /proc/self/stat. */
@@ -20,11 +20,54 @@ function lineage(): { ppid: number; pgrp: number } {
   return { ppid: Number(ppid), pgrp: Number(pgrp) };
 }
 
+/** One wait for an exit lasts at most this long before it is simply made again. */
+const WAIT_MS = 10 * 60 * 1000;
+
+/** What to watch: the parent, and the group's leader when that is another process. */
+function launchers(): { pid: number; why: string }[] {
+  const start = lineage();
+  const watched = [{ pid: start.ppid, why: `its parent process (${start.ppid}) is gone` }];
+  if (start.pgrp !== Deno.pid && start.pgrp > 1) {
+    watched.push({
+      pid: start.pgrp,
+      why: `the process that launched its group (${start.pgrp}) is gone`,
+    });
+  }
+  return watched;
+}
+
 /**
- * Calls `onGone` once, with the reason, when the launcher is gone; checks
- * every `everyMs`. Returns the function that stops watching.
+ * Calls `onGone` once, with the reason, when the launcher is gone. The
+ * kernel says so (a pidfd per process, waited on by another thread, so that
+ * nothing wakes the agent meanwhile); where pidfds are not available the
+ * lineage is looked at every `everyMs`. Returns the function that stops watching.
  */
 export function watchLauncher(onGone: (why: string) => void, everyMs = 2000): () => void {
+  const watched = launchers();
+  const exits: ProcessExit[] = [];
+  try {
+    for (const { pid } of watched) exits.push(ProcessExit.open(pid));
+  } catch {
+    for (const exit of exits) void exit.close();
+    return pollLauncher(onGone, everyMs);
+  }
+  let done = false;
+  const stop = () => {
+    done = true;
+    for (const exit of exits) void exit.close();
+  };
+  exits.forEach(async (exit, i) => {
+    while (!done) {
+      if (!(await exit.ended(WAIT_MS)) || done) continue;
+      stop();
+      onGone(watched[i]!.why);
+    }
+  });
+  return stop;
+}
+
+/** The fallback: the parent and the group's leader looked at every `everyMs`. */
+function pollLauncher(onGone: (why: string) => void, everyMs: number): () => void {
   const start = lineage();
   const timer = setInterval(() => {
     const now = lineage();

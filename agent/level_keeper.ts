@@ -48,6 +48,11 @@ export class LevelKeeper {
     return this.#problem ? [this.#problem] : [];
   }
 
+  /** Whether the policy must be looked at again soon: a deletion to retry, a grace running. */
+  unsettled(): boolean {
+    return this.#problem !== null || this.#gate.waiting();
+  }
+
   /**
    * Compares the level the stored data may hold with `policy`'s. Raising is
    * recorded at once. Lowering deletes every stored optional part and

@@ -109,6 +109,11 @@ export class PolicyFollower {
     return change;
   }
 
+  /** Whether the policy must be looked at again soon (see the level keeper). */
+  unsettled(): boolean {
+    return this.#levels.unsettled();
+  }
+
   /** Trouble keeping the stored data within the level. */
   problems(): string[] {
     return this.#levels.problems();

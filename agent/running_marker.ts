@@ -8,6 +8,7 @@
  */
 import { describeRefusal, readSmallText } from "../ffi/read_regular_file.ts";
 import { processAlive } from "../ffi/process.ts";
+import { flockHolders } from "../ffi/file_lock.ts";
 import { writePrivateFile } from "../files/private_file.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import { setAside } from "./crash_note.ts";
@@ -100,12 +101,18 @@ export async function previousRunMarker(
   return {};
 }
 
-/** The agent running on `dataDir` now (its marker, its process alive), or null. */
+/**
+ * The agent running on `dataDir` now, or null: its marker names a process
+ * that is alive and holds the data directory's lock (a pid left by an agent
+ * killed with -9 may since belong to another program, which must never be
+ * signalled).
+ */
 export async function runningAgent(dataDir: string): Promise<RunningMarker | null> {
   const found = await readRunningMarker(dataDir);
   if (found.kind !== "marker") return null;
   const { pid } = found.marker;
   if (typeof pid !== "number" || pid === Deno.pid || !processAlive(pid)) return null;
+  if (!flockHolders(dataPaths(dataDir).lock).includes(pid)) return null;
   return found.marker as RunningMarker;
 }
 

@@ -7,6 +7,7 @@
 import type {
   CounterFamily,
   CounterSource,
+  EbpfObservation,
   EventSpec,
   FieldSpec,
   FieldType,
@@ -115,7 +116,15 @@ export function kernelCounterField(
 }
 
 /** A counter no Linux interface can observe. */
-export const UNOBSERVABLE: CounterObservation = { fanotify: null, inotify: null };
+export const UNOBSERVABLE: CounterObservation = { ebpf: null, fanotify: null, inotify: null };
+
+/** `observation`, also counted by the eBPF sensor as `ebpf` says. */
+export function withEbpf(
+  observation: CounterObservation,
+  ebpf: EbpfObservation,
+): CounterObservation {
+  return { ...observation, ebpf };
+}
 
 /** A counter the kernel reader keeps about its own reading. */
 export function readerObservation(counter: "bad_records" | "read_failures"): CounterObservation {
@@ -139,6 +148,7 @@ export function kernelBitsObservation(
 ): CounterObservation {
   return {
     family,
+    ebpf: null,
     fanotify: fanotify ? { bits: fanotify, filesOnly } : null,
     inotify: inotify ? { bits: inotify, filesOnly } : null,
   };

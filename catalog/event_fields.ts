@@ -65,7 +65,7 @@ export interface EventFields {
     "version"?: string;
     "instance_id"?: string;
     "trace_level"?: "off" | "error" | "warning" | "info" | "debug";
-    "subsystem"?: "fanotify" | "inotify" | "unavailable";
+    "subsystem"?: "ebpf" | "fanotify" | "inotify" | "unavailable";
     "ipc.connects"?: number;
     "ipc.rejects"?: number;
     "ipc.connected"?: boolean;

@@ -46,8 +46,22 @@ export interface KernelObservation {
 /** The two families of file-activity counters: vnode operations and file operations. */
 export type CounterFamily = "vnode" | "file_op";
 
+/** A counter as the eBPF sensor counts it: entries into system calls, by name. */
+export interface EbpfObservation {
+  /** Each entry into one of these system calls counts once. */
+  calls: readonly string[];
+  /** Calls the sensor singles out by an argument that count too (an open with O_CREAT). */
+  plus?: readonly string[];
+  /** Calls the sensor singles out by an argument that are taken away (a thread started by clone). */
+  minus?: readonly string[];
+  /** How the count differs from the counter's meaning, when it does; absent when it is exact. */
+  approximation?: string;
+}
+
 /** How a counter of the file-activity subsystem is observed on Linux. */
 export interface CounterSource {
+  /** Counted in the kernel by the eBPF sensor, or null when it cannot count it. */
+  ebpf: EbpfObservation | null;
   /** Observed through fanotify, or null when fanotify cannot see it. */
   fanotify: KernelObservation | null;
   /** Observed through inotify, or null when inotify cannot see it. */

@@ -3,6 +3,8 @@
  *
  * @module
  */
+import { runningAgent } from "../agent/running_marker.ts";
+import { signalProcess } from "../ffi/process.ts";
 import { agentApplying } from "../agent/agent_status.ts";
 import { changePreference } from "../policy/change_preference.ts";
 import { currentPolicy } from "../policy/current_policy.ts";
@@ -110,6 +112,10 @@ export async function configCommand(args: string[]): Promise<number> {
         : `Local preference "${change.key}" set to ${JSON.stringify(change.value)}.`,
     );
     if (data.agent) {
+      // The agent re-reads its policy on SIGHUP; only the process that holds
+      // the data directory's lock is told.
+      const running = await runningAgent(data.dataDir);
+      if (running) signalProcess(running.pid, "SIGHUP");
       const after = await currentPolicy(data.store.db, data.policy.managedFile);
       const { applied } = await agentApplying(data.store.db, after.fingerprint(), AGENT_SETTLE_MS);
       console.log(

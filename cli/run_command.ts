@@ -13,6 +13,7 @@ import { type Dashboard, serveDashboard } from "../routes/serve_dashboard.ts";
 import { listenAddressProblem } from "../input/listen_address.ts";
 import { commandFlags, dataLocation, parsePortFlag, parseSeconds } from "./parse_flags.ts";
 import { UsageError } from "./usage_error.ts";
+import { SENSOR_KINDS } from "../collectors/file_activity/kernel_source.ts";
 
 /** Help text of `vitrine run`. */
 export const RUN_HELP = `vitrine run: collect diagnostic data and serve the dashboard
@@ -32,8 +33,9 @@ Usage: vitrine run [flags]
   --system-interval S     interval of the system collector only
   --file-activity-interval S
                           interval of the file-activity collector only
-  --prefer LIST           the kernel interfaces to try for file activity, in order
-                          (default fanotify,inotify; fanotify needs root)
+  --prefer LIST           the file-activity sensors to try, in order, overriding the
+                          fileActivity.sensor setting (default ebpf,fanotify,inotify;
+                          ebpf and fanotify need root)
   --managed-config FILE   the admin's managed policy (default /etc/vitrine/managed.json)
   --log-dir DIR           also write messages to DIR/vitrine.log, capped at 1 MiB (default
                           /var/log/vitrine when it exists and this is root; never under the
@@ -97,10 +99,11 @@ export async function runCommand(args: string[]): Promise<number> {
   if (wrong !== null) throw new UsageError(`--listen: ${wrong}`);
   const every = parseSeconds("interval", values.interval);
   const prefer = values.prefer === undefined ? undefined : values.prefer.split(",").map((p) => {
-    if (p !== "fanotify" && p !== "inotify") {
-      throw new UsageError(`--prefer "${p}" is not fanotify or inotify`);
+    const kind = SENSOR_KINDS.find((k) => k === p);
+    if (kind === undefined) {
+      throw new UsageError(`--prefer "${p}" is not one of ${SENSOR_KINDS.join(", ")}`);
     }
-    return p;
+    return kind;
   });
   const intervals: Record<string, number> = {};
   const system = parseSeconds("system-interval", values["system-interval"]) ?? every;
@@ -116,6 +119,11 @@ export async function runCommand(args: string[]): Promise<number> {
   const int = onSignal("SIGINT");
   Deno.addSignalListener("SIGTERM", term);
   Deno.addSignalListener("SIGINT", int);
+  // SIGHUP (vitrine config set) asks for the policy to be read again; heard
+  // from the start, so that one arriving early is not the default's exit.
+  let started: Agent | null = null;
+  const hangup = () => started?.policyMayHaveChanged();
+  Deno.addSignalListener("SIGHUP", hangup);
   const fault = Deno.env.get("VITRINE_FAULT");
   const agent = await Agent.start({
     dataDir,
@@ -126,6 +134,7 @@ export async function runCommand(args: string[]): Promise<number> {
     intervals,
     log: (message) => log.write(message),
   });
+  started = agent;
   let dashboard: Dashboard;
   try {
     dashboard = await serveDashboard(agent, {
@@ -152,5 +161,6 @@ export async function runCommand(args: string[]): Promise<number> {
   await agent.stop();
   Deno.removeSignalListener("SIGTERM", term);
   Deno.removeSignalListener("SIGINT", int);
+  Deno.removeSignalListener("SIGHUP", hangup);
   return 0;
 }

@@ -2,13 +2,19 @@
  * Timers that fire on a shared grid. Each wake-up of the runtime costs
  * about a third of a millisecond of CPU whatever it does, so the agent's
  * periodic work (collectors, the kernel reader, policy polls) is lined up
- * to wake the process once per grid step rather than once per timer.
+ * to wake the process once per grid step rather than once per timer; work
+ * due every few seconds or more shares a coarser grid.
  *
  * @module
  */
 
 /** The grid step. */
 export const GRID_MS = 1000;
+/**
+ * The coarser step for delays of at least this long: work every 5 or 10 s
+ * (the watchdog, status, log followers) then lands on the same wake-ups.
+ */
+export const COARSE_GRID_MS = 5000;
 
 // Where on the grid this process wakes: random, so that a fleet started
 // together does not wake in step.
@@ -21,7 +27,9 @@ const PHASE = Math.floor(Math.random() * GRID_MS);
  */
 export function alignedDelay(delayMs: number, now = Date.now()): number {
   if (delayMs < GRID_MS) return Math.max(0, delayMs);
+  // Coarse grid points are fine ones too (same phase): both kinds of work share wakes.
+  const step = delayMs >= COARSE_GRID_MS ? COARSE_GRID_MS : GRID_MS;
   const target = now + delayMs;
-  const aligned = Math.ceil((target - PHASE) / GRID_MS) * GRID_MS + PHASE;
+  const aligned = Math.ceil((target - PHASE) / step) * step + PHASE;
   return aligned - now;
 }

@@ -17,7 +17,12 @@ export const FAN = {
 } as const;
 
 /** fanotify_init(2) and fanotify_mark(2) flags, and the record layout (linux/fanotify.h). */
-const INIT = { CLOEXEC: 0x1, NONBLOCK: 0x2, REPORT_DFID_NAME: 0xc00 } as const;
+const INIT = {
+  CLOEXEC: 0x1,
+  NONBLOCK: 0x2,
+  UNLIMITED_QUEUE: 0x10,
+  REPORT_DFID_NAME: 0xc00,
+} as const;
 const MARK = { ADD: 0x1, FILESYSTEM: 0x100 } as const;
 const METADATA_SIZE = 24;
 const INFO = { DFID_NAME: 2, DFID: 3 } as const;
@@ -55,7 +60,9 @@ export class Fanotify extends NotifyDescriptor {
     const fd = check(
       "fanotify_init",
       libc().fanotify_init(
-        INIT.CLOEXEC | INIT.NONBLOCK | INIT.REPORT_DFID_NAME,
+        // No queue limit (CAP_SYS_ADMIN, which fanotify needs anyway): the
+        // reader lets events gather between drains without losing a flood.
+        INIT.CLOEXEC | INIT.NONBLOCK | INIT.UNLIMITED_QUEUE | INIT.REPORT_DFID_NAME,
         O.RDONLY | O.LARGEFILE,
       ),
     );

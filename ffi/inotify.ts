@@ -11,6 +11,8 @@ import { NotifyDescriptor } from "./_descriptor.ts";
 /** inotify event bits (linux/inotify.h). */
 export const IN = {
   ...FSNOTIFY_BITS,
+  DELETE_SELF: 0x400,
+  MOVE_SELF: 0x800,
   UNMOUNT: 0x2000,
   IGNORED: 0x8000,
   ISDIR: 0x40000000,

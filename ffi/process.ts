@@ -1,10 +1,11 @@
 /**
- * Whether a process exists, and asking one to stop.
+ * Whether a process exists, waiting for one to end, and asking one to stop.
  *
  * @module
  */
 import { ERRNO } from "./_constants.ts";
-import { lastErrno, libc } from "./libc.ts";
+import { check, lastErrno, libc } from "./libc.ts";
+import { closeQuietly, Readiness } from "./_descriptor.ts";
 import { readKernelFile } from "./read_kernel_file.ts";
 import { SyscallError } from "./syscall_error.ts";
 
@@ -26,7 +27,7 @@ export function processAlive(pid: number): boolean {
   }
 }
 
-const SIGNALS = { SIGTERM: 15, SIGKILL: 9 } as const;
+const SIGNALS = { SIGHUP: 1, SIGTERM: 15, SIGKILL: 9 } as const;
 
 /** Sends `signal` to process `pid`; false when there is no such process. */
 export function signalProcess(pid: number, signal: keyof typeof SIGNALS): boolean {
@@ -35,4 +36,40 @@ export function signalProcess(pid: number, signal: keyof typeof SIGNALS): boolea
   const errno = lastErrno();
   if (errno === ERRNO.ESRCH) return false;
   throw new SyscallError("kill", errno, `pid ${pid}`);
+}
+
+/** pidfd_open(2)'s system call number (the same on x86-64 and arm64). */
+const SYS_PIDFD_OPEN = 434n;
+
+/**
+ * A process to wait for, through a pidfd: readable once the process has
+ * ended, so that waiting wakes nobody until then.
+ */
+export class ProcessExit {
+  readonly #fd: number;
+  readonly #readiness: Readiness;
+
+  private constructor(fd: number) {
+    this.#fd = fd;
+    this.#readiness = new Readiness(fd);
+  }
+
+  /** Opens a pidfd for `pid`. Throws a {@linkcode SyscallError} (ESRCH: no such process; ENOSYS: before Linux 5.3). */
+  static open(pid: number): ProcessExit {
+    const fd = Number(
+      check("pidfd_open", libc().syscall_pidfd_open(SYS_PIDFD_OPEN, pid, 0), `pid ${pid}`),
+    );
+    return new ProcessExit(fd);
+  }
+
+  /** Resolves true once the process has ended, false after `timeoutMs` or on close. */
+  ended(timeoutMs: number): Promise<boolean> {
+    return this.#readiness.wait(timeoutMs);
+  }
+
+  /** Ends any wait and closes the pidfd. */
+  async close(): Promise<void> {
+    await this.#readiness.close();
+    closeQuietly(this.#fd);
+  }
 }

@@ -42,6 +42,24 @@ export const LIBC_SYMBOLS = {
     parameters: ["i64", "i32", "buffer", "buffer", "usize"],
     result: "i64",
   },
+  /**
+   * long syscall(long number, ...); bound for bpf(2), which glibc does not
+   * wrap: int bpf(int cmd, union bpf_attr *attr, unsigned int size).
+   */
+  syscall_bpf: {
+    name: "syscall",
+    parameters: ["i64", "i32", "buffer", "u32"],
+    result: "i64",
+  },
+  /**
+   * long syscall(long number, ...); bound for pidfd_open(2) (number 434 on
+   * every architecture): int pidfd_open(pid_t pid, unsigned int flags).
+   */
+  syscall_pidfd_open: {
+    name: "syscall",
+    parameters: ["i64", "i32", "u32"],
+    result: "i64",
+  },
   /** int close(int fd); */
   close: { parameters: ["i32"], result: "i32" },
   /** ssize_t read(int fd, void *buf, size_t count); */

@@ -31,4 +31,9 @@ export class DeletionGate {
     if (policy.managedState === "invalid") return false;
     return this.#vanishedSince === null || now - this.#vanishedSince >= VANISHED_GRACE_MS;
   }
+
+  /** Whether a vanished managed file is within its grace: it must be looked at again soon. */
+  waiting(now = Date.now()): boolean {
+    return this.#vanishedSince !== null && now - this.#vanishedSince < VANISHED_GRACE_MS;
+  }
 }

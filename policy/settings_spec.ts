@@ -385,7 +385,14 @@ export const SETTINGS = [
     type: { kind: "strings", max: 256 } as const,
     default: ["/"],
     meaning:
-      'Where file activity is counted. Under fanotify the filesystems holding these paths are marked; under inotify each path is watched recursively ("/" then means /etc, /tmp and the home directory).',
+      'Where file activity is counted. "/" alone lets the eBPF sensor count the whole machine; under fanotify the filesystems holding these paths are marked; under inotify each path is watched recursively ("/" then means /etc, /tmp and the home directory).',
+  },
+  {
+    key: "fileActivity.sensor",
+    type: oneOf("auto", "ebpf", "fanotify", "inotify"),
+    default: "auto",
+    meaning:
+      "How file activity is counted: auto tries eBPF (counted inside the kernel), then fanotify, then inotify; a named sensor is used alone, and counting is unavailable when it cannot start. --prefer overrides it.",
   },
   {
     key: "fileActivity.traceLevel",

@@ -58,6 +58,15 @@ export async function exposeAgentState(
     storageLimitBytes(policy),
   );
   await exposeSamples(db, one);
+  if (status) {
+    one(
+      "vitrine_file_activity_sensor_info",
+      "gauge",
+      "How file activity is counted now: ebpf, fanotify, inotify, unavailable or stopped (always 1).",
+      1,
+      { sensor: status.subsystem.subsystem },
+    );
+  }
   if (status?.watchdog) {
     one(
       "vitrine_watchdog_stage",

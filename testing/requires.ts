@@ -7,9 +7,21 @@
  *
  * @module
  */
+import { EbpfSensor } from "../collectors/file_activity/ebpf_sensor.ts";
+
+/** The kernel's x86-64 system-call numbers as the C library's headers give them. */
+export const SYSCALL_HEADER = "/usr/include/x86_64-linux-gnu/asm/unistd_64.h";
 
 /** What a test may need besides Deno: a program on PATH, or one of these conditions. */
-export type Need = string | "root" | "glibc" | "libseccomp" | "seeds" | "denort";
+export type Need =
+  | string
+  | "root"
+  | "glibc"
+  | "libseccomp"
+  | "seeds"
+  | "denort"
+  | "ebpf"
+  | "syscall-table";
 
 /** Where each condition is checked, and what to do when it is not met. */
 const CONDITIONS: Readonly<Record<string, { met: () => boolean; hint: string }>> = {
@@ -38,6 +50,22 @@ const CONDITIONS: Readonly<Record<string, { met: () => boolean; hint: string }>>
       return denort !== undefined && exists(denort);
     },
     hint: "DENORT_BIN naming a local denort runtime: deno compile cannot download its own here",
+  },
+  ebpf: {
+    met: () => {
+      if (Deno.uid() !== 0 || Deno.build.arch !== "x86_64") return false;
+      try {
+        EbpfSensor.open().close();
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    hint: "root on x86-64 with a kernel that loads eBPF programs on raw tracepoints",
+  },
+  "syscall-table": {
+    met: () => exists(SYSCALL_HEADER),
+    hint: "apt-get install linux-libc-dev",
   },
   seeds: {
     met: () => exists(new URL("../../shared/seeds/linux-privacy.md", import.meta.url).pathname),

@@ -99,6 +99,7 @@ export async function startTestAgent(
     managedFile: `${options.dataDir}/managed.json`,
     intervals: { system: 3600, file_activity: 3600 },
     policyPollMs: 3_600_000,
+    watchPolicy: false,
     // Tests see what is sent at once rather than after batching.
     sendDelayMs: 0,
     ...options,

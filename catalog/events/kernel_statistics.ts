@@ -14,8 +14,21 @@ import {
   seedField,
   UNOBSERVABLE,
   vitrineField,
+  withEbpf,
 } from "../_field_builders.ts";
 import type { FieldSpec } from "../types.ts";
+
+/** The chmod family: permission changes. */
+const MODE_CHANGES = ["chmod", "fchmod", "fchmodat", "fchmodat2"];
+/** The chown family: ownership changes. */
+const OWNER_CHANGES = ["chown", "fchown", "lchown", "fchownat"];
+/** The utime family: time changes. */
+const TIME_CHANGES = ["utime", "utimes", "futimesat", "utimensat"];
+/** The setxattr and removexattr families. */
+const XATTR_WRITES = [
+  ...["setxattr", "lsetxattr", "fsetxattr", "setxattrat"],
+  ...["removexattr", "lremovexattr", "fremovexattr", "removexattrat"],
+];
 
 export const KERNEL_COUNTER_FIELDS: readonly FieldSpec[] = [
   kernelCounterField(
@@ -105,43 +118,75 @@ export const KERNEL_COUNTER_FIELDS: readonly FieldSpec[] = [
   ),
   kernelCounterField(
     "ipc.kauth.vnode.read",
-    "reads of file contents (FAN_ACCESS, IN_ACCESS).",
-    kernelBitsObservation("vnode", ["ACCESS"], ["ACCESS"]),
+    "reads of file contents: read(2)-family calls (eBPF), FAN_ACCESS or IN_ACCESS.",
+    withEbpf(kernelBitsObservation("vnode", ["ACCESS"], ["ACCESS"]), {
+      calls: ["read", "pread64", "readv", "preadv", "preadv2"],
+      approximation: "every read(2)-family call, whatever the descriptor (pipes and sockets too)",
+    }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.write",
-    "modifications of file contents (FAN_MODIFY, IN_MODIFY).",
-    kernelBitsObservation("vnode", ["MODIFY"], ["MODIFY"]),
+    "modifications of file contents: write(2)-family, truncate and fallocate calls (eBPF), FAN_MODIFY or IN_MODIFY.",
+    withEbpf(kernelBitsObservation("vnode", ["MODIFY"], ["MODIFY"]), {
+      calls: [
+        "write",
+        "pwrite64",
+        "writev",
+        "pwritev",
+        "pwritev2",
+        "truncate",
+        "ftruncate",
+        "fallocate",
+      ],
+      approximation: "every write(2)-family call, whatever the descriptor (pipes and sockets too)",
+    }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.exec",
-    "files opened for execution (FAN_OPEN_EXEC); inotify cannot tell these apart.",
-    kernelBitsObservation("vnode", ["OPEN_EXEC"], null),
+    "programs executed: execve and execveat calls (eBPF), files opened for execution (FAN_OPEN_EXEC); inotify cannot tell these apart.",
+    withEbpf(kernelBitsObservation("vnode", ["OPEN_EXEC"], null), {
+      calls: ["execve", "execveat"],
+    }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.del",
-    "directory entries removed, files and directories alike (FAN_DELETE, IN_DELETE).",
-    kernelBitsObservation("vnode", ["DELETE"], ["DELETE"]),
+    "directory entries removed, files and directories alike: unlink, unlinkat and rmdir calls (eBPF), FAN_DELETE or IN_DELETE.",
+    withEbpf(kernelBitsObservation("vnode", ["DELETE"], ["DELETE"]), {
+      calls: ["unlink", "unlinkat", "rmdir"],
+    }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.read_attr",
-    "unsupported: Linux reports no event for reading metadata.",
-    UNOBSERVABLE,
+    "reads of metadata: the stat(2) family (eBPF only; fanotify and inotify report no such event).",
+    withEbpf(UNOBSERVABLE, { calls: ["stat", "fstat", "lstat", "newfstatat", "statx"] }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.write_attr",
-    "metadata changes: mode, owner, times, extended attributes (FAN_ATTRIB, IN_ATTRIB).",
-    kernelBitsObservation("vnode", ["ATTRIB"], ["ATTRIB"]),
+    "metadata changes (mode, owner, times, extended attributes): the chmod, chown, utime and setxattr families (eBPF), FAN_ATTRIB or IN_ATTRIB.",
+    withEbpf(kernelBitsObservation("vnode", ["ATTRIB"], ["ATTRIB"]), {
+      calls: [...MODE_CHANGES, ...OWNER_CHANGES, ...TIME_CHANGES, ...XATTR_WRITES],
+    }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.read_ex_attr",
-    "unsupported: Linux reports no event for reading extended attributes.",
-    UNOBSERVABLE,
+    "reads of extended attributes: the getxattr and listxattr families (eBPF only).",
+    withEbpf(UNOBSERVABLE, {
+      calls: [
+        "getxattr",
+        "lgetxattr",
+        "fgetxattr",
+        "listxattr",
+        "llistxattr",
+        "flistxattr",
+        "getxattrat",
+        "listxattrat",
+      ],
+    }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.write_ex_attr",
-    "unsupported on its own: extended-attribute changes are counted in write_attr.",
-    UNOBSERVABLE,
+    "changes of extended attributes: the setxattr and removexattr families (eBPF only; fanotify and inotify count them in write_attr).",
+    withEbpf(UNOBSERVABLE, { calls: XATTR_WRITES }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.read_sec",
@@ -150,36 +195,52 @@ export const KERNEL_COUNTER_FIELDS: readonly FieldSpec[] = [
   ),
   kernelCounterField(
     "ipc.kauth.vnode.write_sec",
-    "unsupported on its own: permission changes are counted in write_attr.",
-    UNOBSERVABLE,
+    "permission changes: the chmod family (eBPF only; fanotify and inotify count them in write_attr).",
+    withEbpf(UNOBSERVABLE, { calls: MODE_CHANGES }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.take_own",
-    "unsupported on its own: ownership changes are counted in write_attr.",
-    UNOBSERVABLE,
+    "ownership changes: the chown family (eBPF only; fanotify and inotify count them in write_attr).",
+    withEbpf(UNOBSERVABLE, { calls: OWNER_CHANGES }),
   ),
   kernelCounterField(
     "ipc.kauth.vnode.link",
-    "unsupported: a hard link shows only as a created entry.",
-    UNOBSERVABLE,
+    "hard links made: link and linkat calls (eBPF only; to fanotify and inotify a link is a created entry).",
+    withEbpf(UNOBSERVABLE, { calls: ["link", "linkat"] }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.vnode.create",
-    "directory entries created, files and directories alike (FAN_CREATE, IN_CREATE).",
-    kernelBitsObservation("vnode", ["CREATE"], ["CREATE"]),
+    "directory entries created, files and directories alike: creat, mkdir, mknod, symlink and link calls and opens with O_CREAT (eBPF), FAN_CREATE or IN_CREATE.",
+    withEbpf(kernelBitsObservation("vnode", ["CREATE"], ["CREATE"]), {
+      calls: [
+        "creat",
+        "mkdir",
+        "mkdirat",
+        "mknod",
+        "mknodat",
+        "symlink",
+        "symlinkat",
+        "link",
+        "linkat",
+      ],
+      plus: ["open_create"],
+      approximation: "an open with O_CREAT counts though the file may already have existed",
+    }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.vnode.move",
-    "entries renamed into a watched place, files and directories alike (FAN_MOVED_TO, IN_MOVED_TO).",
-    kernelBitsObservation("vnode", ["MOVED_TO"], ["MOVED_TO"]),
+    "entries renamed, files and directories alike: the rename family (eBPF), renamed into a watched place (FAN_MOVED_TO, IN_MOVED_TO).",
+    withEbpf(kernelBitsObservation("vnode", ["MOVED_TO"], ["MOVED_TO"]), {
+      calls: ["rename", "renameat", "renameat2"],
+    }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.vnode.mount",
-    "unsupported: mount events need a mount-namespace mark this subsystem does not take.",
-    UNOBSERVABLE,
+    "filesystems mounted or moved: mount and move_mount calls (eBPF only; fanotify and inotify take no mount-namespace mark here).",
+    withEbpf(UNOBSERVABLE, { calls: ["mount", "move_mount"] }),
     LINUX,
   ),
   kernelCounterField(
@@ -206,16 +267,25 @@ export const KERNEL_COUNTER_FIELDS: readonly FieldSpec[] = [
   ),
   kernelCounterField(
     "ipc.kauth_file_op.open",
-    "opens of regular files (FAN_OPEN, IN_OPEN).",
-    kernelBitsObservation("file_op", ["OPEN"], ["OPEN"], true),
+    "opens of files: open, openat, openat2 and creat calls (eBPF), opens of regular files (FAN_OPEN, IN_OPEN).",
+    withEbpf(kernelBitsObservation("file_op", ["OPEN"], ["OPEN"], true), {
+      calls: ["open", "openat", "openat2", "creat"],
+      approximation: "directories opened for listing count too",
+    }),
   ),
   kernelCounterField(
     "ipc.kauth.file_op.close",
-    "closes of regular files, written or not (FAN_CLOSE_WRITE or FAN_CLOSE_NOWRITE; IN_CLOSE_*).",
-    kernelBitsObservation("file_op", ["CLOSE_WRITE", "CLOSE_NOWRITE"], [
-      "CLOSE_WRITE",
-      "CLOSE_NOWRITE",
-    ], true),
+    "closes: close calls (eBPF), closes of regular files, written or not (FAN_CLOSE_WRITE or FAN_CLOSE_NOWRITE; IN_CLOSE_*).",
+    withEbpf(
+      kernelBitsObservation("file_op", ["CLOSE_WRITE", "CLOSE_NOWRITE"], [
+        "CLOSE_WRITE",
+        "CLOSE_NOWRITE",
+      ], true),
+      {
+        calls: ["close"],
+        approximation: "every close call, whatever the descriptor (pipes and sockets too)",
+      },
+    ),
   ),
   kernelCounterField(
     "ipc.kauth.file_op.close_modified",
@@ -225,44 +295,59 @@ export const KERNEL_COUNTER_FIELDS: readonly FieldSpec[] = [
   ),
   kernelCounterField(
     "ipc.kauth.file_op.move",
-    "regular files renamed into a watched place (FAN_MOVED_TO, IN_MOVED_TO).",
-    kernelBitsObservation("file_op", ["MOVED_TO"], ["MOVED_TO"], true),
+    "files renamed: the rename family (eBPF), regular files renamed into a watched place (FAN_MOVED_TO, IN_MOVED_TO).",
+    withEbpf(kernelBitsObservation("file_op", ["MOVED_TO"], ["MOVED_TO"], true), {
+      calls: ["rename", "renameat", "renameat2"],
+      approximation: "directories renamed count too",
+    }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.file_op.link",
-    "unsupported: a hard link shows only as a created entry.",
-    UNOBSERVABLE,
+    "hard links made: link and linkat calls (eBPF only; to fanotify and inotify a link is a created entry).",
+    withEbpf(UNOBSERVABLE, { calls: ["link", "linkat"] }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.file_op.exec",
-    "files opened for execution (FAN_OPEN_EXEC); inotify cannot tell these apart.",
-    kernelBitsObservation("file_op", ["OPEN_EXEC"], null, true),
+    "programs executed: execve and execveat calls (eBPF), files opened for execution (FAN_OPEN_EXEC); inotify cannot tell these apart.",
+    withEbpf(kernelBitsObservation("file_op", ["OPEN_EXEC"], null, true), {
+      calls: ["execve", "execveat"],
+    }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.file_op.remove",
-    "regular files removed (FAN_DELETE, IN_DELETE).",
-    kernelBitsObservation("file_op", ["DELETE"], ["DELETE"], true),
+    "files removed: unlink, and unlinkat without AT_REMOVEDIR (eBPF), regular files removed (FAN_DELETE, IN_DELETE).",
+    withEbpf(kernelBitsObservation("file_op", ["DELETE"], ["DELETE"], true), {
+      calls: ["unlink", "unlinkat"],
+      minus: ["unlinkat_dir"],
+    }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.file_op.unmount",
-    "watched filesystems unmounted (IN_UNMOUNT); fanotify has no such event.",
-    kernelBitsObservation("file_op", null, ["UNMOUNT"]),
+    "filesystems unmounted: umount2 calls (eBPF), watched filesystems unmounted (IN_UNMOUNT); fanotify has no such event.",
+    withEbpf(kernelBitsObservation("file_op", null, ["UNMOUNT"]), { calls: ["umount2"] }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.file_op.fork",
-    "unsupported: process creation is not a file event on Linux.",
-    UNOBSERVABLE,
+    "processes started: fork, vfork, and clone or clone3 without CLONE_THREAD (eBPF only; process creation is not a file event to fanotify or inotify).",
+    withEbpf(UNOBSERVABLE, {
+      calls: ["fork", "vfork", "clone", "clone3"],
+      minus: ["clone_thread"],
+    }),
     LINUX,
   ),
   kernelCounterField(
     "ipc.kauth.file_op.create",
-    "regular files created (FAN_CREATE, IN_CREATE).",
-    kernelBitsObservation("file_op", ["CREATE"], ["CREATE"], true),
+    "files created: creat calls and opens with O_CREAT (eBPF), regular files created (FAN_CREATE, IN_CREATE).",
+    withEbpf(kernelBitsObservation("file_op", ["CREATE"], ["CREATE"], true), {
+      calls: ["creat"],
+      plus: ["open_create"],
+      approximation: "an open with O_CREAT counts though the file may already have existed",
+    }),
     LINUX,
   ),
 ];
@@ -272,7 +357,7 @@ export const KERNEL_STATISTICS_EVENT = defineEvent({
   type: "kernel_statistics",
   title: "File-activity subsystem statistics",
   description:
-    "Counters of the real-time file-activity subsystem, vitrine's counterpart of a kernel extension: a reader of the kernel's fanotify or inotify interface, woken by the kernel whenever events are queued.",
+    "Counters of the real-time file-activity subsystem, vitrine's counterpart of a kernel extension: an eBPF program that counts system calls inside the kernel, or else a reader of the kernel's fanotify or inotify interface.",
   category: "Product and service performance",
   origin: "seed",
   platforms: BOTH,
@@ -302,10 +387,10 @@ export const KERNEL_STATISTICS_EVENT = defineEvent({
       "subsystem",
       "required",
       "string",
-      "Which kernel interface feeds the subsystem.",
+      "Which kernel interface feeds the subsystem: ebpf (counted inside the kernel), fanotify, inotify, or none.",
       {
         platforms: LINUX,
-        values: ["fanotify", "inotify", "unavailable"],
+        values: ["ebpf", "fanotify", "inotify", "unavailable"],
       },
     ),
     seedField(

@@ -17,6 +17,8 @@ export function openFanotifySource(paths: readonly string[], mask: number): Kern
   }
   return {
     kind: "fanotify",
+    // The queue has no limit: a quarter of a second of events waits safely.
+    gatherMs: 250,
     waitReadable: (timeoutMs) => group.waitReadable(timeoutMs),
     read: (sink) => group.readInto(sink),
     directoryPath: (directory) => group.directoryPath(String(directory)),

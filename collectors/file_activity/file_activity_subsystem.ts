@@ -10,7 +10,7 @@ import type { EventFields } from "../../catalog/event_fields.ts";
 import type { Fields } from "../../catalog/validate_event.ts";
 import { APP_VERSION } from "../../identity/identity.ts";
 import { type KernelReader, startKernelReader } from "./kernel_reader.ts";
-import type { KernelInterface } from "./kernel_source.ts";
+import type { SensorKind } from "./kernel_source.ts";
 import type { Exclusion } from "./path_filter.ts";
 import { probeInterface } from "./probe_interface.ts";
 
@@ -23,13 +23,15 @@ export interface SubsystemOptions {
   traceLevel: EventFields["kernel_statistics"]["trace_level"] & string;
   /** False at the required level. */
   observeKernel: boolean;
-  /** Interfaces to try, in order (tests force inotify). */
-  prefer?: readonly KernelInterface[];
+  /** Sensors to try, in order: the setting, or --prefer. */
+  prefer: readonly SensorKind[];
+  /** Why counting the whole machine would not honour the policy's scope, or null (see the reader). */
+  narrowerScope: string | null;
 }
 
 /** What the subsystem is doing now. */
 export interface SubsystemStatus {
-  subsystem: KernelInterface | "unavailable" | "stopped";
+  subsystem: SensorKind | "unavailable" | "stopped";
   instanceId: string;
   problems: string[];
   /** Facts worth knowing that are not problems (such as a fallback). */
@@ -62,16 +64,11 @@ export class FileActivitySubsystem {
     this.#notes = [];
     this.#rejects = 0;
     this.#totals = {};
-    const prefer = options.prefer ?? ["fanotify", "inotify"];
     if (!options.observeKernel) {
-      this.#probe(prefer, options.paths);
+      this.#probe(options);
       return;
     }
-    const reader = startKernelReader({
-      prefer,
-      paths: options.paths,
-      exclusions: options.exclusions,
-    });
+    const reader = startKernelReader(options);
     this.#reader = reader.subsystem === "unavailable" ? null : reader;
     this.#subsystem = reader.subsystem;
     this.#rejects = reader.rejects;
@@ -79,21 +76,29 @@ export class FileActivitySubsystem {
     this.#notes.push(...reader.notes);
   }
 
-  #probe(prefer: readonly KernelInterface[], paths: readonly string[]): void {
+  #probe(options: SubsystemOptions): void {
     const notes: string[] = [];
-    for (const kind of prefer) {
+    let rejects = 0;
+    for (const kind of options.prefer) {
+      if (kind === "ebpf" && options.narrowerScope !== null) {
+        notes.push(
+          `ebpf is passed over: it counts the whole machine, and ${options.narrowerScope}`,
+        );
+        continue;
+      }
       try {
-        probeInterface(kind, paths);
+        probeInterface(kind, options.paths);
         this.#subsystem = kind;
         this.#notes = notes;
-        this.#rejects = notes.length;
+        this.#rejects = rejects;
         return;
       } catch (error) {
         notes.push(`${kind} is not usable: ${(error as Error).message}`);
+        rejects++;
       }
     }
     this.#subsystem = "unavailable";
-    this.#rejects = notes.length;
+    this.#rejects = rejects;
     this.#problems = notes;
   }
 
@@ -132,9 +137,9 @@ export class FileActivitySubsystem {
    * observe are null, never zero; optional ones only when `tiers` allows.
    */
   fields(tiers: readonly Tier[]): EventFields["kernel_statistics"] {
-    const active = this.#subsystem === "fanotify" || this.#subsystem === "inotify"
-      ? this.#subsystem
-      : null;
+    const active = this.#subsystem === "unavailable" || this.#subsystem === "stopped"
+      ? null
+      : this.#subsystem;
     const reader = this.#reader;
     const fields: EventFields["kernel_statistics"] = {
       version: APP_VERSION,
@@ -157,8 +162,12 @@ export class FileActivitySubsystem {
       let value: number | null = null;
       if (active !== null && reader) {
         if (source.maskOf) value = masks?.[source.maskOf] || null;
-        else if (source.reader) value = counters?.[source.reader] ?? 0;
-        else if (source[active]) value = this.#totals[field.name] ?? 0;
+        // eBPF reads no records: a malformed one cannot happen, so it is not counted as none.
+        else if (source.reader) {
+          value = active === "ebpf" && source.reader === "bad_records"
+            ? null
+            : counters?.[source.reader] ?? 0;
+        } else if (source[active]) value = this.#totals[field.name] ?? 0;
       }
       counted[field.name] = value;
     }

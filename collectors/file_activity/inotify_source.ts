@@ -89,6 +89,8 @@ export function openInotifySource(
   };
   return {
     kind: "inotify",
+    // inotify's queue holds 16,384 events: 20 ms of a flood fits in it.
+    gatherMs: 20,
     waitReadable: (timeoutMs) => instance.waitReadable(timeoutMs),
     read(to) {
       downstream = to;

@@ -8,6 +8,12 @@
 /** The kernel interfaces the subsystem can read. */
 export type KernelInterface = "fanotify" | "inotify";
 
+/** The ways the subsystem can count, best first: in the kernel (eBPF), or by reading an interface. */
+export const SENSOR_KINDS = ["ebpf", "fanotify", "inotify"] as const;
+
+/** One way the subsystem can count. */
+export type SensorKind = typeof SENSOR_KINDS[number];
+
 /** A directory as a source names it: a handle key (fanotify) or a watch (inotify). */
 export type DirectoryRef = string | number;
 
@@ -28,6 +34,11 @@ export interface KernelSink {
 /** A kernel interface being read. */
 export interface KernelSource {
   readonly kind: KernelInterface;
+  /**
+   * How long events may gather after a drain before the next wait: fewer
+   * wakes under light activity, bounded by what the kernel's queue holds.
+   */
+  readonly gatherMs: number;
   /** Resolves true once events are queued; false after `timeoutMs` or when closed. */
   waitReadable(timeoutMs: number): Promise<boolean>;
   /** Reads what is queued now, without waiting, into `sink`; returns the bytes read (0: none). */

@@ -1,9 +1,11 @@
 /**
  * The one read loop: waits until the kernel has events (on another thread,
- * so the agent's own thread is free meanwhile), then drains them at once,
- * filters them per directory and counts them. Waking on readiness rather
- * than on a timer keeps the kernel's queue (16,384 events for fanotify)
- * from overflowing under a flood.
+ * so the agent's own thread is free meanwhile), then drains them, filters
+ * them per directory and counts them. After a drain that emptied the queue
+ * it lets events gather for the source's `gatherMs` before waiting again,
+ * so that light activity wakes the agent a few times a second rather than
+ * once per event; a drain that did not empty it is followed at once, so a
+ * flood is read as fast as it comes.
  *
  * @module
  */
@@ -65,6 +67,8 @@ export class ReadLoop implements KernelSink {
     wakeups: 0,
   };
   #stopped = false;
+  /** Ends a gathering pause at once (on stop). */
+  #wake: () => void = () => {};
   readonly #running: Promise<void>;
 
   /** Starts reading at once. */
@@ -94,7 +98,7 @@ export class ReadLoop implements KernelSink {
       if (this.#stopped) return;
       if (ready) {
         this.counters.wakeups++;
-        this.drain();
+        if (this.drain() && !this.#stopped) await this.#gather();
       } else if (performance.now() - started < 10) {
         // A wait that fails at once must not spin.
         await new Promise((resolve) => setTimeout(resolve, 1000));
@@ -102,20 +106,37 @@ export class ReadLoop implements KernelSink {
     }
   }
 
-  /** Reads and counts what the kernel has queued now (the loop does this on every wake). */
-  drain(): void {
+  /** Waits `gatherMs`, or less if stopped meanwhile. */
+  #gather(): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(resolve, this.#source.gatherMs);
+      this.#wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+  }
+
+  /**
+   * Reads and counts what the kernel has queued now (the loop does this on
+   * every wake); true when the queue was emptied.
+   */
+  drain(): boolean {
+    let emptied = false;
     try {
-      for (let round = 0; round < ROUNDS; round++) {
-        if (this.#source.read(this) === 0) break;
+      for (let round = 0; round < ROUNDS && !emptied; round++) {
+        emptied = this.#source.read(this) === 0;
       }
     } catch {
       this.counters.read_failures++;
+      emptied = true;
     }
     for (let i = 0; i < this.#masks.length; i++) {
       this.#totals.count(this.#masks[i]!, this.#times[i]);
     }
     this.#masks.length = 0;
     this.#times.length = 0;
+    return emptied;
   }
 
   event(mask: number, directory: DirectoryRef | null): void {
@@ -167,6 +188,7 @@ export class ReadLoop implements KernelSink {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.#wake();
     await this.#source.close();
     await this.#running;
   }

@@ -141,6 +141,22 @@ function MachineCard({ latest }: { latest: StoredEvent | undefined }): VNode {
   );
 }
 
+/** How file activity is counted, in words. */
+function sensorWords(sensor: unknown): string {
+  switch (sensor) {
+    case "ebpf":
+      return "eBPF: counted inside the kernel";
+    case "fanotify":
+      return "fanotify: read from the kernel's queue";
+    case "inotify":
+      return "inotify: watched folders only";
+    case undefined:
+    case null:
+      return "—";
+    default:
+      return String(sensor);
+  }
+}
 function AgentCard(
   { health, latestKernel }: { health: Health; latestKernel: StoredEvent | undefined },
 ): VNode {
@@ -155,7 +171,7 @@ function AgentCard(
       <Facts
         rows={[
           ["Agent", agent?.running ? `running (pid ${agent.pid})` : "not running"],
-          ["File-activity subsystem", String(subsystem ?? "—")],
+          ["File-activity sensor", sensorWords(subsystem)],
           [
             "Own CPU",
             agent?.cpuShare === null || agent?.cpuShare === undefined

@@ -1,5 +1,6 @@
 import { deepEqual, equal, ok } from "node:assert/strict";
 import { FileActivitySubsystem } from "../../../collectors/file_activity/file_activity_subsystem.ts";
+import { SENSOR_KINDS } from "../../../collectors/file_activity/kernel_source.ts";
 import { eventProblems } from "../../../catalog/validate_event.ts";
 import { IS_ROOT, tempDir, waitFor } from "../../_helpers.ts";
 import { requires } from "../../../testing/requires.ts";
@@ -54,6 +55,7 @@ async function exactCounts(kind: "fanotify" | "inotify"): Promise<void> {
     traceLevel: "error",
     observeKernel: true,
     prefer: [kind],
+    narrowerScope: null,
   });
   try {
     equal(subsystem.status().subsystem, kind, subsystem.status().problems.join("; "));
@@ -152,6 +154,7 @@ Deno.test("exclusions by name and extension keep matching files out of the count
     traceLevel: "error",
     observeKernel: true,
     prefer: IS_ROOT ? ["fanotify"] : ["inotify"],
+    narrowerScope: null,
   });
   try {
     await Deno.mkdir(`${dir.path}/skip`);
@@ -174,6 +177,8 @@ Deno.test("at the required level the subsystem reads no kernel events and report
     exclusions: [],
     traceLevel: "error",
     observeKernel: false,
+    prefer: SENSOR_KINDS,
+    narrowerScope: null,
   });
   try {
     const fields = subsystem.fields(["required"]);
@@ -188,8 +193,8 @@ Deno.test("at the required level the subsystem reads no kernel events and report
     ]);
     equal(
       fields.subsystem,
-      IS_ROOT ? "fanotify" : "inotify",
-      "the interface is probed (opened, marked and closed at once)",
+      IS_ROOT ? "ebpf" : "inotify",
+      "the sensor is probed (loaded and closed, or opened, marked and closed, at once)",
     );
     equal(fields["ipc.connected"], false, "no kernel reader runs at the required level");
     equal(fields["ipc.connects"], 0);
@@ -206,6 +211,7 @@ Deno.test("with no usable interface the subsystem reports itself unavailable and
     traceLevel: "error",
     observeKernel: true,
     prefer: ["inotify"],
+    narrowerScope: null,
   });
   try {
     const fields = subsystem.fields(["required", "optional"]);
@@ -244,6 +250,7 @@ async function burstCounted(kind: "fanotify" | "inotify"): Promise<void> {
     traceLevel: "error",
     observeKernel: true,
     prefer: [kind],
+    narrowerScope: null,
   });
   try {
     const base = await settle(subsystem);
