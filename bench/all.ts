@@ -6,6 +6,8 @@ import { dashboardLoadBench } from "./dashboard_load.ts";
 import { eventsQueryBench } from "./events_query.ts";
 import { exportBench } from "./export_throughput.ts";
 import { fileEventsBench } from "./file_events.ts";
+import { kernelCountingBench } from "./kernel_counting.ts";
+import { counterSourcesBench } from "./counter_sources.ts";
 import { fleetRunBench } from "./fleet_run.ts";
 import { forwardingBench } from "./forwarding.ts";
 import type { Row } from "./_measure.ts";
@@ -37,6 +39,8 @@ try {
     ["Write path", () => writePathBench(dir)],
     ["System collection", systemCollectionBench],
     ["File-activity throughput", () => fileEventsBench(dir)],
+    ["Kernel counting", () => kernelCountingBench(dir)],
+    ["Counters by sensor", () => counterSourcesBench()],
     ["Watchdog budget", () => watchdogBudgetBench(dir)],
     ["Forwarding", () => forwardingBench(dir)],
     ["Fleet", () => fleetRunBench(dir)],

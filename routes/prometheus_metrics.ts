@@ -47,8 +47,12 @@ const UNITS: Record<Unit, { suffix: string; scale: number }> = {
   load: { suffix: "", scale: 1 },
 };
 
+/** Words of field names that Prometheus reads as abbreviated units, spelt out. */
+const SPELT_OUT: Readonly<Record<string, string>> = { sec: "security" };
+
 function snake(text: string): string {
-  return text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase();
+  return text.replace(/[^A-Za-z0-9]+/g, "_").replace(/^_+|_+$/g, "").toLowerCase()
+    .split("_").map((word) => SPELT_OUT[word] ?? word).join("_");
 }
 
 function metricOf(event: string, prefix: string, field: FieldSpec, all: readonly FieldSpec[]) {

@@ -80,7 +80,8 @@ Deno.test("every file-activity counter says how it is observed, and unsupported 
   for (const field of kernel.fields.filter((f) => f.tier === "optional" && f.origin === "seed")) {
     const source = field.source;
     ok(source, `${field.name} has no source`);
-    const observable = source.fanotify || source.inotify || source.reader || source.maskOf;
+    const observable = source.ebpf || source.fanotify || source.inotify || source.reader ||
+      source.maskOf;
     if (!observable) {
       ok(
         source.meaning.startsWith("unsupported"),
