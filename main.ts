@@ -51,6 +51,11 @@ const COMMANDS: Record<string, { load: () => Promise<Command>; summary: string }
     load: async () => (await import("./cli/sample_command.ts")).sampleCommand,
     summary: "`sample check FILE`: would this file be submitted as a sample?",
   },
+  data: {
+    load: async () => (await import("./cli/data_command.ts")).dataCommand,
+    summary:
+      "`data delete --actor NAME`: delete this machine's diagnostic data, here and at the backend",
+  },
   consent: {
     load: async () => (await import("./cli/consent_command.ts")).consentCommand,
     summary: "grant, revoke or show consent for support logs",

@@ -4,6 +4,11 @@
  *
  * @module
  */
+import {
+  deleteDiagnosticData,
+  type DeletionResult,
+  finishPendingDeletion,
+} from "../record/delete_diagnostic_data.ts";
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { FileActivityCollector } from "../collectors/file_activity/file_activity_collector.ts";
 import type { FileLock } from "../ffi/file_lock.ts";
@@ -31,7 +36,11 @@ import { startupRecords } from "./startup_records.ts";
 import { type DashboardAddress, MarkerWriter } from "./running_marker.ts";
 import { StoreDamage } from "./store_damage.ts";
 import { decideHeldSample, type HeldSampleDecision } from "../samples/decide_held_sample.ts";
-import { deleteSupportBundles, recutSupportBundles } from "../support/collect_support_bundle.ts";
+import {
+  deleteSupportBundles,
+  recutSupportBundles,
+  supportBundleFiles,
+} from "../support/collect_support_bundle.ts";
 import type { HeldSampleResult } from "../samples/decide_held_sample.ts";
 import { SampleSubmitter } from "../samples/sample_submitter.ts";
 
@@ -139,6 +148,8 @@ export class Agent {
   async #begin(storeProblems: string[]): Promise<void> {
     const { dataDir } = this.options;
     await this.#uplink.apply(null);
+    // A deletion committed before a crash removes the files it left behind.
+    await finishPendingDeletion(this.store.db);
     const found = await startupRecords(this.store.db, dataDir, this.options.log);
     this.#startupProblems = [...storeProblems, ...found.problems];
     await this.#marker.write();
@@ -272,6 +283,27 @@ export class Agent {
       policy,
       { granted, actor },
       () => deleteSupportBundles(options.dataDir),
+    );
+  }
+
+  /**
+   * Deletes this machine's diagnostic data at `actor`'s request (the CLI
+   * takes the same path when no agent runs): with the policy steady, no
+   * send round and no sample submission under way.
+   */
+  deleteDiagnosticData(actor: string): Promise<DeletionResult> {
+    const { store, options } = this;
+    return this.#follower.inTurn(() =>
+      this.#uplink.exclusive(() =>
+        this.#scheduler.hold(
+          ["sample_submission"],
+          () =>
+            deleteDiagnosticData(store.db, this.#identity, this.policy, {
+              actor,
+              bundles: () => supportBundleFiles(options.dataDir),
+            }).catch((error) => Promise.reject(explainStorageError(error, options.dataDir))),
+        )
+      )
     );
   }
 

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { waitingDeletionNotices } from "../store/delete_all_data.ts";
 import type { Tier } from "../catalog/types.ts";
 import { APP_VERSION } from "../identity/identity.ts";
 import type { ManagedState, Policy, PolicyEntry } from "../policy/policy.ts";
@@ -49,6 +50,8 @@ export interface Health {
   };
   /** Null when no agent has published a status in this data directory. */
   agent: PublishedStatus | null;
+  /** Requests to delete this machine's data whose record the backend has not received. */
+  deletion: { waiting: number; since: number | null };
   problems: string[];
 }
 
@@ -109,6 +112,14 @@ export async function buildHealth(
       policy.source("securityIntelligence.databaseDirectory") !== "default",
     ),
   );
+  const deletion = await waitingDeletionNotices(store.db);
+  if (deletion.count > 0 && sendingTo(policy) === null) {
+    problems.push(
+      `This machine's diagnostic data was deleted at ${
+        new Date(deletion.since!).toISOString()
+      }; the backend is asked to delete its copy the next time sending is on (cloudService.enabled with a serviceUri).`,
+    );
+  }
   problems.push(...notes);
   return {
     version: APP_VERSION,
@@ -133,6 +144,7 @@ export async function buildHealth(
       })),
     },
     agent,
+    deletion: { waiting: deletion.count, since: deletion.since },
     problems,
   };
 }

@@ -63,7 +63,7 @@ export class PolicyFollower {
   }
 
   /** Runs `work` in turn with the policy work (so that it never sees a policy half applied). */
-  inTurn(work: () => Promise<void>): Promise<void> {
+  inTurn<T>(work: () => Promise<T>): Promise<T> {
     return this.#turns.run(work);
   }
 

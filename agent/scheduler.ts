@@ -56,6 +56,8 @@ interface Task {
   backingOff: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
   running: Promise<void> | null;
+  /** Holds under way (see {@linkcode Scheduler.hold}): while any, runs are skipped. */
+  held: number;
 }
 
 /** The collector scheduler. */
@@ -85,6 +87,7 @@ export class Scheduler {
       timer: undefined,
       running: null,
       backingOff: false,
+      held: 0,
     };
     this.#tasks.set(options.name, task);
     this.#schedule(task, options.immediate ? 0 : this.#jittered(options.intervalMs));
@@ -133,6 +136,7 @@ export class Scheduler {
 
   async #run(task: Task): Promise<void> {
     if (task.running) return await task.running;
+    if (task.held > 0) return;
     const started = performance.now();
     task.status.lastRunAt = Date.now();
     const timeoutMs = task.options.timeoutMs ?? Math.max(5000, task.options.intervalMs);
@@ -166,6 +170,21 @@ export class Scheduler {
       }
     })();
     await task.running;
+  }
+
+  /**
+   * Runs `work` while the tasks `names` do not run: it waits for their runs
+   * under way, and runs due meanwhile are skipped (the next is at its time).
+   */
+  async hold<T>(names: readonly string[], work: () => Promise<T>): Promise<T> {
+    const tasks = names.flatMap((name) => this.#tasks.get(name) ?? []);
+    for (const task of tasks) task.held++;
+    try {
+      for (const task of tasks) while (task.running) await task.running;
+      return await work();
+    } finally {
+      for (const task of tasks) task.held--;
+    }
   }
 
   /** The status of every task. */

@@ -9,9 +9,9 @@ export class Turns {
   #last: Promise<void> = Promise.resolve();
 
   /** Runs `work` after every call asked for before it; its error is returned to this caller only. */
-  run(work: () => Promise<void>): Promise<void> {
+  run<T>(work: () => Promise<T>): Promise<T> {
     const turn = this.#last.then(work);
-    this.#last = turn.catch(() => {});
+    this.#last = turn.then(() => {}, () => {});
     return turn;
   }
 

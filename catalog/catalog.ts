@@ -28,6 +28,7 @@ import { SAMPLE_SUBMISSION_STARTED_EVENT } from "./events/sample_submission_star
 import { SECURITY_INTELLIGENCE_UPDATE_EVENT } from "./events/security_intelligence_update.ts";
 import { STORAGE_EVICTION_EVENT } from "./events/storage_eviction.ts";
 import { SUPPORT_LOG_CONSENT_EVENT } from "./events/support_log_consent.ts";
+import { DIAGNOSTIC_DATA_DELETION_EVENT } from "./events/diagnostic_data_deletion.ts";
 import { SYSTEM_STATISTICS_EVENT } from "./events/system_statistics.ts";
 import { WATCHDOG_ACTION_EVENT } from "./events/watchdog_action.ts";
 import type { Catalog } from "./types.ts";
@@ -46,6 +47,7 @@ export const EVENTS = [
   CRASH_EVENT,
   DIAGNOSTIC_LEVEL_CHANGE_EVENT,
   SUPPORT_LOG_CONSENT_EVENT,
+  DIAGNOSTIC_DATA_DELETION_EVENT,
   STORAGE_EVICTION_EVENT,
   WATCHDOG_ACTION_EVENT,
   HEARTBEAT_EVENT,
@@ -64,7 +66,7 @@ export const EVENT_TYPES: readonly EventType[] = EVENTS.map((event) => event.typ
 
 /** The catalogue. Bump `version` whenever a field or event changes. */
 export const CATALOG: Catalog = {
-  version: "2026.12.7.2",
+  version: "2026.12.7.3",
   common: COMMON_FIELDS,
   events: EVENTS,
 };

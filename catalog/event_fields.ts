@@ -242,6 +242,18 @@ export interface EventFields {
     "purpose"?: string;
     "bundles_deleted"?: number | null;
   };
+  "diagnostic_data_deletion": {
+    "actor"?: string;
+    "requested_at"?: number;
+    "deleted_required"?: number;
+    "deleted_optional"?: number;
+    "withdrawn_required"?: number;
+    "withdrawn_optional"?: number;
+    "samples_deleted"?: number;
+    "bundles_deleted"?: number;
+    "data_from"?: number | null;
+    "data_to"?: number | null;
+  };
   "storage_eviction": {
     "tier"?: "required" | "optional";
     "evicted_records"?: number;

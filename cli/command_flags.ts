@@ -39,6 +39,7 @@ export const COMMAND_FLAGS = {
     limit: "string",
   },
   consent: { ...DATA, actor: "string" },
+  data: { ...DATA, actor: "string" },
   support: { ...DATA, url: "string", bundle: "string" },
   lifecycle: {
     ...DATA,

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { lastDeletionAt } from "../store/delete_all_data.ts";
 import { currentPolicy } from "../policy/current_policy.ts";
 import {
   ExportAbortedError,
@@ -107,6 +108,7 @@ export async function exportCommand(args: string[]): Promise<number> {
         },
         // A level lowered while the export runs stops it.
         policyNow: () => currentPolicy(data.store.db, data.policy.managedFile),
+        deletedAt: () => lastDeletionAt(data.store.db),
       },
     );
     const destination = out ? await createPrivateFile(`${out}.partial`) : Deno.stdout;

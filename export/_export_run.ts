@@ -138,6 +138,7 @@ export class ExportRun {
   #total = 0;
   #finished = false;
   #checkedAt = Date.now();
+  readonly #startedAt = Date.now();
   #sinceRelease = 0;
 
   constructor(
@@ -214,6 +215,17 @@ export class ExportRun {
     const policyNow = this.#hooks.policyNow;
     if (!policyNow || Date.now() - this.#checkedAt < POLICY_CHECK_MS) return false;
     this.#checkedAt = Date.now();
+    const deletedAt = await this.#hooks.deletedAt?.();
+    if (deletedAt !== undefined && deletedAt !== null && deletedAt >= this.#startedAt) {
+      this.#finished = true;
+      await this.cancel();
+      controller.error(
+        new ExportAbortedError(
+          `The export was stopped after ${this.#count} records: this machine's diagnostic data was deleted while it ran. Export again to get what is stored now.`,
+        ),
+      );
+      return true;
+    }
     const now = allowedTiers(await policyNow(), "export");
     const withdrawn = this.#exported().filter((tier) => !now.includes(tier));
     if (withdrawn.length === 0) return false;

@@ -107,6 +107,12 @@ export interface ExportHooks {
    * connection; the agent checks on another thread so that it keeps serving).
    */
   integrity?: (snapshot: Snapshot) => Promise<string[]>;
+  /**
+   * When the machine's data was last deleted at a person's request (asked
+   * with the policy): an export begun before it stops, for it holds what
+   * no longer exists.
+   */
+  deletedAt?: () => Promise<number | null>;
 }
 
 /**

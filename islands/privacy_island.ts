@@ -28,10 +28,15 @@ function show(form: HTMLFormElement, text: string, bad: boolean): void {
  * `effect`; true when the person chose Apply. The dialog takes the focus
  * (Cancel first) and gives it back where it was.
  */
-function confirmChange(effect: string): Promise<boolean> {
+function confirmChange(
+  effect: string,
+  words = { title: "Apply this change?", action: "Apply" },
+): Promise<boolean> {
   const dialog = document.querySelector<HTMLDialogElement>("#confirm-change");
   if (!dialog) return Promise.resolve(false);
   dialog.querySelector("#confirm-effect")!.textContent = effect;
+  dialog.querySelector("#confirm-title")!.textContent = words.title;
+  dialog.querySelector<HTMLButtonElement>("button[value=apply]")!.textContent = words.action;
   dialog.returnValue = "";
   dialog.showModal();
   return new Promise((resolve) => {
@@ -51,7 +56,8 @@ const DONE_KEY = "vitrine.privacy.done";
  */
 /** The form's name across a reload. */
 function formId(form: HTMLFormElement): string {
-  return form.dataset.setting ?? (form.dataset.sample ? "samples" : "consent");
+  return form.dataset.setting ??
+    (form.dataset.sample ? "samples" : form.dataset.deletion ? "deletion" : "consent");
 }
 
 function doneThenReload(form: HTMLFormElement, text: string): void {
@@ -66,7 +72,9 @@ function sayWhatWasDone(): void {
   sessionStorage.removeItem(DONE_KEY);
   const { id, text } = JSON.parse(stored) as { id: string; text: string };
   const form = [
-    ...document.querySelectorAll<HTMLFormElement>("form[data-setting], form[data-consent]"),
+    ...document.querySelectorAll<HTMLFormElement>(
+      "form[data-setting], form[data-consent], form[data-deletion]",
+    ),
   ]
     .find((f) => formId(f) === id);
   if (!form) {
@@ -121,6 +129,25 @@ for (const form of document.querySelectorAll<HTMLFormElement>("form[data-consent
           : "Consent withdrawn; the bundles gathered under it are deleted.",
       );
     } else show(form, result.error ?? "The consent was not recorded", true);
+  });
+}
+
+for (const form of document.querySelectorAll<HTMLFormElement>("form[data-deletion]")) {
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const actor = (new FormData(form).get("actor") ?? "").toString();
+    const confirmed = await confirmChange(form.dataset.effect ?? "", {
+      title: "Delete this machine's diagnostic data?",
+      action: "Delete",
+    });
+    if (!confirmed) return;
+    const result = await send("/api/data/delete", { actor });
+    if (result.ok) {
+      doneThenReload(
+        form,
+        "Deleted. Only the record of the deletion stays; the backend is asked to delete its copy.",
+      );
+    } else show(form, result.error ?? "Nothing was deleted", true);
   });
 }
 

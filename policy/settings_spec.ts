@@ -119,6 +119,13 @@ export const SETTINGS = [
       "The highest tier collected, stored, shown and exported. Lowering it to required deletes stored optional data.",
   },
   {
+    key: "privacy.allowDataDeletion",
+    type: boolean,
+    default: true,
+    meaning:
+      "Whether a person at this machine may delete its diagnostic data (vitrine data delete, the privacy page): every stored event, what waits to be sent, held samples and support bundles; the backend is asked to delete its copy. An administrator can turn it off.",
+  },
+  {
     key: "cloudService.automaticSampleSubmissionConsent",
     type: oneOf("none", "safe", "all"),
     default: "safe",

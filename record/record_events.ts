@@ -29,6 +29,22 @@ export async function recordEvents(
   policy: Policy,
   events: readonly RawEvent[],
 ): Promise<number> {
+  const rows = await eventRows(db, identity, policy, events);
+  await insertEvents(db, rows, { maxQueued: policy.get("outbox.maxRecords") });
+  return rows.length;
+}
+
+/**
+ * `events` as rows to store: validated, split by tier, trimmed to the tiers
+ * `policy` lets be stored, and queued for the tiers it lets leave (for a
+ * caller that stores them in a transaction of its own).
+ */
+export async function eventRows(
+  db: Kysely<Database>,
+  identity: Identity,
+  policy: Policy,
+  events: readonly RawEvent[],
+): Promise<NewEvent[]> {
   const tiers = allowedTiers(policy, "store");
   const sendable = allowedTiers(policy, "send");
   const rows: NewEvent[] = [];
@@ -53,6 +69,5 @@ export async function recordEvents(
       queue,
     });
   }
-  await insertEvents(db, rows, { maxQueued: policy.get("outbox.maxRecords") });
-  return rows.length;
+  return rows;
 }

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { DeletionResult } from "../record/delete_diagnostic_data.ts";
 import type { AgentStatus } from "../agent/agent_status.ts";
 import type { ConsentResult } from "../record/record_consent.ts";
 import type { Identity } from "../identity/identity.ts";
@@ -35,6 +36,8 @@ export interface AppDeps {
   changePreference(key: string, value: unknown): Promise<PreferenceChange>;
   /** Records consent for support logs. */
   recordConsent(granted: boolean, actor: string): Promise<ConsentResult>;
+  /** Deletes this machine's diagnostic data at `actor`'s request (the CLI's path too). */
+  deleteDiagnosticData(actor: string): Promise<DeletionResult>;
   /** Approves or declines a held sample. */
   decideHeldSample(decision: HeldSampleDecision): Promise<HeldSampleResult>;
 }

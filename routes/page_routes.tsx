@@ -34,6 +34,7 @@ import { type Frame, FrameContext } from "./pages/layout.tsx";
 import { sendingTo, tierOf } from "../policy/tiers.ts";
 import { partsJourney } from "../store/delivery_queries.ts";
 import { parseSentPage, sentReport } from "./sent_report.ts";
+import { deletionFacts } from "./deletion_facts.ts";
 
 /** Renders a page as a complete HTML document, in the frame of the policy in effect. */
 export function renderPage(page: VNode, frame: Frame): string {
@@ -145,6 +146,7 @@ async function privacy(c: Context, deps: AppDeps, html: Html): Promise<Response>
       policy={policy}
       optionalRecords={(await countByTier(deps.store.db)).optional}
       consent={await latestConsent(deps.store.db, "support_logs")}
+      deletion={await deletionFacts(deps, policy)}
     />,
     policy,
   ));

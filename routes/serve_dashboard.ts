@@ -71,6 +71,7 @@ export async function serveDashboard(agent: Agent, options: ServeOptions): Promi
     allowedHosts,
     changePreference: (key, value) => agent.changePreference(key, value),
     recordConsent: (granted, actor) => agent.recordConsent(granted, actor),
+    deleteDiagnosticData: (actor) => agent.deleteDiagnosticData(actor),
     decideHeldSample: (decision) => agent.decideHeldSample(decision),
   };
   let app: Promise<Hono> | undefined;

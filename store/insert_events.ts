@@ -13,6 +13,7 @@ import {
   SqliteAdapter,
   SqliteIntrospector,
   SqliteQueryCompiler,
+  type Transaction,
 } from "kysely";
 import type { Tier } from "../catalog/types.ts";
 import type { Fields, TierParts } from "../catalog/validate_event.ts";
@@ -77,35 +78,46 @@ export async function insertEvents(
 ): Promise<number[]> {
   if (events.length === 0) return [];
   const memo = memoOf(db);
-  return await db.transaction().execute(async (trx) => {
-    const ids: number[] = [];
-    let queued = false;
-    for (const event of events) {
-      const common = await commonId(trx, memo, event.common);
-      const inserted = await trx.executeQuery<{ id: number }>(
-        CompiledQuery.raw(INSERTS.event, [event.type, event.time, common]),
+  return await db.transaction().execute((trx) => insertEventsIn(trx, memo, events, options));
+}
+
+/**
+ * Stores events in the transaction `trx` (with `memo`, the remembered ids
+ * of its database) and returns their ids.
+ */
+export async function insertEventsIn(
+  trx: Transaction<Database>,
+  memo: ReturnType<typeof memoOf>,
+  events: readonly NewEvent[],
+  options: InsertOptions = {},
+): Promise<number[]> {
+  const ids: number[] = [];
+  let queued = false;
+  for (const event of events) {
+    const common = await commonId(trx, memo, event.common);
+    const inserted = await trx.executeQuery<{ id: number }>(
+      CompiledQuery.raw(INSERTS.event, [event.type, event.time, common]),
+    );
+    const id = inserted.rows[0]!.id;
+    for (const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]) {
+      const encoded = encodePart(fields);
+      const shape = await shapeId(trx, memo, tier, encoded.keys);
+      await trx.executeQuery(
+        CompiledQuery.raw(INSERTS.part, [tier, id, shape, encoded.values]),
       );
-      const id = inserted.rows[0]!.id;
-      for (const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]) {
-        const encoded = encodePart(fields);
-        const shape = await shapeId(trx, memo, tier, encoded.keys);
-        await trx.executeQuery(
-          CompiledQuery.raw(INSERTS.part, [tier, id, shape, encoded.values]),
-        );
-        const text = searchText(fields);
-        if (text !== "") {
-          await trx.executeQuery(CompiledQuery.raw(INSERTS.text[tier], [id, text]));
-        }
-        // Queued with the event itself: nothing stored can miss the queue.
-        if (event.queue?.includes(tier)) {
-          await trx.executeQuery(CompiledQuery.raw(INSERTS.queue, [id, tier, Date.now()]));
-          queued = true;
-        }
+      const text = searchText(fields);
+      if (text !== "") {
+        await trx.executeQuery(CompiledQuery.raw(INSERTS.text[tier], [id, text]));
       }
-      ids.push(id);
+      // Queued with the event itself: nothing stored can miss the queue.
+      if (event.queue?.includes(tier)) {
+        await trx.executeQuery(CompiledQuery.raw(INSERTS.queue, [id, tier, Date.now()]));
+        queued = true;
+      }
     }
-    // "At most" holds after every insert, in the same transaction.
-    if (queued && options.maxQueued !== undefined) await holdOutboxTo(trx, options.maxQueued);
-    return ids;
-  });
+    ids.push(id);
+  }
+  // "At most" holds after every insert, in the same transaction.
+  if (queued && options.maxQueued !== undefined) await holdOutboxTo(trx, options.maxQueued);
+  return ids;
 }

@@ -11,6 +11,7 @@ import * as outbox from "./migrations/2026_11_24_outbox.ts";
 import * as outboxAccounting from "./migrations/2026_12_01_outbox_accounting.ts";
 import * as releasePages from "./migrations/2026_12_01_release_pages.ts";
 import * as samples from "./migrations/2026_12_02_samples.ts";
+import * as deletionNotice from "./migrations/2026_12_07_deletion_notice.ts";
 
 /** Supplies the migrations in the order they were written. */
 export class CodeMigrationProvider implements MigrationProvider {
@@ -23,6 +24,7 @@ export class CodeMigrationProvider implements MigrationProvider {
       "2026_12_01_outbox_accounting": outboxAccounting,
       "2026_12_01_release_pages": releasePages,
       "2026_12_02_samples": samples,
+      "2026_12_07_deletion_notice": deletionNotice,
     });
   }
 }

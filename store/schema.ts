@@ -174,6 +174,13 @@ export interface SampleTable {
   request_id: string | null;
 }
 
+/** A request to delete this machine's data whose record the backend has not received yet. */
+export interface DeletionNoticeTable {
+  /** The diagnostic_data_deletion event to deliver. */
+  event_id: number;
+  requested_at: number;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   meta: MetaTable;
@@ -191,4 +198,5 @@ export interface Database {
   delivery: DeliveryTable;
   sent_part: SentPartTable;
   sample: SampleTable;
+  deletion_notice: DeletionNoticeTable;
 }

@@ -44,20 +44,26 @@ export async function requireSupportConsent(db: Kysely<Database>): Promise<Conse
   return consent;
 }
 
-/** Deletes every bundle (and unfinished one) of `dataDir`; returns how many bundles went. */
-export async function deleteSupportBundles(dataDir: string): Promise<number> {
+/** The support bundles (and partly written ones) in `dataDir`, by path. */
+export async function supportBundleFiles(dataDir: string): Promise<string[]> {
   const { support } = dataPaths(dataDir);
-  let deleted = 0;
   let entries: Deno.DirEntry[];
   try {
     entries = await Array.fromAsync(Deno.readDir(support));
   } catch {
-    return 0;
+    return [];
   }
-  for (const entry of entries) {
-    if (!BUNDLE_NAME.test(entry.name) && !entry.name.endsWith(".partial")) continue;
-    await Deno.remove(`${support}/${entry.name}`);
-    if (BUNDLE_NAME.test(entry.name)) deleted++;
+  return entries
+    .filter((entry) => BUNDLE_NAME.test(entry.name) || entry.name.endsWith(".partial"))
+    .map((entry) => `${support}/${entry.name}`);
+}
+
+/** Deletes every support bundle in `dataDir` (and partly written ones); returns how many bundles went. */
+export async function deleteSupportBundles(dataDir: string): Promise<number> {
+  let deleted = 0;
+  for (const path of await supportBundleFiles(dataDir)) {
+    await Deno.remove(path);
+    if (BUNDLE_NAME.test(path.slice(path.lastIndexOf("/") + 1))) deleted++;
   }
   return deleted;
 }

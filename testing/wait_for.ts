@@ -6,16 +6,17 @@
  * @module
  */
 
-/** Waits until `check` returns true, polling every 50 ms, or throws. */
+/** Waits until `check` returns true, polling every `everyMs` (50 ms), or throws. */
 export async function waitFor(
   what: string,
   check: () => boolean | Promise<boolean>,
   timeoutMs = 10_000,
+  everyMs = 50,
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if (await check()) return;
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await new Promise((resolve) => setTimeout(resolve, everyMs));
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}`);
 }

@@ -6,6 +6,7 @@
  *
  * @module
  */
+import { requeueDeletionNotices } from "../store/delete_all_data.ts";
 import type { Kysely } from "kysely";
 import { type Tier, TIERS } from "../catalog/types.ts";
 import { DeletionGate } from "../policy/deletion_gate.ts";
@@ -72,6 +73,10 @@ export class Uplink {
   readonly #gate = new DeletionGate();
   /** Set by a stop: whatever waits goes now. */
   #flushing = false;
+  /** Sending held off (see {@linkcode Uplink.exclusive}). */
+  #holds = 0;
+  /** Whether records of deletions may wait for the backend (looked at until none do). */
+  #noticesWaiting = true;
   readonly #shutdown = new AbortController();
   /** Aborts the request under way when the policy stops letting its records leave. */
   #withdrawal = new AbortController();
@@ -140,9 +145,27 @@ export class Uplink {
     }
   }
 
+  /**
+   * Runs `work` with no sending: the request under way is abandoned (what
+   * it carried is read again afterwards, for what still exists and may
+   * leave) and no round starts until `work` is done.
+   */
+  async exclusive<T>(work: () => Promise<T>): Promise<T> {
+    this.#holds++;
+    try {
+      this.#withdrawal.abort();
+      this.#withdrawal = new AbortController();
+      await this.#running;
+      return await work();
+    } finally {
+      this.#holds--;
+      this.#noticesWaiting = true;
+    }
+  }
+
   /** Starts a round of sending unless one runs or retries are waiting; never waits for it. */
   pump(): void {
-    if (this.#running || this.#shutdown.signal.aborted) return;
+    if (this.#running || this.#holds > 0 || this.#shutdown.signal.aborted) return;
     if (Date.now() < this.#retryAt) return;
     // Nobody awaits a round: a failure of the database under it (locked
     // beyond the busy timeout, full) is kept for health and the next round
@@ -203,6 +226,8 @@ export class Uplink {
     }
     await this.#clear();
     if (!url || tiers.length === 0) return;
+    // Deletion records the backend has not received go out first, whenever sending is on.
+    if (this.#noticesWaiting) this.#noticesWaiting = await requeueDeletionNotices(this.#db) > 0;
     // The size bound holds at every insert; age is looked at once a minute.
     if (Date.now() - this.#boundedAt > BOUND_EVERY_MS) {
       this.#boundedAt = Date.now();

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import { lastDeletionAt } from "../../store/delete_all_data.ts";
 import { Hono } from "hono";
 import { exportEvents, exportFormat } from "../../export/export_events.ts";
 import { gzipStream, utf8Stream } from "../../export/gzip_stream.ts";
@@ -34,6 +35,7 @@ export function exportRoute(deps: AppDeps): Hono {
         {
           // A level lowered while the download runs stops it.
           policyNow: () => deps.policy(),
+          deletedAt: () => lastDeletionAt(deps.store.db),
           // Read through on another thread: the agent serves and collects meanwhile.
           integrity: () => checkIntegrityAside(deps.store.path),
         },

@@ -11,12 +11,28 @@ import type { Consent } from "../../store/consent_queries.ts";
 import { formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { DataTable, DecisionForm, LockIcon } from "./widgets.tsx";
+import { MAX_ACTOR_LENGTH } from "../../policy/actor_name.ts";
 
 /** What the privacy page shows. */
 export interface PrivacyPageData {
   policy: Policy;
   optionalRecords: number;
   consent: Consent | undefined;
+  /** What deleting this machine's data would take away, and whether it may. */
+  deletion: DeletionFacts;
+}
+
+/** What the deletion card says. */
+export interface DeletionFacts {
+  records: number;
+  waiting: number;
+  samples: number;
+  bundles: number;
+  /** Null when a person may delete; else who turned it off, in words. */
+  refusal: string | null;
+  /** The last deletion, and whether the backend still has to be told of it. */
+  lastAt: number | null;
+  backendWaits: boolean;
 }
 
 interface Choice {
@@ -196,6 +212,50 @@ function ConsentCard({ consent }: { consent: Consent | undefined }): VNode {
   );
 }
 
+function DeletionCard({ facts }: { facts: DeletionFacts }): VNode {
+  const effect =
+    `${facts.records} stored records, ${facts.waiting} waiting to be sent, ${facts.samples} held or waiting samples and ${facts.bundles} support bundles are deleted from this machine; only a record of the deletion stays, and the organisation's backend is asked to delete its copy. This cannot be undone.`;
+  return (
+    <section class="card" aria-labelledby="deletion-title">
+      <h2 id="deletion-title">Delete my diagnostic data</h2>
+      <p class="muted">
+        Deletes what vitrine holds about this machine, here and at the organisation's backend.
+      </p>
+      <p>{effect.replace(" This cannot be undone.", "")}</p>
+      {facts.lastAt !== null && (
+        <p>
+          Last deleted on {formatTime(facts.lastAt)}
+          {facts.backendWaits
+            ? "; the backend is told the next time sending is on."
+            : "; the backend was told."}
+        </p>
+      )}
+      {facts.refusal
+        ? (
+          <p class="notice">
+            <LockIcon /> {facts.refusal}.
+          </p>
+        )
+        : (
+          <form data-deletion="all" data-effect={effect} aria-label="Delete my diagnostic data">
+            <label class="field">
+              Your name
+              <input
+                type="text"
+                name="actor"
+                required
+                maxLength={MAX_ACTOR_LENGTH}
+                autoComplete="name"
+              />
+            </label>
+            <button type="submit" class="danger">Delete my diagnostic data</button>
+            <output class="result" aria-live="polite"></output>
+          </form>
+        )}
+    </section>
+  );
+}
+
 function SettingsTable({ policy }: { policy: Policy }): VNode {
   return (
     <DataTable
@@ -240,7 +300,7 @@ function ConfirmDialog(): VNode {
 
 /** Renders the Privacy page. */
 export function PrivacyPage(
-  { policy, optionalRecords, consent }: PrivacyPageData,
+  { policy, optionalRecords, consent, deletion }: PrivacyPageData,
 ): VNode {
   return (
     <Layout title="Privacy" active="/privacy" islands={["privacy_island"]}>
@@ -256,6 +316,7 @@ export function PrivacyPage(
         <SampleSetting policy={policy} />
         <CloudSetting policy={policy} />
         <ConsentCard consent={consent} />
+        <DeletionCard facts={deletion} />
       </div>
       <h2>Every setting in effect</h2>
       <SettingsTable policy={policy} />

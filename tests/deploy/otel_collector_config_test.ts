@@ -35,12 +35,43 @@ Deno.test("the Collector configuration receives what vitrine sends, over mutual 
     (http.max_request_body_size ?? 20 * 1024 * 1024) >= BATCH_BYTES,
     `a body limit of at least vitrine's largest batch (${BATCH_BYTES} bytes)`,
   );
-  const logs = config.service.pipelines.logs;
+  const pipelines = config.service.pipelines as Record<
+    string,
+    { receivers: string[]; processors?: string[]; exporters: string[] }
+  >;
+  const logs = pipelines.logs!;
   ok(logs.receivers.includes("otlp"), "a logs pipeline from the OTLP receiver");
-  for (const processor of logs.processors) ok(config.processors[processor], processor);
-  for (const exporter of logs.exporters) ok(config.exporters[exporter] !== undefined, exporter);
+  for (const pipeline of Object.values(pipelines)) {
+    for (const processor of pipeline.processors ?? []) ok(config.processors[processor], processor);
+    for (const exporter of pipeline.exporters) {
+      ok(
+        config.exporters[exporter] !== undefined || config.connectors?.[exporter] !== undefined,
+        exporter,
+      );
+    }
+  }
   // The de-duplication advice names the attributes vitrine really sends.
   const records = await Deno.readTextFile(`${ROOT}uplink/otlp_records.ts`);
   ok(records.includes('"vitrine.event.id"') && text.includes("vitrine.event.id"));
   ok(text.includes("sense_guid"), "with the installation's id");
+});
+
+Deno.test("deletion requests reach a pipeline of their own, and are stored too", async () => {
+  const config = parse(await Deno.readTextFile(FILE));
+  const routes = config.connectors.routing.table as {
+    condition: string;
+    pipelines: string[];
+  }[];
+  // The name vitrine gives the record, as the records module sends it.
+  const records = await Deno.readTextFile(`${ROOT}uplink/otlp_records.ts`);
+  ok(records.includes('"event.name": event.type'));
+  const route = routes.find((r) => r.condition.includes('"diagnostic_data_deletion"'));
+  ok(route, "a route for diagnostic_data_deletion");
+  ok(route.condition.includes('attributes["event.name"]'), route.condition);
+  for (const name of route.pipelines) {
+    const pipeline = config.service.pipelines[name];
+    ok(pipeline?.receivers.includes("routing"), `${name} takes what the routing connector gives`);
+  }
+  ok(route.pipelines.includes("logs/deletions") && route.pipelines.includes("logs/store"));
+  ok(config.service.pipelines.logs.exporters.includes("routing"));
 });
