@@ -301,6 +301,7 @@ export class Agent {
             deleteDiagnosticData(store.db, this.#identity, this.policy, {
               actor,
               bundles: () => supportBundleFiles(options.dataDir),
+              progress: () => this.#protection.wrote(),
             }).catch((error) => Promise.reject(explainStorageError(error, options.dataDir))),
         )
       )

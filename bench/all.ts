@@ -7,6 +7,7 @@ import { eventsQueryBench } from "./events_query.ts";
 import { exportBench } from "./export_throughput.ts";
 import { fileEventsBench } from "./file_events.ts";
 import { kernelCountingBench } from "./kernel_counting.ts";
+import { dataDeletionBench } from "./data_deletion.ts";
 import { counterSourcesBench } from "./counter_sources.ts";
 import { fleetRunBench } from "./fleet_run.ts";
 import { forwardingBench } from "./forwarding.ts";
@@ -52,6 +53,7 @@ try {
     ["Event queries", () => eventsQueryBench(`${dir}/seeded/vitrine.db`, COUNT)],
     ["Dashboard under load", () => dashboardLoadBench(dir, `${dir}/seeded/vitrine.db`)],
     ["Export", () => exportBench(`${dir}/seeded`, `${dir}/seeded/plain.db`, COUNT)],
+    ["Deleting my data", () => dataDeletionBench(dir, `${dir}/seeded/vitrine.db`, COUNT)],
   ];
   for (const [title, run] of sections) {
     console.log(`\n== ${title}`);

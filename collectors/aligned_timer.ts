@@ -27,9 +27,13 @@ const PHASE = Math.floor(Math.random() * GRID_MS);
  */
 export function alignedDelay(delayMs: number, now = Date.now()): number {
   if (delayMs < GRID_MS) return Math.max(0, delayMs);
-  // Coarse grid points are fine ones too (same phase): both kinds of work share wakes.
-  const step = delayMs >= COARSE_GRID_MS ? COARSE_GRID_MS : GRID_MS;
   const target = now + delayMs;
-  const aligned = Math.ceil((target - PHASE) / step) * step + PHASE;
-  return aligned - now;
+  const after = (step: number) => Math.ceil((target - PHASE) / step) * step + PHASE;
+  if (delayMs >= COARSE_GRID_MS) {
+    // The nearest coarse point (coarse points are fine ones too: same
+    // phase), unless that cuts the delay by more than a tenth.
+    const nearest = Math.round((target - PHASE) / COARSE_GRID_MS) * COARSE_GRID_MS + PHASE;
+    return (nearest - now >= delayMs * 0.9 ? nearest : after(COARSE_GRID_MS)) - now;
+  }
+  return after(GRID_MS) - now;
 }

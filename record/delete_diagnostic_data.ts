@@ -22,7 +22,7 @@ import {
   pendingDeletionFiles,
 } from "../store/delete_all_data.ts";
 import { insertEventsIn } from "../store/insert_events.ts";
-import { checkpoint, releaseFreePages } from "../store/quota_queries.ts";
+import { checkpoint } from "../store/quota_queries.ts";
 import type { Database } from "../store/schema.ts";
 import { memoOf } from "../store/shape_memo.ts";
 import { eventRows } from "./record_events.ts";
@@ -90,7 +90,12 @@ export async function deleteDiagnosticData(
   db: Kysely<Database>,
   identity: Identity,
   policy: Policy,
-  request: { actor: string; bundles: () => Promise<string[]> },
+  request: {
+    actor: string;
+    bundles: () => Promise<string[]>;
+    /** Told after each step of the deletion (the agent's liveness counts it as work done). */
+    progress?: () => void;
+  },
 ): Promise<DeletionResult> {
   const allowed = deletionAllowed(policy);
   if (!allowed.ok) return allowed;
@@ -99,7 +104,7 @@ export async function deleteDiagnosticData(
   const bundles = await request.bundles();
   const requestedAt = Date.now();
   const record = await db.transaction().execute(async (trx) => {
-    const deleted = await deleteAllData(trx, db, requestedAt, bundles);
+    const deleted = await deleteAllData(trx, db, requestedAt, bundles, request.progress);
     const fields = recordOf(
       named.actor,
       requestedAt,
@@ -119,7 +124,9 @@ export async function deleteDiagnosticData(
   });
   // The files go right after the commit; a crash before that is finished at the next start.
   await finishPendingDeletion(db);
-  await releaseFreePages(db);
+  // Deleted pages were zeroed as they were freed (secure_delete); moving
+  // them out of the log leaves no copy of what was there. Giving the free
+  // pages back to the disk is the storage task's, in steps, later.
   await checkpoint(db);
   return { ok: true, record, pendingFiles: (await pendingDeletionFiles(db)).length };
 }

@@ -69,6 +69,7 @@ export async function deleteAllData(
   memoOwner: Kysely<Database>,
   requestedAt: number,
   files: readonly string[],
+  progress: () => void = () => {},
 ): Promise<DeletedData> {
   const parts = await countBy(trx, "event_part");
   const withdrawn = await countBy(trx, "outbox");
@@ -88,14 +89,23 @@ export async function deleteAllData(
   }
   await trx.deleteFrom("outbox").execute();
   await trx.deleteFrom("sent_part").execute();
+  // The per-row triggers on parts keep counts of what this empties whole:
+  // set aside for the deletion (in its transaction) and put back as they
+  // were, so that SQLite clears the tables at once rather than row by row.
+  const triggers = await sql<{ name: string; sql: string }>`
+    SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name IN ('event_part', 'event')`
+    .execute(trx);
+  for (const trigger of triggers.rows) {
+    await sql`DROP TRIGGER ${sql.id(trigger.name)}`.execute(trx);
+  }
   for (const tier of TIERS) {
     await sql`INSERT INTO ${sql.table(`event_text_${tier}`)}(${
       sql.table(`event_text_${tier}`)
     }) VALUES ('delete-all')`
       .execute(trx);
   }
-  await trx.deleteFrom("event_part").execute();
-  await trx.deleteFrom("event").execute();
+  await deleteEventsInSteps(trx, progress);
+  for (const trigger of triggers.rows) await sql.raw(trigger.sql).execute(trx);
   await trx.updateTable("part_count").set({ count: 0 }).execute();
   await trx.deleteFrom("part_shape").execute();
   await trx.deleteFrom("common_set").execute();
@@ -115,6 +125,27 @@ export async function deleteAllData(
     to: range?.to ?? null,
     copies,
   };
+}
+
+/** Events deleted per statement: the agent's thread is free between them (for its liveness pings). */
+const STEP_EVENTS = 20_000;
+
+/** Deletes every event and its parts, a range of ids at a time; `progress` after each. */
+async function deleteEventsInSteps(
+  trx: Transaction<Database>,
+  progress: () => void,
+): Promise<void> {
+  const ids = await trx.selectFrom("event")
+    .select([sql<number | null>`min(id)`.as("low"), sql<number | null>`max(id)`.as("high")])
+    .executeTakeFirst();
+  if (ids?.low === null || ids?.low === undefined || ids.high === null) return;
+  for (let from = ids.low; from <= ids.high; from += STEP_EVENTS) {
+    const to = from + STEP_EVENTS;
+    await trx.deleteFrom("event_part").where("event_id", ">=", from).where("event_id", "<", to)
+      .execute();
+    await trx.deleteFrom("event").where("id", ">=", from).where("id", "<", to).execute();
+    progress();
+  }
 }
 
 async function setMetaIn(trx: Transaction<Database>, key: string, value: string): Promise<void> {
