@@ -74,6 +74,7 @@ function beyondLoopback(
     allowedHosts: [HOST],
     changePreference: () => Promise.reject(new Error("not reached")),
     recordConsent: () => Promise.reject(new Error("not reached")),
+    deleteDiagnosticData: () => Promise.reject(new Error("not reached")),
     decideHeldSample: () => Promise.reject(new Error("not reached")),
   });
 }

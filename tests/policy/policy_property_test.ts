@@ -178,6 +178,7 @@ Deno.test("no field above the allowed tier reaches the store, the API or the exp
                 allowedHosts: ["127.0.0.1:7878"],
                 changePreference: () => Promise.reject(new Error("not used")),
                 recordConsent: () => Promise.reject(new Error("not used")),
+                deleteDiagnosticData: () => Promise.reject(new Error("not used")),
                 decideHeldSample: () => Promise.reject(new Error("not used")),
               });
               const get = (path: string) =>

@@ -1,5 +1,6 @@
 // A web app over a temporary store, for route tests without a server.
-import { deleteSupportBundles } from "../../support/collect_support_bundle.ts";
+import { deleteDiagnosticData } from "../../record/delete_diagnostic_data.ts";
+import { deleteSupportBundles, supportBundleFiles } from "../../support/collect_support_bundle.ts";
 import type { Hono } from "hono";
 import { changePreference } from "../../policy/change_preference.ts";
 import { currentPolicy } from "../../policy/current_policy.ts";
@@ -84,6 +85,11 @@ export async function appFixture(level: "required" | "optional" = "optional"): P
       return result;
     },
     decideHeldSample: (decision) => decideHeldSample(store.db, identity, policy.current, decision),
+    deleteDiagnosticData: (actor) =>
+      deleteDiagnosticData(store.db, identity, policy.current, {
+        actor,
+        bundles: () => supportBundleFiles(dir),
+      }),
   });
   return {
     app,

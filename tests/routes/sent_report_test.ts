@@ -18,6 +18,7 @@ function appOf(agent: Agent, dataDir: string) {
     allowedHosts: [HOST],
     changePreference: (key, value) => agent.changePreference(key, value),
     recordConsent: (granted, actor) => agent.recordConsent(granted, actor),
+    deleteDiagnosticData: (actor) => agent.deleteDiagnosticData(actor),
     decideHeldSample: (decision) => agent.decideHeldSample(decision),
   });
 }
