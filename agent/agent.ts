@@ -4,6 +4,8 @@
  *
  * @module
  */
+import { LogKey } from "../identity/log_key.ts";
+import { signTreeHead } from "../record/sign_tree_head.ts";
 import {
   deleteDiagnosticData,
   type DeletionResult,
@@ -60,6 +62,8 @@ export class Agent {
   readonly #fileActivity: FileActivityCollector;
   readonly #collectors: CollectorSet;
   readonly #scheduler = new Scheduler();
+  /** The key that signs the log of what left. */
+  readonly #logKey: LogKey;
   #policyWatch: PolicyWatch | null = null;
   readonly #uplink: Uplink;
   readonly #samples: SampleSubmitter;
@@ -83,8 +87,10 @@ export class Agent {
     store: Store,
     policy: Policy,
     identity: Identity,
+    logKey: LogKey,
   ) {
     this.options = options;
+    this.#logKey = logKey;
     this.#lock = lock;
     this.store = store;
     this.#follower = new PolicyFollower({
@@ -94,6 +100,7 @@ export class Agent {
       apply: (next, previous) => this.#apply(next, previous),
       record: (events) => this.record(events),
       recutBundles: (tiers) => recutSupportBundles(options.dataDir, tiers),
+      logPublicKey: logKey.publicKeyHex,
       log: options.log,
     }, policy);
     this.#identity = identity;
@@ -129,7 +136,8 @@ export class Agent {
     try {
       const policy = await currentPolicy(store.db, options.managedFile);
       const identity = await loadIdentity(store.db, policy);
-      const agent = new Agent(options, lock, store, policy, identity);
+      const logKey = await LogKey.load(options.dataDir);
+      const agent = new Agent(options, lock, store, policy, identity, logKey);
       if (damage.length > 0) agent.#damage.note(damage.join("; "));
       await agent.#begin(problems);
       return agent;
@@ -167,6 +175,8 @@ export class Agent {
       policyPollMs: this.#policyPollMs,
       reloadPolicy: () => this.reloadPolicy().finally(() => this.#pacePolicyPoll()),
       publishStatus: () => this.#publishStatus(),
+      signTreeHead: () => signTreeHead(this.store.db, this.#logKey),
+      logPublicKey: this.#logKey.publicKeyHex,
       record: (events) => this.record(events),
     });
     for (const task of tasks) this.#scheduler.add(task);
@@ -206,6 +216,11 @@ export class Agent {
   /** Re-reads the policy soon (SIGHUP, a change seen in the managed file's folder). */
   policyMayHaveChanged(): void {
     if (!this.#stopped) void this.#scheduler.runNow("policy").catch(() => {});
+  }
+
+  /** The key that signs the log of what left. */
+  get logKey(): LogKey {
+    return this.#logKey;
   }
 
   /** The policy in effect. */

@@ -6,6 +6,8 @@
  *
  * @module
  */
+import type { SignedHead } from "../store/sent_log_queries.ts";
+import { toHex } from "../store/merkle_tree.ts";
 import type { RawEvent } from "../catalog/raw_event.ts";
 import type { Policy } from "../policy/policy.ts";
 import { sendingTo } from "../policy/tiers.ts";
@@ -47,6 +49,9 @@ export interface HousekeepingDeps {
   policyPollMs: number;
   reloadPolicy: () => Promise<void>;
   publishStatus: () => Promise<void>;
+  /** Signs the log of what left as it stands (for the heartbeat). */
+  signTreeHead: () => Promise<SignedHead>;
+  logPublicKey: string;
   record: (events: readonly RawEvent[]) => Promise<number>;
 }
 
@@ -65,6 +70,7 @@ async function heartbeat(deps: HousekeepingDeps, startedAt: number): Promise<voi
   const policy = deps.policy();
   if (sendingTo(policy) === null) return;
   const depth = await outboxDepth(deps.store.db);
+  const head = await deps.signTreeHead();
   const { lastSuccessAt } = await loadStats(deps.store.db);
   await deps.record([{
     type: "heartbeat",
@@ -74,6 +80,11 @@ async function heartbeat(deps: HousekeepingDeps, startedAt: number): Promise<voi
       outbox_optional: depth.optional,
       last_delivery_at: lastSuccessAt,
       level: policy.level,
+      log_tree_size: head.treeSize,
+      log_root_hash: toHex(head.rootHash),
+      log_tree_time: head.timestamp,
+      log_signature: toHex(head.signature),
+      log_public_key: deps.logPublicKey,
     },
   }]);
 }

@@ -32,6 +32,8 @@ export interface FollowingAgent {
   record(events: readonly RawEvent[]): Promise<number>;
   /** Cuts the support bundles kept to `tiers` (the support room's upkeep, wired in by the agent). */
   recutBundles(tiers: readonly Tier[]): Promise<unknown>;
+  /** The public key that signs the log of what left, for the configuration record. */
+  logPublicKey: string | null;
   log?: ((message: string) => void) | undefined;
 }
 
@@ -42,7 +44,7 @@ export interface FollowingAgent {
 export class PolicyFollower {
   readonly #agent: FollowingAgent;
   readonly #levels: LevelKeeper;
-  readonly #snapshots = new ConfigurationSnapshots();
+  readonly #snapshots: ConfigurationSnapshots;
   readonly #turns = new Turns();
   #policy: Policy;
   #stopped = false;
@@ -50,6 +52,7 @@ export class PolicyFollower {
   constructor(agent: FollowingAgent, policy: Policy) {
     this.#agent = agent;
     this.#policy = policy;
+    this.#snapshots = new ConfigurationSnapshots(agent.logPublicKey);
     this.#levels = new LevelKeeper(
       agent.store.db,
       (tiers) => agent.recutBundles(tiers),

@@ -8,6 +8,7 @@ import { exportBench } from "./export_throughput.ts";
 import { fileEventsBench } from "./file_events.ts";
 import { kernelCountingBench } from "./kernel_counting.ts";
 import { dataDeletionBench } from "./data_deletion.ts";
+import { sentLogBench } from "./sent_log.ts";
 import { counterSourcesBench } from "./counter_sources.ts";
 import { fleetRunBench } from "./fleet_run.ts";
 import { forwardingBench } from "./forwarding.ts";
@@ -44,6 +45,7 @@ try {
     ["Counters by sensor", () => counterSourcesBench()],
     ["Watchdog budget", () => watchdogBudgetBench(dir)],
     ["Forwarding", () => forwardingBench(dir)],
+    ["The log of what left", () => sentLogBench(dir)],
     ["Fleet", () => fleetRunBench(dir)],
     [`Seeding ${COUNT.toLocaleString("en-US")} events`, async () => {
       await Deno.mkdir(`${dir}/seeded`);

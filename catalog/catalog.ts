@@ -66,7 +66,7 @@ export const EVENT_TYPES: readonly EventType[] = EVENTS.map((event) => event.typ
 
 /** The catalogue. Bump `version` whenever a field or event changes. */
 export const CATALOG: Catalog = {
-  version: "2026.12.7.3",
+  version: "2026.12.7.4",
   common: COMMON_FIELDS,
   events: EVENTS,
 };

@@ -40,6 +40,7 @@ export interface EventFields {
     "filesystem_scanner.quick_scan_directories"?: readonly string[];
     "edr.latency_mode"?: "normal" | "low";
     "edr.proxy_address"?: string | null;
+    "log_public_key"?: string | null;
     "antivirus_engine.exclusions"?: readonly {
       "is_directory"?: boolean;
       "path"?: string;
@@ -274,6 +275,11 @@ export interface EventFields {
     "outbox_optional"?: number;
     "last_delivery_at"?: number | null;
     "level"?: "required" | "optional";
+    "log_tree_size"?: number;
+    "log_root_hash"?: string;
+    "log_tree_time"?: number;
+    "log_signature"?: string;
+    "log_public_key"?: string;
   };
   "sample_detection": {
     "sample_id"?: string;

@@ -28,7 +28,7 @@ export const COMMAND_FLAGS = {
   export: { ...DATA, ...FILTER, out: "string", format: "string", gzip: "boolean" },
   verify: { json: "boolean" },
   health: DATA,
-  sent: { ...DATA, limit: "string", before: "string" },
+  sent: { ...DATA, limit: "string", before: "string", received: "string" },
   config: DATA,
   sample: {
     ...DATA,

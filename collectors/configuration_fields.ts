@@ -64,9 +64,12 @@ export function configurationFields(policy: Policy): EventFields["configuration"
 }
 
 /** The two snapshot events taken at start and after every change. */
-export function configurationEvents(policy: Policy): RawEvent[] {
+export function configurationEvents(policy: Policy, logPublicKey: string | null): RawEvent[] {
   return [
-    { type: "configuration", fields: configurationFields(policy) },
+    {
+      type: "configuration",
+      fields: { ...configurationFields(policy), log_public_key: logPublicKey },
+    },
     {
       type: "auto_update_configuration",
       fields: {
@@ -83,12 +86,18 @@ export function configurationEvents(policy: Policy): RawEvent[] {
 export class ConfigurationSnapshots {
   /** The signature of the policy recorded last. */
   #recorded = "";
+  readonly #logPublicKey: string | null;
+
+  /** Snapshots carry `logPublicKey`, the key that signs the log of what left. */
+  constructor(logPublicKey: string | null) {
+    this.#logPublicKey = logPublicKey;
+  }
 
   /** Records `policy`'s snapshot with `record`, unless it is the one recorded last. */
   async record(policy: Policy, record: (events: RawEvent[]) => Promise<unknown>): Promise<void> {
     const signature = policy.signature();
     if (signature === this.#recorded) return;
-    await record(configurationEvents(policy));
+    await record(configurationEvents(policy, this.#logPublicKey));
     this.#recorded = signature;
   }
 }

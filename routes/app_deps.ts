@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { LogKey } from "../identity/log_key.ts";
 import type { DeletionResult } from "../record/delete_diagnostic_data.ts";
 import type { AgentStatus } from "../agent/agent_status.ts";
 import type { ConsentResult } from "../record/record_consent.ts";
@@ -38,6 +39,8 @@ export interface AppDeps {
   recordConsent(granted: boolean, actor: string): Promise<ConsentResult>;
   /** Deletes this machine's diagnostic data at `actor`'s request (the CLI's path too). */
   deleteDiagnosticData(actor: string): Promise<DeletionResult>;
+  /** The key that signs the log of what left (absent: no proofs are served). */
+  logKey?: LogKey;
   /** Approves or declines a held sample. */
   decideHeldSample(decision: HeldSampleDecision): Promise<HeldSampleResult>;
 }

@@ -35,6 +35,7 @@ import { sendingTo, tierOf } from "../policy/tiers.ts";
 import { partsJourney } from "../store/delivery_queries.ts";
 import { parseSentPage, sentReport } from "./sent_report.ts";
 import { deletionFacts } from "./deletion_facts.ts";
+import { sentLogFacts } from "./sent_log_facts.ts";
 
 /** Renders a page as a complete HTML document, in the frame of the policy in effect. */
 export function renderPage(page: VNode, frame: Frame): string {
@@ -185,7 +186,10 @@ async function sent(c: Context, deps: AppDeps, html: Html): Promise<Response> {
   }
   const retryAt = deps.status()?.sendRetryAt ?? null;
   return c.html(html(
-    <SentPage report={await sentReport(deps.store.db, policy, page, retryAt)} />,
+    <SentPage
+      report={await sentReport(deps.store.db, policy, page, retryAt)}
+      log={await sentLogFacts(deps)}
+    />,
     policy,
   ));
 }

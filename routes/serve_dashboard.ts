@@ -72,6 +72,7 @@ export async function serveDashboard(agent: Agent, options: ServeOptions): Promi
     changePreference: (key, value) => agent.changePreference(key, value),
     recordConsent: (granted, actor) => agent.recordConsent(granted, actor),
     deleteDiagnosticData: (actor) => agent.deleteDiagnosticData(actor),
+    logKey: agent.logKey,
     decideHeldSample: (decision) => agent.decideHeldSample(decision),
   };
   let app: Promise<Hono> | undefined;

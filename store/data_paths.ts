@@ -38,6 +38,7 @@ export function dataPaths(dataDir: string): {
   readToken: string;
   support: string;
   samples: string;
+  logKey: string;
 } {
   return {
     database: `${dataDir}/vitrine.db`,
@@ -48,6 +49,7 @@ export function dataPaths(dataDir: string): {
     readToken: `${dataDir}/read.token`,
     support: `${dataDir}/support`,
     samples: `${dataDir}/samples`,
+    logKey: `${dataDir}/log-key.pkcs8`,
   };
 }
 

@@ -9,6 +9,7 @@ import type { Tier } from "../catalog/types.ts";
 import { MAX_PAGE } from "./event_queries.ts";
 import { deleteParts, partsJson } from "./outbox_queries.ts";
 import type { Database, DeliveryTable } from "./schema.ts";
+import { appendLeaves, type NewLeaf } from "./sent_log_queries.ts";
 
 /** A delivery as the log keeps it. */
 export type Delivery = Omit<DeliveryTable, "id"> & { id: number };
@@ -24,6 +25,7 @@ export async function logDelivery(
   db: Kysely<Database>,
   delivery: Omit<Delivery, "id">,
   sent: readonly { event_id: number; tier: Tier }[] = [],
+  leaves: readonly NewLeaf[] = [],
 ): Promise<number> {
   return await db.transaction().execute(async (trx) => {
     const { id } = await trx.insertInto("delivery").values(delivery).returning("id")
@@ -36,6 +38,9 @@ export async function logDelivery(
       const delivered = await deleteParts(trx, parts);
       await trx.updateTable("outbox_flow").set({ n: sql`n + ${delivered}` })
         .where("kind", "=", "delivered").execute();
+      // What left becomes leaves of the log, in the same transaction: after
+      // any crash a record is both delivered and logged, or neither.
+      await appendLeaves(trx, id, leaves, delivery.at);
     }
     // The log keeps the latest deliveries only.
     await trx.deleteFrom("delivery").where("id", "<=", id - DELIVERY_LOG).execute();

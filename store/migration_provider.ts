@@ -12,6 +12,7 @@ import * as outboxAccounting from "./migrations/2026_12_01_outbox_accounting.ts"
 import * as releasePages from "./migrations/2026_12_01_release_pages.ts";
 import * as samples from "./migrations/2026_12_02_samples.ts";
 import * as deletionNotice from "./migrations/2026_12_07_deletion_notice.ts";
+import * as sentLog from "./migrations/2026_12_07_sent_log.ts";
 
 /** Supplies the migrations in the order they were written. */
 export class CodeMigrationProvider implements MigrationProvider {
@@ -25,6 +26,7 @@ export class CodeMigrationProvider implements MigrationProvider {
       "2026_12_01_release_pages": releasePages,
       "2026_12_02_samples": samples,
       "2026_12_07_deletion_notice": deletionNotice,
+      "2026_12_07_sent_log": sentLog,
     });
   }
 }

@@ -181,6 +181,31 @@ export interface DeletionNoticeTable {
   requested_at: number;
 }
 
+/** A record that left, as a leaf of the log of what left (RFC 9162). */
+export interface SentLogLeafTable {
+  /** Its place in the tree, from 0. */
+  idx: number;
+  event_id: number;
+  leaf_hash: Uint8Array;
+  delivery_id: number;
+  sent_at: number;
+}
+
+/** The hash of a complete subtree of the log: leaves [idx * 2^level, (idx + 1) * 2^level). */
+export interface SentLogNodeTable {
+  level: number;
+  idx: number;
+  hash: Uint8Array;
+}
+
+/** A tree head the agent signed (RFC 9162 TreeHeadDataV2, Ed25519). */
+export interface SentLogHeadTable {
+  tree_size: number;
+  root_hash: Uint8Array;
+  timestamp: number;
+  signature: Uint8Array;
+}
+
 /** The database as Kysely sees it. */
 export interface Database {
   meta: MetaTable;
@@ -199,4 +224,7 @@ export interface Database {
   sent_part: SentPartTable;
   sample: SampleTable;
   deletion_notice: DeletionNoticeTable;
+  sent_log_leaf: SentLogLeafTable;
+  sent_log_node: SentLogNodeTable;
+  sent_log_head: SentLogHeadTable;
 }

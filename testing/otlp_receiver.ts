@@ -210,6 +210,8 @@ export interface Receiver {
   puts: ReceivedPut[];
   /** Every request's status as answered (or "hang"). */
   answers: string[];
+  /** The bodies of the logs requests it accepted, as received (what a backend stores). */
+  bodies: Uint8Array[];
   behave(behaviour: Behaviour): void;
   [Symbol.asyncDispose](): Promise<void>;
 }
@@ -221,6 +223,7 @@ export function startReceiver(port = 0): Receiver {
   const refused: (Received & { status: number })[] = [];
   const puts: ReceivedPut[] = [];
   const answers: string[] = [];
+  const bodies: Uint8Array[] = [];
   const hanging: (() => void)[] = [];
   const server = Deno.serve({ hostname: "127.0.0.1", port, onListen() {} }, async (request) => {
     const at = Date.now();
@@ -256,6 +259,7 @@ export function startReceiver(port = 0): Receiver {
     }
     const records = contentType.includes("json") ? decodeJson(body) : decodeProtobuf(body);
     received.push(...records.map((r) => ({ ...r, contentType, authorization, at })));
+    bodies.push(body);
     answers.push("200");
     if (behaviour.kind === "huge") return new Response(new Uint8Array(behaviour.bytes).fill(32));
     if (behaviour.kind === "partial") {
@@ -273,6 +277,7 @@ export function startReceiver(port = 0): Receiver {
     refused,
     puts,
     answers,
+    bodies,
     behave: (next) => void (behaviour = next),
     async [Symbol.asyncDispose]() {
       for (const release of hanging) release();

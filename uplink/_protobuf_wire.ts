@@ -154,8 +154,11 @@ export function* fieldsOf(bytes: Uint8Array): Generator<[number, number, bigint 
       if (end > bytes.length) throw new RangeError("a field runs past the end of the message");
       yield [field, wire, bytes.subarray(after, end)];
       at = end;
-    } else if (wire === FIXED64) at += 8;
-    else if (wire === 5) at += 4;
+    } else if (wire === FIXED64) {
+      if (at + 8 > bytes.length) throw new RangeError("a fixed64 runs past the end of the message");
+      yield [field, wire, bytes.subarray(at, at + 8)];
+      at += 8;
+    } else if (wire === 5) at += 4;
     else throw new RangeError(`wire type ${wire} is not protobuf's`);
   }
 }

@@ -97,6 +97,7 @@ export async function deliverBatch(
       db,
       { ...base, status: String(status), rejected, error: null },
       batch.carried,
+      batch.leaves,
     );
     return { kind: "delivered", rejected };
   }

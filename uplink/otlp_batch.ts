@@ -7,7 +7,9 @@
 import type { QueuedEvent } from "../store/outbox_queries.ts";
 import { encodeLogsJson, rejectedInJson } from "./otlp_json.ts";
 import { encodeLogsProtobuf, rejectedInProtobuf } from "./otlp_protobuf.ts";
-import { type CarriedPart, logRecordsOf } from "./otlp_records.ts";
+import { type CarriedPart, logRecordsOf, type LogsRequest } from "./otlp_records.ts";
+import { eventIdOf, leafData, sentView } from "./record_leaf.ts";
+import type { NewLeaf } from "../store/sent_log_queries.ts";
 
 /** A request body and what it carries. */
 export interface EncodedBatch {
@@ -16,6 +18,8 @@ export interface EncodedBatch {
   /** The events it carries (the first of those given, when they did not all fit). */
   events: number;
   carried: CarriedPart[];
+  /** Each record's leaf of the log of what left, added once it is delivered. */
+  leaves: NewLeaf[];
   /** Reads the receiver's answer for the records it rejected (partial success). */
   rejectedIn(answer: Uint8Array): number;
 }
@@ -45,5 +49,24 @@ export function encodeBatch(
     built = logRecordsOf(batch);
     body = encode(built.request);
   }
-  return { body, contentType, events: batch.length, carried: built.carried, rejectedIn };
+  return {
+    body,
+    contentType,
+    events: batch.length,
+    carried: built.carried,
+    leaves: leavesOf(built.request),
+    rejectedIn,
+  };
+}
+
+/** The records of `request` in their canonical form, as leaves of the log of what left. */
+function leavesOf(request: LogsRequest): NewLeaf[] {
+  const leaves: NewLeaf[] = [];
+  for (const resource of request.resources) {
+    for (const record of resource.records) {
+      const view = sentView(record, resource.attributes);
+      leaves.push({ eventId: eventIdOf(view) ?? -1, data: leafData(view) });
+    }
+  }
+  return leaves;
 }

@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { BOTH, defineEvent, LINUX, seedField } from "../_field_builders.ts";
+import { BOTH, defineEvent, LINUX, seedField, vitrineField } from "../_field_builders.ts";
 
 /** A snapshot of the settings in effect. */
 export const CONFIGURATION_EVENT = defineEvent({
@@ -202,6 +202,13 @@ export const CONFIGURATION_EVENT = defineEvent({
       "string",
       "Proxy the detection-and-response component would use.",
       { nullable: "No proxy is configured." },
+    ),
+    vitrineField(
+      "log_public_key",
+      "required",
+      "string",
+      "The machine's Ed25519 public key that signs the log of what left, in hex (32 bytes): a backend keeps it to check the tree heads of later heartbeats.",
+      { nullable: "Recorded by a command, not by the agent, which holds the key." },
     ),
   ],
 });

@@ -41,5 +41,37 @@ export const HEARTBEAT_EVENT = defineVitrineEvent({
     vitrineField("level", "required", "string", "The diagnostic level in effect.", {
       values: ["required", "optional"],
     }),
+    vitrineField(
+      "log_tree_size",
+      "required",
+      "integer",
+      "How many records the log of what left held when it was signed: the records of every batch a backend accepted, each once.",
+      { unit: "count" },
+    ),
+    vitrineField(
+      "log_root_hash",
+      "required",
+      "string",
+      "The root of that log's Merkle tree (RFC 9162, SHA-256), in hex: it commits to every record in it.",
+    ),
+    vitrineField(
+      "log_tree_time",
+      "required",
+      "integer",
+      "When the tree head was signed (Unix epoch).",
+      { unit: "milliseconds" },
+    ),
+    vitrineField(
+      "log_signature",
+      "required",
+      "string",
+      "The machine's Ed25519 signature of the tree head (RFC 9162 TreeHeadDataV2), in hex.",
+    ),
+    vitrineField(
+      "log_public_key",
+      "required",
+      "string",
+      "The machine's Ed25519 public key that signs the log, in hex (32 bytes).",
+    ),
   ],
 });

@@ -15,6 +15,7 @@ import { exportRoute } from "./export_route.ts";
 import { sampleRoutes } from "./sample_routes.ts";
 import { settingsRoutes } from "./settings_routes.ts";
 import { statusRoutes } from "./status_routes.ts";
+import { sentLogRoutes } from "./sent_log_routes.ts";
 
 /** The /api sub-app. */
 export function apiRoutes(deps: AppDeps): Hono {
@@ -39,6 +40,7 @@ export function apiRoutes(deps: AppDeps): Hono {
   app.use("/series", cache);
 
   app.route("/", statusRoutes(deps));
+  app.route("/", sentLogRoutes(deps));
   app.route("/", eventRoutes(deps));
   app.route("/", exportRoute(deps));
   app.route("/", settingsRoutes(deps));

@@ -8,30 +8,83 @@ import type { SentReport } from "../sent_report.ts";
 import { formatBytes, formatCount, formatTime } from "./format.ts";
 import { Layout } from "./layout.tsx";
 import { UplinkFacts } from "./uplink_facts.tsx";
-import { Bars, Card, CodeCell, DataTable } from "./widgets.tsx";
+import { Bars, Card, CodeCell, DataTable, Facts } from "./widgets.tsx";
+import { isRetryableStatus } from "../../uplink/is_retryable_status.ts";
 
 /** What the Sent page shows. */
 export interface SentPageData {
   report: SentReport;
+  log: SentLogFacts;
+}
+
+/** The log of what left, as the Sent page shows it. */
+export interface SentLogFacts {
+  size: number;
+  publicKey: string | null;
+  /** The latest signed tree head, and the first (for a consistency proof between them). */
+  latest: { size: number; root: string; at: number } | null;
+  firstSize: number | null;
+}
+
+function SentLogCard({ log }: { log: SentLogFacts }): VNode {
+  return (
+    <Card title="The log of what left">
+      <p class="muted">
+        Each record a backend accepted is a leaf of an append-only Merkle tree (RFC 9162) whose head
+        this machine signs in every heartbeat. Anyone holding a proof can check it with{" "}
+        <code>deploy/audit/check_log_proof.py</code>.
+      </p>
+      <Facts
+        rows={[
+          ["Records in the log", formatCount(log.size)],
+          [
+            "Latest signed head",
+            log.latest
+              ? (
+                <>
+                  {formatCount(log.latest.size)} records, root{" "}
+                  <code>{log.latest.root.slice(0, 16)}…</code> on {formatTime(log.latest.at)}
+                </>
+              )
+              : "none yet (the first heartbeat signs one)",
+          ],
+          ["Signing key", log.publicKey ? <code key="key">{log.publicKey}</code> : "—"],
+        ]}
+      />
+      <form method="get" action="/api/sent/proof" aria-label="Download the proof of an event">
+        <label class="field">
+          Event id
+          <input type="text" name="event" inputMode="numeric" pattern="[0-9]+" required />
+        </label>
+        <button type="submit">Download its inclusion proof</button>
+      </form>
+      {log.latest && log.firstSize !== null && log.firstSize < log.latest.size && (
+        <p>
+          <a href={`/api/sent/consistency?first=${log.firstSize}&second=${log.latest.size}`}>
+            Download the consistency proof from the first signed head to the latest
+          </a>
+        </p>
+      )}
+    </Card>
+  );
 }
 
 /** What became of a delivery, from its status. */
 function outcome(status: string): "delivered" | "retried" | "refused" {
   const code = Number(status);
   if (code >= 200 && code < 300) return "delivered";
-  if (!Number.isInteger(code) || code === 408 || code === 429 || code >= 500 || code < 400) {
-    return "retried";
-  }
+  // No answer, or one OTLP says to try again; anything else is refused for good.
+  if (!Number.isInteger(code) || isRetryableStatus(code)) return "retried";
   return "refused";
 }
 
 const OUTCOMES = {
   delivered: { label: "Delivered (2xx)", fill: "ok" },
-  retried: { label: "Tried again later (no answer, 408, 429, 5xx)", fill: "warn" },
+  retried: { label: "Tried again later (no answer, 429, 502, 503, 504)", fill: "warn" },
   refused: { label: "Refused for good (other 4xx)", fill: "bad" },
 } as const;
 
-function Deliveries({ report }: SentPageData): VNode {
+function Deliveries({ report }: { report: SentReport }): VNode {
   return (
     <>
       <h2>Deliveries, newest first</h2>
@@ -64,7 +117,7 @@ function Deliveries({ report }: SentPageData): VNode {
   );
 }
 
-function Submissions({ report }: SentPageData): VNode {
+function Submissions({ report }: { report: SentReport }): VNode {
   return (
     <>
       <h2>Sample submissions, newest first</h2>
@@ -106,7 +159,7 @@ function Submissions({ report }: SentPageData): VNode {
 }
 
 /** Renders the Sent page. */
-export function SentPage({ report }: SentPageData): VNode {
+export function SentPage({ report, log }: SentPageData): VNode {
   const records = { delivered: 0, retried: 0, refused: 0 };
   for (const delivery of report.deliveries) records[outcome(delivery.status)] += delivery.records;
   return (
@@ -128,6 +181,7 @@ export function SentPage({ report }: SentPageData): VNode {
             }))}
           />
         </Card>
+        <SentLogCard log={log} />
       </div>
       <Deliveries report={report} />
       <Submissions report={report} />

@@ -44,7 +44,18 @@ async function filledDatabase(dataDir: string, older: boolean): Promise<string> 
     await sql`DELETE FROM kysely_migration WHERE name >= '2026_12_01_release_pages'`.execute(
       store.db,
     );
-    await sql`DROP TABLE sample`.execute(store.db);
+    // The tables of those migrations go with them.
+    for (
+      const table of [
+        "sample",
+        "deletion_notice",
+        "sent_log_leaf",
+        "sent_log_node",
+        "sent_log_head",
+      ]
+    ) {
+      await sql`DROP TABLE ${sql.table(table)}`.execute(store.db);
+    }
     equal(await canReleasePages(store.db), false);
   } else {
     equal(await canReleasePages(store.db), true, "a new database releases pages from the start");

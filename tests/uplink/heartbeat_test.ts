@@ -39,7 +39,18 @@ Deno.test("while sending is on, heartbeats are stored and arrive though nothing 
     ok(stored.length >= 2);
     deepEqual(
       Object.keys(stored[0]!.parts.required!).sort(),
-      ["last_delivery_at", "level", "outbox_optional", "outbox_required", "uptime"],
+      [
+        "last_delivery_at",
+        "level",
+        "log_public_key",
+        "log_root_hash",
+        "log_signature",
+        "log_tree_size",
+        "log_tree_time",
+        "outbox_optional",
+        "outbox_required",
+        "uptime",
+      ],
     );
     equal(stored[0]!.parts.optional, undefined, "a heartbeat has nothing optional");
 
