@@ -379,3 +379,160 @@ Deno.test({
     }
   },
 });
+
+Deno.test({
+  name: "as shipped, a sample held for a person's consent goes with its private copy",
+  ...requires("clamscan"),
+  fn: async () => {
+    await using dir = await tempDir();
+    const { clamscan, writeHashDatabase } = await import("../../testing/clamav.ts");
+    const token = `held${crypto.randomUUID().replaceAll("-", "")}`;
+    const letter = `${dir.path}/files/letter.txt`;
+    await Deno.mkdir(`${dir.path}/files`);
+    // Text naming a person: at safe it is held until someone consents.
+    await Deno.writeTextFile(letter, `Dear Jane,\nwrite to jane.doe@example.org (${token})\n`);
+    const databaseDirectory = `${dir.path}/clamav-db`;
+    const database = await writeHashDatabase(databaseDirectory, [letter]);
+    const log = `${dir.path}/clamscan.log`;
+    const managed = await writeManaged(dir.path, {
+      cloudService: { diagnosticLevel: "optional", automaticSampleSubmissionConsent: "safe" },
+      securityIntelligence: { databaseDirectory },
+      samples: { detectionLog: log, checkInterval: 1, clamdSocket: null },
+    });
+    const dataDir = `${dir.path}/data`;
+    const { agent } = await shipped(dataDir, managed);
+    try {
+      await clamscan(database, log, [letter]);
+      const pending = async () =>
+        JSON.parse((await runCli(["sample", "pending", "--data-dir", dataDir])).stdout).samples;
+      await waitFor("the letter held", async () => (await pending()).length === 1, 60_000);
+      ok(occurrences(await everyByte(dataDir), token) > 0, "its private copy is kept");
+      const deleted = await runCli(["data", "delete", "--actor", "Jane", "--data-dir", dataDir]);
+      equal(deleted.code, 0, deleted.stderr);
+      match(deleted.stdout, /, 1 samples and 0 support bundles/);
+      deepEqual(await pending(), []);
+      await endChild(agent);
+      equal(occurrences(await everyByte(dataDir), token), 0, "no copy, no record, no index of it");
+    } finally {
+      await endChild(agent);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "in the dashboard a person deletes their data with the privacy page's button, asked again first",
+  ...requires("chromium"),
+  sanitizeResources: false,
+  sanitizeOps: false,
+  fn: async () => {
+    await using dir = await tempDir();
+    const { launchBrowser } = await import("../../testing/browser.ts");
+    const dataDir = `${dir.path}/data`;
+    const managed = await writeManaged(dir.path, { cloudService: { diagnosticLevel: "optional" } });
+    const { agent, port } = await shipped(dataDir, managed);
+    const browser = await launchBrowser();
+    try {
+      await waitFor("some records", async () => (await health(dataDir)).counts.optional > 2);
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${port}/privacy?token=${await ensureToken(dataDir)}`);
+      const form = page.locator("form[data-deletion]");
+      await form.locator("input[name=actor]").fill("Grace Example");
+      await form.locator("button[type=submit]").click();
+      // The dialog says what will go, and nothing goes on Cancel.
+      const dialog = page.locator("#confirm-change");
+      await dialog.waitFor({ state: "visible" });
+      match(await dialog.textContent() ?? "", /stored records, .* waiting to be sent/);
+      await dialog.locator("button[value=cancel]").click();
+      equal(
+        JSON.parse(
+          (await runCli(["events", "--data-dir", dataDir, "--type", "diagnostic_data_deletion"]))
+            .stdout,
+        ).length,
+        0,
+      );
+      await form.locator("button[type=submit]").click();
+      await dialog.waitFor({ state: "visible" });
+      await dialog.locator("button[value=apply]").click();
+      await page.waitForSelector("form[data-deletion] output.ok", { timeout: 20_000 });
+      match(await page.locator("form[data-deletion] output").textContent() ?? "", /^Deleted\./);
+      const records = JSON.parse(
+        (await runCli(["events", "--data-dir", dataDir, "--type", "diagnostic_data_deletion"]))
+          .stdout,
+      );
+      equal(records.length, 1);
+      equal(records[0].parts.required.actor, "Grace Example");
+    } finally {
+      await browser.close();
+      await endChild(agent);
+    }
+  },
+});
+
+Deno.test({
+  name:
+    "a deletion while a send round waits on the backend abandons the round; nothing deleted is exported or sent afterwards",
+  ...requires("root"),
+  fn: async () => {
+    await using dir = await tempDir();
+    await using receiver = startReceiver();
+    // The backend takes the request and never answers: a round is under way.
+    receiver.behave({ kind: "hang" });
+    const dataDir = `${dir.path}/data`;
+    const marker = `org${crypto.randomUUID().replaceAll("-", "").slice(0, 20)}`;
+    const settings = (orgId: string) => ({
+      cloudService: {
+        enabled: true,
+        serviceUri: receiver.url,
+        diagnosticLevel: "optional",
+        // Far longer than the test: only the deletion can end the round.
+        timeout: 600,
+      },
+      orgId,
+    });
+    const managed = await writeManaged(dir.path, settings(marker));
+    const { agent } = await shipped(dataDir, managed);
+    try {
+      await waitFor("a request the backend holds", () => receiver.answers.includes("hang"), 30_000);
+      await Deno.writeTextFile(managed, JSON.stringify(settings("after-the-deletion")));
+      await waitFor(
+        "the agent on the new policy",
+        async () =>
+          (await health(dataDir)).policy.settings.some((s: { key: string; value: unknown }) =>
+            s.key === "orgId" && s.value === "after-the-deletion"
+          ),
+      );
+      const started = Date.now();
+      const deleted = await runCli(["data", "delete", "--actor", "Ann", "--data-dir", dataDir]);
+      equal(deleted.code, 0, deleted.stderr);
+      ok(Date.now() - started < 60_000, "the deletion did not wait for the request's timeout");
+      const sent = JSON.parse((await runCli(["sent", "--data-dir", dataDir])).stdout);
+      ok(
+        JSON.stringify(sent).includes("abandoned"),
+        "the abandoned round is in the sent log as withdrawn",
+      );
+      // An export made afterwards verifies and holds nothing from before.
+      const out = `${dir.path}/after.json`;
+      const exported = await runCli(["export", "--out", out, "--data-dir", dataDir]);
+      equal(exported.code, 0, exported.stderr);
+      const verified = await runCli(["verify", out]);
+      equal(verified.code, 0, verified.stdout + verified.stderr);
+      ok(!(await Deno.readTextFile(out)).includes(marker), "the export holds nothing deleted");
+      receiver.behave({ kind: "accept" });
+      await waitFor(
+        "the deletion record at the backend",
+        () => receiver.received.some((r) => r.eventName === "diagnostic_data_deletion"),
+        90_000,
+      );
+      equal(receiver.received[0]!.eventName, "diagnostic_data_deletion");
+      await waitFor("records made after it", () => receiver.received.length > 3, 30_000);
+      equal(
+        receiver.received.filter((r) => JSON.stringify(r).includes(marker)).length,
+        0,
+        "nothing that was deleted reached the backend",
+      );
+    } finally {
+      await endChild(agent);
+    }
+  },
+});
