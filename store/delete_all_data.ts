@@ -8,6 +8,7 @@
  */
 import { type Kysely, sql, type Transaction } from "kysely";
 import { type Tier, TIERS } from "../catalog/types.ts";
+import { keepEventIdHigh } from "./event_id_high.ts";
 import type { Database, SampleState } from "./schema.ts";
 import { forgetShapes } from "./shape_memo.ts";
 
@@ -71,6 +72,7 @@ export async function deleteAllData(
   files: readonly string[],
   progress: () => void = () => {},
 ): Promise<DeletedData> {
+  await keepEventIdHigh(trx);
   const parts = await countBy(trx, "event_part");
   const withdrawn = await countBy(trx, "outbox");
   const range = await trx.selectFrom("event")

@@ -17,6 +17,7 @@ import {
 } from "kysely";
 import type { Tier } from "../catalog/types.ts";
 import type { Fields, TierParts } from "../catalog/validate_event.ts";
+import { nextEventId } from "./event_id_high.ts";
 import { holdOutboxTo } from "./outbox_queries.ts";
 import { encodePart, searchText } from "./part_codec.ts";
 import type { Database } from "./schema.ts";
@@ -54,8 +55,8 @@ class SqliteQueryCompilerOnly implements Dialect {
 const INSERTS = (() => {
   const builder = new Kysely<Database>({ dialect: new SqliteQueryCompilerOnly() });
   return {
-    event: builder.insertInto("event").values({ type: "", time: 0, common_id: 0 })
-      .returning("id").compile().sql,
+    event: builder.insertInto("event").values({ id: 0, type: "", time: 0, common_id: 0 })
+      .compile().sql,
     part: builder.insertInto("event_part")
       .values({ tier: "required", event_id: 0, shape_id: 0, data: "" }).compile().sql,
     text: {
@@ -93,12 +94,11 @@ export async function insertEventsIn(
 ): Promise<number[]> {
   const ids: number[] = [];
   let queued = false;
+  let id = await nextEventId(trx) - 1;
   for (const event of events) {
     const common = await commonId(trx, memo, event.common);
-    const inserted = await trx.executeQuery<{ id: number }>(
-      CompiledQuery.raw(INSERTS.event, [event.type, event.time, common]),
-    );
-    const id = inserted.rows[0]!.id;
+    id++;
+    await trx.executeQuery(CompiledQuery.raw(INSERTS.event, [id, event.type, event.time, common]));
     for (const [tier, fields] of Object.entries(event.parts) as [Tier, Fields][]) {
       const encoded = encodePart(fields);
       const shape = await shapeId(trx, memo, tier, encoded.keys);

@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import { partProbe } from "./_event_filter.ts";
+import { keepEventIdHigh } from "./event_id_high.ts";
 import { checkpoint, releaseFreePages } from "./quota_queries.ts";
 import type { Database } from "./schema.ts";
 import { forgetShapes } from "./shape_memo.ts";
@@ -19,6 +20,7 @@ export async function deleteOptionalData(
   meta: (deleted: number) => Record<string, string> = () => ({}),
 ): Promise<number> {
   const deleted = await db.transaction().execute(async (trx) => {
+    await keepEventIdHigh(trx);
     const result = await trx.deleteFrom("event_part")
       .where("tier", "=", "optional").executeTakeFirst();
     await sql`INSERT INTO event_text_optional(event_text_optional) VALUES ('delete-all')`

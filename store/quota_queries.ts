@@ -5,6 +5,7 @@
  */
 import { type Kysely, sql } from "kysely";
 import { EVICTION_ORDER, type Tier } from "../catalog/types.ts";
+import { keepEventIdHigh } from "./event_id_high.ts";
 import type { Database } from "./schema.ts";
 
 /** Bytes the database's data takes: its pages, less the free ones that new data reuses. */
@@ -44,6 +45,8 @@ async function evictBatch(db: Kysely<Database>, tier: Tier): Promise<number> {
       .orderBy("event_id").limit(BATCH);
     const ids = (await oldest.execute()).map((row) => row.event_id);
     if (ids.length === 0) return 0;
+    // An event left without parts goes too, whichever tier this is.
+    await keepEventIdHigh(trx);
     const tiers: Tier[] = tier === "optional" ? ["optional"] : ["required", "optional"];
     for (const t of tiers) {
       await sql`DELETE FROM ${sql.table(`event_text_${t}`)} WHERE rowid IN (${sql.join(ids)})`

@@ -5,11 +5,13 @@
  */
 import { type Kysely, sql } from "kysely";
 import { TIERS } from "../catalog/types.ts";
+import { keepEventIdHigh } from "./event_id_high.ts";
 import type { Database } from "./schema.ts";
 
 /** Deletes every event recorded before `cutoff` (epoch ms) with its parts and index entries. */
 export async function deleteEventsBefore(db: Kysely<Database>, cutoff: number): Promise<void> {
   await db.transaction().execute(async (trx) => {
+    await keepEventIdHigh(trx);
     const old = trx.selectFrom("event").select("id").where("time", "<", cutoff);
     for (const tier of TIERS) {
       await sql`DELETE FROM ${sql.table(`event_text_${tier}`)} WHERE rowid IN (${old})`.execute(
