@@ -39,7 +39,11 @@ heartbeat. verify compares what a backend stored (OTLP/HTTP request bodies,
 JSON or protobuf, one per file, as received) with that log: it names the
 records the backend lacks, those it holds that never left this machine,
 and those that were altered, and checks the latest signed head; exit 0
-only when both sides agree. proof prints the inclusion proof of an event,
+only when both sides agree. The log keeps a leaf as long as the machine
+keeps its event; older leaves are summarised into subtree hashes (the tree
+and its heads unchanged), so records of events gone from this machine can
+be neither confirmed nor refuted: they are listed as unverifiable, and when
+nothing else differs verify exits 3. proof prints the inclusion proof of an event,
 consistency the proof that the log of NEW_SIZE extends that of OLD_SIZE
 (sizes of signed heads, as heads lists them): JSON that
 deploy/audit/check_log_proof.py checks with Python alone.`;
@@ -106,7 +110,7 @@ async function sentLogCommand(
     if (action === "verify") {
       const report = await verifySent(db, key, files);
       console.log(JSON.stringify(report, null, 2));
-      return report.ok ? 0 : 1;
+      return report.ok ? (report.unverifiable.length > 0 ? 3 : 0) : 1;
     }
     const out = action === "proof"
       ? await proveInclusion(db, key, number(rest[0], "EVENT_ID"))

@@ -11,6 +11,7 @@ import { type LogKey, verifySignature } from "../identity/log_key.ts";
 import { signTreeHead } from "../record/sign_tree_head.ts";
 import { leafHash, toHex, treeHeadData } from "../store/merkle_tree.ts";
 import type { Database } from "../store/schema.ts";
+import { type LogSummary, logSummary } from "../store/summarise_sent_log.ts";
 import {
   allLeaves,
   consistencyProof,
@@ -46,6 +47,13 @@ export interface VerifyReport {
   fabricated: { event_id: number | null; file: string; record: number }[];
   /** Records whose event left, but not in this form. */
   altered: { event_id: number; file: string; record: number }[];
+  /**
+   * Records of events whose leaves were summarised (their events are gone
+   * from this machine): neither confirmed nor refuted. Only they: exit 3.
+   */
+  unverifiable: { event_id: number; file: string; record: number }[];
+  /** The first leaf the log keeps, and the events whose leaves went before it. */
+  summary: { retained_from: number; events_below: number; summarised_at: number | null };
   /** Files that could not be read as OTLP logs requests. */
   unreadable: { file: string; error: string }[];
   tree_head: Record<string, unknown> & { valid: boolean; problem: string | null };
@@ -58,6 +66,7 @@ export async function verifySent(
   files: readonly string[],
 ): Promise<VerifyReport> {
   const leaves = await allLeaves(db);
+  const summary = await logSummary(db);
   const byHash = new Map(leaves.map((leaf) => [toHex(leaf.hash), leaf]));
   const events = new Set(leaves.map((leaf) => leaf.eventId));
   const seen = new Set<string>();
@@ -68,6 +77,8 @@ export async function verifySent(
     missing: [],
     fabricated: [],
     altered: [],
+    unverifiable: [],
+    summary: summaryJson(summary),
     unreadable: [],
     tree_head: { valid: false, problem: null },
   };
@@ -89,6 +100,8 @@ export async function verifySent(
       const eventId = eventIdOf(view);
       if (eventId !== null && events.has(eventId)) {
         report.altered.push({ event_id: eventId, file, record });
+      } else if (eventId !== null && eventId < summary.eventsBelow) {
+        report.unverifiable.push({ event_id: eventId, file, record });
       } else report.fabricated.push({ event_id: eventId, file, record });
     });
   }
@@ -97,19 +110,30 @@ export async function verifySent(
       report.missing.push({ event_id: leaf.eventId, leaf_index: leaf.idx });
     }
   }
-  report.tree_head = await checkHead(db, key);
+  report.tree_head = await checkHead(db, key, summary);
   report.ok = report.missing.length === 0 && report.fabricated.length === 0 &&
     report.altered.length === 0 && report.unreadable.length === 0 && report.tree_head.valid;
   return report;
 }
 
-/** The latest signed tree head, checked against the log and the machine's key. */
+/** The summary as the reports print it. */
+function summaryJson(summary: LogSummary): VerifyReport["summary"] {
+  return {
+    retained_from: summary.retainedFrom,
+    events_below: summary.eventsBelow,
+    summarised_at: summary.summarisedAt,
+  };
+}
+
+/** The latest signed tree head (one signed now if the log was summarised past it), checked. */
 async function checkHead(
   db: Kysely<Database>,
   key: LogKey,
+  summary: LogSummary,
 ): Promise<VerifyReport["tree_head"]> {
-  const head = await signedHead(db);
+  let head = await signedHead(db);
   if (!head) return { valid: true, problem: null, tree_size: 0, note: "no tree head signed yet" };
+  if (head.treeSize < summary.retainedFrom) head = await signTreeHead(db, key);
   const root = await rootHash(db, head.treeSize);
   const json = { ...headJson(head), public_key: key.publicKeyHex };
   if (toHex(root) !== toHex(head.rootHash)) {
@@ -141,8 +165,11 @@ export async function proveInclusion(
   const leaves = await leavesOfEvent(db, eventId);
   const leaf = leaves.at(-1);
   if (!leaf) {
+    const summary = await logSummary(db);
     throw new InputError(
-      `Event ${eventId} is not in the log of what left (it was never delivered, or not yet)`,
+      eventId < summary.eventsBelow
+        ? `Event ${eventId}'s leaf was summarised when its event was removed from this machine (the log keeps leaves from ${summary.retainedFrom} on): no inclusion proof can be made for it any more`
+        : `Event ${eventId} is not in the log of what left (it was never delivered, or not yet)`,
     );
   }
   const head = await headCovering(db, key, leaf.idx + 1);
@@ -176,6 +203,12 @@ export async function proveConsistency(
   if (first > second) {
     throw new InputError(`The first size (${first}) is larger than the second (${second})`);
   }
+  const { retainedFrom } = await logSummary(db);
+  if (first < retainedFrom) {
+    throw new InputError(
+      `The log keeps leaves from ${retainedFrom} on (older ones are summarised): a consistency proof starts from a head of at least that size, not ${first}`,
+    );
+  }
   return {
     kind: "consistency",
     log_public_key: key.publicKeyHex,
@@ -194,6 +227,7 @@ export async function listHeads(
   return {
     log_public_key: key.publicKeyHex,
     tree_size_now: await treeSize(db),
+    summary: summaryJson(await logSummary(db)),
     heads: rows.map((row) =>
       headJson({
         treeSize: row.tree_size,

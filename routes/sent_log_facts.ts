@@ -5,6 +5,7 @@
  */
 import { toHex } from "../store/merkle_tree.ts";
 import { treeSize } from "../store/sent_log_queries.ts";
+import { logSummary } from "../store/summarise_sent_log.ts";
 import type { AppDeps } from "./app_deps.ts";
 import type { SentLogFacts } from "./pages/sent_page.tsx";
 
@@ -15,8 +16,11 @@ export async function sentLogFacts(deps: AppDeps): Promise<SentLogFacts> {
     .limit(1).executeTakeFirst();
   const first = await db.selectFrom("sent_log_head").select("tree_size").orderBy("tree_size")
     .limit(1).executeTakeFirst();
+  const summary = await logSummary(db);
   return {
     size: await treeSize(db),
+    retainedFrom: summary.retainedFrom,
+    summarisedAt: summary.summarisedAt,
     publicKey: deps.logKey?.publicKeyHex ?? null,
     latest: latest
       ? {

@@ -11,6 +11,7 @@ import { type Tier, TIERS } from "../catalog/types.ts";
 import { keepEventIdHigh } from "./event_id_high.ts";
 import type { Database, SampleState } from "./schema.ts";
 import { forgetShapes } from "./shape_memo.ts";
+import { summariseSentLog } from "./summarise_sent_log.ts";
 
 /** What a deletion took away. */
 export interface DeletedData {
@@ -107,6 +108,8 @@ export async function deleteAllData(
       .execute(trx);
   }
   await deleteEventsInSteps(trx, progress);
+  // What stood for them in the log of what left is summarised with them.
+  await summariseSentLog(trx);
   for (const trigger of triggers.rows) await sql.raw(trigger.sql).execute(trx);
   await trx.updateTable("part_count").set({ count: 0 }).execute();
   await trx.deleteFrom("part_shape").execute();

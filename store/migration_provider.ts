@@ -13,6 +13,7 @@ import * as releasePages from "./migrations/2026_12_01_release_pages.ts";
 import * as samples from "./migrations/2026_12_02_samples.ts";
 import * as deletionNotice from "./migrations/2026_12_07_deletion_notice.ts";
 import * as sentLog from "./migrations/2026_12_07_sent_log.ts";
+import * as sentLogByEvent from "./migrations/2026_12_07_sent_log_by_event.ts";
 
 /** Supplies the migrations in the order they were written. */
 export class CodeMigrationProvider implements MigrationProvider {
@@ -27,6 +28,7 @@ export class CodeMigrationProvider implements MigrationProvider {
       "2026_12_02_samples": samples,
       "2026_12_07_deletion_notice": deletionNotice,
       "2026_12_07_sent_log": sentLog,
+      "2026_12_07_sent_log_by_event": sentLogByEvent,
     });
   }
 }

@@ -8,6 +8,7 @@ import { partProbe } from "./_event_filter.ts";
 import { keepEventIdHigh } from "./event_id_high.ts";
 import { checkpoint, releaseFreePages } from "./quota_queries.ts";
 import type { Database } from "./schema.ts";
+import { summariseSentLog } from "./summarise_sent_log.ts";
 import { forgetShapes } from "./shape_memo.ts";
 
 /**
@@ -29,6 +30,7 @@ export async function deleteOptionalData(
     // the record that it happened.
     await trx.deleteFrom("event").where(sql<boolean>`NOT EXISTS (${partProbe(["required"])})`)
       .execute();
+    await summariseSentLog(trx);
     // The key names of optional parts go too.
     await trx.deleteFrom("part_shape").where("tier", "=", "optional").execute();
     const count = Number(result.numDeletedRows);

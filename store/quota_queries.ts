@@ -7,6 +7,7 @@ import { type Kysely, sql } from "kysely";
 import { EVICTION_ORDER, type Tier } from "../catalog/types.ts";
 import { keepEventIdHigh } from "./event_id_high.ts";
 import type { Database } from "./schema.ts";
+import { summariseSentLog } from "./summarise_sent_log.ts";
 
 /** Bytes the database's data takes: its pages, less the free ones that new data reuses. */
 export async function usedBytes(db: Kysely<Database>): Promise<number> {
@@ -59,6 +60,7 @@ async function evictBatch(db: Kysely<Database>, tier: Tier): Promise<number> {
       .where(({ not, exists, selectFrom }) =>
         not(exists(selectFrom("event_part").select("tier").whereRef("event_id", "=", "event.id")))
       ).execute();
+    await summariseSentLog(trx);
     return tier === "optional" ? Number(removed.numDeletedRows) : ids.length;
   });
 }

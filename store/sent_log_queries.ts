@@ -42,9 +42,9 @@ export async function appendLeaves(
   if (leaves.length === 0) return 0;
   const hashed = leaves.map((leaf) => {
     const hash = leafHash(leaf.data);
-    return { eventId: leaf.eventId, hash, hex: toHex(hash) };
+    return { eventId: leaf.eventId, hash, key: `${leaf.eventId}:${toHex(hash)}` };
   });
-  const known = await knownHashes(db, hashed.map((leaf) => leaf.hex));
+  const known = await knownLeaves(db, leaves.map((leaf) => leaf.eventId));
   let size = await treeSize(db);
   // The roots of the complete subtrees along the right edge, largest first:
   // each new leaf folds into them, and every subtree it completes is kept.
@@ -52,9 +52,9 @@ export async function appendLeaves(
   const leafRows: [number, number, string][] = [];
   const nodeRows: [number, number, string][] = [];
   for (const leaf of hashed) {
-    if (known.has(leaf.hex)) continue;
-    known.add(leaf.hex);
-    leafRows.push([size, leaf.eventId, leaf.hex]);
+    if (known.has(leaf.key)) continue;
+    known.add(leaf.key);
+    leafRows.push([size, leaf.eventId, toHex(leaf.hash)]);
     let hash = leaf.hash;
     let level = 0;
     for (let index = size; index % 2 === 1; index = Math.floor(index / 2)) {
@@ -80,11 +80,20 @@ export async function appendLeaves(
   return leafRows.length;
 }
 
-/** Which of `hashes` (hex) the log already holds. */
-async function knownHashes(db: Kysely<Database>, hashes: readonly string[]): Promise<Set<string>> {
-  const rows = await sql<{ hex: string }>`SELECT lower(hex(leaf_hash)) AS hex FROM sent_log_leaf
-    WHERE leaf_hash IN (SELECT unhex(value) FROM json_each(${JSON.stringify(hashes)}))`.execute(db);
-  return new Set(rows.rows.map((row) => row.hex));
+/**
+ * The leaves the log holds for `eventIds`, as "event:hash" (hex): a record
+ * is the same leaf only when its event and its form are (an event's form
+ * holds its id, so no two events share a leaf).
+ */
+async function knownLeaves(
+  db: Kysely<Database>,
+  eventIds: readonly number[],
+): Promise<Set<string>> {
+  const rows = await sql<{ key: string }>`SELECT event_id || ':' || lower(hex(leaf_hash)) AS key
+    FROM sent_log_leaf WHERE event_id IN (SELECT value FROM json_each(${
+    JSON.stringify([...new Set(eventIds)])
+  }))`.execute(db);
+  return new Set(rows.rows.map((row) => row.key));
 }
 
 /** The roots of the complete subtrees that make up a tree of `size` leaves, largest first. */

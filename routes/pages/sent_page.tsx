@@ -24,6 +24,9 @@ export interface SentLogFacts {
   /** The latest signed tree head, and the first (for a consistency proof between them). */
   latest: { size: number; root: string; at: number } | null;
   firstSize: number | null;
+  /** The first leaf kept in full (older ones are summarised), and when that last moved. */
+  retainedFrom: number;
+  summarisedAt: number | null;
 }
 
 function SentLogCard({ log }: { log: SentLogFacts }): VNode {
@@ -47,6 +50,17 @@ function SentLogCard({ log }: { log: SentLogFacts }): VNode {
                 </>
               )
               : "none yet (the first heartbeat signs one)",
+          ],
+          [
+            "Kept in full",
+            log.retainedFrom === 0 ? "every leaf" : (
+              <>
+                leaves from {formatCount(log.retainedFrom)} on; the {formatCount(log.retainedFrom)}
+                {" "}
+                before them were summarised into subtree hashes once their events were removed
+                {log.summarisedAt !== null ? ` (last on ${formatTime(log.summarisedAt)})` : ""}
+              </>
+            ),
           ],
           ["Signing key", log.publicKey ? <code key="key">{log.publicKey}</code> : "—"],
         ]}

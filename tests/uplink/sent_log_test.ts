@@ -9,6 +9,7 @@ import {
   inclusionPath,
   leafHash,
   mthOfLeaves,
+  toHex,
   verifyConsistency,
   verifyInclusion,
 } from "../../store/merkle_tree.ts";
@@ -257,5 +258,145 @@ Deno.test({
     const named = await python(`${dir.path}/forged.json`, "--public-key", key);
     equal(named.code, 1);
     match(named.text, /signed by another key/);
+  },
+});
+
+Deno.test({
+  name:
+    "as shipped, the log stays bounded with the store: leaves of events retention removed are summarised, the signed tree is unchanged, and what is kept is still proven and verified",
+  ...requires("python3"),
+  fn: async () => {
+    await using dir = await tempDir();
+    await using receiver = startReceiver();
+    const dataDir = `${dir.path}/data`;
+    await Deno.mkdir(dataDir, { recursive: true });
+    // 1,500 records that left three days ago, and a head the machine signed then.
+    const { openStore } = await import("../../store/open_store.ts");
+    const { insertEvents } = await import("../../store/insert_events.ts");
+    const { appendLeaves } = await import("../../store/sent_log_queries.ts");
+    const { LogKey } = await import("../../identity/log_key.ts");
+    const { signTreeHead } = await import("../../record/sign_tree_head.ts");
+    const store = await openStore(`${dataDir}/vitrine.db`);
+    const old = Date.now() - 3 * 86_400_000;
+    // What the backend received of them, as it would have stored it.
+    const oldRequest = (eventIds: readonly number[]): LogsRequest => ({
+      scope: { name: "vitrine", version: "0" },
+      resources: [{
+        attributes: { machine_guid: "m", org_id: null, "service.name": "vitrine" },
+        records: eventIds.map((id) => ({
+          timeMs: old + id,
+          eventName: "heartbeat",
+          attributes: [{ uptime: id }, { "event.name": "heartbeat", "vitrine.event.id": id }],
+        })),
+      }],
+    });
+    const ids = await insertEvents(
+      store.db,
+      Array.from({ length: 1500 }, (_, i) => ({
+        type: "heartbeat",
+        time: old + i,
+        common: { platform: "linux" },
+        parts: { required: { uptime: i } },
+      })),
+    );
+    await appendLeaves(
+      store.db,
+      1,
+      ids.map((eventId) => {
+        const request = oldRequest([eventId]).resources[0]!;
+        return { eventId, data: leafData(sentView(request.records[0]!, request.attributes)) };
+      }),
+      old,
+    );
+    const oldHead = await signTreeHead(store.db, await LogKey.load(dataDir), old + 2000);
+    await store.close();
+
+    const managed = await writeManaged(dir.path, {
+      cloudService: {
+        enabled: true,
+        serviceUri: receiver.url,
+        diagnosticLevel: "optional",
+        encoding: "json",
+        heartbeatInterval: 5,
+      },
+      retention: { maxAgeDays: 1 },
+    });
+    const agent = spawnAgent([
+      ...["--data-dir", dataDir, "--port", "0", "--managed-config", managed, "--interval", "1"],
+    ]);
+    let listed: { summary: { retained_from: number }; heads: { tree_size: number }[] };
+    try {
+      await readUntil(agent.stderr, "Dashboard:");
+      await waitFor("two heads signed after the summary", async () => {
+        const out = await runCli(["sent", "heads", "--data-dir", dataDir]);
+        listed = JSON.parse(out.stdout);
+        return listed.summary.retained_from > 0 &&
+          listed.heads.filter((h) => h.tree_size > 1500).length >= 2;
+      }, 60_000);
+    } finally {
+      await endChild(agent);
+    }
+    // Every whole block of 256 leaves whose events are gone.
+    equal(listed!.summary.retained_from, 1280);
+    ok(listed!.heads.some((h) => h.tree_size === 1500), "the old head is kept: it can be proven");
+
+    const files = await storedBodies(dir.path, receiver.bodies);
+    const keptFile = `${dir.path}/old-kept.json`;
+    const goneFile = `${dir.path}/old-summarised.json`;
+    await Deno.writeFile(keptFile, encodeLogsJson(oldRequest(ids.slice(1280))));
+    await Deno.writeFile(goneFile, encodeLogsJson(oldRequest(ids.slice(0, 1280))));
+    const verify = (paths: string[]) =>
+      runCli(["sent", "verify", "--data-dir", dataDir, "--received", ...paths]);
+    const good = await verify([...files, keptFile]);
+    equal(good.code, 0, good.stdout + good.stderr);
+    // Records of summarised leaves can be neither confirmed nor refuted: exit 3, each listed.
+    const partly = await verify([...files, keptFile, goneFile]);
+    equal(partly.code, 3, partly.stdout + partly.stderr);
+    const report = JSON.parse(partly.stdout);
+    deepEqual(report.unverifiable.map((u: { event_id: number }) => u.event_id), ids.slice(0, 1280));
+    deepEqual([report.missing.length, report.fabricated.length, report.altered.length], [0, 0, 0]);
+    equal(report.summary.retained_from, 1280);
+    // A fabricated record among them is still named.
+    const request = JSON.parse(new TextDecoder().decode(receiver.bodies[0]!));
+    const record = request.resourceLogs[0].scopeLogs[0].logRecords[0];
+    record.attributes.find((a: { key: string }) => a.key === "vitrine.event.id").value = {
+      intValue: "999999",
+    };
+    await Deno.writeTextFile(files[0]!, JSON.stringify(request));
+    const bad = await verify([...files, keptFile, goneFile]);
+    equal(bad.code, 1);
+    deepEqual(JSON.parse(bad.stdout).fabricated.map((f: { event_id: number }) => f.event_id), [
+      999999,
+    ]);
+
+    const script = `${ROOT}deploy/audit/check_log_proof.py`;
+    const python = async (json: string, key: string) => {
+      const file = `${dir.path}/proof-${crypto.randomUUID()}.json`;
+      await Deno.writeTextFile(file, json);
+      const out = await new Deno.Command("python3", { args: [script, file, "--public-key", key] })
+        .output();
+      return { code: out.code, text: new TextDecoder().decode(out.stdout) };
+    };
+    // The head signed three days ago is consistent with the latest, across the summary.
+    const latest = listed!.heads.at(-1)!.tree_size;
+    const consistency = await runCli([
+      "sent",
+      "consistency",
+      "1500",
+      String(latest),
+      "--data-dir",
+      dataDir,
+    ]);
+    equal(consistency.code, 0, consistency.stderr);
+    const proof = JSON.parse(consistency.stdout);
+    equal(proof.first.root_hash, toHex(oldHead.rootHash));
+    equal((await python(consistency.stdout, proof.log_public_key)).code, 0);
+    // A kept leaf of an event retention removed is still proven; a summarised one says why not.
+    const kept = await runCli(["sent", "proof", String(ids[1400]), "--data-dir", dataDir]);
+    equal(kept.code, 0, kept.stderr);
+    equal((await python(kept.stdout, proof.log_public_key)).code, 0);
+    const gone = await runCli(["sent", "proof", String(ids[5]), "--data-dir", dataDir]);
+    equal(gone.code, 2);
+    match(gone.stderr, /summarised when its event was removed .*keeps leaves from 1280 on/);
   },
 });
