@@ -8,7 +8,7 @@ import type { QueuedEvent } from "../store/outbox_queries.ts";
 import { encodeLogsJson, rejectedInJson } from "./otlp_json.ts";
 import { encodeLogsProtobuf, rejectedInProtobuf } from "./otlp_protobuf.ts";
 import { type CarriedPart, logRecordsOf, type LogsRequest } from "./otlp_records.ts";
-import { eventIdOf, leafData, sentView } from "./record_leaf.ts";
+import { sentEventId, sentLeafData } from "./record_leaf.ts";
 import type { NewLeaf } from "../store/sent_log_queries.ts";
 
 /** A request body and what it carries. */
@@ -64,8 +64,10 @@ function leavesOf(request: LogsRequest): NewLeaf[] {
   const leaves: NewLeaf[] = [];
   for (const resource of request.resources) {
     for (const record of resource.records) {
-      const view = sentView(record, resource.attributes);
-      leaves.push({ eventId: eventIdOf(view) ?? -1, data: leafData(view) });
+      leaves.push({
+        eventId: sentEventId(record) ?? -1,
+        data: sentLeafData(record, resource.attributes),
+      });
     }
   }
   return leaves;

@@ -35,7 +35,7 @@ function anyValueOf(bytes: Uint8Array): unknown {
 
 /** The `KeyValue`s in field `field` of a message, as an object. */
 function keyValuesOf(message: Uint8Array, field: number): Attributes {
-  const out: Attributes = {};
+  const out: Attributes = Object.create(null);
   for (const [f, w, raw] of fieldsOf(message)) {
     if (f !== field || w !== BYTES) continue;
     let key = "";
@@ -102,7 +102,7 @@ function jsonValue(value: JsonAny): unknown {
 }
 
 function jsonAttributes(list: { key: string; value: JsonAny }[]): Attributes {
-  const out: Attributes = {};
+  const out: Attributes = Object.create(null);
   for (const { key, value } of list) {
     const decoded = jsonValue(value ?? {});
     if (decoded !== undefined) out[key] = decoded;

@@ -13,8 +13,9 @@ import {
   verifyConsistency,
   verifyInclusion,
 } from "../../store/merkle_tree.ts";
+import { canonicalJson } from "../../store/canonical_json.ts";
 import { decodeLogsRequest } from "../../uplink/otlp_decode.ts";
-import { leafData, sentView } from "../../uplink/record_leaf.ts";
+import { leafData, sentLeafData, sentView } from "../../uplink/record_leaf.ts";
 import { encodeLogsJson } from "../../uplink/otlp_json.ts";
 import { encodeLogsProtobuf } from "../../uplink/otlp_protobuf.ts";
 import type { LogsRequest } from "../../uplink/otlp_records.ts";
@@ -68,10 +69,49 @@ Deno.test("a record's canonical form is the same from what was sent and from the
   const sent = leafData(
     sentView(request.resources[0]!.records[0]!, request.resources[0]!.attributes),
   );
+  // The sender's own path, which makes no merged object, gives the same bytes.
+  deepEqual(
+    sentLeafData(request.resources[0]!.records[0]!, request.resources[0]!.attributes),
+    sent,
+  );
   for (const body of [encodeLogsJson(request), encodeLogsProtobuf(request)]) {
     const [received] = decodeLogsRequest(body);
     deepEqual(leafData(received!), sent);
   }
+});
+
+Deno.test("a leaf's fast canonical form equals canonical JSON with nulls left out, whatever the keys: index-like, __proto__, beyond the BMP", () => {
+  const reference = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.filter((v) => v !== null).map(reference);
+    if (value !== null && typeof value === "object") {
+      return Object.fromEntries(
+        Object.entries(value).filter(([, v]) => v !== null).map(([k, v]) => [k, reference(v)]),
+      );
+    }
+    return value;
+  };
+  const protoKey = JSON.parse('{"__proto__": "kept", "b": 1}');
+  const cases: Record<string, unknown>[] = [
+    { b: 1, a: "x", c: null, "é": true, z: [3, null, { y: 2, x: null }] },
+    { "10": 1, "9": 2, a: 3 },
+    { a: [{ "2": "two", "1": "one" }], b: 0 },
+    protoKey,
+    { "\u{1F600}": 1, "\uFFFF": 2, "a.b": -0.5, "1m": 2 },
+    {},
+  ];
+  for (const attributes of cases) {
+    const view = { attributes, resource: { r: null, s: "v" }, timeUnixNano: 5n };
+    const expected = canonicalJson({
+      attributes: reference(attributes),
+      resource: { s: "v" },
+      time_unix_nano: "5",
+    });
+    equal(new TextDecoder().decode(leafData(view)), expected, JSON.stringify(attributes));
+  }
+  ok(
+    new TextDecoder().decode(leafData({ attributes: protoKey, resource: {}, timeUnixNano: 0n }))
+      .includes('"__proto__":"kept"'),
+  );
 });
 
 /** The agent as shipped, sending to `receiver` in `encoding`, with heartbeats every 5 s. */
